@@ -1,0 +1,1 @@
+"""Benchmarks run by ``make bench`` (pytest-benchmark). Each module names the issue's targets."""
