@@ -1,0 +1,3 @@
+from saferspaces.core.framework.cli import main
+
+main()

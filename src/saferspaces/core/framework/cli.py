@@ -1,0 +1,89 @@
+"""Command line of the framework core: ``python -m saferspaces.core.framework``.
+
+Sub-commands: ``validate FILE``, ``diff OLD NEW``, ``export-xlsform FILE OUT``,
+``import-xlsform XLSX OUT``. Exit status 0 on success, 1 with a report when a file is invalid,
+2 on wrong usage. Never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from saferspaces.core.framework.errors import FrameworkValidationError, problems_report
+from saferspaces.core.framework.loader import edition_load
+
+
+def _indicator_count(edition: object) -> int:
+    from saferspaces.core.framework.model import Edition
+
+    assert isinstance(edition, Edition)
+    return sum(1 for _ in edition.indicators())
+
+
+def framework_cli(*, argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """Run one sub-command; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m saferspaces.core.framework")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="validate an edition file")
+    p.add_argument("file")
+    p = sub.add_parser("diff", help="what changed between two editions")
+    p.add_argument("old")
+    p.add_argument("new")
+    p = sub.add_parser("export-xlsform", help="export an edition as an XLSForm")
+    p.add_argument("file")
+    p.add_argument("out")
+    p = sub.add_parser("import-xlsform", help="import an XLSForm as an edition file")
+    p.add_argument("xlsx")
+    p.add_argument("out")
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        if args.command == "validate":
+            edition = edition_load(path=args.file)
+            n_dims = sum(1 for _ in edition.dimensions_walk())
+            out.write(
+                f"{args.file}: valid edition {edition.id} ({edition.date.isoformat()}): "
+                f"{n_dims} dimensions, {_indicator_count(edition)} indicators, "
+                f"{len(edition.checklist)} checklist items, languages {', '.join(edition.languages)}\n"
+            )
+            return 0
+        if args.command == "diff":
+            from saferspaces.core.framework.diff import diff_report, edition_diff
+
+            old = edition_load(path=args.old)
+            new = edition_load(path=args.new, previous=old)
+            out.write(diff_report(diff=edition_diff(old=old, new=new)))
+            return 0
+        if args.command == "export-xlsform":
+            from saferspaces.core.framework.xlsform_export import xlsform_export
+
+            edition = edition_load(path=args.file)
+            with open(args.out, "wb") as fh:
+                xlsform_export(edition=edition, out=fh)
+            out.write(f"{args.out}: XLSForm of edition {edition.id} written\n")
+            return 0
+        if args.command == "import-xlsform":
+            from saferspaces.core.framework.dump import edition_dump
+            from saferspaces.core.framework.xlsform_import import xlsform_import
+
+            edition = xlsform_import(path=args.xlsx)
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(edition_dump(edition=edition))
+            out.write(f"{args.out}: edition {edition.id} written from {args.xlsx}\n")
+            return 0
+    except FrameworkValidationError as exc:
+        err.write(problems_report(problems=exc.problems) + "\n")
+        return 1
+    except OSError as exc:
+        err.write(f"{exc.filename or ''}: {exc.strerror or exc}\n")
+        return 1
+    return 2  # pragma: no cover
+
+
+def main() -> None:
+    sys.exit(framework_cli(argv=sys.argv[1:], out=sys.stdout, err=sys.stderr))
