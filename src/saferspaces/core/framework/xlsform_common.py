@@ -1,0 +1,99 @@
+"""Shared vocabulary of the XLSForm export and import."""
+
+from __future__ import annotations
+
+import re
+
+LANGUAGE_NAMES = {
+    "bg": "Bulgarian",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fi": "Finnish",
+    "fr": "French",
+    "ga": "Irish",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "it": "Italian",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "mt": "Maltese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sv": "Swedish",
+}
+LANG_SUFFIX_RE = re.compile(r"\(([a-z]{2,3})\)\s*$")
+
+CHECKLIST_GROUP = "checklist"
+YPN_LIST = "yes_partly_no"
+META_SHEET = "saferspaces"
+
+# custom columns of the survey sheet (pyxform and ODK ignore them)
+COL_KIND = "ss_kind"  # perception | status | context | checklist | dimension
+COL_ROLE = "ss_role"
+COL_WEIGHT = "ss_weight"
+COL_SECTION = "ss_section"
+COL_ANSWER = "ss_answer"
+COL_UNIT = "ss_unit"
+COL_MIN = "ss_min"
+COL_MAX = "ss_max"
+COL_SCORES = "ss_scores"
+COL_DIRECTION = "ss_direction"
+COL_SCORING = "ss_scoring"
+COL_RELEVANT = "ss_relevant"
+COL_GUIDANCE = "ss_guidance"
+COL_SDG = "ss_sdg"
+COL_SCORE = "ss_score"  # choices sheet
+CUSTOM_COLUMNS = (
+    COL_KIND,
+    COL_ROLE,
+    COL_WEIGHT,
+    COL_SECTION,
+    COL_ANSWER,
+    COL_UNIT,
+    COL_MIN,
+    COL_MAX,
+    COL_SCORES,
+    COL_DIRECTION,
+    COL_SCORING,
+    COL_RELEVANT,
+    COL_GUIDANCE,
+    COL_SDG,
+)
+
+XLSFORM_TYPE = {
+    "number": "decimal",
+    "percentage": "decimal",
+    "rate_per_100k": "decimal",
+    "year": "integer",
+    "text": "text",
+    "not_scored": "text",
+}
+
+CONSTRAINT_MESSAGES = {
+    "en": "Enter a value between {lo} and {hi}.",
+    "fr": "Saisissez une valeur entre {lo} et {hi}.",
+}
+CONSTRAINT_MESSAGES_MIN = {
+    "en": "Enter a value of at least {lo}.",
+    "fr": "Saisissez une valeur d'au moins {lo}.",
+}
+CHECKLIST_TITLE = {"en": "Checklist", "fr": "Liste de contrôle"}
+
+
+def language_column(language: str) -> str:
+    """``en`` -> ``English (en)``, the XLSForm convention for translated columns."""
+    return f"{LANGUAGE_NAMES.get(language, language)} ({language})"
+
+
+def list_name(code: str) -> str:
+    """Choice list name of a question (codes are upper case, so lower case cannot collide)."""
+    return code.lower()

@@ -1,0 +1,252 @@
+"""Export an edition as an XLSForm (survey, choices, settings): ``xlsform_export``.
+
+Standard columns (type, name, label/hint per language, relevant, constraint) let KoboToolbox or
+ODK field the form; custom ``ss_*`` columns and the ``saferspaces`` sheet carry what XLSForm has
+no place for (kinds, directions, weights, scoring, guidance), so that the import gives the same
+edition back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import IO, Any
+
+from openpyxl import Workbook
+
+from saferspaces.core.framework.dump import (
+    change_to_data,
+    guidance_to_data,
+    relevance_to_data,
+    scoring_to_data,
+)
+from saferspaces.core.framework.model import (
+    YES_PARTLY_NO,
+    YPN_LABELS,
+    AnswerSpec,
+    ChecklistItem,
+    Dimension,
+    Edition,
+    Indicator,
+    Text,
+    text_get,
+)
+from saferspaces.core.framework.relevance import relevance_xpath
+from saferspaces.core.framework.xlsform_common import (
+    CHECKLIST_GROUP,
+    CHECKLIST_TITLE,
+    COL_ANSWER,
+    COL_DIRECTION,
+    COL_GUIDANCE,
+    COL_KIND,
+    COL_MAX,
+    COL_MIN,
+    COL_RELEVANT,
+    COL_ROLE,
+    COL_SCORE,
+    COL_SCORES,
+    COL_SCORING,
+    COL_SDG,
+    COL_SECTION,
+    COL_UNIT,
+    COL_WEIGHT,
+    CONSTRAINT_MESSAGES,
+    CONSTRAINT_MESSAGES_MIN,
+    CUSTOM_COLUMNS,
+    META_SHEET,
+    XLSFORM_TYPE,
+    YPN_LIST,
+    language_column,
+    list_name,
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False, default=str)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+class _Sheets:
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.langs = edition.languages
+        self.survey_cols = ["type", "name"]
+        self.survey_cols += [f"label::{language_column(lang)}" for lang in self.langs]
+        self.survey_cols += [f"hint::{language_column(lang)}" for lang in self.langs]
+        self.survey_cols += ["relevant", "constraint"]
+        self.survey_cols += [f"constraint_message::{language_column(lang)}" for lang in self.langs]
+        self.survey_cols += list(CUSTOM_COLUMNS)
+        self.index = {c: i for i, c in enumerate(self.survey_cols)}
+        self.survey: list[list[Any]] = []
+        self.choices: list[list[Any]] = []
+        self.answer_types = {code: q.answer.type for code, q in edition.questions().items()}
+        self.ypn_used = False
+
+    def row(self, values: Mapping[str, Any]) -> None:
+        row: list[Any] = [None] * len(self.survey_cols)
+        for key, value in values.items():
+            if value is not None and value != "":
+                row[self.index[key]] = value
+        self.survey.append(row)
+
+    def texts(self, prefix: str, text: Text | None) -> dict[str, str]:
+        if text is None:
+            return {}
+        return {f"{prefix}::{language_column(lang)}": text.get(lang, "") for lang in self.langs}
+
+    def choice(self, lst: str, name: str, label: Text, score: float | None) -> None:
+        row: list[Any] = [lst, name]
+        row += [label.get(lang) or text_get(label, lang) for lang in self.langs]
+        row.append(score)
+        self.choices.append(row)
+
+    def answer(self, code: str, answer: AnswerSpec) -> dict[str, Any]:
+        cols: dict[str, Any] = {COL_ANSWER: answer.type}
+        if answer.type in XLSFORM_TYPE:
+            cols["type"] = XLSFORM_TYPE[answer.type]
+        elif answer.type == "yes_partly_no":
+            cols["type"] = f"select_one {YPN_LIST}"
+            self.ypn_used = True
+            if answer.scores:
+                cols[COL_SCORES] = _json(dict(answer.scores))
+        else:
+            lst = list_name(code)
+            kind = "select_multiple" if answer.type == "multiple_choice" else "select_one"
+            cols["type"] = f"{kind} {lst}"
+            if answer.type == "likert":
+                for p in answer.scale:
+                    self.choice(lst, str(p.value), p.label, None)
+            else:
+                for c in answer.choices:
+                    self.choice(lst, c.code, c.label, c.score)
+        if answer.unit is not None:
+            cols[COL_UNIT] = _json(dict(answer.unit))
+        if answer.min is not None:
+            cols[COL_MIN] = answer.min
+        if answer.max is not None:
+            cols[COL_MAX] = answer.max
+        lo = answer.min
+        hi = answer.max
+        if answer.type == "percentage":
+            lo = 0 if lo is None else lo
+            hi = 100 if hi is None else hi
+        if answer.type == "rate_per_100k" and lo is None:
+            lo = 0
+        if lo is not None or hi is not None:
+            parts = []
+            if lo is not None:
+                parts.append(f". >= {_num(lo)}")
+            if hi is not None:
+                parts.append(f". <= {_num(hi)}")
+            cols["constraint"] = " and ".join(parts)
+            for lang in self.langs:
+                if hi is not None:
+                    template = CONSTRAINT_MESSAGES.get(lang, CONSTRAINT_MESSAGES["en"])
+                    msg = template.format(lo=_num(lo) if lo is not None else "-∞", hi=_num(hi))
+                else:
+                    template = CONSTRAINT_MESSAGES_MIN.get(lang, CONSTRAINT_MESSAGES_MIN["en"])
+                    msg = template.format(lo=_num(lo) if lo is not None else "")
+                cols[f"constraint_message::{language_column(lang)}"] = msg
+        return cols
+
+    def question(self, q: Indicator | ChecklistItem) -> None:
+        cols: dict[str, Any] = {"name": q.code}
+        cols.update(self.texts("label", q.question))
+        cols.update(self.texts("hint", q.help))
+        cols.update(self.answer(q.code, q.answer))
+        if q.relevant is not None:
+            cols["relevant"] = relevance_xpath(condition=q.relevant, answer_types=self.answer_types)
+            cols[COL_RELEVANT] = _json(relevance_to_data(q.relevant))
+        if isinstance(q, ChecklistItem):
+            cols[COL_KIND] = "checklist"
+            cols[COL_SECTION] = q.section
+        else:
+            cols[COL_KIND] = q.kind
+            cols[COL_DIRECTION] = q.direction
+            cols[COL_WEIGHT] = q.weight
+            cols[COL_SCORING] = _json(scoring_to_data(q.scoring))
+            if q.guidance is not None:
+                cols[COL_GUIDANCE] = _json(guidance_to_data(q.guidance))
+            if q.sdg:
+                cols[COL_SDG] = " ".join(q.sdg)
+        self.row(cols)
+
+    def dimension(self, dim: Dimension) -> None:
+        cols: dict[str, Any] = {"type": "begin_group", "name": dim.code, COL_KIND: "dimension"}
+        cols.update(self.texts("label", dim.title))
+        cols.update(self.texts("hint", dim.description))
+        cols[COL_ROLE] = dim.role
+        cols[COL_WEIGHT] = dim.weight
+        self.row(cols)
+        for child in dim.children:
+            self.dimension(child)
+        for ind in dim.indicators:
+            self.question(ind)
+        self.row({"type": "end_group", "name": dim.code})
+
+
+def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
+    """Write ``edition`` to ``out`` as an XLSForm workbook (.xlsx)."""
+    sheets = _Sheets(edition)
+    if edition.checklist:
+        cols: dict[str, Any] = {"type": "begin_group", "name": CHECKLIST_GROUP}
+        cols.update(
+            sheets.texts("label", {lang: text_get(CHECKLIST_TITLE, lang) for lang in sheets.langs})
+        )
+        sheets.row(cols)
+        for item in edition.checklist:
+            sheets.question(item)
+        sheets.row({"type": "end_group", "name": CHECKLIST_GROUP})
+    for dim in edition.dimensions:
+        sheets.dimension(dim)
+    if sheets.ypn_used:
+        for code in YES_PARTLY_NO:
+            sheets.choice(YPN_LIST, code, YPN_LABELS[code], None)
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("survey")
+    ws.append(sheets.survey_cols)
+    for row in sheets.survey:
+        ws.append(row)
+    ws = wb.create_sheet("choices")
+    ws.append(
+        [
+            "list_name",
+            "name",
+            *[f"label::{language_column(lang)}" for lang in sheets.langs],
+            COL_SCORE,
+        ]
+    )
+    for row in sheets.choices:
+        ws.append(row)
+    ws = wb.create_sheet("settings")
+    ws.append(["form_title", "form_id", "version", "default_language"])
+    ws.append(
+        [
+            text_get(edition.title, "en"),
+            edition.id,
+            edition.date.strftime("%Y%m%d"),
+            language_column("en"),
+        ]
+    )
+    ws = wb.create_sheet(META_SHEET)
+    ws.append(["key", "value"])
+    meta: list[tuple[str, Any]] = [
+        ("format", edition.format),
+        ("id", edition.id),
+        ("date", edition.date.isoformat()),
+        ("title", _json(dict(edition.title))),
+        ("description", _json(dict(edition.description)) if edition.description else None),
+        ("languages", " ".join(edition.languages)),
+        ("previous", edition.previous),
+        (
+            "changes",
+            _json([change_to_data(c) for c in edition.changes]) if edition.changes else None,
+        ),
+    ]
+    for key, value in meta:
+        ws.append([key, value])
+    wb.save(out)

@@ -1,0 +1,311 @@
+"""Import an XLSForm back into a framework edition: ``xlsform_import``.
+
+Reads the standard columns (type, name, label/hint per language, choices) and the custom ``ss_*``
+columns and ``saferspaces`` sheet written by the export, rebuilds the edition's plain data and
+runs the same validation as for YAML files: every problem is reported with sheet and row.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from saferspaces.core.framework.errors import FrameworkValidationError, Problem
+from saferspaces.core.framework.loader import edition_from_data
+from saferspaces.core.framework.model import Edition
+from saferspaces.core.framework.xlsform_common import (
+    CHECKLIST_GROUP,
+    COL_ANSWER,
+    COL_DIRECTION,
+    COL_GUIDANCE,
+    COL_KIND,
+    COL_MAX,
+    COL_MIN,
+    COL_RELEVANT,
+    COL_ROLE,
+    COL_SCORE,
+    COL_SCORES,
+    COL_SCORING,
+    COL_SDG,
+    COL_SECTION,
+    COL_UNIT,
+    COL_WEIGHT,
+    LANG_SUFFIX_RE,
+    META_SHEET,
+    YPN_LIST,
+)
+from saferspaces.core.framework.yamlsource import path_join as pj
+
+_FROM_XLSFORM_TYPE = {
+    "decimal": "number",
+    "integer": "number",
+    "text": "text",
+    "select_one": "single_choice",
+    "select_multiple": "multiple_choice",
+}
+
+
+class _Reader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+
+    def add(self, sheet: str, row: int | None, message: str, path: str = "") -> None:
+        self.problems.append(Problem(f"{self.name} [{sheet}]", path, row, message))
+
+    def json(self, sheet: str, row: int, column: str, raw: Any) -> Any:
+        if raw is None or raw == "":
+            return None
+        try:
+            return json.loads(str(raw))
+        except json.JSONDecodeError as exc:
+            self.add(sheet, row, f"column {column}: invalid JSON ({exc.msg})")
+            return None
+
+
+def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        return []
+    names = [str(h).strip() if h is not None else "" for h in header]
+    out = []
+    for i, values in enumerate(rows, start=2):
+        record = {
+            n: v for n, v in zip(names, values, strict=False) if n and v is not None and v != ""
+        }
+        if record:
+            out.append((i, record))
+    return out
+
+
+def _texts(record: dict[str, Any], prefix: str) -> dict[str, str] | None:
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        if key == prefix:
+            out.setdefault("en", str(value))
+        elif key.startswith(prefix + "::"):
+            m = LANG_SUFFIX_RE.search(key)
+            lang = m.group(1) if m else key.split("::", 1)[1].strip().lower()
+            out[lang] = str(value)
+    return out or None
+
+
+def xlsform_import(
+    *, path: Path | str | None = None, stream: IO[bytes] | None = None, file: str | None = None
+) -> Edition:
+    """Read an XLSForm (from ``path`` or a binary ``stream``) into a validated :class:`Edition`.
+
+    Raises :class:`FrameworkValidationError` with every problem (sheet and row in ``file``).
+    """
+    name = file or (str(path) if path is not None else "<xlsform>")
+    reader = _Reader(name)
+    try:
+        wb = load_workbook(path if path is not None else stream, read_only=True, data_only=True)  # type: ignore[arg-type]
+    except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise FrameworkValidationError(
+            [Problem(name, "", None, f"cannot read the workbook: {exc}")]
+        ) from None
+    try:
+        sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
+        for required in ("survey", META_SHEET):
+            if required not in sheets:
+                reader.add(required, None, f"the workbook has no {required!r} sheet")
+        if reader.problems:
+            raise FrameworkValidationError(reader.problems)
+        choices = _choices(_rows(sheets["choices"]) if "choices" in sheets else [])
+        data = _meta(_rows(sheets[META_SHEET]), reader)
+        _survey(_rows(sheets["survey"]), choices, data, reader)
+    finally:
+        wb.close()
+    if reader.problems:
+        raise FrameworkValidationError(reader.problems)
+    return edition_from_data(data=data, lines=reader.lines, file=f"{name} [survey]", source=name)
+
+
+def _choices(rows: list[tuple[int, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for _, rec in rows:
+        lst = rec.get("list_name") or rec.get("list name")
+        if lst is None or "name" not in rec:
+            continue
+        out.setdefault(str(lst), []).append(
+            {"name": rec["name"], "label": _texts(rec, "label"), "score": rec.get(COL_SCORE)}
+        )
+    return out
+
+
+def _meta(rows: list[tuple[int, dict[str, Any]]], reader: _Reader) -> dict[str, Any]:
+    values: dict[str, tuple[int, Any]] = {}
+    for row, rec in rows:
+        if "key" in rec:
+            values[str(rec["key"])] = (row, rec.get("value"))
+    edition: dict[str, Any] = {}
+    for key in ("id", "date", "previous"):
+        if key in values:
+            edition[key] = str(values[key][1]) if values[key][1] is not None else None
+    for key in ("title", "description", "changes"):
+        if key in values and values[key][1] is not None:
+            edition[key] = reader.json(META_SHEET, values[key][0], key, values[key][1])
+    if "languages" in values and values["languages"][1]:
+        edition["languages"] = str(values["languages"][1]).split()
+    fmt = values.get("format", (0, None))[1]
+    return {"format": fmt, "edition": edition, "checklist": [], "dimensions": []}
+
+
+def _survey(
+    rows: list[tuple[int, dict[str, Any]]],
+    choices: dict[str, list[dict[str, Any]]],
+    data: dict[str, Any],
+    reader: _Reader,
+) -> None:
+    # stack of (container list, path of that list, dimension dict or None)
+    stack: list[tuple[dict[str, Any] | None, str]] = []
+    in_checklist = False
+    for row, rec in rows:
+        xtype = str(rec.get("type", "")).strip()
+        first = xtype.split()[0] if xtype else ""
+        name = rec.get("name")
+        if first in ("begin_group", "begin", "begin_repeat"):
+            if xtype.replace(" ", "_").startswith("begin_repeat"):
+                reader.add("survey", row, "repeats are not supported in a framework edition")
+                continue
+            if name == CHECKLIST_GROUP and not stack:
+                in_checklist = True
+                continue
+            dim: dict[str, Any] = {"code": name, "title": _texts(rec, "label")}
+            if not stack and COL_ROLE in rec:
+                dim["role"] = rec[COL_ROLE]
+            if (desc := _texts(rec, "hint")) is not None:
+                dim["description"] = desc
+            if COL_WEIGHT in rec:
+                dim["weight"] = rec[COL_WEIGHT]
+            if stack:
+                parent, ppath = stack[-1]
+                assert parent is not None
+                parent.setdefault("children", [])
+                path = pj(pj(ppath, "children"), len(parent["children"]))
+                parent["children"].append(dim)
+            else:
+                path = pj("dimensions", len(data["dimensions"]))
+                data["dimensions"].append(dim)
+            reader.lines[path] = row
+            stack.append((dim, path))
+            continue
+        if first in ("end_group", "end", "end_repeat"):
+            if in_checklist and not stack:
+                in_checklist = False
+            elif stack:
+                stack.pop()
+            else:
+                reader.add("survey", row, "end_group without begin_group")
+            continue
+        if not xtype:
+            continue
+        if first in ("note", "calculate", "start", "end", "today", "deviceid"):
+            continue  # form furniture, not a question
+        if in_checklist and not stack:
+            path = pj("checklist", len(data["checklist"]))
+            item = _question(row, rec, choices, reader, checklist=True)
+            data["checklist"].append(item)
+        elif stack:
+            dim_rec, dpath = stack[-1]
+            assert dim_rec is not None
+            dim_rec.setdefault("indicators", [])
+            path = pj(pj(dpath, "indicators"), len(dim_rec["indicators"]))
+            dim_rec["indicators"].append(_question(row, rec, choices, reader, checklist=False))
+        else:
+            reader.add("survey", row, f"question {name!r} is outside any dimension group")
+            continue
+        _mark_lines(path, row, reader)
+    if stack or in_checklist:
+        reader.add("survey", None, "a begin_group has no matching end_group")
+
+
+def _mark_lines(path: str, row: int, reader: _Reader) -> None:
+    reader.lines[path] = row
+
+
+def _question(
+    row: int,
+    rec: dict[str, Any],
+    choices: dict[str, list[dict[str, Any]]],
+    reader: _Reader,
+    *,
+    checklist: bool,
+) -> dict[str, Any]:
+    parts = str(rec["type"]).split()
+    xtype = parts[0]
+    lst = parts[1] if len(parts) > 1 else None
+    q: dict[str, Any] = {"code": rec.get("name")}
+    if checklist:
+        q["section"] = rec.get(COL_SECTION)
+    else:
+        q["kind"] = rec.get(COL_KIND)
+    q["question"] = _texts(rec, "label")
+    if (help_ := _texts(rec, "hint")) is not None:
+        q["help"] = help_
+    atype = rec.get(COL_ANSWER) or _FROM_XLSFORM_TYPE.get(xtype)
+    if atype is None:
+        reader.add("survey", row, f"question type {xtype!r} is not supported")
+        atype = "text"
+    if lst == YPN_LIST and COL_ANSWER not in rec:
+        atype = "yes_partly_no"
+    answer: dict[str, Any] = {"type": atype}
+    if (unit := reader.json("survey", row, COL_UNIT, rec.get(COL_UNIT))) is not None:
+        answer["unit"] = unit
+    for col, key in ((COL_MIN, "min"), (COL_MAX, "max")):
+        if col in rec:
+            answer[key] = rec[col]
+    if atype in ("likert", "single_choice", "multiple_choice"):
+        options = choices.get(lst or "")
+        if options is None:
+            reader.add("choices", None, f"choice list {lst!r} of {rec.get('name')!r} is missing")
+            options = []
+        if atype == "likert":
+            answer["scale"] = [{"value": _int(o["name"]), "label": o["label"]} for o in options]
+        else:
+            answer["choices"] = []
+            for o in options:
+                choice: dict[str, Any] = {"code": str(o["name"]), "label": o["label"]}
+                if o["score"] is not None:
+                    choice["score"] = o["score"]
+                answer["choices"].append(choice)
+    if (scores := reader.json("survey", row, COL_SCORES, rec.get(COL_SCORES))) is not None:
+        answer["scores"] = scores
+    q["answer"] = answer
+    if not checklist:
+        if COL_DIRECTION in rec:
+            q["direction"] = rec[COL_DIRECTION]
+        q["scoring"] = reader.json("survey", row, COL_SCORING, rec.get(COL_SCORING))
+        if q["scoring"] is None:
+            del q["scoring"]
+        if COL_WEIGHT in rec:
+            q["weight"] = rec[COL_WEIGHT]
+    if (rel := reader.json("survey", row, COL_RELEVANT, rec.get(COL_RELEVANT))) is not None:
+        q["relevant"] = rel
+    elif rec.get("relevant"):
+        reader.add(
+            "survey",
+            row,
+            f"column {COL_RELEVANT} is needed to import the skip logic {rec['relevant']!r}",
+        )
+    if not checklist:
+        if (g := reader.json("survey", row, COL_GUIDANCE, rec.get(COL_GUIDANCE))) is not None:
+            q["guidance"] = g
+        if COL_SDG in rec:
+            q["sdg"] = str(rec[COL_SDG]).split()
+    return q
+
+
+def _int(value: Any) -> Any:
+    try:
+        return int(str(value))
+    except ValueError:
+        return value
