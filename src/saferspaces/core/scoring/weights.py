@@ -1,0 +1,195 @@
+"""Weights: from the framework, equal, user-given, PCA-based, optimised; effective weights.
+
+Weights are relative within each aggregate (only ratios between siblings matter).
+
+* ``pca``: for each aggregate of the chosen levels, the first principal component of its
+  children's correlation matrix (complete cases); ``w_i = a_i^2`` where ``a`` is the unit-length
+  PC1 eigenvector (squared loadings scaled to unity, OECD-JRC Handbook section 6.1).
+* ``optimised``: for each aggregate, weights that make each child's Pearson correlation with the
+  (arithmetic) aggregate as close as possible to a target share (default equal), COINr
+  ``get_opt_weights(optimise = "balance")``: minimise ``sum((r_i / sum r - t_i)^2)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .aggregate import aggregate_blocks
+from .data import Dataset, FloatArray, Framework
+from .errors import PipelineError, Problem
+from .params import ParamReader, RunState, StepOutput
+
+METHODS = ("framework", "equal", "given", "pca", "optimised")
+
+
+def weights_effective(
+    *, framework: Framework, weights: Mapping[str, float]
+) -> dict[str, dict[str, float]]:
+    """``{aggregate: {indicator: effective weight}}``: product of sibling-normalised weights on the path.
+
+    This is the nominal influence of each indicator in an arithmetic aggregation (COINr
+    ``get_eff_weights``); each aggregate's effective weights sum to 1.
+    """
+    share: dict[str, float] = {}
+    for node in framework.nodes:
+        if node.parent is None:
+            continue
+        sib = framework.children(node.parent)
+        tot = sum(weights.get(s, 1.0) for s in sib)
+        share[node.code] = weights.get(node.code, 1.0) / tot if tot > 0 else float("nan")
+    out: dict[str, dict[str, float]] = {}
+    for agg in framework.aggregates():
+        eff: dict[str, float] = {}
+        top_level = framework.node(agg).level
+        for ind in framework.descendants(agg, 1):
+            w = 1.0
+            code: str | None = ind
+            while code is not None and framework.node(code).level < top_level:
+                w *= share[code]
+                code = framework.node(code).parent
+            eff[ind] = w
+        out[agg] = eff
+    return out
+
+
+def _children_matrix(data: Dataset, state: RunState, level: int) -> tuple[list[str], FloatArray]:
+    """Columns at ``level`` (indicators, or aggregates computed with the current weights)."""
+    fw = state.framework
+    codes = [c for c in fw.indicators if c in data.codes]
+    cur = data.values[:, [data.index(c) for c in codes]]
+    for lev in range(2, level + 1):
+        parents = list(fw.aggregates(lev))
+        pos = {c: k for k, c in enumerate(codes)}
+        wmat = np.zeros((len(codes), len(parents)))
+        for j, a in enumerate(parents):
+            for ch in fw.children(a):
+                if ch in pos:
+                    wmat[pos[ch], j] = state.weights.get(ch, 1.0)
+        cur, codes = aggregate_blocks(cur, wmat), parents
+    return codes, cur
+
+
+def pca_first_component(x: FloatArray) -> tuple[FloatArray, float]:
+    """Unit-length PC1 loadings (sign: mostly positive) and its share of variance (complete cases)."""
+    rows = ~np.isnan(x).any(axis=1)
+    z = x[rows]
+    sd = z.std(axis=0, ddof=1)
+    z = (z - z.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    corr = np.atleast_2d(np.cov(z, rowvar=False))
+    vals, vecs = np.linalg.eigh(corr)
+    v = vecs[:, -1]
+    if v.sum() < 0:
+        v = -v
+    return np.asarray(v, dtype=np.float64), float(vals[-1] / vals.sum())
+
+
+def _balance_weights(x: FloatArray, target: FloatArray) -> FloatArray:
+    rows = ~np.isnan(x).any(axis=1)
+    z = x[rows]
+    k = z.shape[1]
+
+    def loss(logw: FloatArray) -> float:
+        w = np.exp(logw)
+        y = z @ w / w.sum()
+        r = np.array([np.corrcoef(z[:, i], y)[0, 1] for i in range(k)])
+        r = np.nan_to_num(r, nan=0.0)
+        s = r.sum()
+        if s == 0:
+            return 1e6
+        return float(np.sum((r / s - target) ** 2))
+
+    res = minimize(
+        loss,
+        np.zeros(k),
+        method="Nelder-Mead",
+        options={"xatol": 1e-6, "fatol": 1e-10, "maxiter": 4000},
+    )
+    w = np.exp(res.x)
+    return np.asarray(w / w.sum(), dtype=np.float64)
+
+
+def weights_validate(
+    params: Mapping[str, Any] | None, *, step: str, framework: Framework
+) -> dict[str, Any]:
+    r = ParamReader(params, step)
+    method = r.choice("method", None, METHODS)
+    spec: dict[str, Any] = {"method": method}
+    if method == "given":
+        given = r.mapping("weights")
+        if not given:
+            r.error("method 'given' needs a mapping 'weights' {code: weight}")
+            given = {}
+        clean: dict[str, float] = {}
+        for code, v in given.items():
+            if not framework.has(code):
+                r.error("weight given for a code not in the framework", indicator=code)
+            elif isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
+                r.error(f"weight must be a number >= 0, got {v!r}", indicator=code)
+            else:
+                clean[code] = float(v)
+        spec["weights"] = clean
+    if method in ("pca", "optimised"):
+        levels = r.raw_value("levels", [2])
+        if not isinstance(levels, list) or not all(
+            isinstance(v, int) and 2 <= v <= framework.n_levels for v in levels
+        ):
+            r.error(
+                f"parameter 'levels' must list aggregation levels 2..{framework.n_levels}, got {levels!r}"
+            )
+            levels = [2]
+        spec["levels"] = sorted(levels)
+    r.finish()
+    return spec
+
+
+def data_weights(
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+) -> StepOutput:
+    fw = state.framework
+    method = params["method"]
+    details: dict[str, Any] = {"method": method}
+    if method == "framework":
+        new = fw.weights()
+    elif method == "equal":
+        new = dict.fromkeys(fw.codes, 1.0)
+    elif method == "given":
+        new = dict(state.weights)
+        new.update(params["weights"])
+    else:
+        new = dict(state.weights)
+        explained: dict[str, float] = {}
+        for lev in params["levels"]:
+            tmp = RunState(framework=fw, weights=new)
+            codes, mat = _children_matrix(data, tmp, lev - 1)
+            pos = {c: k for k, c in enumerate(codes)}
+            for agg in fw.aggregates(lev):
+                ch = [c for c in fw.children(agg) if c in pos]
+                if len(ch) < 2:
+                    continue
+                sub = mat[:, [pos[c] for c in ch]]
+                if (~np.isnan(sub).any(axis=1)).sum() < 3:
+                    raise PipelineError(
+                        [
+                            Problem(
+                                "fewer than 3 complete units for PCA/optimisation",
+                                step=step,
+                                indicator=agg,
+                            )
+                        ]
+                    )
+                if method == "pca":
+                    v, share = pca_first_component(sub)
+                    w = v**2
+                    explained[agg] = share
+                else:
+                    w = _balance_weights(sub, np.full(len(ch), 1.0 / len(ch)))
+                for c, wi in zip(ch, w, strict=True):
+                    new[c] = float(wi)
+        if explained:
+            details["pc1_variance_share"] = explained
+    details["weights"] = dict(new)
+    return StepOutput(data=data, details=details, weights=new)
