@@ -1,0 +1,45 @@
+"""Geography: Urban Audit and NUTS codes, an authority's chain, the most local value."""
+
+from saferspaces.core.opendata.geography.choose import (
+    AuthorityGeography,
+    GeoCandidate,
+    GeoChoice,
+    MatchStatus,
+    authority_geography,
+    geography_choose,
+    geography_suggest,
+    name_normalise,
+)
+from saferspaces.core.opendata.geography.codes import (
+    GeoLevel,
+    GeoRef,
+    NutsCode,
+    UrbanAuditCode,
+    geo_classify,
+    nuts_chain,
+    nuts_parse,
+    urban_audit_parse,
+)
+from saferspaces.core.opendata.geography.nuts_table import NutsRegion, NutsTable, nuts_table_read
+
+__all__ = [
+    "AuthorityGeography",
+    "GeoCandidate",
+    "GeoChoice",
+    "GeoLevel",
+    "GeoRef",
+    "MatchStatus",
+    "NutsCode",
+    "NutsRegion",
+    "NutsTable",
+    "UrbanAuditCode",
+    "authority_geography",
+    "geo_classify",
+    "geography_choose",
+    "geography_suggest",
+    "name_normalise",
+    "nuts_chain",
+    "nuts_parse",
+    "nuts_table_read",
+    "urban_audit_parse",
+]
