@@ -34,3 +34,43 @@ def shared_data() -> Path:
     """Path to the real reference data in ``../shared/data`` (read-only, never copied)."""
     require(SHARED_DATA.is_dir(), f"reference data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# --- Django fixtures: the demo and its personas -------------------------------------------------
+
+PERSONA_KEYS = ("anonymous", "outsider", "respondent", "lead", "coordinator", "administrator")
+
+
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    """The demonstration data set, built by the real generator."""
+    from django.utils import timezone
+
+    from saferspaces.demo.generator import demo_build
+
+    return demo_build(now=timezone.now())
+
+
+@pytest.fixture
+def personas(demo):  # type: ignore[no-untyped-def]
+    """Demo users by persona key; ``anonymous`` is None."""
+    from saferspaces.accounts.models import User
+    from saferspaces.demo.generator import PERSONAS
+
+    users = {p.key: User.objects.get(email=p.email) for p in PERSONAS}
+    users["anonymous"] = None
+    return users
+
+
+@pytest.fixture
+def client_as(personas, client):  # type: ignore[no-untyped-def]
+    """``client_as("lead")`` returns the test client logged in as that persona."""
+    from django.test import Client
+
+    def make(key: str) -> Client:
+        c = Client()
+        if personas[key] is not None:
+            c.force_login(personas[key])
+        return c
+
+    return make

@@ -1,0 +1,74 @@
+# Safer Spaces: every set-up step a newcomer or CI needs. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+export DJANGO_SETTINGS_MODULE := saferspaces.settings
+
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := SAFERSPACES_DEBUG=1
+
+.PHONY: help install run test test-sqlite test-postgres lint bench demo-reset messages clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced ## create the virtual environment from the committed lock file
+
+run: install ## migrate an SQLite database, load the demo and serve on http://127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/saferspaces migrate --noinput
+	$(DEV) $(BIN)/saferspaces demo load
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	$(DEV) $(BIN)/saferspaces runserver 127.0.0.1:$(PORT)
+
+test: install ## the whole suite on SQLite, then again on PostgreSQL (browser tests included)
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: install
+	@if [ -n "$$SAFERSPACES_TEST_POSTGRES_URL" ]; then \
+	  echo "== Test suite on PostgreSQL =="; \
+	  DATABASE_URL="$$SAFERSPACES_TEST_POSTGRES_URL" SAFERSPACES_EXPECT_POSTGRES=1 \
+	    $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS); \
+	elif [ -n "$$SAFERSPACES_CI" ] && [ "$$SAFERSPACES_CI" != "0" ]; then \
+	  echo "SAFERSPACES_CI=1 but SAFERSPACES_TEST_POSTGRES_URL is not set: the PostgreSQL pass is required in CI" >&2; exit 1; \
+	else \
+	  echo "== PostgreSQL pass skipped: set SAFERSPACES_TEST_POSTGRES_URL=postgres://user:pw@host/db to run it =="; \
+	fi
+
+lint: install ## ruff, mypy, import-linter contracts, missing migrations
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(DEV) $(BIN)/saferspaces makemigrations --check --dry-run
+
+bench: install ## the benchmarks; each asserts its issue's target (results: docs/benchmarks.md)
+	$(BIN)/pytest -p no:cacheprovider benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)
+
+demo-reset: install ## throw the local SQLite database away and rebuild it with the demo
+	rm -f var/saferspaces.sqlite3
+	$(DEV) $(BIN)/saferspaces migrate --noinput
+	$(DEV) $(BIN)/saferspaces demo load
+
+messages: install ## extract translatable strings into the .po files and compile them (needs GNU gettext)
+	cd src/saferspaces && $(DEV) ../../$(BIN)/saferspaces makemessages -l fr --no-obsolete --ignore "core/*"
+	cd src/saferspaces && $(DEV) ../../$(BIN)/saferspaces compilemessages -l fr
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) .tools var

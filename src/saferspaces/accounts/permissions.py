@@ -1,0 +1,85 @@
+"""Who may do what: every permission rule of Safer Spaces, written once, here.
+
+Views, templates and services ask these functions; nothing else decides access. Rules:
+
+* An **administrator** (``is_superuser``) may do everything.
+* An authority's own people (**respondents** and **leads**) see its unpublished data.
+* A **coordinator** sees the unpublished data of the authorities in the networks they coordinate.
+* Nobody else sees an authority's unpublished data. The registry (name, country, kind, NUTS) is public.
+* A **lead** manages the authority's team (invitations); so does an administrator.
+* Coordinators and administrators maintain framework editions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
+
+if TYPE_CHECKING:
+    from saferspaces.authorities.models import Authority, Network
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_administrator(user: Any) -> bool:
+    return _active(user) and bool(user.is_superuser)
+
+
+def is_coordinator(user: Any) -> bool:
+    return _active(user) and NetworkCoordinator.objects.filter(user=user).exists()
+
+
+def role_in_authority(user: Any, authority: Authority) -> str | None:
+    if not _active(user):
+        return None
+    membership = AuthorityMembership.objects.filter(user=user, authority=authority).only("role").first()
+    return membership.role if membership else None
+
+
+def coordinates_authority(user: Any, authority: Authority) -> bool:
+    return _active(user) and NetworkCoordinator.objects.filter(
+        user=user, network__authorities=authority
+    ).exists()
+
+
+def can_view_authority_private(user: Any, authority: Authority) -> bool:
+    """Unpublished data of an authority: its own team, its coordinators, administrators."""
+    if is_administrator(user):
+        return True
+    return role_in_authority(user, authority) is not None or coordinates_authority(user, authority)
+
+
+def can_manage_authority_team(user: Any, authority: Authority) -> bool:
+    return is_administrator(user) or role_in_authority(user, authority) == Role.LEAD
+
+
+def can_view_network_private(user: Any, network: Network) -> bool:
+    if is_administrator(user):
+        return True
+    return _active(user) and NetworkCoordinator.objects.filter(user=user, network=network).exists()
+
+
+def can_register_authority(user: Any) -> bool:
+    return is_administrator(user)
+
+
+def can_manage_frameworks(user: Any) -> bool:
+    return is_administrator(user) or is_coordinator(user)
+
+
+def authorities_with_private_access(user: Any) -> QuerySet[Authority]:
+    """The authorities whose unpublished data ``user`` may see."""
+    from saferspaces.authorities.models import Authority
+
+    if is_administrator(user):
+        return Authority.objects.all()
+    if not _active(user):
+        return Authority.objects.none()
+    return Authority.objects.filter(
+        Q(memberships__user=user) | Q(networks__coordinators__user=user)
+    ).distinct()

@@ -1,0 +1,107 @@
+"""The registry of urban authorities, their networks, and the NUTS regions they sit in."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NutsRegion(models.Model):
+    """A region of the NUTS 2024 classification (levels 1-3), linked to its parent."""
+
+    code = models.CharField(_("NUTS code"), max_length=5, primary_key=True)
+    label = models.CharField(_("name"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("NUTS level"))
+    country_code = models.CharField(_("country"), max_length=2, db_index=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+    def chain(self) -> list[NutsRegion]:
+        """This region and its ancestors, most local first (NUTS 3, 2, 1)."""
+        regions: list[NutsRegion] = []
+        region: NutsRegion | None = self
+        while region is not None:
+            regions.append(region)
+            region = region.parent
+        return regions
+
+
+class Network(models.Model):
+    """A network of authorities: the scope of a coordinator (e.g. Efus, a ministry, the JRC)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorityKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    CITY = "city", _("City")
+    METROPOLITAN_AREA = "metropolitan_area", _("Metropolitan area")
+    PROVINCE = "province", _("Province")
+    REGION = "region", _("Region")
+
+
+class Authority(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    country_code = models.CharField(
+        _("country"), max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. FR."))]
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AuthorityKind.choices)
+    nuts_region = models.ForeignKey(
+        NutsRegion, on_delete=models.PROTECT, related_name="authorities", verbose_name=_("NUTS region")
+    )
+    lau_code = models.CharField(_("LAU code"), max_length=20, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    networks = models.ManyToManyField(Network, related_name="authorities", blank=True, verbose_name=_("networks"))
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("authorities")
+        constraints = [
+            models.UniqueConstraint(fields=["country_code", "name"], name="authority_name_unique_in_country"),
+            models.UniqueConstraint(
+                fields=["country_code", "lau_code"],
+                condition=~models.Q(lau_code=""),
+                name="authority_lau_unique_in_country",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def nuts_level(self) -> int:
+        return self.nuts_region.level
+
+    @property
+    def density(self) -> float | None:
+        if self.population and self.area_km2:
+            return float(self.population) / float(self.area_km2)
+        return None

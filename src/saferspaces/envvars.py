@@ -1,0 +1,106 @@
+"""Typed readers for environment variables, used by the one settings module.
+
+Every reader fails loudly with :class:`EnvError`, naming the variable, the value it got and what it
+expected, so that a misconfigured deployment stops at start-up instead of misbehaving later.
+No Django imports: this module is tested on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(ValueError):
+    """A bad value in an environment variable."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        super().__init__(f"environment variable {name}={value!r}: expected {expected}")
+        self.name = name
+        self.value = value
+
+
+def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise EnvError(name, "", "a value (this variable is required)")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool = False, *, environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise EnvError(name, raw, "one of 1/0, true/false, yes/no, on/off")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise EnvError(name, raw, "a whole number") from None
+    if minimum is not None and value < minimum:
+        raise EnvError(name, raw, f"a whole number >= {minimum}")
+    if maximum is not None and value > maximum:
+        raise EnvError(name, raw, f"a whole number <= {maximum}")
+    return value
+
+
+def env_list(
+    name: str, default: list[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default or [])
+    items = [item.strip() for item in raw.split(",")]
+    if any(item == "" for item in items):
+        raise EnvError(name, raw, "a comma-separated list without empty items")
+    return items
+
+
+def env_url(
+    name: str,
+    default: str | None = None,
+    *,
+    schemes: tuple[str, ...],
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    value = env_str(name, default, environ=environ)
+    parts = urlsplit(value)
+    if parts.scheme not in schemes:
+        raise EnvError(name, value, f"a URL starting with one of {', '.join(s + '://' for s in schemes)}")
+    return value
+
+
+def env_choice(
+    name: str, default: str, *, choices: tuple[str, ...], environ: Mapping[str, str] | None = None
+) -> str:
+    value = env_str(name, default, environ=environ)
+    if value not in choices:
+        raise EnvError(name, value, f"one of {', '.join(choices)}")
+    return value

@@ -1,0 +1,216 @@
+"""The one settings module of Safer Spaces, driven by environment variables.
+
+Production needs only environment variables (see ``docs/operations.md``):
+``SAFERSPACES_SECRET_KEY``, ``DATABASE_URL``, ``SAFERSPACES_ALLOWED_HOSTS``, ``EMAIL_URL`` and
+``SAFERSPACES_DEFAULT_FROM_EMAIL``. With ``SAFERSPACES_DEBUG=1`` (what ``make run`` sets) the defaults
+suit a developer's machine: SQLite in ``var/``, console e-mail, a development secret key.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from saferspaces.envvars import (
+    EnvError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+TESTING = "pytest" in sys.modules
+
+
+def _email_settings(url: str) -> dict[str, object]:
+    """Turn ``EMAIL_URL`` (console://, smtp://user:pw@host:587?tls=1, smtps://...) into settings."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    query = parse_qs(parts.query)
+    if not parts.hostname:
+        raise EnvError("EMAIL_URL", url, "smtp://[user:password@]host[:port][?tls=1]")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in ("1", "true", "yes"),
+    }
+
+
+try:
+    DEBUG = env_bool("SAFERSPACES_DEBUG", False)
+    _DEV_DEFAULTS = DEBUG or TESTING
+    SECRET_KEY = env_str(
+        "SAFERSPACES_SECRET_KEY",
+        "dev-only-insecure-key-do-not-use-in-production" if _DEV_DEFAULTS else None,
+    )
+    if not _DEV_DEFAULTS and len(SECRET_KEY) < 32:
+        raise EnvError("SAFERSPACES_SECRET_KEY", "***", "at least 32 random characters")
+    ALLOWED_HOSTS = env_list(
+        "SAFERSPACES_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if _DEV_DEFAULTS else None
+    )
+    if not ALLOWED_HOSTS:
+        raise EnvError("SAFERSPACES_ALLOWED_HOSTS", "", "a comma-separated list of host names")
+    CSRF_TRUSTED_ORIGINS = env_list("SAFERSPACES_CSRF_TRUSTED_ORIGINS", [])
+    _default_db = f"sqlite:///{PROJECT_DIR / 'var' / 'saferspaces.sqlite3'}"
+    DATABASE_URL = env_url(
+        "DATABASE_URL",
+        _default_db if _DEV_DEFAULTS else None,
+        schemes=("sqlite", "postgres", "postgresql"),
+    )
+    _email = _email_settings(
+        env_url("EMAIL_URL", "console://" if _DEV_DEFAULTS else None, schemes=("console", "locmem", "smtp", "smtps"))
+    )
+    DEFAULT_FROM_EMAIL = env_str("SAFERSPACES_DEFAULT_FROM_EMAIL", "Safer Spaces <noreply@localhost>")
+    SERVER_EMAIL = DEFAULT_FROM_EMAIL
+    SITE_URL = env_url("SAFERSPACES_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+    INVITATION_DAYS = env_int("SAFERSPACES_INVITATION_DAYS", 14, minimum=1, maximum=90)
+    SECURE_HSTS_SECONDS = env_int("SAFERSPACES_HSTS_SECONDS", 0, minimum=0)
+    SECURE_SSL_REDIRECT = env_bool("SAFERSPACES_SSL_REDIRECT", False)
+    LOG_LEVEL = env_str("SAFERSPACES_LOG_LEVEL", "INFO")
+    PEER_MINIMUM = env_int("SAFERSPACES_PEER_MINIMUM", 5, minimum=5)
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+globals().update(_email)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "saferspaces.web",
+    "saferspaces.accounts",
+    "saferspaces.authorities",
+    "saferspaces.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "saferspaces.web.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "saferspaces.urls"
+WSGI_APPLICATION = "saferspaces.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "saferspaces.web.context_processors.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+ACCOUNT_RATE_LIMITS = False if TESTING else {}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Safer Spaces"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Brussels"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = PROJECT_DIR / "var" / "static"
+MEDIA_ROOT = PROJECT_DIR / "var" / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if DEBUG or TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SITE_URL.startswith("https")
+CSRF_COOKIE_SECURE = SITE_URL.startswith("https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL_REDIRECT else None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.server": {"level": "WARNING" if TESTING else "INFO"}},
+}

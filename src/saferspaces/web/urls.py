@@ -1,0 +1,10 @@
+from django.urls import path
+
+from saferspaces.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,81 @@
+"""The typed environment readers fail loudly, naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from saferspaces.envvars import EnvError, env_bool, env_choice, env_int, env_list, env_str, env_url
+
+
+def test_bool_accepts_common_spellings() -> None:
+    assert env_bool("X", environ={"X": "yes"}) is True
+    assert env_bool("X", environ={"X": "OFF"}) is False
+    assert env_bool("X", True, environ={}) is True
+
+
+def test_bool_rejects_anything_else_naming_the_variable() -> None:
+    with pytest.raises(EnvError, match=r"X='maybe'.*1/0"):
+        env_bool("X", environ={"X": "maybe"})
+
+
+def test_int_with_bounds() -> None:
+    assert env_int("N", 3, environ={"N": " 7 "}) == 7
+    with pytest.raises(EnvError, match="whole number"):
+        env_int("N", 3, environ={"N": "seven"})
+    with pytest.raises(EnvError, match=">= 5"):
+        env_int("N", 5, minimum=5, environ={"N": "4"})
+
+
+def test_required_string_and_lists() -> None:
+    with pytest.raises(EnvError, match="required"):
+        env_str("SECRET", environ={})
+    assert env_list("H", environ={"H": "a.eu, b.eu"}) == ["a.eu", "b.eu"]
+    with pytest.raises(EnvError, match="empty items"):
+        env_list("H", environ={"H": "a.eu,,b.eu"})
+
+
+def test_url_scheme_and_choice() -> None:
+    assert env_url("D", schemes=("postgres",), environ={"D": "postgres://x/y"}) == "postgres://x/y"
+    with pytest.raises(EnvError, match="postgres://"):
+        env_url("D", schemes=("postgres",), environ={"D": "mysql://x/y"})
+    with pytest.raises(EnvError, match="one of a, b"):
+        env_choice("C", "a", choices=("a", "b"), environ={"C": "c"})
+
+
+def _cli(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SAFERSPACES_", "DATABASE_URL", "EMAIL_URL"))}
+    clean.pop("PYTEST_CURRENT_TEST", None)
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "from saferspaces.cli import main; raise SystemExit(main(['check']))"],
+        env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_settings_require_a_secret_key() -> None:
+    result = _cli({"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "SAFERSPACES_ALLOWED_HOSTS": "example.eu"})
+    assert result.returncode == 2
+    assert "SAFERSPACES_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_variable_is_reported_in_one_line() -> None:
+    result = _cli({"SAFERSPACES_DEBUG": "1", "SAFERSPACES_INVITATION_DAYS": "forever"})
+    assert result.returncode == 2
+    assert "SAFERSPACES_INVITATION_DAYS='forever': expected a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_settings_work_from_environment_variables_only() -> None:
+    result = _cli({
+        "SAFERSPACES_SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "sqlite:////tmp/saferspaces-prod-check.sqlite3",
+        "SAFERSPACES_ALLOWED_HOSTS": "safer.example.eu",
+        "EMAIL_URL": "smtp://mailer:secret@smtp.example.eu:587?tls=1",
+        "SAFERSPACES_SITE_URL": "https://safer.example.eu",
+    })
+    assert result.returncode == 0, result.stderr
