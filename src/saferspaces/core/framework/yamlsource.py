@@ -42,7 +42,10 @@ def yaml_read(*, text: str, file: str) -> LocatedData:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        context = str(exc.context or "")
+        if exc.context_mark is not None and exc.problem_mark is not None:
+            context += f" (started at line {exc.context_mark.line + 1})"
+        msg = ": ".join(x for x in (context.strip(), str(exc.problem or "")) if x)
         out.problems.append(Problem(file, "", line, f"YAML syntax error: {msg}"))
         return out
     except yaml.YAMLError as exc:  # pragma: no cover - other reader errors (encoding)
