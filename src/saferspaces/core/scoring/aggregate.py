@@ -137,24 +137,22 @@ def data_aggregate(
     weights = dict(state.weights)
     if params.get("weights"):
         weights.update(params["weights"])
+    at = {c: i for i, c in enumerate(data.codes)}
     base_codes = [c for c in data.codes if not (fw.has(c) and fw.node(c).level > 1)]
-    base_idx = [data.index(c) for c in base_codes]
+    base_idx = [at[c] for c in base_codes]
     cols: dict[str, FloatArray] = {}
     current_codes = [c for c in base_codes if fw.has(c) and fw.node(c).level == 1]
-    current = data.values[:, [data.index(c) for c in current_codes]]
+    current = data.values[:, [at[c] for c in current_codes]]
     new_blocks: list[FloatArray] = []
     new_codes: list[str] = []
     problems: list[Problem] = []
     for lev in range(2, fw.n_levels + 1):
-        parents = [a for a in fw.aggregates(lev)]
-        pos = {c: k for k, c in enumerate(current_codes)}
+        parents_t, rows, colsx, kids = fw.level_structure(lev, tuple(current_codes))
+        parents = list(parents_t)
         wmat = np.zeros((len(current_codes), len(parents)))
         bmat = np.zeros_like(wmat)
-        for j, a in enumerate(parents):
-            for ch in fw.children(a):
-                if ch in pos:
-                    wmat[pos[ch], j] = weights.get(ch, 1.0)
-                    bmat[pos[ch], j] = 1.0
+        wmat[rows, colsx] = [weights.get(ch, 1.0) for ch in kids]
+        bmat[rows, colsx] = 1.0
         method = params["method"][lev]
         if method == "geometric":
             bad = (current <= 0) & (bmat.sum(axis=1) > 0)[None, :]

@@ -42,6 +42,7 @@ class Framework:
     nodes: tuple[Node, ...]
     _by_code: Mapping[str, Node] = field(repr=False)
     _children: Mapping[str, tuple[str, ...]] = field(repr=False)
+    _memo: dict[object, object] = field(default_factory=dict, repr=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -71,6 +72,31 @@ class Framework:
                 n.code for lev in range(2, self.n_levels + 1) for n in self.nodes if n.level == lev
             )
         return tuple(n.code for n in self.nodes if n.level == level)
+
+    def level_structure(
+        self, level: int, present: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], npt.NDArray[np.intp], npt.NDArray[np.intp], tuple[str, ...]]:
+        """Parents at ``level`` and (row, col, child code) of each child among ``present`` columns.
+
+        Memoised (pure function of the framework), so repeated aggregations are cheap.
+        """
+        key = ("level", level, present)
+        hit = self._memo.get(key)
+        if hit is None:
+            parents = self.aggregates(level)
+            pos = {c: k for k, c in enumerate(present)}
+            rows: list[int] = []
+            cols: list[int] = []
+            kids: list[str] = []
+            for j, a in enumerate(parents):
+                for ch in self.children(a):
+                    if ch in pos:
+                        rows.append(pos[ch])
+                        cols.append(j)
+                        kids.append(ch)
+            hit = (parents, np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp), tuple(kids))
+            self._memo[key] = hit
+        return hit  # type: ignore[return-value]
 
     def directions(self) -> dict[str, int]:
         return {n.code: n.direction for n in self.nodes}

@@ -51,6 +51,7 @@ class StepSpec:
     label: str
     raw: Mapping[str, Any]
     params: Mapping[str, Any]
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ def step_spec_build(
 ) -> StepSpec:
     validator = STEPS[kind][0]
     params = validator(raw, step=label, framework=framework)
-    return StepSpec(kind=kind, id=step_id, label=label, raw=raw, params=params)
+    key = kind + json.dumps(params, sort_keys=True, default=str)
+    return StepSpec(kind=kind, id=step_id, label=label, raw=raw, params=params, key=key)
 
 
 def pipeline_parse(
@@ -212,7 +214,7 @@ def pipeline_load(*, path: Path, framework: Framework) -> PipelineSpec:
 
 
 def _key(spec: StepSpec) -> str:
-    return spec.kind + json.dumps(spec.params, sort_keys=True, default=str)
+    return spec.key or spec.kind + json.dumps(spec.params, sort_keys=True, default=str)
 
 
 def pipeline_run(
