@@ -94,7 +94,12 @@ class Framework:
                         rows.append(pos[ch])
                         cols.append(j)
                         kids.append(ch)
-            hit = (parents, np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp), tuple(kids))
+            hit = (
+                parents,
+                np.array(rows, dtype=np.intp),
+                np.array(cols, dtype=np.intp),
+                tuple(kids),
+            )
             self._memo[key] = hit
         return hit  # type: ignore[return-value]
 

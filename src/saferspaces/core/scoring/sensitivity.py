@@ -107,7 +107,12 @@ npt_int = Any  # integer numpy array (kept loose for readability)
 
 
 def _noisy_weight_sets(
-    nominal: Mapping[str, float], framework: Framework, levels: Sequence[int], factor: float, sets: int, seed: int
+    nominal: Mapping[str, float],
+    framework: Framework,
+    levels: Sequence[int],
+    factor: float,
+    sets: int,
+    seed: int,
 ) -> tuple[dict[str, Any], ...]:
     """COINr ``get_noisy_weights``: ``w (1 + f U(-1, 1))`` for the weights of the given levels."""
     rng = np.random.default_rng(seed)
@@ -115,7 +120,9 @@ def _noisy_weight_sets(
     out = []
     for _ in range(sets):
         noise = (rng.random(len(codes)) * 2 - 1) * factor
-        out.append({c: float(nominal.get(c, 1.0)) * (1 + e) for c, e in zip(codes, noise, strict=True)})
+        out.append(
+            {c: float(nominal.get(c, 1.0)) * (1 + e) for c, e in zip(codes, noise, strict=True)}
+        )
     return tuple(out)
 
 
@@ -128,10 +135,20 @@ def sensitivity_parse(
     def err(msg: str, step: str | None = None) -> None:
         problems.append(Problem(msg, file=source, step=step, column="sensitivity"))
 
-    allowed = ("target", "N", "analysis", "assumptions", "seed", "bootstrap", "bands", "output", "aggregates")
-    for k in raw:
-        if k not in allowed:
-            err(f"unknown key {k!r}; expected {', '.join(allowed)}")
+    allowed = (
+        "target",
+        "N",
+        "analysis",
+        "assumptions",
+        "seed",
+        "bootstrap",
+        "bands",
+        "output",
+        "aggregates",
+    )
+    for key0 in raw:
+        if key0 not in allowed:
+            err(f"unknown key {key0!r}; expected {', '.join(allowed)}")
     target = raw.get("target")
     if not isinstance(target, str) or not framework.has(target):
         err(f"'target' must be a code of the framework, got {target!r}")
@@ -199,10 +216,17 @@ def sensitivity_parse(
             for v in vals:  # validate every alternative now, not mid-analysis
                 alt = dict(v) if param is None else {**st.raw, str(param): v}
                 try:
-                    step_spec_build(kind=st.kind, step_id=st.id, label=st.label, raw=alt, framework=framework)
+                    step_spec_build(
+                        kind=st.kind, step_id=st.id, label=st.label, raw=alt, framework=framework
+                    )
                 except PipelineError as exc:
                     problems.extend(
-                        Problem(f"{where} ({name}), value {v!r}: {p.message}", file=source, step=p.step, indicator=p.indicator)
+                        Problem(
+                            f"{where} ({name}), value {v!r}: {p.message}",
+                            file=source,
+                            step=p.step,
+                            indicator=p.indicator,
+                        )
                         for p in exc.problems
                     )
             assumptions.append(Assumption(name=name, step=st.id, param=param, values=tuple(vals)))
@@ -217,7 +241,11 @@ def sensitivity_parse(
             ):
                 err("'range' needs 'param' and [low, high] with low < high", where)
                 continue
-            assumptions.append(Assumption(name=name, step=st.id, param=param, low=float(rng_[0]), high=float(rng_[1])))
+            assumptions.append(
+                Assumption(
+                    name=name, step=st.id, param=param, low=float(rng_[0]), high=float(rng_[1])
+                )
+            )
         else:
             nz = item["noise"]
             if st.kind != "aggregate" or not isinstance(nz, Mapping):
@@ -226,17 +254,28 @@ def sensitivity_parse(
             levels = nz.get("levels", [2, 3])
             factor = nz.get("factor", 0.25)
             sets = nz.get("sets", 100)
-            if not isinstance(levels, list) or not all(isinstance(v, int) and 1 <= v < framework.n_levels for v in levels):
-                err(f"noise 'levels' must list levels 1..{framework.n_levels - 1} (weights of children), got {levels!r}", where)
+            if not isinstance(levels, list) or not all(
+                isinstance(v, int) and 1 <= v < framework.n_levels for v in levels
+            ):
+                err(
+                    f"noise 'levels' must list levels 1..{framework.n_levels - 1} (weights of children), got {levels!r}",
+                    where,
+                )
                 continue
-            if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 <= factor < 1:
+            if (
+                isinstance(factor, bool)
+                or not isinstance(factor, int | float)
+                or not 0 <= factor < 1
+            ):
                 err(f"noise 'factor' must be in [0, 1), got {factor!r}", where)
                 continue
             if isinstance(sets, bool) or not isinstance(sets, int) or sets < 1:
                 err(f"noise 'sets' must be an integer >= 1, got {sets!r}", where)
                 continue
             nominal = st.params.get("weights") or framework.weights()
-            vals_t = _noisy_weight_sets(nominal, framework, levels, float(factor), sets, int(ints["seed"]) + 7919 * k)
+            vals_t = _noisy_weight_sets(
+                nominal, framework, levels, float(factor), sets, int(ints["seed"]) + 7919 * k
+            )
             assumptions.append(Assumption(name=name, step=st.id, param="weights", values=vals_t))
     if analysis == "sensitivity" and len(assumptions) < 2 and not problems:
         err("a sensitivity analysis needs at least two assumptions (use analysis: uncertainty)")
@@ -291,7 +330,12 @@ def sensitivity_indices(
             st_q = np.vstack([sti, sti])
     for i in range(d):
         out.append(
-            (float(si[i]), float(sti[i]), (float(si_q[0, i]), float(si_q[1, i])), (float(st_q[0, i]), float(st_q[1, i])))
+            (
+                float(si[i]),
+                float(sti[i]),
+                (float(si_q[0, i]), float(si_q[1, i])),
+                (float(st_q[0, i]), float(st_q[1, i])),
+            )
         )
     return out, var
 
@@ -328,16 +372,22 @@ def sensitivity_run(
     rng = np.random.default_rng(sens.seed)
     d = len(sens.assumptions)
     sample = (
-        sample_saltelli(n=sens.n, d=d, rng=rng) if sens.analysis == "sensitivity" else rng.random((sens.n, d))
+        sample_saltelli(n=sens.n, d=d, rng=rng)
+        if sens.analysis == "sensitivity"
+        else rng.random((sens.n, d))
     )
     cache: dict[str, Any] = {}
     spec_cache: dict[str, StepSpec] = {}
-    nominal_res = pipeline_run(data=data, framework=framework, spec=spec, keep_intermediate=False, cache=cache)
+    nominal_res = pipeline_run(
+        data=data, framework=framework, spec=spec, keep_intermediate=False, cache=cache
+    )
     units = nominal_res.results.units
     targets = [sens.target, *[a for a in sens.aggregates if a != sens.target]]
     for t in targets:
         if t not in nominal_res.results.codes:
-            raise PipelineError([Problem("target not in the pipeline results", indicator=t, column="sensitivity")])
+            raise PipelineError(
+                [Problem("target not in the pipeline results", indicator=t, column="sensitivity")]
+            )
     nominal_all = nominal_res.results.values[:, [nominal_res.results.index(t) for t in targets]]
     steps_by_id = {s.id: s for s in spec.steps}
     runs = np.full((sample.shape[0], len(targets), len(units)), np.nan)
@@ -364,11 +414,15 @@ def sensitivity_run(
             if built is None:
                 ch = dict(changes[st.id])
                 raw = ch if ch.pop("__replace__", False) else {**steps_by_id[st.id].raw, **ch}
-                built = step_spec_build(kind=st.kind, step_id=st.id, label=st.label, raw=raw, framework=framework)
+                built = step_spec_build(
+                    kind=st.kind, step_id=st.id, label=st.label, raw=raw, framework=framework
+                )
                 spec_cache[key] = built
             steps.append(built)
         run_spec = PipelineSpec(name=spec.name, steps=tuple(steps), source=spec.source)
-        res = pipeline_run(data=data, framework=framework, spec=run_spec, keep_intermediate=False, cache=cache)
+        res = pipeline_run(
+            data=data, framework=framework, spec=run_spec, keep_intermediate=False, cache=cache
+        )
         cols = [res.results.index(t) for t in targets]
         if res.results.units == units:
             runs[r] = res.results.values[:, cols].T
@@ -385,7 +439,9 @@ def sensitivity_run(
     bands = _bands(scores, sens.bands)
     band_nom = _bands(nominal, sens.bands)
     with np.errstate(invalid="ignore"):
-        stay = np.nanmean(np.where(np.isnan(bands[:m]), np.nan, bands[:m] == band_nom[None, :]), axis=0)
+        stay = np.nanmean(
+            np.where(np.isnan(bands[:m]), np.nan, bands[:m] == band_nom[None, :]), axis=0
+        )
         if sens.output == "rank_change":
             y = np.nanmean(np.abs(ranks - rank_nom[None, :]), axis=1)
         elif sens.output == "score_change":
