@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from saferspaces.core.framework.context import Ctx
-from saferspaces.core.framework.model import YES_PARTLY_NO
+from saferspaces.core.framework.model import KINDS, YES_PARTLY_NO
 from saferspaces.core.framework.yamlsource import path_join as pj
 
 WEIGHT_TOLERANCE = 0.01
@@ -192,6 +192,8 @@ def _weights(data: Mapping[str, Any], ctx: Ctx) -> None:
         if not isinstance(inds, list):
             continue
         groups: dict[str, float] = {}
+        if any(isinstance(i, dict) and i.get("kind") not in KINDS for i in inds):
+            continue  # a broken kind is reported already; sums would only echo it
         for ind in inds:
             if not isinstance(ind, dict):
                 continue

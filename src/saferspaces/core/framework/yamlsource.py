@@ -16,6 +16,9 @@ except AttributeError:  # pragma: no cover
 
 _BOOL_WORDS = frozenset({"true", "false"})
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 @dataclass
@@ -99,7 +102,17 @@ def _convert(
     if node.tag.endswith(":bool") and node.value.lower() not in _BOOL_WORDS:
         # YAML 1.1 reads yes/no/on/off as booleans; here they stay words (choice codes, "NO")
         return node.value
+    tag = node.tag
+    value = node.value
+    if tag == _INT_TAG and value.isdigit():
+        return int(value)
+    if tag == _NULL_TAG:
+        return None
+    if tag.endswith(":bool"):
+        return value.lower() == "true"
     try:
+        if tag == _FLOAT_TAG and "." in value and value.replace(".", "", 1).lstrip("-+").isdigit():
+            return float(value)
         return constructor.construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:
         out.problems.append(
