@@ -125,10 +125,6 @@ class _Validator:
             out.append(
                 f"values at levels a {self.source.geography.value} source does not expect: {parts}"
             )
-        if self.extra_regio:
-            out.append(
-                f"{self.extra_regio} values for extra-regio codes (no territory) were skipped"
-            )
         if self.out_of_range_count:
             out.append(
                 f"{self.out_of_range_count} values outside the unit's range: "
