@@ -1,0 +1,1 @@
+"""Scoring: the Django side of the scoring engine (``saferspaces index ...``)."""
