@@ -203,7 +203,7 @@ def _weights(data: Mapping[str, Any], ctx: Ctx) -> None:
             if method in (None, "not_scored") or not _is_num(w):
                 continue
             kind = str(ind.get("kind"))
-            groups[kind] = groups.get(kind, 0.0) + float(w)
+            groups[kind] = groups.get(kind, 0.0) + float(w or 0)
         for kind, total in groups.items():
             if abs(total - 100) > WEIGHT_TOLERANCE:
                 ctx.add(

@@ -112,10 +112,10 @@ def answer_score(*, indicator: Indicator, answer: object) -> float | None:
         by_code = {c.code: c.score for c in spec.choices}
         chosen = answer if isinstance(answer, list | tuple | set | frozenset) else [answer]
         picked = [by_code[str(c)] for c in chosen]
-        values = [float(v) for v in picked if v is not None]
-        if not values:
+        scores_: list[float] = [float(v) for v in picked if v is not None]
+        if not scores_:
             return None
-        return sum(values) / len(values)
+        return sum(scores_) / len(scores_)
     raise AnswerError(
         code=indicator.code, message=f"unknown scoring method {rule.method!r}"
     )  # pragma: no cover

@@ -65,7 +65,7 @@ def _answer_and_scoring(
 def edition_synthetic_data(*, questions: int, seed: int = 0) -> dict[str, Any]:
     """Plain data of a valid edition with ``questions`` indicators (plus 5 checklist items)."""
     rng = random.Random(seed)
-    checklist = [
+    checklist: list[dict[str, Any]] = [
         {
             "code": f"CL_{k:02d}",
             "section": "surveys",
@@ -80,7 +80,7 @@ def edition_synthetic_data(*, questions: int, seed: int = 0) -> dict[str, Any]:
     for i in range(n_scored):
         groups[i % len(groups)].append(i)
     dims: list[dict[str, Any]] = []
-    earlier: list[tuple[str, str]] = [(c["code"], "yes_partly_no") for c in checklist]
+    earlier: list[tuple[str, str]] = [(str(c["code"]), "yes_partly_no") for c in checklist]
     for d in range(n_dims):
         children = []
         for s in range(n_subs):
