@@ -8,11 +8,13 @@ PostgreSQL) calls :func:`require` with a reason: it skips locally, and fails und
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # shared test modules (site_matrix)
 SHARED_DATA = Path(os.environ.get("SAFERSPACES_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
@@ -74,3 +76,20 @@ def client_as(personas, client):  # type: ignore[no-untyped-def]
         return c
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo built once for a whole test module (tests must not change it), removed afterwards."""
+    from django.utils import timezone
+
+    from saferspaces.authorities.models import NutsRegion
+    from saferspaces.demo.generator import demo_build, demo_delete
+
+    with django_db_blocker.unblock():
+        report = demo_build(now=timezone.now())
+    yield report
+    with django_db_blocker.unblock():
+        demo_delete()
+        for level in (3, 2, 1):
+            NutsRegion.objects.filter(level=level).delete()

@@ -95,10 +95,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "saferspaces.web",  # before allauth: its templates override allauth's layouts
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "saferspaces.web",
     "saferspaces.accounts",
     "saferspaces.authorities",
     "saferspaces.demo",
