@@ -54,7 +54,7 @@ test-postgres: install
 lint: install ## ruff, mypy, import-linter contracts, missing migrations
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy
+	$(DEV) $(BIN)/mypy
 	$(BIN)/lint-imports
 	$(DEV) $(BIN)/saferspaces makemigrations --check --dry-run
 

@@ -6,8 +6,22 @@ PERSONA_ORDER = ("anonymous", "outsider", "respondent", "lead", "coordinator", "
 ALL = dict.fromkeys(PERSONA_ORDER, 200)
 LOGGED_IN = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
 ANON_ONLY = {"anonymous": 200, **dict.fromkeys(PERSONA_ORDER[1:], 302)}
-ADMIN_ONLY = {"anonymous": 302, "outsider": 403, "respondent": 403, "lead": 403, "coordinator": 403, "administrator": 200}
-LEAD_POST = {"anonymous": 302, "outsider": 403, "respondent": 403, "lead": 400, "coordinator": 403, "administrator": 400}
+ADMIN_ONLY = {
+    "anonymous": 302,
+    "outsider": 403,
+    "respondent": 403,
+    "lead": 403,
+    "coordinator": 403,
+    "administrator": 200,
+}
+LEAD_POST = {
+    "anonymous": 302,
+    "outsider": 403,
+    "respondent": 403,
+    "lead": 400,
+    "coordinator": 403,
+    "administrator": 400,
+}
 GONE = dict.fromkeys(PERSONA_ORDER, 410)
 MFA_PAGE = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
 MFA_REAUTH = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}
@@ -28,28 +42,52 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts:profile": ("get", "/me/", LOGGED_IN),
     "accounts:invitation": ("get", "/invitations/not-a-real-token/", GONE),
     "account_login": ("get", "/accounts/login/", ANON_ONLY),
-    "account_logout": ("get", "/accounts/logout/", {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}),
+    "account_logout": (
+        "get",
+        "/accounts/logout/",
+        {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)},
+    ),
     "account_inactive": ("get", "/accounts/inactive/", ALL),
     "account_signup": ("get", "/accounts/signup/", ANON_ONLY),
     "account_reauthenticate": ("get", "/accounts/reauthenticate/", LOGGED_IN),
     "account_email": ("get", "/accounts/email/", LOGGED_IN),
     "account_email_verification_sent": ("get", "/accounts/confirm-email/", ALL),
     "account_change_password": ("get", "/accounts/password/change/", LOGGED_IN),
-    "account_set_password": ("get", "/accounts/password/set/", {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}),
+    "account_set_password": (
+        "get",
+        "/accounts/password/set/",
+        {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)},
+    ),
     "account_reset_password": ("get", "/accounts/password/reset/", ALL),
-    "account_confirm_login_code": ("get", "/accounts/login/code/confirm/", {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}),
+    "account_confirm_login_code": (
+        "get",
+        "/accounts/login/code/confirm/",
+        {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)},
+    ),
     "account_confirm_email": ("get", "/accounts/confirm-email/not-a-key/", ALL),
     "account_reset_password_from_key_done": ("get", "/accounts/password/reset/key/done/", ALL),
     "account_reset_password_from_key": ("get", "/accounts/password/reset/key/1-not-a-key/", ALL),
     "account_reset_password_done": ("get", "/accounts/password/reset/done/", ALL),
     "mfa_index": ("get", "/accounts/2fa/", MFA_PAGE),
-    "mfa_authenticate": ("get", "/accounts/2fa/authenticate/", {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}),
+    "mfa_authenticate": (
+        "get",
+        "/accounts/2fa/authenticate/",
+        {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)},
+    ),
     "mfa_reauthenticate": ("get", "/accounts/2fa/reauthenticate/", MFA_REAUTH),
     "mfa_activate_totp": ("get", "/accounts/2fa/totp/activate/", MFA_REAUTH),
     "mfa_deactivate_totp": ("get", "/accounts/2fa/totp/deactivate/", NO_AUTHENTICATOR),
     "mfa_view_recovery_codes": ("get", "/accounts/2fa/recovery-codes/", NO_AUTHENTICATOR),
-    "mfa_generate_recovery_codes": ("get", "/accounts/2fa/recovery-codes/generate/", {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}),
-    "mfa_download_recovery_codes": ("get", "/accounts/2fa/recovery-codes/download/", NO_AUTHENTICATOR),
+    "mfa_generate_recovery_codes": (
+        "get",
+        "/accounts/2fa/recovery-codes/generate/",
+        {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)},
+    ),
+    "mfa_download_recovery_codes": (
+        "get",
+        "/accounts/2fa/recovery-codes/download/",
+        NO_AUTHENTICATOR,
+    ),
     "set_language": ("post", "/i18n/setlang/", dict.fromkeys(PERSONA_ORDER, 302)),
 }
 # Extra routes contributed by later apps register themselves here (see tests of those apps).

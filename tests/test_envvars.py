@@ -47,17 +47,30 @@ def test_url_scheme_and_choice() -> None:
 
 
 def _cli(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SAFERSPACES_", "DATABASE_URL", "EMAIL_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SAFERSPACES_", "DATABASE_URL", "EMAIL_URL"))
+    }
     clean.pop("PYTEST_CURRENT_TEST", None)
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "from saferspaces.cli import main; raise SystemExit(main(['check']))"],
-        env=clean, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "from saferspaces.cli import main; raise SystemExit(main(['check']))",
+        ],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def test_production_settings_require_a_secret_key() -> None:
-    result = _cli({"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "SAFERSPACES_ALLOWED_HOSTS": "example.eu"})
+    result = _cli(
+        {"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "SAFERSPACES_ALLOWED_HOSTS": "example.eu"}
+    )
     assert result.returncode == 2
     assert "SAFERSPACES_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
@@ -71,11 +84,13 @@ def test_bad_variable_is_reported_in_one_line() -> None:
 
 
 def test_production_settings_work_from_environment_variables_only() -> None:
-    result = _cli({
-        "SAFERSPACES_SECRET_KEY": "x" * 50,
-        "DATABASE_URL": "sqlite:////tmp/saferspaces-prod-check.sqlite3",
-        "SAFERSPACES_ALLOWED_HOSTS": "safer.example.eu",
-        "EMAIL_URL": "smtp://mailer:secret@smtp.example.eu:587?tls=1",
-        "SAFERSPACES_SITE_URL": "https://safer.example.eu",
-    })
+    result = _cli(
+        {
+            "SAFERSPACES_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "sqlite:////tmp/saferspaces-prod-check.sqlite3",
+            "SAFERSPACES_ALLOWED_HOSTS": "safer.example.eu",
+            "EMAIL_URL": "smtp://mailer:secret@smtp.example.eu:587?tls=1",
+            "SAFERSPACES_SITE_URL": "https://safer.example.eu",
+        }
+    )
     assert result.returncode == 0, result.stderr

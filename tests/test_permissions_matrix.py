@@ -52,12 +52,21 @@ def test_status_per_persona(name: str, demo_module) -> None:  # type: ignore[no-
     path = fill_path(template)
     got = {}
     for key in PERSONA_ORDER:
-        response = getattr(_client(key), method)(path, {"language": "fr", "next": "/"} if name == "set_language" else {})
+        response = getattr(_client(key), method)(
+            path, {"language": "fr", "next": "/"} if name == "set_language" else {}
+        )
         got[key] = response.status_code
     assert got == expected
 
 
-PRIVATE_AUTHORITY = {"anonymous": False, "outsider": False, "respondent": True, "lead": True, "coordinator": True, "administrator": True}
+PRIVATE_AUTHORITY = {
+    "anonymous": False,
+    "outsider": False,
+    "respondent": True,
+    "lead": True,
+    "coordinator": True,
+    "administrator": True,
+}
 
 
 @pytest.mark.django_db
@@ -74,7 +83,11 @@ def test_only_an_authoritys_people_and_coordinators_see_its_team(demo_module) ->
 
 @pytest.mark.django_db
 def test_coordinator_sees_only_the_networks_they_coordinate(demo_module) -> None:  # type: ignore[no-untyped-def]
-    ports_only = Authority.objects.filter(networks__name=SECOND_NETWORK).exclude(networks__name=MAIN_NETWORK).first()
+    ports_only = (
+        Authority.objects.filter(networks__name=SECOND_NETWORK)
+        .exclude(networks__name=MAIN_NETWORK)
+        .first()
+    )
     assert ports_only is not None
     coordinator = _client("coordinator")
     assert 'id="team"' not in coordinator.get(f"/authorities/{ports_only.slug}/").content.decode()
@@ -82,4 +95,6 @@ def test_coordinator_sees_only_the_networks_they_coordinate(demo_module) -> None
     assert "Pia Ports" not in coordinator.get(f"/networks/{ports.slug}/").content.decode()
     main = Network.objects.get(name=MAIN_NETWORK)
     assert "Colette Coordinator" in coordinator.get(f"/networks/{main.slug}/").content.decode()
-    assert "Colette Coordinator" not in _client("lead").get(f"/networks/{main.slug}/").content.decode()
+    assert (
+        "Colette Coordinator" not in _client("lead").get(f"/networks/{main.slug}/").content.decode()
+    )

@@ -24,7 +24,9 @@ class EnvError(ValueError):
         self.value = value
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str:
     env = os.environ if environ is None else environ
     value = env.get(name)
     if value is None or value == "":
@@ -93,7 +95,9 @@ def env_url(
     value = env_str(name, default, environ=environ)
     parts = urlsplit(value)
     if parts.scheme not in schemes:
-        raise EnvError(name, value, f"a URL starting with one of {', '.join(s + '://' for s in schemes)}")
+        raise EnvError(
+            name, value, f"a URL starting with one of {', '.join(s + '://' for s in schemes)}"
+        )
     return value
 
 

@@ -73,9 +73,15 @@ try:
         schemes=("sqlite", "postgres", "postgresql"),
     )
     _email = _email_settings(
-        env_url("EMAIL_URL", "console://" if _DEV_DEFAULTS else None, schemes=("console", "locmem", "smtp", "smtps"))
+        env_url(
+            "EMAIL_URL",
+            "console://" if _DEV_DEFAULTS else None,
+            schemes=("console", "locmem", "smtp", "smtps"),
+        )
     )
-    DEFAULT_FROM_EMAIL = env_str("SAFERSPACES_DEFAULT_FROM_EMAIL", "Safer Spaces <noreply@localhost>")
+    DEFAULT_FROM_EMAIL = env_str(
+        "SAFERSPACES_DEFAULT_FROM_EMAIL", "Safer Spaces <noreply@localhost>"
+    )
     SERVER_EMAIL = DEFAULT_FROM_EMAIL
     SITE_URL = env_url("SAFERSPACES_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
     INVITATION_DAYS = env_int("SAFERSPACES_INVITATION_DAYS", 14, minimum=1, maximum=90)
@@ -152,7 +158,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -169,7 +178,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-ACCOUNT_RATE_LIMITS = False if TESTING else {}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Safer Spaces"
 

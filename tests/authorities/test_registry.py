@@ -17,7 +17,9 @@ from saferspaces.errors import DomainError
 pytestmark = pytest.mark.django_db
 
 
-def test_import_real_registry_and_link_an_authority_to_its_chain(shared_data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_real_registry_and_link_an_authority_to_its_chain(
+    shared_data, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     report = nuts_import(path=shared_data / "nuts" / "NUTS2021-NUTS2024.csv")
     assert report.by_level == {1: 92, 2: 244, 3: 1165}
     assert report.created == 1501
@@ -25,7 +27,9 @@ def test_import_real_registry_and_link_an_authority_to_its_chain(shared_data, tm
     assert not NutsRegion.objects.filter(code__endswith="ZZZ").exists()
     again = nuts_import(path=shared_data / "nuts" / "NUTS2021-NUTS2024.csv")
     assert again.created == 0 and again.unchanged == 1501
-    authority = authority_create(name="Ville test", country_code="FR", kind=AuthorityKind.CITY, nuts_code="FR101")
+    authority = authority_create(
+        name="Ville test", country_code="FR", kind=AuthorityKind.CITY, nuts_code="FR101"
+    )
     assert [r.code for r in authority.nuts_region.chain()] == ["FR101", "FR10", "FR1"]
     assert authority.nuts_level == 3
 
@@ -59,8 +63,21 @@ def test_console_script_reports_a_bad_file_without_traceback(tmp_path: Path) -> 
     path = tmp_path / "bad.csv"
     path.write_text("not;a;nuts;file\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", "from saferspaces.cli import main; raise SystemExit(main())", "import-nuts", str(path)],
-        capture_output=True, text=True, timeout=60, env={"SAFERSPACES_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "PATH": "/usr/bin:/bin"},
+        [
+            sys.executable,
+            "-c",
+            "from saferspaces.cli import main; raise SystemExit(main())",
+            "import-nuts",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "SAFERSPACES_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+            "PATH": "/usr/bin:/bin",
+        },
     )
     assert result.returncode != 0
     assert "missing column" in result.stderr
@@ -70,7 +87,15 @@ def test_console_script_reports_a_bad_file_without_traceback(tmp_path: Path) -> 
 def _region(code: str) -> None:
     for level in range(1, len(code) - 1):
         part = code[: 2 + level]
-        NutsRegion.objects.get_or_create(code=part, defaults={"label": part, "level": level, "country_code": code[:2], "parent_id": part[:-1] if level > 1 else None})
+        NutsRegion.objects.get_or_create(
+            code=part,
+            defaults={
+                "label": part,
+                "level": level,
+                "country_code": code[:2],
+                "parent_id": part[:-1] if level > 1 else None,
+            },
+        )
 
 
 def test_unknown_nuts_code_and_wrong_country() -> None:
@@ -85,24 +110,46 @@ def test_unknown_nuts_code_and_wrong_country() -> None:
 
 def test_duplicate_authority_is_refused() -> None:
     _region("DE300")
-    authority_create(name="Tannfeld", country_code="DE", kind=AuthorityKind.CITY, nuts_code="DE300", lau_code="11000000")
+    authority_create(
+        name="Tannfeld",
+        country_code="DE",
+        kind=AuthorityKind.CITY,
+        nuts_code="DE300",
+        lau_code="11000000",
+    )
     with pytest.raises(DomainError) as caught:
-        authority_create(name="tannfeld", country_code="DE", kind=AuthorityKind.MUNICIPALITY, nuts_code="DE300")
+        authority_create(
+            name="tannfeld", country_code="DE", kind=AuthorityKind.MUNICIPALITY, nuts_code="DE300"
+        )
     assert caught.value.field == "name"
     with pytest.raises(DomainError, match="LAU code 11000000 is already used"):
-        authority_create(name="Other", country_code="DE", kind=AuthorityKind.CITY, nuts_code="DE300", lau_code="11000000")
+        authority_create(
+            name="Other",
+            country_code="DE",
+            kind=AuthorityKind.CITY,
+            nuts_code="DE300",
+            lau_code="11000000",
+        )
     assert Authority.objects.count() == 1
 
 
-@pytest.mark.parametrize(("field", "kwargs", "message"), [
-    ("name", {"name": "  "}, "Enter the authority's name"),
-    ("country_code", {"country_code": "Germany"}, "two-letter country code"),
-    ("kind", {"kind": "village"}, "Choose the kind"),
-    ("languages", {"languages": ["German"]}, "ISO 639"),
-])
+@pytest.mark.parametrize(
+    ("field", "kwargs", "message"),
+    [
+        ("name", {"name": "  "}, "Enter the authority's name"),
+        ("country_code", {"country_code": "Germany"}, "two-letter country code"),
+        ("kind", {"kind": "village"}, "Choose the kind"),
+        ("languages", {"languages": ["German"]}, "ISO 639"),
+    ],
+)
 def test_each_bad_field_is_named(field: str, kwargs: dict[str, object], message: str) -> None:
     _region("DE300")
-    base: dict[str, object] = {"name": "Ok", "country_code": "DE", "kind": AuthorityKind.CITY, "nuts_code": "DE300"}
+    base: dict[str, object] = {
+        "name": "Ok",
+        "country_code": "DE",
+        "kind": AuthorityKind.CITY,
+        "nuts_code": "DE300",
+    }
     base.update(kwargs)
     with pytest.raises(DomainError) as caught:
         authority_create(**base)  # type: ignore[arg-type]

@@ -9,14 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import require
 
 CHROMIUM = os.environ.get("SAFERSPACES_CHROMIUM", "/usr/bin/chromium")
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -27,7 +34,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    require(Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None, f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    require(
+        Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None,
+        f"Chromium not found at {CHROMIUM} (apt-get install chromium)",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

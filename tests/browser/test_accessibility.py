@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from site_matrix import PERSONA_ORDER, fill_path, matrix_entries
 
 from saferspaces.accounts.models import User
 from saferspaces.demo.generator import PERSONAS
+from site_matrix import PERSONA_ORDER, fill_path, matrix_entries
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +25,25 @@ def _pages_for(persona: str) -> list[str]:
 
 
 @pytest.mark.parametrize("persona", PERSONA_ORDER)
-def test_every_page_has_no_axe_violation(persona: str, browser: Any, live_server: Any, demo: Any) -> None:
+def test_every_page_has_no_axe_violation(
+    persona: str, browser: Any, live_server: Any, demo: Any
+) -> None:
     from browser.conftest import axe_violations, describe, login_context  # type: ignore[import-not-found]
 
-    user = None if persona == "anonymous" else User.objects.get(email=next(p.email for p in PERSONAS if p.key == persona))
+    user = (
+        None
+        if persona == "anonymous"
+        else User.objects.get(email=next(p.email for p in PERSONAS if p.key == persona))
+    )
     context = login_context(browser, live_server, user)
     page = context.new_page()
     csp_errors: list[str] = []
-    page.on("console", lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     failures = []
     visited = 0
     for path in _pages_for(persona):

@@ -28,7 +28,10 @@ def test_extra_regio_detection() -> None:
 
 
 def test_empty_rows_and_extra_regio_dropped() -> None:
-    text = HEADER + "BE;BE1;Bruxelles;1;1;1;;\n;;;;;;;\nBE;BE10;Bruxelles;2;1;2;;\nBE;BEZ;Extra-Regio NUTS 1;1;1;3;;\n"
+    text = (
+        HEADER
+        + "BE;BE1;Bruxelles;1;1;1;;\n;;;;;;;\nBE;BE10;Bruxelles;2;1;2;;\nBE;BEZ;Extra-Regio NUTS 1;1;1;3;;\n"
+    )
     result = nuts_parse_bytes(data=text.encode(), source="t.csv")
     assert [r.code for r in result.records] == ["BE1", "BE10"]
     assert result.empty_rows == 1 and result.extra_regio == 1
@@ -37,11 +40,11 @@ def test_empty_rows_and_extra_regio_dropped() -> None:
 def test_every_problem_is_reported_with_its_line() -> None:
     text = HEADER + (
         "BE;BE1;Bruxelles;1;1;1;;\n"
-        "BE;BE1;Bruxelles again;1;1;1;;\n"      # line 3: duplicate
-        "BE;BE10;;2;1;2;;\n"                     # line 4: empty label
-        "BE;BE100;Arr.;two;1;3;;\n"              # line 5: level not a number
-        "FR;BE21;Antwerpen;2;1;4;;\n"            # line 6: wrong country; parent BE2 missing
-        "BE;be-1;Bad;1;1;5;;\n"                  # line 7: not a code
+        "BE;BE1;Bruxelles again;1;1;1;;\n"  # line 3: duplicate
+        "BE;BE10;;2;1;2;;\n"  # line 4: empty label
+        "BE;BE100;Arr.;two;1;3;;\n"  # line 5: level not a number
+        "FR;BE21;Antwerpen;2;1;4;;\n"  # line 6: wrong country; parent BE2 missing
+        "BE;be-1;Bad;1;1;5;;\n"  # line 7: not a code
     )
     with pytest.raises(NutsFileError) as caught:
         nuts_parse_bytes(data=text.encode(), source="bad.csv")

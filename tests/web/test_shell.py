@@ -101,7 +101,12 @@ def _totp_now(secret: str) -> str:
 def test_optional_totp_mfa_round_trip(demo) -> None:  # type: ignore[no-untyped-def]
     person = next(p for p in PERSONAS if p.key == "respondent")
     client = Client()
-    assert client.post("/accounts/login/", {"login": person.email, "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"login": person.email, "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
     page = client.get("/accounts/2fa/totp/activate/")
     if page.status_code == 302:  # allauth asks for the password again before security changes
         assert "/accounts/reauthenticate/" in page["Location"]
@@ -111,7 +116,9 @@ def test_optional_totp_mfa_round_trip(demo) -> None:  # type: ignore[no-untyped-
     secret = client.session[SECRET_SESSION_KEY]
     response = client.post("/accounts/2fa/totp/activate/", {"code": _totp_now(secret)})
     assert response.status_code == 302
-    assert Authenticator.objects.filter(user__email=person.email, type=Authenticator.Type.TOTP).exists()
+    assert Authenticator.objects.filter(
+        user__email=person.email, type=Authenticator.Type.TOTP
+    ).exists()
     # Next login asks for the code.
     fresh = Client()
     response = fresh.post("/accounts/login/", {"login": person.email, "password": DEMO_PASSWORD})
@@ -130,7 +137,14 @@ def test_password_reset_sends_an_email(client: Client, demo, mailoutbox) -> None
 
 
 def test_signup_requires_email_verification(client: Client, mailoutbox) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/accounts/signup/", {"email": "new.person@city.example", "password1": "a-long-password-9", "password2": "a-long-password-9"})
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new.person@city.example",
+            "password1": "a-long-password-9",
+            "password2": "a-long-password-9",
+        },
+    )
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and "confirm-email" in mailoutbox[0].body
     assert client.get("/me/").status_code == 302  # mandatory verification: not logged in yet

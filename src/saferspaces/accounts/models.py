@@ -56,13 +56,21 @@ class Role(models.TextChoices):
 
 
 class AuthorityMembership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    authority = models.ForeignKey("authorities.Authority", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    authority = models.ForeignKey(
+        "authorities.Authority", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "authority"], name="one_membership_per_authority")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "authority"], name="one_membership_per_authority"
+            )
+        ]
         ordering = ["authority__name", "user__email"]
 
     def __str__(self) -> str:
@@ -70,12 +78,18 @@ class AuthorityMembership(models.Model):
 
 
 class NetworkCoordinator(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinations")
-    network = models.ForeignKey("authorities.Network", on_delete=models.CASCADE, related_name="coordinators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinations"
+    )
+    network = models.ForeignKey(
+        "authorities.Network", on_delete=models.CASCADE, related_name="coordinators"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "network"], name="one_coordination_per_network")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="one_coordination_per_network")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} coordinates {self.network}"
@@ -85,10 +99,14 @@ class Invitation(models.Model):
     """An e-mailed invitation to join an authority with a role. Only a hash of the token is stored."""
 
     email = models.EmailField(_("e-mail address"))
-    authority = models.ForeignKey("authorities.Authority", on_delete=models.CASCADE, related_name="invitations")
+    authority = models.ForeignKey(
+        "authorities.Authority", on_delete=models.CASCADE, related_name="invitations"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -37,14 +37,17 @@ def is_coordinator(user: Any) -> bool:
 def role_in_authority(user: Any, authority: Authority) -> str | None:
     if not _active(user):
         return None
-    membership = AuthorityMembership.objects.filter(user=user, authority=authority).only("role").first()
+    membership = (
+        AuthorityMembership.objects.filter(user=user, authority=authority).only("role").first()
+    )
     return membership.role if membership else None
 
 
 def coordinates_authority(user: Any, authority: Authority) -> bool:
-    return _active(user) and NetworkCoordinator.objects.filter(
-        user=user, network__authorities=authority
-    ).exists()
+    return (
+        _active(user)
+        and NetworkCoordinator.objects.filter(user=user, network__authorities=authority).exists()
+    )
 
 
 def can_view_authority_private(user: Any, authority: Authority) -> bool:

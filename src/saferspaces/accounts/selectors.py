@@ -27,15 +27,20 @@ def user_home_context(*, user: Any) -> dict[str, Any]:
             AuthorityMembership.objects.filter(user=user).select_related("authority")
         )
         context["coordinated_networks"] = [
-            c.network for c in NetworkCoordinator.objects.filter(user=user).select_related("network")
+            c.network
+            for c in NetworkCoordinator.objects.filter(user=user).select_related("network")
         ]
     return context
 
 
 def authority_team(*, authority: Any) -> dict[str, Any]:
     return {
-        "members": list(AuthorityMembership.objects.filter(authority=authority).select_related("user")),
+        "members": list(
+            AuthorityMembership.objects.filter(authority=authority).select_related("user")
+        ),
         "pending_invitations": list(
-            Invitation.objects.filter(authority=authority, accepted_at__isnull=True, revoked_at__isnull=True)
+            Invitation.objects.filter(
+                authority=authority, accepted_at__isnull=True, revoked_at__isnull=True
+            )
         ),
     }

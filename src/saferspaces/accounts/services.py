@@ -13,7 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from saferspaces.accounts.models import AuthorityMembership, Invitation, NetworkCoordinator, Role, User
+from saferspaces.accounts.models import (
+    AuthorityMembership,
+    Invitation,
+    NetworkCoordinator,
+    Role,
+    User,
+)
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.errors import DomainError
 
@@ -38,11 +44,15 @@ def invitation_create(
         raise DomainError(_("Choose a role: respondent or lead."), field="role")
     if AuthorityMembership.objects.filter(authority=authority, user__email__iexact=email).exists():
         raise DomainError(
-            _("%(email)s is already a member of %(authority)s.") % {"email": email, "authority": authority.name},
+            _("%(email)s is already a member of %(authority)s.")
+            % {"email": email, "authority": authority.name},
             field="email",
         )
     pending = Invitation.objects.filter(
-        authority=authority, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True,
+        authority=authority,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
         expires_at__gt=now,
     )
     if pending.exists():
@@ -64,7 +74,8 @@ def invitation_create(
             expires_at=now + timedelta(days=settings.INVITATION_DAYS),
         )
         send_mail(
-            subject=_("Invitation to join %(authority)s on Safer Spaces") % {"authority": authority.name},
+            subject=_("Invitation to join %(authority)s on Safer Spaces")
+            % {"authority": authority.name},
             message=_(
                 "%(inviter)s invites you to join the team of %(authority)s on Safer Spaces as %(role)s.\n\n"
                 "Open this link to accept (valid for %(days)s days, once):\n%(url)s\n"
@@ -88,7 +99,9 @@ def invitation_get(*, token: str, now: datetime) -> Invitation:
         Invitation.objects.select_related("authority").filter(token_hash=_hash(token)).first()
     )
     if invitation is None:
-        raise DomainError(_("This invitation link is not valid. Check that you copied the whole link."))
+        raise DomainError(
+            _("This invitation link is not valid. Check that you copied the whole link.")
+        )
     if invitation.accepted_at is not None:
         raise DomainError(_("This invitation has already been used. Each link works once."))
     if invitation.revoked_at is not None:
@@ -96,7 +109,10 @@ def invitation_get(*, token: str, now: datetime) -> Invitation:
     if invitation.expires_at <= now:
         raise DomainError(
             _("This invitation expired on %(date)s. Ask the lead of %(authority)s for a new one.")
-            % {"date": invitation.expires_at.date().isoformat(), "authority": invitation.authority.name}
+            % {
+                "date": invitation.expires_at.date().isoformat(),
+                "authority": invitation.authority.name,
+            }
         )
     return invitation
 
@@ -115,7 +131,8 @@ def invitation_accept(*, token: str, user: User, now: datetime) -> AuthorityMemb
             )
         if AuthorityMembership.objects.filter(user=user, authority=invitation.authority).exists():
             raise DomainError(
-                _("You are already a member of %(authority)s.") % {"authority": invitation.authority.name}
+                _("You are already a member of %(authority)s.")
+                % {"authority": invitation.authority.name}
             )
         membership = AuthorityMembership.objects.create(
             user=user, authority=invitation.authority, role=invitation.role

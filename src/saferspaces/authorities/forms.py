@@ -9,20 +9,48 @@ from saferspaces.authorities.models import AuthorityKind
 
 class AuthorityFilterForm(forms.Form):
     country = forms.CharField(label=_("Country code"), required=False, max_length=2)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *AuthorityKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *AuthorityKind.choices]
+    )
 
 
 class AuthorityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    country_code = forms.CharField(label=_("Country code"), max_length=2, help_text=_("Two letters, as in NUTS: FR, DE, EL..."))
+    country_code = forms.CharField(
+        label=_("Country code"), max_length=2, help_text=_("Two letters, as in NUTS: FR, DE, EL...")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=AuthorityKind.choices)
-    nuts_code = forms.CharField(label=_("NUTS code"), max_length=5, help_text=_("The NUTS 1, 2 or 3 region the authority lies in, e.g. FR101."))
+    nuts_code = forms.CharField(
+        label=_("NUTS code"),
+        max_length=5,
+        help_text=_("The NUTS 1, 2 or 3 region the authority lies in, e.g. FR101."),
+    )
     lau_code = forms.CharField(label=_("LAU code"), max_length=20, required=False)
     population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
-    area_km2 = forms.DecimalField(label=_("Area (km²)"), min_value=0, max_digits=10, decimal_places=2, required=False)
-    latitude = forms.DecimalField(label=_("Latitude"), min_value=-90, max_value=90, max_digits=8, decimal_places=5, required=False)
-    longitude = forms.DecimalField(label=_("Longitude"), min_value=-180, max_value=180, max_digits=8, decimal_places=5, required=False)
-    languages = forms.CharField(label=_("Languages"), required=False, help_text=_("ISO 639 codes separated by commas, e.g. fr, nl."))
+    area_km2 = forms.DecimalField(
+        label=_("Area (km²)"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        max_digits=8,
+        decimal_places=5,
+        required=False,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        max_digits=8,
+        decimal_places=5,
+        required=False,
+    )
+    languages = forms.CharField(
+        label=_("Languages"),
+        required=False,
+        help_text=_("ISO 639 codes separated by commas, e.g. fr, nl."),
+    )
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""

@@ -14,7 +14,9 @@ class NutsRegion(models.Model):
     label = models.CharField(_("name"), max_length=200)
     level = models.PositiveSmallIntegerField(_("NUTS level"))
     country_code = models.CharField(_("country"), max_length=2, db_index=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -59,25 +61,42 @@ class Authority(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     country_code = models.CharField(
-        _("country"), max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. FR."))]
+        _("country"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. FR."))],
     )
     kind = models.CharField(_("kind"), max_length=30, choices=AuthorityKind.choices)
     nuts_region = models.ForeignKey(
-        NutsRegion, on_delete=models.PROTECT, related_name="authorities", verbose_name=_("NUTS region")
+        NutsRegion,
+        on_delete=models.PROTECT,
+        related_name="authorities",
+        verbose_name=_("NUTS region"),
     )
     lau_code = models.CharField(_("LAU code"), max_length=20, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
-    networks = models.ManyToManyField(Network, related_name="authorities", blank=True, verbose_name=_("networks"))
+    networks = models.ManyToManyField(
+        Network, related_name="authorities", blank=True, verbose_name=_("networks")
+    )
     is_demo = models.BooleanField(_("demonstration data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -85,7 +104,9 @@ class Authority(models.Model):
         ordering = ["name"]
         verbose_name_plural = _("authorities")
         constraints = [
-            models.UniqueConstraint(fields=["country_code", "name"], name="authority_name_unique_in_country"),
+            models.UniqueConstraint(
+                fields=["country_code", "name"], name="authority_name_unique_in_country"
+            ),
             models.UniqueConstraint(
                 fields=["country_code", "lau_code"],
                 condition=~models.Q(lau_code=""),

@@ -21,7 +21,9 @@ def authority_list(*, country: str = "", kind: str = "") -> QuerySet[Authority]:
 
 
 def authority_countries() -> list[str]:
-    return list(Authority.objects.order_by("country_code").values_list("country_code", flat=True).distinct())
+    return list(
+        Authority.objects.order_by("country_code").values_list("country_code", flat=True).distinct()
+    )
 
 
 def authority_detail(*, user: Any, authority: Authority) -> dict[str, Any]:
@@ -46,7 +48,9 @@ def network_detail(*, user: Any, network: Network) -> dict[str, Any]:
     can_view_private = permissions.can_view_network_private(user, network)
     context: dict[str, Any] = {
         "network": network,
-        "authorities": list(network.authorities.select_related("nuts_region").order_by("country_code", "name")),
+        "authorities": list(
+            network.authorities.select_related("nuts_region").order_by("country_code", "name")
+        ),
         "can_view_private": can_view_private,
     }
     if can_view_private:

@@ -26,7 +26,9 @@ class NutsImportReport:
     extra_regio: int
 
     def summary(self) -> str:
-        levels = ", ".join(f"NUTS {level}: {count}" for level, count in sorted(self.by_level.items()))
+        levels = ", ".join(
+            f"NUTS {level}: {count}" for level, count in sorted(self.by_level.items())
+        )
         return (
             f"{sum(self.by_level.values())} regions ({levels}); {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged; dropped {self.empty_rows} empty rows and {self.extra_regio} Extra-Regio codes"
@@ -38,7 +40,9 @@ def nuts_import(*, path: Path) -> NutsImportReport:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise DomainError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}) from None
+        raise DomainError(
+            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}
+        ) from None
     parsed = nuts_parse_bytes(data=data, source=str(path))
     return nuts_store(parsed=parsed)
 
@@ -51,20 +55,35 @@ def nuts_store(*, parsed: NutsParseResult) -> NutsImportReport:
             region = existing.get(record.code)
             if region is None:
                 NutsRegion.objects.create(
-                    code=record.code, label=record.label, level=record.level,
-                    country_code=record.country_code, parent_id=record.parent_code,
+                    code=record.code,
+                    label=record.label,
+                    level=record.level,
+                    country_code=record.country_code,
+                    parent_id=record.parent_code,
                 )
                 created += 1
-            elif (region.label, region.level, region.parent_id) != (record.label, record.level, record.parent_code):
-                region.label, region.level, region.parent_id = record.label, record.level, record.parent_code
+            elif (region.label, region.level, region.parent_id) != (
+                record.label,
+                record.level,
+                record.parent_code,
+            ):
+                region.label, region.level, region.parent_id = (
+                    record.label,
+                    record.level,
+                    record.parent_code,
+                )
                 region.country_code = record.country_code
                 region.save()
                 updated += 1
             else:
                 unchanged += 1
     return NutsImportReport(
-        created=created, updated=updated, unchanged=unchanged, by_level=parsed.count_by_level(),
-        empty_rows=parsed.empty_rows, extra_regio=parsed.extra_regio,
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        by_level=parsed.count_by_level(),
+        empty_rows=parsed.empty_rows,
+        extra_regio=parsed.extra_regio,
     )
 
 
@@ -101,13 +120,17 @@ def authority_create(
     if not name:
         raise DomainError(_("Enter the authority's name."), field="name")
     if not re.fullmatch(r"[A-Z]{2}", country_code):
-        raise DomainError(_("Enter a two-letter country code, e.g. FR or EL."), field="country_code")
+        raise DomainError(
+            _("Enter a two-letter country code, e.g. FR or EL."), field="country_code"
+        )
     if kind not in AuthorityKind.values:
         raise DomainError(_("Choose the kind of authority."), field="kind")
     region = NutsRegion.objects.filter(code=nuts_code).first()
     if region is None:
         raise DomainError(
-            _("Unknown NUTS code %(code)s. Import the NUTS registry (saferspaces import-nuts FILE) or check the code.")
+            _(
+                "Unknown NUTS code %(code)s. Import the NUTS registry (saferspaces import-nuts FILE) or check the code."
+            )
             % {"code": nuts_code or "''"},
             field="nuts_code",
         )
@@ -119,24 +142,37 @@ def authority_create(
         )
     if Authority.objects.filter(country_code=country_code, name__iexact=name).exists():
         raise DomainError(
-            _("An authority called %(name)s is already registered in %(country)s.") % {"name": name, "country": country_code},
+            _("An authority called %(name)s is already registered in %(country)s.")
+            % {"name": name, "country": country_code},
             field="name",
         )
     if lau_code and Authority.objects.filter(country_code=country_code, lau_code=lau_code).exists():
         raise DomainError(
-            _("LAU code %(code)s is already used by another authority in %(country)s.") % {"code": lau_code, "country": country_code},
+            _("LAU code %(code)s is already used by another authority in %(country)s.")
+            % {"code": lau_code, "country": country_code},
             field="lau_code",
         )
     for language in languages or []:
         if not re.fullmatch(r"[a-z]{2,3}", language):
-            raise DomainError(_("Languages are ISO 639 codes such as fr or de, separated by commas."), field="languages")
+            raise DomainError(
+                _("Languages are ISO 639 codes such as fr or de, separated by commas."),
+                field="languages",
+            )
     try:
         with transaction.atomic():
             authority = Authority.objects.create(
-                name=name, slug=_unique_slug(name, country_code), country_code=country_code, kind=kind,
-                nuts_region=region, lau_code=lau_code.strip(), population=population,
-                area_km2=area_km2, latitude=latitude, longitude=longitude,
-                languages=list(languages or []), is_demo=is_demo,
+                name=name,
+                slug=_unique_slug(name, country_code),
+                country_code=country_code,
+                kind=kind,
+                nuts_region=region,
+                lau_code=lau_code.strip(),
+                population=population,
+                area_km2=area_km2,
+                latitude=latitude,
+                longitude=longitude,
+                languages=list(languages or []),
+                is_demo=is_demo,
             )
             if networks:
                 authority.networks.set(networks)
@@ -150,5 +186,9 @@ def network_create(*, name: str, description: str = "", is_demo: bool = False) -
     if not name:
         raise DomainError(_("Enter the network's name."), field="name")
     if Network.objects.filter(name__iexact=name).exists():
-        raise DomainError(_("A network called %(name)s already exists.") % {"name": name}, field="name")
-    return Network.objects.create(name=name, slug=slugify(name)[:80], description=description, is_demo=is_demo)
+        raise DomainError(
+            _("A network called %(name)s already exists.") % {"name": name}, field="name"
+        )
+    return Network.objects.create(
+        name=name, slug=slugify(name)[:80], description=description, is_demo=is_demo
+    )

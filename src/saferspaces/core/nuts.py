@@ -82,14 +82,22 @@ def nuts_parse(*, lines: Iterable[str], source: str = "<input>") -> NutsParseRes
     except StopIteration:
         raise NutsFileError(source, [NutsProblem(1, None, "the file is empty")]) from None
     except csv.Error as error:
-        raise NutsFileError(source, [NutsProblem(1, None, f"not a ;-separated file ({error})")]) from None
+        raise NutsFileError(
+            source, [NutsProblem(1, None, f"not a ;-separated file ({error})")]
+        ) from None
     header = [column.strip().lstrip("\ufeff") for column in header]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise NutsFileError(
             source,
-            [NutsProblem(1, None, f"missing column(s) {', '.join(repr(m) for m in missing)}; "
-                         f"expected a header like 'Country code;NUTS Code;NUTS label;NUTS level'")],
+            [
+                NutsProblem(
+                    1,
+                    None,
+                    f"missing column(s) {', '.join(repr(m) for m in missing)}; "
+                    f"expected a header like 'Country code;NUTS Code;NUTS label;NUTS level'",
+                )
+            ],
         )
     index = {name: header.index(name) for name in REQUIRED_COLUMNS}
     seen: dict[str, int] = {}
@@ -100,7 +108,13 @@ def nuts_parse(*, lines: Iterable[str], source: str = "<input>") -> NutsParseRes
                 result.empty_rows += 1
                 continue
             if len(row) <= max(index.values()):
-                result.problems.append(NutsProblem(line, None, f"expected at least {max(index.values()) + 1} columns, found {len(row)}"))
+                result.problems.append(
+                    NutsProblem(
+                        line,
+                        None,
+                        f"expected at least {max(index.values()) + 1} columns, found {len(row)}",
+                    )
+                )
                 continue
             country = row[index["Country code"]].strip().upper()
             code = row[index["NUTS Code"]].strip().upper()
@@ -114,33 +128,65 @@ def nuts_parse(*, lines: Iterable[str], source: str = "<input>") -> NutsParseRes
                 continue
             row_problems = []
             if not CODE_PATTERN.match(code):
-                row_problems.append(NutsProblem(line, "NUTS Code", f"'{code}' is not a NUTS code (two letters, then up to three letters or digits)"))
+                row_problems.append(
+                    NutsProblem(
+                        line,
+                        "NUTS Code",
+                        f"'{code}' is not a NUTS code (two letters, then up to three letters or digits)",
+                    )
+                )
             try:
                 level = int(level_text)
             except ValueError:
                 level = -1
             if level not in (1, 2, 3):
-                row_problems.append(NutsProblem(line, "NUTS level", f"'{level_text}' is not 1, 2 or 3"))
+                row_problems.append(
+                    NutsProblem(line, "NUTS level", f"'{level_text}' is not 1, 2 or 3")
+                )
             elif CODE_PATTERN.match(code) and len(code) != 2 + level:
-                row_problems.append(NutsProblem(line, "NUTS level", f"code '{code}' has {len(code) - 2} character(s) after the country, level {level} needs {level}"))
+                row_problems.append(
+                    NutsProblem(
+                        line,
+                        "NUTS level",
+                        f"code '{code}' has {len(code) - 2} character(s) after the country, level {level} needs {level}",
+                    )
+                )
             if country and not code.startswith(country):
-                row_problems.append(NutsProblem(line, "Country code", f"code '{code}' does not start with country code '{country}'"))
+                row_problems.append(
+                    NutsProblem(
+                        line,
+                        "Country code",
+                        f"code '{code}' does not start with country code '{country}'",
+                    )
+                )
             if not label:
                 row_problems.append(NutsProblem(line, "NUTS label", "empty label"))
             if code in seen:
-                row_problems.append(NutsProblem(line, "NUTS Code", f"'{code}' appears twice (first on line {seen[code]})"))
+                row_problems.append(
+                    NutsProblem(
+                        line, "NUTS Code", f"'{code}' appears twice (first on line {seen[code]})"
+                    )
+                )
             if row_problems:
                 result.problems.extend(row_problems)
                 continue
             seen[code] = line
-            result.records.append(NutsRecord(code=code, label=label, level=level, country_code=code[:2], line=line))
+            result.records.append(
+                NutsRecord(code=code, label=label, level=level, country_code=code[:2], line=line)
+            )
     except csv.Error as error:
         result.problems.append(NutsProblem(reader.line_num, None, f"unreadable row ({error})"))
     codes = {record.code for record in result.records}
     for record in result.records:
         parent = record.parent_code
         if parent is not None and parent not in codes:
-            result.problems.append(NutsProblem(record.line, "NUTS Code", f"parent region '{parent}' of '{record.code}' is not in the file"))
+            result.problems.append(
+                NutsProblem(
+                    record.line,
+                    "NUTS Code",
+                    f"parent region '{parent}' of '{record.code}' is not in the file",
+                )
+            )
     if not result.records and not result.problems:
         result.problems.append(NutsProblem(1, None, "no NUTS regions found in the file"))
     if result.problems:
@@ -152,5 +198,7 @@ def nuts_parse_bytes(*, data: bytes, source: str) -> NutsParseResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise NutsFileError(source, [NutsProblem(1, None, f"not UTF-8 text (byte {error.start})")]) from None
+        raise NutsFileError(
+            source, [NutsProblem(1, None, f"not UTF-8 text (byte {error.start})")]
+        ) from None
     return nuts_parse(lines=io.StringIO(text, newline=""), source=source)

@@ -11,7 +11,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-
 from functools import lru_cache
 
 from allauth.account.models import EmailAddress
@@ -38,11 +37,25 @@ class Persona:
 
 
 PERSONAS: tuple[Persona, ...] = (
-    Persona("administrator", f"admin@{DEMO_EMAIL_DOMAIN}", "administrator", "Administrator of the platform"),
-    Persona("coordinator", f"coordinator@{DEMO_EMAIL_DOMAIN}", "coordinator",
-            "Coordinator of the demonstration network"),
+    Persona(
+        "administrator",
+        f"admin@{DEMO_EMAIL_DOMAIN}",
+        "administrator",
+        "Administrator of the platform",
+    ),
+    Persona(
+        "coordinator",
+        f"coordinator@{DEMO_EMAIL_DOMAIN}",
+        "coordinator",
+        "Coordinator of the demonstration network",
+    ),
     Persona("lead", f"lead@{DEMO_EMAIL_DOMAIN}", "lead", "Lead of Montclair-sur-Mer (FR)"),
-    Persona("respondent", f"respondent@{DEMO_EMAIL_DOMAIN}", "respondent", "Respondent for Montclair-sur-Mer (FR)"),
+    Persona(
+        "respondent",
+        f"respondent@{DEMO_EMAIL_DOMAIN}",
+        "respondent",
+        "Respondent for Montclair-sur-Mer (FR)",
+    ),
     Persona("outsider", f"outsider@{DEMO_EMAIL_DOMAIN}", "none", "Logged-in person with no role"),
 )
 
@@ -67,11 +80,19 @@ class DemoReport:
 def _ensure_regions() -> int:
     created = 0
     for code3, label3, label2, label1 in DEMO_REGIONS:
-        for code, label, level in ((code3[:3], label1, 1), (code3[:4], label2, 2), (code3, label3, 3)):
+        for code, label, level in (
+            (code3[:3], label1, 1),
+            (code3[:4], label2, 2),
+            (code3, label3, 3),
+        ):
             _region, was_created = NutsRegion.objects.get_or_create(
                 code=code,
-                defaults={"label": label.strip(), "level": level, "country_code": code[:2],
-                          "parent_id": code[:-1] if level > 1 else None},
+                defaults={
+                    "label": label.strip(),
+                    "level": level,
+                    "country_code": code[:2],
+                    "parent_id": code[:-1] if level > 1 else None,
+                },
             )
             created += int(was_created)
     return created
@@ -96,8 +117,11 @@ _SIZES: dict[str, tuple[int, int]] = {
     AuthorityKind.REGION: (1_000_000, 6_000_000),
 }
 _KIND_WEIGHTS = [
-    (AuthorityKind.CITY, 6), (AuthorityKind.MUNICIPALITY, 4), (AuthorityKind.METROPOLITAN_AREA, 1),
-    (AuthorityKind.PROVINCE, 1), (AuthorityKind.REGION, 1),
+    (AuthorityKind.CITY, 6),
+    (AuthorityKind.MUNICIPALITY, 4),
+    (AuthorityKind.METROPOLITAN_AREA, 1),
+    (AuthorityKind.PROVINCE, 1),
+    (AuthorityKind.REGION, 1),
 ]
 
 
@@ -110,10 +134,17 @@ def _password_hash() -> str:
 def _user(email: str, name: str, *, superuser: bool = False) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, full_name=name, password=_password_hash(),
-                    is_superuser=superuser, is_staff=superuser)
+        user = User(
+            email=email,
+            full_name=name,
+            password=_password_hash(),
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
         user.save()
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -123,12 +154,14 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
     report = DemoReport()
     report.regions_created = _ensure_regions()
     main = Network.objects.filter(name=MAIN_NETWORK).first() or network_create(
-        name=MAIN_NETWORK, is_demo=True,
+        name=MAIN_NETWORK,
+        is_demo=True,
         description="Fictional authorities across Europe that show how Safer Spaces works: rounds, "
         "peer bands and progress. Not a real network.",
     )
     ports = Network.objects.filter(name=SECOND_NETWORK).first() or network_create(
-        name=SECOND_NETWORK, is_demo=True,
+        name=SECOND_NETWORK,
+        is_demo=True,
         description="A second fictional network, to show that a coordinator sees only the networks they coordinate.",
     )
     report.networks = [main.name, ports.name]
@@ -136,9 +169,17 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
     if not Authority.objects.filter(is_demo=True).exists():
         used: set[str] = {PERSONA_AUTHORITY}
         authority_create(
-            name=PERSONA_AUTHORITY, country_code="FR", kind=AuthorityKind.CITY, nuts_code="FRL04",
-            lau_code="DEMO-13999", population=184_300, area_km2=Decimal("96.40"),
-            latitude=Decimal("43.29500"), longitude=Decimal("5.36980"), languages=["fr"], networks=[main, ports],
+            name=PERSONA_AUTHORITY,
+            country_code="FR",
+            kind=AuthorityKind.CITY,
+            nuts_code="FRL04",
+            lau_code="DEMO-13999",
+            population=184_300,
+            area_km2=Decimal("96.40"),
+            latitude=Decimal("43.29500"),
+            longitude=Decimal("5.36980"),
+            languages=["fr"],
+            networks=[main, ports],
             is_demo=True,
         )
         for index, (code, *_labels) in enumerate(DEMO_REGIONS):
@@ -148,18 +189,28 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
                 kind = rng.choices(kinds, weights=weights)[0]
                 low, high = _SIZES[kind]
                 population = int(round(rng.uniform(low, high), -2))
-                density = rng.uniform(600, 7000) if kind in (AuthorityKind.CITY, AuthorityKind.MUNICIPALITY) else rng.uniform(150, 900)
+                density = (
+                    rng.uniform(600, 7000)
+                    if kind in (AuthorityKind.CITY, AuthorityKind.MUNICIPALITY)
+                    else rng.uniform(150, 900)
+                )
                 lat, lon = CENTRES[code]
                 networks = [main] if rng.random() < 0.85 else [ports]
                 if rng.random() < 0.2:
                     networks.append(ports if networks[0] == main else main)
                 authority_create(
-                    name=_name(rng, country, used), country_code=country, kind=kind, nuts_code=code,
-                    lau_code=f"DEMO-{index:02d}{_copy}", population=population,
+                    name=_name(rng, country, used),
+                    country_code=country,
+                    kind=kind,
+                    nuts_code=code,
+                    lau_code=f"DEMO-{index:02d}{_copy}",
+                    population=population,
                     area_km2=Decimal(str(round(population / density, 2))),
                     latitude=Decimal(str(round(lat + rng.uniform(-0.3, 0.3), 5))),
                     longitude=Decimal(str(round(lon + rng.uniform(-0.3, 0.3), 5))),
-                    languages=LANGUAGES[country], networks=networks, is_demo=True,
+                    languages=LANGUAGES[country],
+                    networks=networks,
+                    is_demo=True,
                 )
     demo_authorities = Authority.objects.filter(is_demo=True)
     report.authorities = demo_authorities.count()
@@ -168,10 +219,18 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
     persona_authority = Authority.objects.get(name=PERSONA_AUTHORITY, country_code="FR")
     _user(PERSONAS[0].email, "Ada Admin", superuser=True)
     coordinator_grant(user=_user(PERSONAS[1].email, "Colette Coordinator"), network=main)
-    membership_grant(user=_user(PERSONAS[2].email, "Léa Lead"), authority=persona_authority, role=Role.LEAD)
-    membership_grant(user=_user(PERSONAS[3].email, "Rémi Respondent"), authority=persona_authority, role=Role.RESPONDENT)
+    membership_grant(
+        user=_user(PERSONAS[2].email, "Léa Lead"), authority=persona_authority, role=Role.LEAD
+    )
+    membership_grant(
+        user=_user(PERSONAS[3].email, "Rémi Respondent"),
+        authority=persona_authority,
+        role=Role.RESPONDENT,
+    )
     _user(PERSONAS[4].email, "Otto Outsider")
-    coordinator_grant(user=_user(f"ports-coordinator@{DEMO_EMAIL_DOMAIN}", "Pia Ports"), network=ports)
+    coordinator_grant(
+        user=_user(f"ports-coordinator@{DEMO_EMAIL_DOMAIN}", "Pia Ports"), network=ports
+    )
     # A lead for every other demo authority, so that peers have people behind them.
     for authority in demo_authorities.exclude(pk=persona_authority.pk).order_by("pk"):
         lead = _user(f"lead-{authority.slug}@{DEMO_EMAIL_DOMAIN}", f"Lead of {authority.name}")

@@ -24,7 +24,9 @@ def health(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # any database failure means "unhealthy"
-        return JsonResponse({"status": "error", "database": str(error.__class__.__name__)}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": str(error.__class__.__name__)}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__})
 
 

@@ -6,62 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demonstration data')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="short name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demonstration data")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NutsRegion',
+            name="NutsRegion",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='NUTS code')),
-                ('label', models.CharField(max_length=200, verbose_name='name')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='NUTS level')),
-                ('country_code', models.CharField(db_index=True, max_length=2, verbose_name='country')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='authorities.nutsregion')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="NUTS code"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="name")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="NUTS level")),
+                (
+                    "country_code",
+                    models.CharField(db_index=True, max_length=2, verbose_name="country"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="authorities.nutsregion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Authority',
+            name="Authority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name')),
-                ('country_code', models.CharField(max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Two capital letters, e.g. FR.')], verbose_name='country')),
-                ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('city', 'City'), ('metropolitan_area', 'Metropolitan area'), ('province', 'Province'), ('region', 'Region')], max_length=30, verbose_name='kind')),
-                ('lau_code', models.CharField(blank=True, max_length=20, verbose_name='LAU code')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='area (km²)')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demonstration data')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('networks', models.ManyToManyField(blank=True, related_name='authorities', to='authorities.network', verbose_name='networks')),
-                ('nuts_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authorities', to='authorities.nutsregion', verbose_name='NUTS region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="short name")),
+                (
+                    "country_code",
+                    models.CharField(
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Two capital letters, e.g. FR."
+                            )
+                        ],
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "Municipality"),
+                            ("city", "City"),
+                            ("metropolitan_area", "Metropolitan area"),
+                            ("province", "Province"),
+                            ("region", "Region"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("lau_code", models.CharField(blank=True, max_length=20, verbose_name="LAU code")),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "area_km2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="area (km²)",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demonstration data")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "networks",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="authorities",
+                        to="authorities.network",
+                        verbose_name="networks",
+                    ),
+                ),
+                (
+                    "nuts_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authorities",
+                        to="authorities.nutsregion",
+                        verbose_name="NUTS region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'authorities',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('country_code', 'name'), name='authority_name_unique_in_country'), models.UniqueConstraint(condition=models.Q(('lau_code', ''), _negated=True), fields=('country_code', 'lau_code'), name='authority_lau_unique_in_country')],
+                "verbose_name_plural": "authorities",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country_code", "name"), name="authority_name_unique_in_country"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("lau_code", ""), _negated=True),
+                        fields=("country_code", "lau_code"),
+                        name="authority_lau_unique_in_country",
+                    ),
+                ],
             },
         ),
     ]

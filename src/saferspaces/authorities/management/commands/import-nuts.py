@@ -27,4 +27,6 @@ class Command(BaseCommand):
             report = nuts_import(path=path)
         except (NutsFileError, DomainError) as error:
             raise CommandError(f"nothing imported.\n{error}") from None
-        self.stdout.write(self.style.SUCCESS(f"Imported NUTS registry from {path}: {report.summary()}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported NUTS registry from {path}: {report.summary()}")
+        )

@@ -12,8 +12,14 @@ class Command(BaseCommand):
     help = "Load (or reset) the demonstration data: fictional authorities in real NUTS regions, demo people."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["load", "reset", "delete"], help="load: build if absent; reset: delete then build; delete: remove")
-        parser.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
+        parser.add_argument(
+            "action",
+            choices=["load", "reset", "delete"],
+            help="load: build if absent; reset: delete then build; delete: remove",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] in ("reset", "delete"):
@@ -22,8 +28,10 @@ class Command(BaseCommand):
             if options["action"] == "delete":
                 return
         report = demo_build(seed=options["seed"], now=timezone.now())
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {report.authorities} fictional authorities in {report.countries} countries, "
-            f"networks: {', '.join(report.networks)}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {report.authorities} fictional authorities in {report.countries} countries, "
+                f"networks: {', '.join(report.networks)}."
+            )
+        )
         self.stdout.write(report.logins())
