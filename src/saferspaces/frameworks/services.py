@@ -1,0 +1,167 @@
+"""Store framework editions: upload (validated, atomic) and the bundled editions' sync."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saferspaces.core.framework import (
+    Edition,
+    FrameworkValidationError,
+    Problem,
+    edition_load,
+)
+from saferspaces.core.framework.dump import edition_dump
+from saferspaces.core.framework.xlsform_import import xlsform_import
+from saferspaces.core.framework.yamlsource import yaml_read
+from saferspaces.errors import DomainError
+from saferspaces.frameworks.models import FrameworkEdition
+
+EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class FrameworkUploadError(DomainError):
+    """An uploaded edition was refused; ``problems`` is the validation report (may be empty)."""
+
+    def __init__(self, message: str, *, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message, field="file")
+        self.problems = problems
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _previous(edition_id: str | None) -> Edition | None:
+    if not edition_id:
+        return None
+    row = FrameworkEdition.objects.filter(edition_id=edition_id).first()
+    if row is None:
+        return None
+    try:
+        return edition_load(text=row.source, file=f"{row.edition_id}.yaml")
+    except FrameworkValidationError:
+        return None
+
+
+def _peek_previous(text: str) -> str | None:
+    """The ``edition.previous`` id, read before validation (to check changes against it)."""
+    data: Any = yaml_read(text=text, file="upload").data
+    try:
+        value = data["edition"]["previous"]
+    except (KeyError, TypeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def edition_parse_upload(*, filename: str, content: bytes) -> tuple[Edition, str]:
+    """Validate an uploaded YAML edition or XLSForm; returns the edition and its YAML source."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise FrameworkUploadError(_("The file is larger than 5 MB."))
+    name = Path(filename).name or "upload"
+    if name.lower().endswith(".xlsx"):
+        import io
+
+        try:
+            edition = xlsform_import(stream=io.BytesIO(content), file=name)
+        except FrameworkValidationError as exc:
+            raise FrameworkUploadError(
+                _("The XLSForm is not a valid edition."), problems=exc.problems
+            ) from None
+        return edition, edition_dump(edition=edition)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FrameworkUploadError(_("The file is not UTF-8 text.")) from None
+    previous = _previous(_peek_previous(text))
+    try:
+        edition = edition_load(text=text, file=name, previous=previous)
+    except FrameworkValidationError as exc:
+        raise FrameworkUploadError(
+            _("The file is not a valid edition."), problems=exc.problems
+        ) from None
+    return edition, text
+
+
+def framework_edition_upload(*, user: Any, filename: str, content: bytes) -> FrameworkEdition:
+    """Validate and store a new edition uploaded by ``user`` (YAML or XLSForm).
+
+    Raises :class:`FrameworkUploadError` (with the validation report in ``problems``) when the
+    file is invalid or its edition id is already stored. Nothing is written then.
+    """
+    edition, text = edition_parse_upload(filename=filename, content=content)
+    with transaction.atomic():
+        if FrameworkEdition.objects.select_for_update().filter(edition_id=edition.id).exists():
+            raise FrameworkUploadError(
+                _(
+                    "An edition with the identifier %(id)s exists already; give the new edition a new identifier."
+                )
+                % {"id": edition.id}
+            )
+        return FrameworkEdition.objects.create(
+            edition_id=edition.id,
+            date=edition.date,
+            title=dict(edition.title),
+            source=text,
+            sha256=_sha(text),
+            filename=Path(filename).name[:255],
+            previous_id=edition.previous or "",
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def framework_editions_sync_bundled(*, directory: Path | None = None) -> SyncReport:
+    """Store every edition file of ``editions/`` (idempotent; updates changed bundled files).
+
+    Raises :class:`FrameworkValidationError` when a bundled file is invalid (nothing written).
+    An uploaded edition with the same identifier is never overwritten (reported as conflict).
+    """
+    folder = directory or EDITIONS_DIR
+    report = SyncReport()
+    loaded: list[tuple[Edition, str, str]] = []
+    by_id: dict[str, Edition] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8-sig")
+        edition = edition_load(path=path)
+        loaded.append((edition, text, path.name))
+        by_id[edition.id] = edition
+    with transaction.atomic():
+        for edition, text, name in loaded:
+            sha = _sha(text)
+            row = FrameworkEdition.objects.select_for_update().filter(edition_id=edition.id).first()
+            fields = {
+                "date": edition.date,
+                "title": dict(edition.title),
+                "source": text,
+                "sha256": sha,
+                "filename": name,
+                "previous_id": edition.previous or "",
+                "bundled": True,
+            }
+            if row is None:
+                FrameworkEdition.objects.create(edition_id=edition.id, **fields)
+                report.created.append(edition.id)
+            elif not row.bundled:
+                report.conflicts.append(edition.id)
+            elif row.sha256 == sha:
+                report.unchanged.append(edition.id)
+            else:
+                for key, value in fields.items():
+                    setattr(row, key, value)
+                row.save()
+                report.updated.append(edition.id)
+    return report

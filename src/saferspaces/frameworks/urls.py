@@ -1,0 +1,13 @@
+from django.urls import path
+
+from saferspaces.frameworks import views
+
+app_name = "frameworks"
+
+urlpatterns = [
+    path("", views.edition_list, name="list"),
+    path("upload/", views.edition_upload, name="upload"),
+    path("<str:edition_id>/", views.edition_detail, name="detail"),
+    path("<str:edition_id>/xlsform/", views.edition_xlsform, name="xlsform"),
+    path("<str:edition_id>/source/", views.edition_source, name="source"),
+]
