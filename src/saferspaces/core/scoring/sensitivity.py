@@ -22,6 +22,7 @@ touches are recomputed.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,6 +102,8 @@ class SensitivityResult:
     indices: tuple[SensitivityIndex, ...] | None
     output_values: FloatArray
     aggregate_intervals: Mapping[str, tuple[FloatArray, FloatArray]] = field(default_factory=dict)
+    failed_runs: int = 0
+    failure_messages: tuple[str, ...] = ()
 
 
 npt_int = Any  # integer numpy array (kept loose for readability)
@@ -392,6 +395,7 @@ def sensitivity_run(
     steps_by_id = {s.id: s for s in spec.steps}
     runs = np.full((sample.shape[0], len(targets), len(units)), np.nan)
     upos = {u: i for i, u in enumerate(units)}
+    failures: list[str] = []
     for r in range(sample.shape[0]):
         # an assumption without 'param' replaces the step's parameters; others set one parameter
         bases: dict[str, dict[str, Any]] = {}
@@ -420,9 +424,14 @@ def sensitivity_run(
                 spec_cache[key] = built
             steps.append(built)
         run_spec = PipelineSpec(name=spec.name, steps=tuple(steps), source=spec.source)
-        res = pipeline_run(
-            data=data, framework=framework, spec=run_spec, keep_intermediate=False, cache=cache
-        )
+        try:
+            res = pipeline_run(
+                data=data, framework=framework, spec=run_spec, keep_intermediate=False, cache=cache
+            )
+        except PipelineError as exc:
+            # as COINr: a run whose methods conflict gives missing scores, counted and explained
+            failures.append(str(exc))
+            continue
         cols = [res.results.index(t) for t in targets]
         if res.results.units == units:
             runs[r] = res.results.values[:, cols].T
@@ -430,6 +439,22 @@ def sensitivity_run(
             for i, u in enumerate(res.results.units):
                 if u in upos:
                     runs[r, :, upos[u]] = res.results.values[i, cols]
+    with warnings.catch_warnings():  # all-missing columns (failed runs) give NaN summaries
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _summarise(sens, units, runs, nominal_all, targets, sample, d, rng, failures)
+
+
+def _summarise(
+    sens: SensitivitySpec,
+    units: tuple[str, ...],
+    runs: FloatArray,
+    nominal_all: FloatArray,
+    targets: list[str],
+    sample: FloatArray,
+    d: int,
+    rng: np.random.Generator,
+    failures: list[str],
+) -> SensitivityResult:
     scores = runs[:, 0, :]
     nominal = nominal_all[:, 0]
     m = 2 * sens.n if sens.analysis == "sensitivity" else sens.n
@@ -480,4 +505,6 @@ def sensitivity_run(
         indices=indices,
         output_values=y,
         aggregate_intervals=agg_int,
+        failed_runs=len(failures),
+        failure_messages=tuple(dict.fromkeys(failures))[:5],
     )
