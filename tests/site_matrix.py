@@ -23,6 +23,7 @@ LEAD_POST = {
     "administrator": 400,
 }
 GONE = dict.fromkeys(PERSONA_ORDER, 410)
+COORDINATOR_ONLY = {"anonymous": 302, "outsider": 403, "respondent": 403, "lead": 403, "coordinator": 200, "administrator": 200}
 MFA_PAGE = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
 MFA_REAUTH = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}
 # allauth answers 404 for recovery-code and deactivation pages while a person has no authenticator.
@@ -89,6 +90,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         NO_AUTHENTICATOR,
     ),
     "set_language": ("post", "/i18n/setlang/", dict.fromkeys(PERSONA_ORDER, 302)),
+    "frameworks:list": ("get", "/frameworks/", ALL),
+    "frameworks:detail": ("get", "/frameworks/ssf-2026.1/", ALL),
+    "frameworks:xlsform": ("get", "/frameworks/ssf-2026.1/xlsform/", ALL),
+    "frameworks:source": ("get", "/frameworks/ssf-2026.1/source/", ALL),
+    "frameworks:upload": ("get", "/frameworks/upload/", COORDINATOR_ONLY),
 }
 # Extra routes contributed by later apps register themselves here (see tests of those apps).
 EXTRA_MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {}
@@ -107,3 +113,6 @@ def fill_path(template: str) -> str:
         authority=Authority.objects.get(name=PERSONA_AUTHORITY).slug,
         network=Network.objects.get(name=MAIN_NETWORK).slug,
     )
+
+# Routes that answer with a file or JSON, not an HTML page (axe-core has nothing to check there).
+NOT_HTML = {"web:health", "frameworks:xlsform", "frameworks:source", "mfa_download_recovery_codes"}

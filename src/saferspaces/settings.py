@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "saferspaces.accounts",
     "saferspaces.authorities",
+    "saferspaces.frameworks",
+    "saferspaces.scoring",
     "saferspaces.demo",
 ]
 

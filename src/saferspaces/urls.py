@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("saferspaces.web.urls")),
     path("", include("saferspaces.authorities.urls")),
     path("", include("saferspaces.accounts.urls")),
+    path("frameworks/", include("saferspaces.frameworks.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

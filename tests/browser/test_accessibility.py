@@ -8,7 +8,7 @@ import pytest
 
 from saferspaces.accounts.models import User
 from saferspaces.demo.generator import PERSONAS
-from site_matrix import PERSONA_ORDER, fill_path, matrix_entries
+from site_matrix import NOT_HTML, PERSONA_ORDER, fill_path, matrix_entries
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,8 +18,8 @@ EXTRA_PAGES = ["/no-such-page/"]  # the friendly 404
 def _pages_for(persona: str) -> list[str]:
     pages = [
         fill_path(template)
-        for _name, (method, template, expected) in sorted(matrix_entries().items())
-        if method == "get" and expected[persona] == 200 and not template.startswith("/health/")
+        for name, (method, template, expected) in sorted(matrix_entries().items())
+        if method == "get" and expected[persona] == 200 and name not in NOT_HTML
     ]
     return pages + EXTRA_PAGES
 

@@ -241,7 +241,10 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
 
 
 def _extensions(*, report: DemoReport, seed: int, now: datetime) -> None:
-    """Later parts of the demo (framework editions, rounds, answers) hook in here."""
+    """Later parts of the demo (rounds, answers) hook in here, after the framework editions."""
+    from saferspaces.frameworks.services import framework_editions_sync_bundled
+
+    framework_editions_sync_bundled()
 
 
 @transaction.atomic
