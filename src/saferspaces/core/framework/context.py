@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from saferspaces.core.framework.errors import Problem
 from saferspaces.core.framework.model import Text
@@ -26,11 +25,15 @@ def path_parent(path: str) -> str:
     return stripped
 
 
+class LineLookup(Protocol):
+    def get(self, key: str, /) -> int | None: ...
+
+
 class Ctx:
     """Where problems go while one file is read; knows the line of each path."""
 
     def __init__(
-        self, *, file: str, lines: Mapping[str, int], languages: tuple[str, ...] = ("en",)
+        self, *, file: str, lines: LineLookup, languages: tuple[str, ...] = ("en",)
     ) -> None:
         self.file = file
         self.lines = lines

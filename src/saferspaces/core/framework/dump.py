@@ -166,5 +166,5 @@ def edition_dump(*, edition: Edition) -> str:
         sort_keys=False,
         allow_unicode=True,
         width=100,
-        default_flow_style=False,
+        default_flow_style=None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from saferspaces.core.framework.context import Ctx
+from saferspaces.core.framework.context import Ctx, LineLookup
 from saferspaces.core.framework.errors import FrameworkValidationError, Problem
 from saferspaces.core.framework.model import Edition
 from saferspaces.core.framework.parse import edition_parse, languages_read
@@ -56,13 +56,15 @@ def edition_load(
 def edition_from_data(
     *,
     data: Any,
-    lines: dict[str, int] | None = None,
+    lines: LineLookup | None = None,
     file: str = "<data>",
     previous: Edition | None = None,
     source: str = "",
 ) -> Edition:
     """Validate plain data (as read from YAML or an XLSForm) and build the :class:`Edition`."""
-    ctx = Ctx(file=file, lines=lines or {}, languages=languages_read(data))
+    empty: dict[str, int] = {}
+    lookup: LineLookup = lines if lines is not None else empty
+    ctx = Ctx(file=file, lines=lookup, languages=languages_read(data))
     edition = edition_parse(data, ctx, source=source)
     prev_codes = frozenset(previous.indicator_map()) if previous is not None else None
     rules_check(data, ctx, previous_codes=prev_codes)
