@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from saferspaces.core.opendata.derive import Direct
 from saferspaces.core.opendata.errors import (
     GeographyError,
     Location,
@@ -35,7 +36,11 @@ from saferspaces.core.opendata.report import (
     RunStatus,
 )
 from saferspaces.core.opendata.sinks import Sink
-from saferspaces.core.opendata.sources.base import EurostatSource, GeographyKind
+from saferspaces.core.opendata.sources.base import (
+    DerivedIndicator,
+    EurostatSource,
+    GeographyKind,
+)
 from saferspaces.core.opendata.transport import Fetched, FetchRequest, Transport
 
 Clock = Callable[[], datetime]
@@ -88,30 +93,31 @@ class _Validator:
         self.geo_levels[geo] = level
         return level
 
-    def accept(self, obs: Observation) -> bool:
-        level = self.level(obs.geo)
+    def geo_accept(self, geo: str) -> bool:
+        """Check a row's geography once per row; false for extra-regio codes (skipped)."""
+        level = self.level(geo)
         if level is None:
-            if obs.geo.rstrip("Z") != obs.geo and len(obs.geo.rstrip("Z")) == 2:
-                self.extra_regio += 1
+            if geo.rstrip("Z") != geo and len(geo.rstrip("Z")) == 2:
                 return False
-            self.unknown_geo[obs.geo] = self.unknown_geo.get(obs.geo, 0) + 1
+            self.unknown_geo[geo] = self.unknown_geo.get(geo, 0) + 1
         elif level not in _EXPECTED_LEVELS[self.source.geography]:
             self.unexpected_level[level.value] = self.unexpected_level.get(level.value, 0) + 1
-        if obs.value is not None and self.source.unit_range:
-            bounds = self.source.unit_range.get(obs.series.get("unit", ""))
-            if bounds is not None and not bounds[0] <= obs.value <= bounds[1]:
-                self.out_of_range_count += 1
-                if len(self.out_of_range) < _MAX_LISTED:
-                    where = (
-                        f"line {obs.line}, column {obs.column}"
-                        if obs.line
-                        else f"value[{obs.column}]"
-                    )
-                    self.out_of_range.append(
-                        f"{where}: {obs.value:g} for {obs.geo} {obs.time} is outside "
-                        f"{bounds[0]:g}-{bounds[1]:g}"
-                    )
         return True
+
+    def range_check(self, obs: Observation) -> None:
+        if obs.value is None:
+            return
+        bounds = self.source.unit_range.get(obs.series.get("unit", ""))
+        if bounds is not None and not bounds[0] <= obs.value <= bounds[1]:
+            self.out_of_range_count += 1
+            if len(self.out_of_range) < _MAX_LISTED:
+                where = (
+                    f"line {obs.line}, column {obs.column}" if obs.line else f"value[{obs.column}]"
+                )
+                self.out_of_range.append(
+                    f"{where}: {obs.value:g} for {obs.geo} {obs.time} is outside "
+                    f"{bounds[0]:g}-{bounds[1]:g}"
+                )
 
     def warnings(self) -> list[str]:
         out: list[str] = []
@@ -133,59 +139,109 @@ class _Validator:
         return out
 
 
+_Group = dict[str, tuple[float | None, tuple[str, ...]]]
+_GroupKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
 @dataclass
 class _Deriver:
-    """Keeps only the inputs of derived indicators, grouped by place, period and context."""
+    """Makes derived values. Single-input indicators are emitted as their cell streams past;
+    multi-input ones (Likert blocks, ratios) keep only their inputs, grouped by place, period
+    and context, until the end of the file (Eurostat files are not sorted by place)."""
 
     source: EurostatSource
-    needed: frozenset[str] = frozenset()
-    groups: dict[
-        tuple[str, str, tuple[tuple[str, str], ...]],
-        dict[str, tuple[float | None, tuple[str, ...]]],
-    ] = field(default_factory=dict)
+    levels: Callable[[str], GeoLevel | None]
+    pending: list[DerivedValue] = field(default_factory=list)
+    count: int = 0
+    _direct: dict[str, list[DerivedIndicator]] = field(default_factory=dict)
+    _grouped: tuple[DerivedIndicator, ...] = ()
+    _grouped_inputs: frozenset[str] = frozenset()
+    _groups: dict[_GroupKey, _Group] = field(default_factory=dict)
+    _last_series: object = None
+    _last_context: tuple[tuple[str, str], ...] = ()
+    _last_context_map: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.needed = frozenset(code for d in self.source.derived for code in d.inputs)
+        grouped = []
+        for indicator in self.source.derived:
+            if len(indicator.inputs) == 1:
+                self._direct.setdefault(indicator.inputs[0], []).append(indicator)
+            else:
+                grouped.append(indicator)
+        self._grouped = tuple(grouped)
+        self._grouped_inputs = frozenset(code for d in grouped for code in d.inputs)
+
+    def _context(self, obs: Observation) -> tuple[tuple[str, str], ...]:
+        if obs.series is not self._last_series:
+            skip = (self.source.indicator_dimension, "geo", "cities", "freq")
+            self._last_context = tuple((k, v) for k, v in obs.series.items() if k not in skip)
+            self._last_context_map = dict(self._last_context)
+            self._last_series = obs.series
+        return self._last_context
+
+    def _emit(
+        self,
+        indicator: DerivedIndicator,
+        geo: str,
+        time: str,
+        value: float | None,
+        flags: tuple[str, ...],
+        context: dict[str, str],
+    ) -> None:
+        if value is None:
+            return
+        if indicator.years:
+            head = time[:4]
+            if not head.isdigit() or int(head) not in indicator.years:
+                return
+        self.count += 1
+        self.pending.append(
+            DerivedValue(
+                self.source.name,
+                self.source.dataset,
+                indicator.code,
+                indicator.label,
+                geo,
+                self.levels(geo),
+                time,
+                value,
+                flags,
+                context,
+                indicator.inputs,
+                indicator.method,
+                indicator.verified,
+            )
+        )
 
     def take(self, obs: Observation) -> None:
         code = obs.series.get(self.source.indicator_dimension)
-        if code is None or code not in self.needed:
+        if code is None:
             return
-        skip = (self.source.indicator_dimension, "geo", "cities", "freq")
-        context = tuple((k, v) for k, v in obs.series.items() if k not in skip)
-        key = (obs.geo, obs.time, context)
-        self.groups.setdefault(key, {})[code] = (obs.value, obs.flags)
+        direct = self._direct.get(code)
+        if direct is not None and obs.value is not None:
+            self._context(obs)
+            for indicator in direct:
+                # a single-input indicator is Direct or a transform of one cell
+                if isinstance(indicator.transform, Direct):
+                    value, flags = obs.value, obs.flags
+                else:
+                    value, flags = indicator.transform.apply({code: (obs.value, obs.flags)})
+                self._emit(indicator, obs.geo, obs.time, value, flags, self._last_context_map)
+        if code in self._grouped_inputs:
+            key = (obs.geo, obs.time, self._context(obs))
+            group = self._groups.get(key)
+            if group is None:
+                group = self._groups[key] = {}
+            group[code] = (obs.value, obs.flags)
 
-    def values(self, levels: Callable[[str], GeoLevel | None]) -> list[DerivedValue]:
-        out: list[DerivedValue] = []
-        for (geo, time, context), cells in self.groups.items():
-            year = int(time[:4]) if time[:4].isdigit() else None
-            for indicator in self.source.derived:
-                if not any(code in cells for code in indicator.inputs):
-                    continue
-                if indicator.years and year not in indicator.years:
-                    continue
-                value, flags = indicator.transform.apply(cells)
-                if value is None:
-                    continue
-                out.append(
-                    DerivedValue(
-                        source=self.source.name,
-                        dataset=self.source.dataset,
-                        indicator=indicator.code,
-                        label=indicator.label,
-                        geo=geo,
-                        geo_level=levels(geo),
-                        time=time,
-                        value=value,
-                        flags=flags,
-                        context=dict(context),
-                        inputs=indicator.inputs,
-                        method=indicator.method,
-                        verified=indicator.verified,
-                    )
-                )
-        return out
+    def finish(self) -> None:
+        for (geo, time, context), cells in self._groups.items():
+            context_map = dict(context)
+            for indicator in self._grouped:
+                if any(code in cells for code in indicator.inputs):
+                    value, flags = indicator.transform.apply(cells)
+                    self._emit(indicator, geo, time, value, flags, context_map)
+        self._groups.clear()
 
 
 def source_import(
@@ -211,7 +267,7 @@ def source_import(
     stats = ReadStats()
     problems: list[Problem] = []
     validator = _Validator(source)
-    deriver = _Deriver(source)
+    deriver = _Deriver(source, validator.level)
     kept = missing = flagged = derived_count = 0
     flag_counts: dict[str, int] = {}
     location = request.dataset
@@ -284,6 +340,11 @@ def source_import(
             detected = data_format.value
             batch: list[Observation] = []
             checked = False
+            last_series: object = None
+            row_ok = row_derives = True
+            indicator_dim = source.indicator_dimension
+            derive_codes = frozenset(code for d in source.derived for code in d.inputs)
+            check_range = bool(source.unit_range)
             for obs in observations_read(
                 stream=fetched.stream,
                 dataset=source.dataset,
@@ -294,23 +355,36 @@ def source_import(
                 keep_series=source.keep_series,
                 keep_time=since_filter(since=since),
             ):
-                if not checked:
-                    dimensions_check()
-                    checked = True
-                if not validator.accept(obs):
+                series = obs.series
+                if series is not last_series:
+                    # once per row: the dimension check, the geography, derivation interest
+                    if not checked:
+                        dimensions_check()
+                        checked = True
+                    last_series = series
+                    row_ok = validator.geo_accept(obs.geo)
+                    row_derives = series.get(indicator_dim) in derive_codes
+                if not row_ok:
+                    validator.extra_regio += 1
                     continue
                 if obs.value is None:
                     missing += 1
+                elif check_range:
+                    validator.range_check(obs)
                 if obs.flags:
                     flagged += 1
                     for letter in obs.flags:
                         flag_counts[letter] = flag_counts.get(letter, 0) + 1
-                deriver.take(obs)
+                if row_derives:
+                    deriver.take(obs)
                 batch.append(obs)
                 if len(batch) >= batch_size:
                     sink.add(batch)
                     kept += len(batch)
                     batch = []
+                    if len(deriver.pending) >= batch_size:
+                        sink.add_derived(deriver.pending)
+                        deriver.pending = []
                     emit("parse", fetched, kept)
             if batch:
                 sink.add(batch)
@@ -334,10 +408,11 @@ def source_import(
     if kept == 0:
         warnings.append("no value passed the source's filters and --since; nothing new to offer")
     emit("derive", fetched, kept)
-    derived = deriver.values(validator.level)
-    derived_count = len(derived)
-    if derived:
-        sink.add_derived(derived)
+    deriver.finish()
+    derived_count = deriver.count
+    if deriver.pending:
+        sink.add_derived(deriver.pending)
+        deriver.pending = []
     sink.commit()
     report = finish(
         RunStatus.SUCCEEDED_WITH_WARNINGS if warnings else RunStatus.SUCCEEDED, warnings

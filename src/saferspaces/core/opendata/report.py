@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from saferspaces.core.opendata.errors import Problem
 from saferspaces.core.opendata.geography.codes import GeoLevel
@@ -83,9 +84,11 @@ class Progress:
         return min(1.0, self.bytes_read / self.bytes_total)
 
 
-@dataclass(frozen=True, slots=True)
-class DerivedValue:
-    """A framework indicator value computed from a dataset, with its provenance."""
+class DerivedValue(NamedTuple):
+    """A framework indicator value computed from a dataset, with its provenance.
+
+    A ``NamedTuple`` for the same reason as :class:`Observation`: imports make many of them.
+    """
 
     source: str
     dataset: str

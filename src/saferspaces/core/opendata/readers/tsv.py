@@ -29,7 +29,7 @@ from saferspaces.core.opendata.readers.common import (
     text_stream,
 )
 
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 4096
 _Cell = tuple[float | None, tuple[str, ...]]
 
 
@@ -80,10 +80,16 @@ def tsv_cell_parse(*, text: str) -> tuple[float | None, tuple[str, ...]]:
     if not stripped:
         raise ValueError("empty cell (Eurostat writes ':' for a value that is not available)")
     number, _, flag_text = stripped.partition(" ")
-    flag_text = flag_text.replace(" ", "")
-    if flag_text and not (flag_text.isascii() and flag_text.isalpha()):
+    if " " in flag_text:
+        flag_text = flag_text.replace(" ", "")
+    if not flag_text:
+        flags: tuple[str, ...] = ()
+    elif not (flag_text.isascii() and flag_text.isalpha()):
         raise ValueError(f"{flag_text!r} after the value are not flag letters")
-    flags = tuple(dict.fromkeys(flag_text))
+    elif len(flag_text) == 1:
+        flags = (flag_text,)
+    else:
+        flags = tuple(dict.fromkeys(flag_text))
     if number == MISSING_MARKER:
         return None, flags
     try:
@@ -180,14 +186,22 @@ def tsv_read(
             cell = cells[column]
             parsed = cache.get(cell)
             if parsed is None:
+                # fast path: a plain number ('70.0 '); float() ignores the padding
                 try:
-                    parsed = tsv_cell_parse(text=cell)
-                except ValueError as exc:
-                    sink.report(line=line_no, column=column + 1, message=str(exc))
-                    continue
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                cache[cell] = parsed
+                    number = float(cell)
+                except ValueError:
+                    number = None
+                if number is not None and number - number == 0.0 and "_" not in cell:
+                    parsed = (number, ())
+                else:
+                    try:
+                        parsed = tsv_cell_parse(text=cell)
+                    except ValueError as exc:
+                        sink.report(line=line_no, column=column + 1, message=str(exc))
+                        continue
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    cache[cell] = parsed
             value, flags = parsed
             if flags:
                 for letter in flags:
