@@ -64,11 +64,12 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def login_context(browser: Any, live_server: Any, user: Any) -> Any:
+def login_context(browser: Any, live_server: Any, user: Any, language: str = "en") -> Any:
     """A browser context whose session cookie belongs to ``user`` (None: anonymous)."""
     from django.test import Client
 
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     if user is not None:
         client = Client()
         client.force_login(user)

@@ -24,9 +24,12 @@ def _pages_for(persona: str) -> list[str]:
     return pages + EXTRA_PAGES
 
 
-@pytest.mark.parametrize("persona", PERSONA_ORDER)
+@pytest.mark.parametrize(
+    ("persona", "language"),
+    [*((persona, "en") for persona in PERSONA_ORDER), ("anonymous", "fr"), ("lead", "fr")],
+)
 def test_every_page_has_no_axe_violation(
-    persona: str, browser: Any, live_server: Any, demo: Any
+    persona: str, language: str, browser: Any, live_server: Any, demo: Any
 ) -> None:
     from browser.conftest import axe_violations, describe, login_context  # type: ignore[import-not-found]
 
@@ -35,7 +38,7 @@ def test_every_page_has_no_axe_violation(
         if persona == "anonymous"
         else User.objects.get(email=next(p.email for p in PERSONAS if p.key == persona))
     )
-    context = login_context(browser, live_server, user)
+    context = login_context(browser, live_server, user, language)
     page = context.new_page()
     csp_errors: list[str] = []
     page.on(
@@ -49,6 +52,7 @@ def test_every_page_has_no_axe_violation(
     for path in _pages_for(persona):
         page.goto(path)
         visited += 1
+        assert page.locator("html").get_attribute("lang") == language, path
         violations = axe_violations(page)
         if violations:
             failures.append(f"{path}:\n{describe(violations)}")
