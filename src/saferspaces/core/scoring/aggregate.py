@@ -41,6 +41,11 @@ def aggregate_blocks(
     x: FloatArray, wmat: FloatArray, *, method: str = "arithmetic", p: float | None = None
 ) -> FloatArray:
     """Aggregate several groups at once: ``wmat`` is children x groups (0 = not a member)."""
+    if method == "arithmetic" and not np.isnan(x).any():  # fast path: nothing missing
+        tot = wmat.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = (x @ wmat) / tot
+        return np.asarray(np.where(tot > 0, y, np.nan), dtype=np.float64)
     present = ~np.isnan(x)
     pf = present.astype(np.float64)
     wsum = pf @ wmat

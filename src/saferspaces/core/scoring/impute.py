@@ -23,19 +23,14 @@ METHODS = ("mean", "median", "group_mean", "group_median", "latest", "linear")
 
 
 def impute_mean(values: FloatArray) -> FloatArray:
-    """Fill missing values of each column with the column mean."""
-    out = values.copy()
-    miss = np.isnan(out)
-    if miss.any():
-        cols = np.flatnonzero(miss.any(axis=0))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sub = out[:, cols]
-            cnt = (~np.isnan(sub)).sum(axis=0)
-            means = np.where(cnt > 0, np.nansum(sub, axis=0) / np.maximum(cnt, 1), np.nan)
-        r, c = np.nonzero(np.isnan(sub))
-        sub[r, c] = means[c]
-        out[:, cols] = sub
-    return out
+    """Fill missing values of each column with the column mean (missing if the column is empty)."""
+    miss = np.isnan(values)
+    if not miss.any():
+        return values.copy()
+    cnt = values.shape[0] - miss.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(cnt > 0, np.nansum(values, axis=0) / np.maximum(cnt, 1), np.nan)
+    return np.asarray(np.where(miss, means, values), dtype=np.float64)
 
 
 def impute_median(values: FloatArray) -> FloatArray:

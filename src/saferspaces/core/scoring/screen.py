@@ -57,8 +57,9 @@ def data_screen(
         avail = availability_units(sub)
         keep = avail >= u_thr
         removed_units = [data.units[i] for i in np.flatnonzero(~keep)]
-        out = out.select_units(keep)
-        sub = sub[keep, :]
+        if removed_units:
+            out = out.select_units(keep)
+            sub = sub[keep, :]
     removed_inds: list[str] = []
     i_thr = params["indicator_min_availability"]
     if i_thr is not None:

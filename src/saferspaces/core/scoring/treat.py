@@ -28,41 +28,73 @@ from .params import ParamReader, RunState, StepOutput
 FALLBACKS = ("log_ct", "log_ct_orig", "log_gii", "boxcox", "none")
 
 
+def _moments(v: FloatArray) -> tuple[int, float, float, float]:
+    """(n, sum d^2, sum d^3, sum d^4) of the non-missing values, d = deviation from the mean."""
+    v = v[~np.isnan(v)]
+    d = v - v.mean() if v.size else v
+    d2 = d * d
+    return v.size, float(d2.sum()), float(np.dot(d2, d)), float(np.dot(d2, d2))
+
+
+def _skew_from(n: int, m2: float, m3: float) -> float:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = np.sqrt(n) * np.float64(m3) / (np.float64(m2) ** 1.5)
+        return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def _kurt_from(n: int, m2: float, m4: float) -> float:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = n * np.float64(m4) / (np.float64(m2) ** 2)
+        return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
 def skewness(x: FloatArray) -> float:
     """Sample skewness (type 2) of the non-missing values; needs >= 3 values."""
-    v = x[~np.isnan(x)]
-    n = v.size
+    n, m2, m3, _ = _moments(x)
     if n < 3:
         raise ValueError("at least 3 values are needed for skewness")
-    d = v - v.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y = np.sqrt(n) * np.sum(d**3) / (np.sum(d**2) ** 1.5)
-        return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+    return _skew_from(n, m2, m3)
 
 
 def kurtosis(x: FloatArray) -> float:
     """Sample excess kurtosis (type 2) of the non-missing values; needs >= 4 values."""
-    v = x[~np.isnan(x)]
-    n = v.size
+    n, m2, _, m4 = _moments(x)
     if n < 4:
         raise ValueError("at least 4 values are needed for kurtosis")
-    d = v - v.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = n * np.sum(d**4) / (np.sum(d**2) ** 2)
-        return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return _kurt_from(n, m2, m4)
 
 
-def skew_kurt_columns(values: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Column-wise (skew, kurtosis, count of values), vectorised; NaN where undefined."""
-    present = ~np.isnan(values)
-    n = present.sum(axis=0).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, values, 0.0).sum(axis=0) / n
-        d = np.where(present, values - mean, 0.0)
+def _skew_kurt(x: FloatArray) -> tuple[float, float]:
+    n, m2, m3, m4 = _moments(x)
+    if n < 4:
+        raise ValueError("at least 4 values are needed for skewness and kurtosis")
+    return _skew_from(n, m2, m3), _kurt_from(n, m2, m4)
+
+
+def skew_kurt_columns(values: FloatArray, *, block: int = 8192) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Column-wise (skew, kurtosis, count of values), vectorised in cache-sized row blocks."""
+    has_nan = bool(np.isnan(values).any())
+    if has_nan:
+        present = ~np.isnan(values)
+        n = present.sum(axis=0).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nansum(values, axis=0) / n
+    else:
+        n = np.full(values.shape[1], float(values.shape[0]))
+        mean = values.mean(axis=0)
+    k = values.shape[1]
+    m2, m3, m4 = np.zeros(k), np.zeros(k), np.zeros(k)
+    for s in range(0, values.shape[0], block):
+        d = values[s : s + block] - mean
+        if has_nan:
+            d[np.isnan(d)] = 0.0
         d2 = d * d
-        m2 = d2.sum(axis=0)
-        m3 = (d2 * d).sum(axis=0)
-        m4 = (d2 * d2).sum(axis=0)
+        m2 += d2.sum(axis=0)
+        d *= d2
+        m3 += d.sum(axis=0)
+        d2 *= d2
+        m4 += d2.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
         sk = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
         r = n * m4 / m2**2
         kt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
@@ -73,8 +105,8 @@ def skew_kurt_columns(values: FloatArray) -> tuple[FloatArray, FloatArray, Float
 
 def _passes(sk: float, kt: float, skew_t: float, kurt_t: float) -> bool | None:
     """COINr check_SkewKurt with R's NA logic: None when undecidable."""
-    a = None if np.isnan(sk) else abs(sk) < skew_t
-    b = None if np.isnan(kt) else kt < kurt_t
+    a = None if np.isnan(sk) else bool(abs(float(sk)) < skew_t)
+    b = None if np.isnan(kt) else bool(float(kt) < kurt_t)
     if a is True or b is True:
         return True
     if a is None or b is None:
@@ -92,8 +124,9 @@ def winsorise(
     count: str = "coinr",
 ) -> tuple[FloatArray, int, list[int], bool | None]:
     """COINr ``winsorise``: returns (values, points counted, positions treated, passes)."""
-    y = x.copy()
-    passing = _passes(skewness(y), kurtosis(y), skew_threshold, kurtosis_threshold)
+    y = np.ascontiguousarray(x, dtype=np.float64).copy()
+    sk, kt = _skew_kurt(y)
+    passing = _passes(sk, kt, skew_threshold, kurtosis_threshold)
     imax: list[int] = []
     imin: list[int] = []
     treated: list[int] = []
@@ -104,7 +137,7 @@ def winsorise(
             if passing is None or guard <= 0:
                 break
             guard -= 1
-            if skewness(y) >= 0:
+            if sk >= 0:
                 m = np.nanmax(y)
                 imax = list(np.flatnonzero(y == m))
                 rest = np.delete(y, imax)
@@ -121,7 +154,8 @@ def winsorise(
                 y[imin] = np.nanmin(rest)
                 treated.extend(imin)
             nwin = len(imax) + len(imin) if count == "coinr" else len(treated)
-            passing = _passes(skewness(y), kurtosis(y), skew_threshold, kurtosis_threshold)
+            sk, kt = _skew_kurt(y)
+            passing = _passes(sk, kt, skew_threshold, kurtosis_threshold)
     return y, nwin, sorted(set(treated)), passing
 
 
@@ -211,7 +245,7 @@ def treat_validate(
 
 def treat_column(x: FloatArray, spec: Mapping[str, Any]) -> tuple[FloatArray, dict[str, Any]]:
     """Treat one indicator; returns the values and what was done."""
-    sk, kt = skewness(x), kurtosis(x)
+    sk, kt = _skew_kurt(x)
     p0 = _passes(sk, kt, spec["skew_threshold"], spec["kurtosis_threshold"])
     info: dict[str, Any] = {"skew": sk, "kurtosis": kt, "passed_initially": p0}
     if p0 is None:
@@ -233,7 +267,7 @@ def treat_column(x: FloatArray, spec: Mapping[str, Any]) -> tuple[FloatArray, di
         return y, info
     z = _fallback(y if spec["combine"] else x, spec)
     try:
-        p2 = _passes(skewness(z), kurtosis(z), spec["skew_threshold"], spec["kurtosis_threshold"])
+        p2 = _passes(*_skew_kurt(z), spec["skew_threshold"], spec["kurtosis_threshold"])
     except ValueError:
         p2 = None
     info.update(
@@ -247,9 +281,9 @@ def data_treat(
 ) -> StepOutput:
     ind = [c for c in state.framework.indicators if c in data.codes]
     idx = [data.index(c) for c in ind]
-    values = data.values.copy()
-    sub = values[:, idx]
+    sub = data.values if idx == list(range(len(data.codes))) else data.values[:, idx]
     sk, kt, n = skew_kurt_columns(sub)
+    values: FloatArray | None = None
     overrides: Mapping[str, Any] = params["indicators"]
     details: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -277,10 +311,13 @@ def data_treat(
         )
         if quick is True and not spec["force"]:
             continue
-        col, info = treat_column(sub[:, k], spec)
+        col, info = treat_column(np.ascontiguousarray(sub[:, k]), spec)
         if info["treatment"] != "none":
+            if values is None:
+                values = data.values.copy()
             values[:, idx[k]] = col
             details[code] = info
     if problems:
         raise PipelineError(problems)
-    return StepOutput(data=data.with_values(values), details={"treated": details})
+    out = data if values is None else data.with_values(values)
+    return StepOutput(data=out, details={"treated": details})
