@@ -227,7 +227,8 @@ class _Deriver:
                 else:
                     value, flags = indicator.transform.apply({code: (obs.value, obs.flags)})
                 self._emit(indicator, obs.geo, obs.time, value, flags, self._last_context_map)
-        if code in self._grouped_inputs:
+        if code in self._grouped_inputs and (obs.value is not None or obs.flags):
+            # a missing cell without flags is the same as an absent one: not kept
             key = (obs.geo, obs.time, self._context(obs))
             group = self._groups.get(key)
             if group is None:
@@ -253,7 +254,7 @@ def source_import(
     since: int | None = None,
     fmt: DataFormat | None = None,
     progress: ProgressCallback | None = None,
-    batch_size: int = 10_000,
+    batch_size: int = 5_000,
     tolerate_malformed: bool = False,
 ) -> RunReport:
     """Run one import of ``source`` and return its report.
