@@ -220,6 +220,7 @@ class _Deriver:
         direct = self._direct.get(code)
         if direct is not None and obs.value is not None:
             self._context(obs)
+            value: float | None
             for indicator in direct:
                 # a single-input indicator is Direct or a transform of one cell
                 if isinstance(indicator.transform, Direct):
