@@ -73,7 +73,8 @@ def test_real_urb_percep_import_loads_everything_with_provenance(shared_data: Pa
     steps = [e.step for e in events]
     assert steps[0] == "fetch" and steps[-1] == "report" and "parse" in steps
     parse = [e for e in events if e.step == "parse"]
-    assert all(e.bytes_total == 1_516_000 or e.bytes_total for e in parse)
+    size = (shared_data / "eurostat" / "urb_percep.tsv").stat().st_size
+    assert all(e.bytes_total == size and 0 < e.bytes_read <= size for e in parse)
     assert parse[-1].fraction is not None and 0 < parse[-1].fraction <= 1
 
 
@@ -252,3 +253,22 @@ def test_http_urls_follow_eurostat_api() -> None:
     )
     with pytest.raises(OpenDataError, match="--file"):
         http_transport.url_for(request=FetchRequest(dataset="x", fmt=DataFormat.LEGACY_TSV))
+
+
+def test_values_outside_the_unit_range_and_unknown_geography_warn(tmp_path: Path) -> None:
+    path = tmp_path / "urb_percep_odd.tsv"
+    path.write_text(
+        "indic_ur,unit,cities\\time\t2019 \t2015 \n"
+        "PS3514V,PC,AT001C\t130.0 \t49.0 \n"
+        "PS3514V,PC,XX-1\t20.0 \t: \n"
+        "PS3514V,PC,AT130\t20.0 q\t: \n",
+        encoding="utf-8",
+    )
+    report, sink = _import(path, "urb_percep")
+    assert report.status is RunStatus.SUCCEEDED_WITH_WARNINGS
+    text = "\n".join(report.warnings)
+    assert "line 2, column 2: 130 for AT001C 2019 is outside 0-100" in text
+    assert "neither Urban Audit nor NUTS: XX-1" in text
+    assert "1 at nuts3" in text
+    assert "flags not in Eurostat's list were kept as they are: q (1)" in text
+    assert len(sink.observations) == 6
