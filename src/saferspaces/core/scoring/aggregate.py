@@ -136,18 +136,16 @@ def aggregate_validate(
 
 
 def data_aggregate(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     fw = state.framework
     weights = dict(state.weights)
     if params.get("weights"):
         weights.update(params["weights"])
-    at = {c: i for i, c in enumerate(data.codes)}
     base_codes = [c for c in data.codes if not (fw.has(c) and fw.node(c).level > 1)]
-    base_idx = [at[c] for c in base_codes]
     cols: dict[str, FloatArray] = {}
     current_codes = [c for c in base_codes if fw.has(c) and fw.node(c).level == 1]
-    current = data.values[:, [at[c] for c in current_codes]]
+    current = data.matrix(current_codes)
     new_blocks: list[FloatArray] = []
     new_codes: list[str] = []
     problems: list[Problem] = []
@@ -204,7 +202,13 @@ def data_aggregate(
         new_blocks.append(agg)
         new_codes.extend(parents)
         current, current_codes = agg, list(parents)
-    values = np.concatenate([data.values[:, base_idx], *new_blocks], axis=1)
+    base = data.matrix(base_codes)
+    values = np.empty((base.shape[0], base.shape[1] + sum(b.shape[1] for b in new_blocks)))
+    values[:, : base.shape[1]] = base
+    start = base.shape[1]
+    for b in new_blocks:
+        values[:, start : start + b.shape[1]] = b
+        start += b.shape[1]
     return StepOutput(
         data=data.with_values(values, codes=[*base_codes, *new_codes]),
         details={

@@ -215,6 +215,12 @@ class Dataset:
     def index(self, code: str) -> int:
         return self.codes.index(code)
 
+    def matrix(self, codes: Sequence[str]) -> FloatArray:
+        """Values of ``codes`` (a view, not a copy, when they are all the columns in order)."""
+        if tuple(codes) == self.codes:
+            return self.values
+        return self.values[:, [self.codes.index(c) for c in codes]]
+
     def column(self, code: str) -> FloatArray:
         return self.values[:, self.codes.index(code)]
 

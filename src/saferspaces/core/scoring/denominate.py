@@ -41,7 +41,7 @@ def denominate_validate(
 
 
 def data_denominate(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     by: Mapping[str, str] = params["denominators"]
     scale = float(params["scale"])

@@ -33,6 +33,22 @@ def impute_mean(values: FloatArray) -> FloatArray:
     return np.asarray(np.where(miss, means, values), dtype=np.float64)
 
 
+def impute_mean_inplace(values: FloatArray, *, block: int = 8192) -> None:
+    """As :func:`impute_mean`, overwriting ``values`` (row blocks keep temporaries small)."""
+    k = values.shape[1]
+    sums, cnt = np.zeros(k), np.zeros(k)
+    for s in range(0, values.shape[0], block):
+        b = values[s : s + block]
+        miss = np.isnan(b)
+        sums += np.where(miss, 0.0, b).sum(axis=0)
+        cnt += b.shape[0] - miss.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(cnt > 0, sums / np.maximum(cnt, 1), np.nan)
+    for s in range(0, values.shape[0], block):
+        b = values[s : s + block]
+        np.copyto(b, np.broadcast_to(means, b.shape), where=np.isnan(b))
+
+
 def impute_median(values: FloatArray) -> FloatArray:
     """Fill missing values of each column with the column median."""
     out = values.copy()
@@ -119,12 +135,22 @@ def impute_validate(
 
 
 def data_impute(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     method = params["method"]
     ind = [c for c in state.framework.indicators if c in data.codes]
     idx = [data.index(c) for c in ind]
     before = np.isnan(data.values[:, idx])
+    if method == "mean" and owned and idx == list(range(len(data.codes))):
+        # the pipeline owns this matrix: fill it in place (no large temporary)
+        before_counts = np.isnan(data.values).sum(axis=0)
+        impute_mean_inplace(data.values)
+        after_counts = np.isnan(data.values).sum(axis=0)
+        imputed = {
+            c: int(b - a) for c, b, a in zip(ind, before_counts, after_counts, strict=True) if b - a
+        }
+        still = {c: int(a) for c, a in zip(ind, after_counts, strict=True) if a}
+        return StepOutput(data=data, details={"imputed": imputed, "still_missing": still})
     if method in ("mean", "median"):
         sub = data.values[:, idx]
         filled = impute_mean(sub) if method == "mean" else impute_median(sub)

@@ -291,7 +291,7 @@ def affine_coefficients(
 
 
 def data_normalise(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     ind = [c for c in state.framework.indicators if c in data.codes]
     overrides: Mapping[str, Mapping[str, Any]] = params["indicators"]
@@ -301,7 +301,7 @@ def data_normalise(
             [state.framework.node(c).direction if use_dirs else 1 for c in ind], dtype=np.float64
         )
         a, b = affine_coefficients(data.values, dirs, params)
-        out = np.multiply(data.values, a)
+        out = np.multiply(data.values, a, out=data.values if owned else None)
         out += b
         ok = np.isfinite(a) & np.isfinite(b)
         bad = [c for c, good in zip(ind, ok, strict=True) if not good]
@@ -309,7 +309,9 @@ def data_normalise(
             data=data.with_values(out),
             details={
                 "method": params["method"],
-                "warnings": dict.fromkeys(bad, "zero range or undefined scale: values set to missing"),
+                "warnings": dict.fromkeys(
+                    bad, "zero range or undefined scale: values set to missing"
+                ),
             },
         )
     values = data.values.copy()

@@ -241,6 +241,10 @@ def pipeline_run(
         )
     state = RunState(framework=framework, weights=framework.weights())
     current = data
+    # with no intermediate data kept and no cache, steps may work in place on one private copy
+    owned = not keep_intermediate and cache is None
+    if owned:
+        current = data.with_values(data.values.copy())
     records: list[StepRecord] = []
     prefix = ""
     for i, st in enumerate(spec.steps):
@@ -251,7 +255,7 @@ def pipeline_run(
             state = RunState(framework=framework, weights=weights)
         else:
             runner = STEPS[st.kind][1]
-            out = runner(data=current, state=state, params=st.params, step=st.label)
+            out = runner(data=current, state=state, params=st.params, step=st.label, owned=owned)
             current = out.data
             if out.weights is not None:
                 state = RunState(framework=framework, weights=out.weights)

@@ -22,14 +22,14 @@ def availability_units(values: FloatArray) -> FloatArray:
     """Share of non-missing values per row."""
     if values.shape[1] == 0:
         return np.ones(values.shape[0])
-    return np.asarray((~np.isnan(values)).mean(axis=1), dtype=np.float64)
+    return np.asarray(np.count_nonzero(~np.isnan(values), axis=1) / values.shape[1], dtype=np.float64)
 
 
 def availability_indicators(values: FloatArray) -> FloatArray:
     """Share of non-missing values per column."""
     if values.shape[0] == 0:
         return np.zeros(values.shape[1])
-    return np.asarray((~np.isnan(values)).mean(axis=0), dtype=np.float64)
+    return np.asarray(np.count_nonzero(~np.isnan(values), axis=0) / values.shape[0], dtype=np.float64)
 
 
 def screen_validate(
@@ -45,11 +45,10 @@ def screen_validate(
 
 
 def data_screen(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     ind_codes = [c for c in state.framework.indicators if c in data.codes]
-    idx = [data.index(c) for c in ind_codes]
-    sub = data.values[:, idx]
+    sub = data.matrix(ind_codes)
     removed_units: list[str] = []
     out = data
     u_thr = params["unit_min_availability"]

@@ -71,7 +71,9 @@ def _skew_kurt(x: FloatArray) -> tuple[float, float]:
     return _skew_from(n, m2, m3), _kurt_from(n, m2, m4)
 
 
-def skew_kurt_columns(values: FloatArray, *, block: int = 8192) -> tuple[FloatArray, FloatArray, FloatArray]:
+def skew_kurt_columns(
+    values: FloatArray, *, block: int = 8192
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Column-wise (skew, kurtosis, count of values), vectorised in cache-sized row blocks."""
     has_nan = bool(np.isnan(values).any())
     if has_nan:
@@ -114,6 +116,25 @@ def _passes(sk: float, kt: float, skew_t: float, kurt_t: float) -> bool | None:
     return False
 
 
+class _Workspace:
+    """Reusable buffers for the moments of one column (no allocation per Winsorisation pass)."""
+
+    def __init__(self, n: int) -> None:
+        self.d = np.empty(n)
+        self.d2 = np.empty(n)
+
+    def skew_kurt(self, y: FloatArray) -> tuple[float, float]:
+        v = y[~np.isnan(y)] if np.isnan(y).any() else y
+        n = v.size
+        if n < 4:
+            raise ValueError("at least 4 values are needed for skewness and kurtosis")
+        d, d2 = self.d[:n], self.d2[:n]
+        np.subtract(v, v.mean(), out=d)
+        np.multiply(d, d, out=d2)
+        m2, m3, m4 = float(d2.sum()), float(np.dot(d2, d)), float(np.dot(d2, d2))
+        return _skew_from(n, m2, m3), _kurt_from(n, m2, m4)
+
+
 def winsorise(
     x: FloatArray,
     *,
@@ -125,7 +146,8 @@ def winsorise(
 ) -> tuple[FloatArray, int, list[int], bool | None]:
     """COINr ``winsorise``: returns (values, points counted, positions treated, passes)."""
     y = np.ascontiguousarray(x, dtype=np.float64).copy()
-    sk, kt = _skew_kurt(y)
+    ws = _Workspace(y.size)
+    sk, kt = ws.skew_kurt(y)
     passing = _passes(sk, kt, skew_threshold, kurtosis_threshold)
     imax: list[int] = []
     imin: list[int] = []
@@ -138,23 +160,25 @@ def winsorise(
                 break
             guard -= 1
             if sk >= 0:
-                m = np.nanmax(y)
-                imax = list(np.flatnonzero(y == m))
-                rest = np.delete(y, imax)
-                if np.all(np.isnan(rest)):
+                m = np.fmax.reduce(y)
+                hit = y == m
+                nxt = np.fmax.reduce(y, where=~hit & ~np.isnan(y), initial=-np.inf)
+                if not np.isfinite(nxt):
                     break
-                y[imax] = np.nanmax(rest)
+                imax = list(np.flatnonzero(hit))
+                y[hit] = nxt
                 treated.extend(imax)
             else:
-                m = np.nanmin(y)
-                imin = list(np.flatnonzero(y == m))
-                rest = np.delete(y, imin)
-                if np.all(np.isnan(rest)):
+                m = np.fmin.reduce(y)
+                hit = y == m
+                nxt = np.fmin.reduce(y, where=~hit & ~np.isnan(y), initial=np.inf)
+                if not np.isfinite(nxt):
                     break
-                y[imin] = np.nanmin(rest)
+                imin = list(np.flatnonzero(hit))
+                y[hit] = nxt
                 treated.extend(imin)
             nwin = len(imax) + len(imin) if count == "coinr" else len(treated)
-            sk, kt = _skew_kurt(y)
+            sk, kt = ws.skew_kurt(y)
             passing = _passes(sk, kt, skew_threshold, kurtosis_threshold)
     return y, nwin, sorted(set(treated)), passing
 
@@ -277,7 +301,7 @@ def treat_column(x: FloatArray, spec: Mapping[str, Any]) -> tuple[FloatArray, di
 
 
 def data_treat(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     ind = [c for c in state.framework.indicators if c in data.codes]
     idx = [data.index(c) for c in ind]
@@ -314,7 +338,7 @@ def data_treat(
         col, info = treat_column(np.ascontiguousarray(sub[:, k]), spec)
         if info["treatment"] != "none":
             if values is None:
-                values = data.values.copy()
+                values = data.values if owned else data.values.copy()
             values[:, idx[k]] = col
             details[code] = info
     if problems:

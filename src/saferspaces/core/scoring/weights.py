@@ -147,7 +147,7 @@ def weights_validate(
 
 
 def data_weights(
-    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str
+    *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     fw = state.framework
     method = params["method"]
