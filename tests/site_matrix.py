@@ -23,7 +23,14 @@ LEAD_POST = {
     "administrator": 400,
 }
 GONE = dict.fromkeys(PERSONA_ORDER, 410)
-COORDINATOR_ONLY = {"anonymous": 302, "outsider": 403, "respondent": 403, "lead": 403, "coordinator": 200, "administrator": 200}
+COORDINATOR_ONLY = {
+    "anonymous": 302,
+    "outsider": 403,
+    "respondent": 403,
+    "lead": 403,
+    "coordinator": 200,
+    "administrator": 200,
+}
 MFA_PAGE = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
 MFA_REAUTH = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}
 # allauth answers 404 for recovery-code and deactivation pages while a person has no authenticator.
@@ -113,6 +120,7 @@ def fill_path(template: str) -> str:
         authority=Authority.objects.get(name=PERSONA_AUTHORITY).slug,
         network=Network.objects.get(name=MAIN_NETWORK).slug,
     )
+
 
 # Routes that answer with a file or JSON, not an HTML page (axe-core has nothing to check there).
 NOT_HTML = {"web:health", "frameworks:xlsform", "frameworks:source", "mfa_download_recovery_codes"}
