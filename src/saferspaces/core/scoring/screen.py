@@ -22,14 +22,18 @@ def availability_units(values: FloatArray) -> FloatArray:
     """Share of non-missing values per row."""
     if values.shape[1] == 0:
         return np.ones(values.shape[0])
-    return np.asarray(np.count_nonzero(~np.isnan(values), axis=1) / values.shape[1], dtype=np.float64)
+    return np.asarray(
+        np.count_nonzero(~np.isnan(values), axis=1) / values.shape[1], dtype=np.float64
+    )
 
 
 def availability_indicators(values: FloatArray) -> FloatArray:
     """Share of non-missing values per column."""
     if values.shape[0] == 0:
         return np.zeros(values.shape[1])
-    return np.asarray(np.count_nonzero(~np.isnan(values), axis=0) / values.shape[0], dtype=np.float64)
+    return np.asarray(
+        np.count_nonzero(~np.isnan(values), axis=0) / values.shape[0], dtype=np.float64
+    )
 
 
 def screen_validate(
