@@ -71,16 +71,18 @@ def sdmx_generate(path: Path) -> Path:
             for unit in ("NR", "P_HTHAB"):
                 for code in iccs:
                     cells = []
+                    # like real Eurostat files: some missing cells, a few percent flagged
                     for _ in years:
                         roll = rng.random()
                         if roll < 0.15:
                             cells.append(": ")
-                        elif roll < 0.18:
+                        elif roll < 0.17:
                             cells.append(": c")
+                        elif roll < 0.23:
+                            flag = rng.choice(("e", "p", "b", "ep"))
+                            cells.append(f"{rng.uniform(0, 5000):.2f} {flag}")
                         else:
-                            value = f"{rng.uniform(0, 5000):.2f}"
-                            flag = rng.choice(("", "", "", "", "e", "p", "b", "ep"))
-                            cells.append(f"{value} {flag}")
+                            cells.append(f"{rng.uniform(0, 5000):.2f} ")
                     line = f"A,{unit},{code},{geo}\t" + "\t".join(cells) + "\n"
                     out.write(line)
                     size += len(line)

@@ -25,7 +25,7 @@ from saferspaces.core.opendata.observation import DataFormat, Observation
 from saferspaces.core.opendata.readers import (
     ReadStats,
     format_detect,
-    observations_read,
+    observation_rows_read,
     since_filter,
 )
 from saferspaces.core.opendata.report import (
@@ -270,8 +270,8 @@ def source_import(
     problems: list[Problem] = []
     validator = _Validator(source)
     deriver = _Deriver(source, validator.level)
-    kept = missing = flagged = derived_count = 0
-    flag_counts: dict[str, int] = {}
+    kept = derived_count = 0
+    dropped = ReadStats()  # what extra-regio rows contributed to the reader's counts
     location = request.dataset
     detected = ""
 
@@ -289,12 +289,16 @@ def source_import(
                 read=stats.cells,
                 kept=kept,
                 skipped=stats.skipped + validator.extra_regio,
-                missing=missing,
-                flagged=flagged,
+                missing=stats.missing - dropped.missing,
+                flagged=stats.flagged - dropped.flagged,
                 malformed=stats.malformed,
                 derived=derived_count,
             ),
-            flag_counts=dict(sorted(flag_counts.items())),
+            flag_counts={
+                letter: n - dropped.flag_counts.get(letter, 0)
+                for letter, n in sorted(stats.flag_counts.items())
+                if n - dropped.flag_counts.get(letter, 0)
+            },
             time_periods=stats.time_periods,
             warnings=tuple(warnings),
             problems=tuple(problems),
@@ -342,12 +346,10 @@ def source_import(
             detected = data_format.value
             batch: list[Observation] = []
             checked = False
-            last_series: object = None
-            row_ok = row_derives = True
             indicator_dim = source.indicator_dimension
             derive_codes = frozenset(code for d in source.derived for code in d.inputs)
             check_range = bool(source.unit_range)
-            for obs in observations_read(
+            for row in observation_rows_read(
                 stream=fetched.stream,
                 dataset=source.dataset,
                 source=location,
@@ -357,29 +359,28 @@ def source_import(
                 keep_series=source.keep_series,
                 keep_time=since_filter(since=since),
             ):
-                series = obs.series
-                if series is not last_series:
-                    # once per row: the dimension check, the geography, derivation interest
-                    if not checked:
-                        dimensions_check()
-                        checked = True
-                    last_series = series
-                    row_ok = validator.geo_accept(obs.geo)
-                    row_derives = series.get(indicator_dim) in derive_codes
-                if not row_ok:
-                    validator.extra_regio += 1
+                # per row: the dimension check, the geography, derivation interest
+                first = row[0]
+                if not checked:
+                    dimensions_check()
+                    checked = True
+                if not validator.geo_accept(first.geo):
+                    validator.extra_regio += len(row)
+                    for obs in row:
+                        if obs.value is None:
+                            dropped.missing += 1
+                        if obs.flags:
+                            dropped.flagged += 1
+                            for letter in obs.flags:
+                                dropped.flag_counts[letter] = dropped.flag_counts.get(letter, 0) + 1
                     continue
-                if obs.value is None:
-                    missing += 1
-                elif check_range:
-                    validator.range_check(obs)
-                if obs.flags:
-                    flagged += 1
-                    for letter in obs.flags:
-                        flag_counts[letter] = flag_counts.get(letter, 0) + 1
-                if row_derives:
-                    deriver.take(obs)
-                batch.append(obs)
+                if check_range:
+                    for obs in row:
+                        validator.range_check(obs)
+                if first.series.get(indicator_dim) in derive_codes:
+                    for obs in row:
+                        deriver.take(obs)
+                batch.extend(row)
                 if len(batch) >= batch_size:
                     sink.add(batch)
                     kept += len(batch)

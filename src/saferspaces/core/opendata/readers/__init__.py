@@ -16,7 +16,12 @@ from saferspaces.core.opendata.readers.common import (
     time_year,
 )
 from saferspaces.core.opendata.readers.jsonstat import jsonstat_read
-from saferspaces.core.opendata.readers.tsv import tsv_cell_parse, tsv_header_parse, tsv_read
+from saferspaces.core.opendata.readers.tsv import (
+    tsv_cell_parse,
+    tsv_header_parse,
+    tsv_read,
+    tsv_rows_read,
+)
 
 __all__ = [
     "ReadStats",
@@ -24,12 +29,14 @@ __all__ = [
     "TimeFilter",
     "format_detect",
     "jsonstat_read",
+    "observation_rows_read",
     "observations_read",
     "since_filter",
     "time_year",
     "tsv_cell_parse",
     "tsv_header_parse",
     "tsv_read",
+    "tsv_rows_read",
 ]
 
 _PEEK = 4096
@@ -80,6 +87,46 @@ def observations_read(
         fmt = format_detect(head=buffered.peek(_PEEK)[:_PEEK], source=source)
     reader = jsonstat_read if fmt is DataFormat.JSON_STAT else tsv_read
     return reader(
+        stream=buffered,
+        dataset=dataset,
+        source=source,
+        problems=problems,
+        stats=stats,
+        keep_series=keep_series,
+        keep_time=keep_time,
+    )
+
+
+def observation_rows_read(
+    *,
+    stream: IO[bytes],
+    dataset: str,
+    source: str = "",
+    fmt: DataFormat | None = None,
+    problems: list[Problem] | None = None,
+    stats: ReadStats | None = None,
+    keep_series: SeriesFilter | None = None,
+    keep_time: TimeFilter | None = None,
+) -> Iterator[list[Observation]]:
+    """Like :func:`observations_read`, in lists whose observations share one series (one TSV
+    row; one cell at a time for JSON-stat). The pipeline uses it to work per row."""
+    buffered = (
+        stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, _PEEK)  # type: ignore[arg-type, type-var]
+    )
+    if fmt is None:
+        fmt = format_detect(head=buffered.peek(_PEEK)[:_PEEK], source=source)
+    if fmt is DataFormat.JSON_STAT:
+        cells = jsonstat_read(
+            stream=buffered,
+            dataset=dataset,
+            source=source,
+            problems=problems,
+            stats=stats,
+            keep_series=keep_series,
+            keep_time=keep_time,
+        )
+        return ([obs] for obs in cells)
+    return tsv_rows_read(
         stream=buffered,
         dataset=dataset,
         source=source,

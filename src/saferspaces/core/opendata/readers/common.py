@@ -17,7 +17,9 @@ TimeFilter = Callable[[str], bool]
 
 @dataclass(slots=True)
 class ReadStats:
-    """Counters a reader updates as it goes (the pipeline turns them into the run report)."""
+    """Counters a reader updates as it goes (the pipeline turns them into the run report).
+
+    ``missing``, ``flagged`` and ``flag_counts`` count the observations yielded."""
 
     rows: int = 0
     cells: int = 0
@@ -26,6 +28,9 @@ class ReadStats:
     time_periods: tuple[str, ...] = ()
     dimensions: tuple[str, ...] = ()
     unknown_flags: dict[str, int] = field(default_factory=dict)
+    missing: int = 0
+    flagged: int = 0
+    flag_counts: dict[str, int] = field(default_factory=dict)
 
 
 class ProblemSink:

@@ -196,7 +196,12 @@ def jsonstat_read(
         flags = tuple(
             dict.fromkeys(ch for ch in flag_text if not ch.isspace() and ch != MISSING_MARKER)
         )
+        if value is None:
+            stats.missing += 1
+        if flags:
+            stats.flagged += 1
         for letter in flags:
+            stats.flag_counts[letter] = stats.flag_counts.get(letter, 0) + 1
             if letter not in FLAG_MEANINGS:
                 unknown[letter] = unknown.get(letter, 0) + 1
         yield Observation(dataset, series, series[geo_name], period, value, flags, None, flat)

@@ -117,6 +117,29 @@ def tsv_read(
     first one raises :class:`ParseError` with its line and column. Cells of rows rejected by
     ``keep_series`` or of periods rejected by ``keep_time`` are counted as skipped.
     """
+    for row in tsv_rows_read(
+        stream=stream,
+        dataset=dataset,
+        source=source,
+        problems=problems,
+        stats=stats,
+        keep_series=keep_series,
+        keep_time=keep_time,
+    ):
+        yield from row
+
+
+def tsv_rows_read(
+    *,
+    stream: IO[Any],
+    dataset: str,
+    source: str = "",
+    problems: list[Problem] | None = None,
+    stats: ReadStats | None = None,
+    keep_series: SeriesFilter | None = None,
+    keep_time: TimeFilter | None = None,
+) -> Iterator[list[Observation]]:
+    """Like :func:`tsv_read`, one list of observations per row (all share one series)."""
     stats = stats if stats is not None else ReadStats()
     sink = ProblemSink(problems=problems, source=source, stats=stats)
     text = text_stream(stream, source=source)
@@ -141,6 +164,7 @@ def tsv_read(
     skipped_per_row = len(periods) - len(kept_columns)
     cache: dict[str, _Cell] = {}
     unknown = stats.unknown_flags
+    flag_counts = stats.flag_counts
     line_no = 1
     lines = iter(text)
     while True:
@@ -182,6 +206,8 @@ def tsv_read(
             continue
         stats.skipped += skipped_per_row
         geo = keys[geo_pos]
+        out: list[Observation] = []
+        append = out.append
         for column, period in kept_columns:
             cell = cells[column]
             parsed = cache.get(cell)
@@ -203,8 +229,14 @@ def tsv_read(
                         cache.clear()
                     cache[cell] = parsed
             value, flags = parsed
+            if value is None:
+                stats.missing += 1
             if flags:
+                stats.flagged += 1
                 for letter in flags:
+                    flag_counts[letter] = flag_counts.get(letter, 0) + 1
                     if letter not in FLAG_MEANINGS:
                         unknown[letter] = unknown.get(letter, 0) + 1
-            yield Observation(dataset, series, geo, period, value, flags, line_no, column + 1)
+            append(Observation(dataset, series, geo, period, value, flags, line_no, column + 1))
+        if out:
+            yield out
