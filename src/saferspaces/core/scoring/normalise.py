@@ -285,7 +285,8 @@ def affine_coefficients(
             mu = np.nansum(x, axis=0) / n
             sd = np.sqrt(np.nansum((x - mu) ** 2, axis=0) / (n - 1))
             sc = spec["sd"] / sd
-            return dirs * sc, spec["mean"] - mu * sc
+            # y = dir * sc * (x - mu) + mean: the direction flips the deviation, not the centre
+            return dirs * sc, spec["mean"] - dirs * mu * sc
         sc = 100.0 / (spec["upper"] - spec["lower"])  # scaled
         return dirs * sc, np.full(x.shape[1], -spec["lower"] * sc)
 

@@ -319,6 +319,10 @@ def sensitivity_indices(
     sid = yb[:, None] * (yabi - ya[:, None])
     std = ya[:, None] - yabi
     out = []
+    if not np.isfinite(var):
+        # Some runs have no output (their methods conflicted): the indices are unknown, not zero.
+        unknown = (float("nan"), float("nan"))
+        return [(float("nan"), float("nan"), unknown, unknown) for _ in range(d)], var
     with np.errstate(invalid="ignore", divide="ignore"):
         si = sid.mean(axis=0) / var if var > 0 else np.zeros(d)
         sti = (std**2).sum(axis=0) / (2 * n * var) if var > 0 else np.zeros(d)
