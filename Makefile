@@ -32,7 +32,7 @@ run: install ## migrate an SQLite database, load the demo and serve on http://12
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
 	$(DEV) $(BIN)/saferspaces runserver 127.0.0.1:$(PORT)
 
-test: install ## the whole suite on SQLite, then again on PostgreSQL (browser tests included)
+test: install ## the whole suite on SQLite (browser tests included), then again on PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 

@@ -67,6 +67,25 @@ def _cli(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_bad_log_level_is_reported_in_one_line() -> None:
+    result = _cli({"SAFERSPACES_DEBUG": "1", "SAFERSPACES_LOG_LEVEL": "chatty"})
+    assert result.returncode == 2
+    assert "SAFERSPACES_LOG_LEVEL='chatty': expected one of DEBUG" in result.stderr
+
+
+def test_production_settings_require_the_site_url() -> None:
+    result = _cli(
+        {
+            "SAFERSPACES_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+            "SAFERSPACES_ALLOWED_HOSTS": "example.eu",
+            "EMAIL_URL": "console://",
+        }
+    )
+    assert result.returncode == 2
+    assert "SAFERSPACES_SITE_URL" in result.stderr
+
+
 def test_production_settings_require_a_secret_key() -> None:
     result = _cli(
         {"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "SAFERSPACES_ALLOWED_HOSTS": "example.eu"}

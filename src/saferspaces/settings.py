@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from saferspaces.envvars import (
     EnvError,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
@@ -83,11 +84,17 @@ try:
         "SAFERSPACES_DEFAULT_FROM_EMAIL", "Safer Spaces <noreply@localhost>"
     )
     SERVER_EMAIL = DEFAULT_FROM_EMAIL
-    SITE_URL = env_url("SAFERSPACES_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+    SITE_URL = env_url(
+        "SAFERSPACES_SITE_URL",
+        "http://127.0.0.1:8000" if _DEV_DEFAULTS else None,
+        schemes=("http", "https"),
+    )
     INVITATION_DAYS = env_int("SAFERSPACES_INVITATION_DAYS", 14, minimum=1, maximum=90)
     SECURE_HSTS_SECONDS = env_int("SAFERSPACES_HSTS_SECONDS", 0, minimum=0)
     SECURE_SSL_REDIRECT = env_bool("SAFERSPACES_SSL_REDIRECT", False)
-    LOG_LEVEL = env_str("SAFERSPACES_LOG_LEVEL", "INFO")
+    LOG_LEVEL = env_choice(
+        "SAFERSPACES_LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    )
     PEER_MINIMUM = env_int("SAFERSPACES_PEER_MINIMUM", 5, minimum=5)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
