@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from saferspaces.core.opendata.errors import Location, ParseError, Problem
 from saferspaces.core.opendata.observation import DataFormat, Observation
@@ -68,6 +68,18 @@ def format_detect(*, head: bytes, source: str = "") -> DataFormat:
     )
 
 
+def _buffered_with_format(
+    *, stream: IO[bytes], fmt: DataFormat | None, source: str
+) -> tuple[io.BufferedReader[Any], DataFormat]:
+    """Wrap the stream so its head can be peeked, and detect its format unless given."""
+    buffered = (
+        stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, _PEEK)  # type: ignore[arg-type, type-var]
+    )
+    if fmt is None:
+        fmt = format_detect(head=buffered.peek(_PEEK)[:_PEEK], source=source)
+    return buffered, fmt
+
+
 def observations_read(
     *,
     stream: IO[bytes],
@@ -80,11 +92,7 @@ def observations_read(
     keep_time: TimeFilter | None = None,
 ) -> Iterator[Observation]:
     """Detect the format of a binary stream (unless ``fmt`` is given) and read it."""
-    buffered = (
-        stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, _PEEK)  # type: ignore[arg-type, type-var]
-    )
-    if fmt is None:
-        fmt = format_detect(head=buffered.peek(_PEEK)[:_PEEK], source=source)
+    buffered, fmt = _buffered_with_format(stream=stream, fmt=fmt, source=source)
     reader = jsonstat_read if fmt is DataFormat.JSON_STAT else tsv_read
     return reader(
         stream=buffered,
@@ -110,11 +118,7 @@ def observation_rows_read(
 ) -> Iterator[list[Observation]]:
     """Like :func:`observations_read`, in lists whose observations share one series (one TSV
     row; one cell at a time for JSON-stat). The pipeline uses it to work per row."""
-    buffered = (
-        stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, _PEEK)  # type: ignore[arg-type, type-var]
-    )
-    if fmt is None:
-        fmt = format_detect(head=buffered.peek(_PEEK)[:_PEEK], source=source)
+    buffered, fmt = _buffered_with_format(stream=stream, fmt=fmt, source=source)
     if fmt is DataFormat.JSON_STAT:
         cells = jsonstat_read(
             stream=buffered,
