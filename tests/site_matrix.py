@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 PERSONA_ORDER = ("anonymous", "outsider", "respondent", "lead", "coordinator", "administrator")
 ALL = dict.fromkeys(PERSONA_ORDER, 200)
 LOGGED_IN = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
@@ -103,8 +106,17 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "frameworks:source": ("get", "/frameworks/ssf-2026.1/source/", ALL),
     "frameworks:upload": ("get", "/frameworks/upload/", COORDINATOR_ONLY),
 }
-# Extra routes contributed by later apps register themselves here (see tests of those apps).
+# Later apps contribute their routes in ``tests/matrix_parts/<app>.py``: a module with ``ENTRIES``
+# (same shape as MATRIX), optionally ``NOT_HTML`` (a set of names) and ``placeholders()`` (a
+# function returning extra values for path templates, called with the demo loaded).
+_PARTS = [
+    importlib.import_module(f"matrix_parts.{p.stem}")
+    for p in sorted((Path(__file__).parent / "matrix_parts").glob("*.py"))
+    if p.stem != "__init__"
+]
 EXTRA_MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {}
+for _part in _PARTS:
+    EXTRA_MATRIX.update(_part.ENTRIES)
 
 
 def matrix_entries() -> dict[str, tuple[str, str, dict[str, int]]]:
@@ -116,11 +128,19 @@ def fill_path(template: str) -> str:
     from saferspaces.authorities.models import Authority, Network
     from saferspaces.demo.generator import MAIN_NETWORK, PERSONA_AUTHORITY
 
-    return template.format(
-        authority=Authority.objects.get(name=PERSONA_AUTHORITY).slug,
-        network=Network.objects.get(name=MAIN_NETWORK).slug,
-    )
+    values: dict[str, object] = {
+        "authority": Authority.objects.get(name=PERSONA_AUTHORITY).slug,
+        "network": Network.objects.get(name=MAIN_NETWORK).slug,
+    }
+    for part in _PARTS:
+        if "{" in template and hasattr(part, "placeholders"):
+            needed = {k for k in part.PLACEHOLDER_KEYS if "{" + k + "}" in template}
+            if needed:
+                values.update(part.placeholders())
+    return template.format(**values)
 
 
 # Routes that answer with a file or JSON, not an HTML page (axe-core has nothing to check there).
 NOT_HTML = {"web:health", "frameworks:xlsform", "frameworks:source", "mfa_download_recovery_codes"}
+for _part in _PARTS:
+    NOT_HTML |= set(getattr(_part, "NOT_HTML", ()))

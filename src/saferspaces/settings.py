@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "saferspaces.authorities",
     "saferspaces.frameworks",
     "saferspaces.scoring",
+    "saferspaces.assessments",
+    "saferspaces.opendata",
     "saferspaces.demo",
 ]
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("saferspaces.authorities.urls")),
     path("", include("saferspaces.accounts.urls")),
     path("frameworks/", include("saferspaces.frameworks.urls")),
+    path("", include("saferspaces.assessments.urls")),
+    path("open-data/", include("saferspaces.opendata.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
