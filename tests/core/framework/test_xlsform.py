@@ -131,3 +131,55 @@ def test_import_of_a_non_workbook(tmp_path: Path) -> None:
     with pytest.raises(FrameworkValidationError) as info:
         xlsform_import(path=path)
     assert "cannot read the workbook" in info.value.problems[0].message
+
+
+def _survey_rows(path: Path) -> list[dict[str, object]]:
+    wb = load_workbook(path, read_only=True)
+    rows = list(wb["survey"].iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:]]
+
+
+def test_every_answerable_question_has_a_status_field_before_it(tmp_path: Path) -> None:
+    edition = edition_load(path=MINI)
+    path = _export(edition, tmp_path)
+    rows = _survey_rows(path)
+    names = [r["name"] for r in rows]
+    for code, question in edition.questions().items():
+        if question.answer.type == "not_scored":
+            assert f"{code}__status" not in names
+            continue
+        i = names.index(code)
+        status = rows[i - 1]
+        assert status["name"] == f"{code}__status"
+        assert status["type"] == "select_one ss_status"
+        value_relevant = str(rows[i]["relevant"])
+        assert value_relevant.startswith(f"${{{code}__status}} = 'answered'")
+        if question.relevant is not None:
+            assert status["relevant"] and str(status["relevant"]) in value_relevant
+        else:
+            assert status["relevant"] is None
+    wb = load_workbook(path, read_only=True)
+    statuses = [r for r in wb["choices"].iter_rows(values_only=True) if r[0] == "ss_status"]
+    assert [r[1] for r in statuses] == ["answered", "dont_know", "not_applicable", "not_collected"]
+    assert all(r[2] and r[3] for r in statuses)  # English and French labels
+
+
+def test_pyxform_converts_the_status_fields(tmp_path: Path) -> None:
+    xform = _pyxform(_export(edition_load(path=MINI), tmp_path))
+    assert "SAF_S01__status" in xform
+    assert "Ne sait pas" in xform and "Données non recueillies" in xform
+    # the value field: its status is 'answered' and its own skip logic holds
+    assert (
+        "relevant=\" /data/SAF/SAF_P01__status  = 'answered' and "
+        "( /data/checklist/CL_SURVEY_RUNS  = 'yes')\"" in xform
+    )
+
+
+def test_import_ignores_the_status_fields_without_skip_logic_columns(tmp_path: Path) -> None:
+    """A value field whose only condition is its status needs no ss_relevant column."""
+    edition = edition_load(path=MINI)
+    path = _export(edition, tmp_path)
+    again = xlsform_import(path=path)
+    assert set(again.questions()) == set(edition.questions())
+    assert not any(code.endswith("__status") for code in again.questions())

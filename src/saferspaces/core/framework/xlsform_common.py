@@ -36,6 +36,17 @@ CHECKLIST_GROUP = "checklist"
 YPN_LIST = "yes_partly_no"
 META_SHEET = "saferspaces"
 
+# explicit answer statuses: a companion select_one ``<code>__status`` before each value field
+STATUS_LIST = "ss_status"  # shared choice list (codes are upper case: no clash with list_name)
+STATUS_SUFFIX = "__status"
+STATUS_KIND = "answer_status"  # ss_kind of the companion field
+STATUS_ANSWERED = "answered"
+STATUS_CODES = ("answered", "dont_know", "not_applicable", "not_collected")
+STATUS_HINT = {
+    "en": "Choose 'Answer' to give a value, or say why there is none.",
+    "fr": "Choisissez « Réponse » pour saisir une valeur, ou indiquez pourquoi il n'y en a pas.",
+}
+
 # custom columns of the survey sheet (pyxform and ODK ignore them)
 COL_KIND = "ss_kind"  # perception | status | context | checklist | dimension
 COL_ROLE = "ss_role"
@@ -97,3 +108,8 @@ def language_column(language: str) -> str:
 def list_name(code: str) -> str:
     """Choice list name of a question (codes are upper case, so lower case cannot collide)."""
     return code.lower()
+
+
+def status_field(code: str) -> str:
+    """Name of the companion status field of question ``code`` (``QOL_P01__status``)."""
+    return f"{code}{STATUS_SUFFIX}"

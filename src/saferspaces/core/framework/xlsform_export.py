@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
+from saferspaces.core.framework.answers import STATUS_LABELS
 from saferspaces.core.framework.dump import (
     change_to_data,
     guidance_to_data,
@@ -54,10 +55,16 @@ from saferspaces.core.framework.xlsform_common import (
     CONSTRAINT_MESSAGES_MIN,
     CUSTOM_COLUMNS,
     META_SHEET,
+    STATUS_ANSWERED,
+    STATUS_CODES,
+    STATUS_HINT,
+    STATUS_KIND,
+    STATUS_LIST,
     XLSFORM_TYPE,
     YPN_LIST,
     language_column,
     list_name,
+    status_field,
 )
 
 
@@ -84,6 +91,7 @@ class _Sheets:
         self.choices: list[list[Any]] = []
         self.answer_types = {code: q.answer.type for code, q in edition.questions().items()}
         self.ypn_used = False
+        self.status_used = False
 
     def row(self, values: Mapping[str, Any]) -> None:
         row: list[Any] = [None] * len(self.survey_cols)
@@ -152,13 +160,36 @@ class _Sheets:
                 cols[f"constraint_message::{language_column(lang)}"] = msg
         return cols
 
+    def status(self, q: Indicator | ChecklistItem, relevant: str | None) -> str:
+        """Add the companion status field of ``q``; return the value field's condition."""
+        self.status_used = True
+        name = status_field(q.code)
+        cols: dict[str, Any] = {
+            "type": f"select_one {STATUS_LIST}",
+            "name": name,
+            "relevant": relevant,
+            COL_KIND: STATUS_KIND,
+        }
+        cols.update(self.texts("label", q.question))
+        cols.update(
+            {f"hint::{language_column(lang)}": text_get(STATUS_HINT, lang) for lang in self.langs}
+        )
+        self.row(cols)
+        condition = "${" + name + "} = '" + STATUS_ANSWERED + "'"
+        return f"{condition} and ({relevant})" if relevant else condition
+
     def question(self, q: Indicator | ChecklistItem) -> None:
+        relevant = None
+        if q.relevant is not None:
+            relevant = relevance_xpath(condition=q.relevant, answer_types=self.answer_types)
+        if q.answer.type != "not_scored":
+            relevant = self.status(q, relevant)
         cols: dict[str, Any] = {"name": q.code}
         cols.update(self.texts("label", q.question))
         cols.update(self.texts("hint", q.help))
         cols.update(self.answer(q.code, q.answer))
+        cols["relevant"] = relevant
         if q.relevant is not None:
-            cols["relevant"] = relevance_xpath(condition=q.relevant, answer_types=self.answer_types)
             cols[COL_RELEVANT] = _json(relevance_to_data(q.relevant))
         if isinstance(q, ChecklistItem):
             cols[COL_KIND] = "checklist"
@@ -205,6 +236,9 @@ def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
     if sheets.ypn_used:
         for code in YES_PARTLY_NO:
             sheets.choice(YPN_LIST, code, YPN_LABELS[code], None)
+    if sheets.status_used:
+        for code in STATUS_CODES:
+            sheets.choice(STATUS_LIST, code, STATUS_LABELS[code], None)
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("survey")

@@ -37,6 +37,10 @@ from saferspaces.core.framework.xlsform_common import (
     COL_WEIGHT,
     LANG_SUFFIX_RE,
     META_SHEET,
+    STATUS_ANSWERED,
+    STATUS_KIND,
+    STATUS_LIST,
+    STATUS_SUFFIX,
     YPN_LIST,
 )
 from saferspaces.core.framework.yamlsource import path_join as pj
@@ -210,6 +214,8 @@ def _survey(
             continue
         if first in ("note", "calculate", "start", "end", "today", "deviceid"):
             continue  # form furniture, not a question
+        if _is_status_field(xtype, name, rec):
+            continue  # companion status field of the next question (answers only)
         if in_checklist and not stack:
             path = pj("checklist", len(data["checklist"]))
             item = _question(row, rec, choices, reader, checklist=True)
@@ -226,6 +232,23 @@ def _survey(
         _mark_lines(path, row, reader)
     if stack or in_checklist:
         reader.add("survey", None, "a begin_group has no matching end_group")
+
+
+def _is_status_field(xtype: str, name: object, rec: dict[str, Any]) -> bool:
+    if rec.get(COL_KIND) == STATUS_KIND:
+        return True
+    return xtype.split() == ["select_one", STATUS_LIST] and str(name).endswith(STATUS_SUFFIX)
+
+
+def _own_relevant(rec: dict[str, Any]) -> str | None:
+    """The question's own skip logic, without the condition on its companion status field."""
+    relevant = str(rec.get("relevant") or "").strip()
+    status = "${" + str(rec.get("name")) + STATUS_SUFFIX + "} = '" + STATUS_ANSWERED + "'"
+    if relevant == status:
+        return None
+    if relevant.startswith(status + " and (") and relevant.endswith(")"):
+        relevant = relevant[len(status) + len(" and (") : -1]
+    return relevant or None
 
 
 def _mark_lines(path: str, row: int, reader: _Reader) -> None:
@@ -290,11 +313,11 @@ def _question(
             q["weight"] = rec[COL_WEIGHT]
     if (rel := reader.json("survey", row, COL_RELEVANT, rec.get(COL_RELEVANT))) is not None:
         q["relevant"] = rel
-    elif rec.get("relevant"):
+    elif (own := _own_relevant(rec)) is not None:
         reader.add(
             "survey",
             row,
-            f"column {COL_RELEVANT} is needed to import the skip logic {rec['relevant']!r}",
+            f"column {COL_RELEVANT} is needed to import the skip logic {own!r}",
         )
     if not checklist:
         if (g := reader.json("survey", row, COL_GUIDANCE, rec.get(COL_GUIDANCE))) is not None:
