@@ -1,0 +1,144 @@
+"""Open-data records: every import run, the observations it loaded, and each authority's match
+to Eurostat's geographies (Urban Audit city, NUTS 3/2/1 chain)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class TransportKind(models.TextChoices):
+    FILE = "file", _("File")
+    API = "api", _("Eurostat API")
+
+
+class ImportRun(models.Model):
+    """One run of ``opendata import``, successful or not: what was fetched, when, by whom, with
+    which counts, warnings and outcome. Failed runs load nothing but are recorded all the same."""
+
+    source = models.CharField(_("source"), max_length=60, db_index=True)
+    dataset = models.CharField(_("dataset"), max_length=60)
+    transport = models.CharField(_("transport"), max_length=10, choices=TransportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    location = models.CharField(_("location"), max_length=1000, blank=True)
+    data_format = models.CharField(_("format"), max_length=20, blank=True)
+    since = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    retrieved_at = models.DateTimeField(_("retrieved at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    read_count = models.PositiveIntegerField(_("values read"), default=0)
+    loaded_count = models.PositiveIntegerField(_("values loaded"), default=0)
+    skipped_count = models.PositiveIntegerField(_("values skipped"), default=0)
+    missing_count = models.PositiveIntegerField(_("values missing"), default=0)
+    flagged_count = models.PositiveIntegerField(_("values flagged"), default=0)
+    malformed_count = models.PositiveIntegerField(_("malformed rows or cells"), default=0)
+    derived_count = models.PositiveIntegerField(_("derived values"), default=0)
+    flag_counts = models.JSONField(_("flags"), default=dict, blank=True)
+    time_periods = models.JSONField(_("time periods"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    error_message = models.TextField(_("error"), blank=True)
+    ran_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opendata_runs",
+        verbose_name=_("run by"),
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["source", "-started_at"], name="opendata_run_source")]
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.pk} ({self.status})"
+
+
+class GeoLevelChoice(models.TextChoices):
+    CITY = "city", _("city (Urban Audit)")
+    GREATER_CITY = "greater-city", _("greater city (Urban Audit)")
+    FUA = "functional-urban-area", _("functional urban area")
+    NUTS3 = "nuts3", _("NUTS 3 region")
+    NUTS2 = "nuts2", _("NUTS 2 region")
+    NUTS1 = "nuts1", _("NUTS 1 region")
+    COUNTRY = "country", _("country")
+    AGGREGATE = "aggregate", _("group of countries")
+    UNKNOWN = "", _("unknown")
+
+
+class Observation(models.Model):
+    """One published value: (dataset, source code, unit, other dimensions, place, period).
+
+    The newest run wins: a re-import updates the value, flags and ``run`` in place; the runs
+    themselves are kept. ``value`` is null where Eurostat publishes ``:`` (not available).
+    """
+
+    dataset = models.CharField(max_length=60)
+    code = models.CharField(max_length=60)
+    unit = models.CharField(max_length=40, blank=True)
+    context = models.CharField(max_length=200, blank=True)
+    geo = models.CharField(max_length=12)
+    geo_level = models.CharField(max_length=24, choices=GeoLevelChoice.choices, blank=True)
+    period = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField(null=True)
+    value = models.FloatField(null=True)
+    flags = models.CharField(max_length=12, blank=True)
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="observations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "code", "unit", "context", "geo", "period"],
+                name="opendata_observation_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["geo", "dataset", "code"], name="opendata_obs_geo")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.code} {self.geo} {self.period}: {self.value}"
+
+
+class MatchMethod(models.TextChoices):
+    AUTO = "auto", _("suggested automatically")
+    CONFIRMED = "confirmed", _("confirmed")
+    CORRECTED = "corrected", _("corrected")
+
+
+class GeographyMatch(models.Model):
+    """Where an authority sits in Eurostat's geographies: its Urban Audit city code and its NUTS
+    region (NUTS 3, or NUTS 2); the coarser levels follow from the NUTS code."""
+
+    authority = models.OneToOneField(
+        "authorities.Authority",
+        on_delete=models.CASCADE,
+        related_name="geography_match",
+        verbose_name=_("authority"),
+    )
+    city_code = models.CharField(_("Urban Audit city code"), max_length=8, blank=True)
+    nuts_code = models.CharField(_("NUTS region code"), max_length=5, blank=True)
+    method = models.CharField(
+        _("method"), max_length=10, choices=MatchMethod.choices, default=MatchMethod.AUTO
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {self.city_code or '-'} / {self.nuts_code or '-'}"

@@ -1,0 +1,287 @@
+"""Reads of the open-data app: import runs, an authority's geography match and the pre-fill
+suggestions the assessment pages offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+
+from saferspaces.core.framework import Edition
+from saferspaces.core.opendata import SOURCES, GeographyError, SourceError
+from saferspaces.core.opendata.geography import (
+    AuthorityGeography,
+    GeoCandidate,
+    GeoLevel,
+    MatchStatus,
+    authority_geography,
+    geography_suggest,
+)
+from saferspaces.core.opendata.prefill import (
+    PrefillSpec,
+    PrefillSuggestion,
+    StoredCell,
+    prefill_choose,
+    prefill_spec_parse,
+)
+from saferspaces.opendata.models import (
+    GeographyMatch,
+    ImportRun,
+    MatchMethod,
+    Observation,
+)
+
+__all__ = [
+    "GeographyLevel",
+    "GeographySuggestion",
+    "PrefillSuggestion",
+    "geography_match_suggest",
+    "prefill_specs",
+    "prefill_suggestions",
+    "run_list",
+    "source_status",
+]
+
+
+def run_list(*, limit: int = 200) -> QuerySet[ImportRun]:
+    """The latest import runs, newest first."""
+    return ImportRun.objects.select_related("ran_by").order_by("-started_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    name: str
+    dataset: str
+    title: str
+    last_run: ImportRun | None
+    observations: int
+
+
+def source_status() -> list[SourceStatus]:
+    """Every declared source with its last run and the number of stored observations."""
+    counts = dict(
+        Observation.objects.values_list("dataset")
+        .annotate(n=Count("id"))
+        .values_list("dataset", "n")
+    )
+    out = []
+    for name in sorted(SOURCES):
+        cls = SOURCES[name]
+        last = ImportRun.objects.filter(source=name).order_by("-started_at", "-id").first()
+        out.append(SourceStatus(name, cls.dataset, cls.title, last, counts.get(cls.dataset, 0)))
+    return out
+
+
+# --- geography -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeographyLevel:
+    """One level of an authority's chain and what data is stored for it."""
+
+    level: GeoLevel
+    code: str
+    label: str
+    datasets: tuple[tuple[str, int, str], ...]  # (dataset, values, latest period)
+
+    @property
+    def level_label(self) -> str:
+        return self.level.label
+
+
+@dataclass(frozen=True)
+class GeographySuggestion:
+    """An authority's geography: the automatic suggestion and the match in force."""
+
+    authority: Any
+    suggested_city: str | None
+    suggested_nuts: str
+    city_code: str | None
+    nuts_code: str
+    method: str
+    confirmed_by: Any = None
+    confirmed_at: datetime | None = None
+    city_candidates: tuple[GeoCandidate, ...] = ()
+    levels: tuple[GeographyLevel, ...] = ()
+    geography: AuthorityGeography | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def confirmed(self) -> bool:
+        return self.method != MatchMethod.AUTO
+
+
+def _city_codes(country: str) -> dict[str, str]:
+    """Urban Audit city codes with stored data in ``country`` (code -> label; the label is the
+    code itself, since Eurostat's TSV files carry no names)."""
+    codes = (
+        Observation.objects.filter(geo_level="city", geo__startswith=country)
+        .values_list("geo", flat=True)
+        .distinct()
+    )
+    return {code: code for code in codes}
+
+
+def _chain_labels(authority: Any) -> list[tuple[GeoLevel, str, str]]:
+    levels = {3: GeoLevel.NUTS3, 2: GeoLevel.NUTS2, 1: GeoLevel.NUTS1}
+    return [(levels[r.level], r.code, r.label) for r in authority.nuts_region.chain()]
+
+
+def geography_match_suggest(
+    *, authority: Any, city_labels: dict[str, str] | None = None
+) -> GeographySuggestion:
+    """The suggested match of ``authority`` (Urban Audit city by name and country where a label
+    is known, the NUTS 3/2/1 chain from its registered NUTS region) and the match in force
+    (confirmed or corrected by a person, else the suggestion), with the levels that have data."""
+    region = authority.nuts_region
+    country = region.country_code or authority.country_code
+    labels = city_labels if city_labels is not None else _city_codes(country)
+    candidates = tuple(
+        c
+        for c in geography_suggest(name=authority.name, country=country, labels=labels)
+        if c.code.endswith("C")
+    )
+    exact = [c for c in candidates if c.exact]
+    suggested_city = exact[0].code if len(exact) == 1 else None
+    if not candidates:
+        candidates = tuple(
+            GeoCandidate(code, label, False) for code, label in sorted(labels.items())
+        )
+    match = (
+        GeographyMatch.objects.filter(authority=authority).select_related("confirmed_by").first()
+    )
+    if match is not None and match.method != MatchMethod.AUTO:
+        city, nuts, method = match.city_code or None, match.nuts_code, match.method
+        status = MatchStatus(match.method)
+    else:
+        city, nuts, method = suggested_city, region.code, MatchMethod.AUTO
+        status = MatchStatus.SUGGESTED
+    problems: list[str] = []
+    geography: AuthorityGeography | None
+    try:
+        geography = authority_geography(
+            country=country,
+            city=city,
+            nuts3=nuts if len(nuts) == 5 else None,
+            nuts2=nuts if len(nuts) == 4 else None,
+            status=status,
+        )
+    except GeographyError as exc:
+        geography = None
+        problems = [f"{p.location.source} {p.message}" for p in exc.problems] or [exc.message]
+    codes = [code for _level, code in geography.chain] if geography else []
+    stored: dict[str, list[tuple[str, int, str]]] = {}
+    for geo, dataset, n, latest in (
+        Observation.objects.filter(geo__in=codes, value__isnull=False)
+        .values("geo", "dataset")
+        .annotate(n=Count("id"), latest=Max("period"))
+        .values_list("geo", "dataset", "n", "latest")
+        .order_by("geo", "dataset")
+    ):
+        stored.setdefault(geo, []).append((dataset, n, latest))
+    region_labels = {code: label for _lvl, code, label in _chain_labels(authority)}
+    levels = tuple(
+        GeographyLevel(level, code, region_labels.get(code, ""), tuple(stored.get(code, ())))
+        for level, code in (geography.chain if geography else ())
+    )
+    return GeographySuggestion(
+        authority=authority,
+        suggested_city=suggested_city,
+        suggested_nuts=region.code,
+        city_code=city,
+        nuts_code=nuts,
+        method=method,
+        confirmed_by=match.confirmed_by if match and match.method != MatchMethod.AUTO else None,
+        confirmed_at=match.confirmed_at if match and match.method != MatchMethod.AUTO else None,
+        city_candidates=candidates,
+        levels=levels,
+        geography=geography,
+        problems=tuple(problems),
+    )
+
+
+# --- pre-fill ------------------------------------------------------------------------------
+
+
+def prefill_specs(*, edition: Edition) -> tuple[list[PrefillSpec], list[str]]:
+    """The Eurostat feeds an edition declares (``provider: Eurostat`` with a dataset and a
+    code), and the problems of the entries that cannot be used."""
+    specs: list[PrefillSpec] = []
+    problems: list[str] = []
+    for _dimension, indicator in edition.indicators():
+        guidance = indicator.guidance
+        if guidance is None:
+            continue
+        for source in guidance.sources:
+            if (source.provider or "").strip().lower() != "eurostat":
+                continue
+            if not source.dataset or not source.code:
+                continue
+            try:
+                specs.append(
+                    prefill_spec_parse(
+                        indicator=indicator.code,
+                        dataset=source.dataset,
+                        code=source.code,
+                        transform=source.transform,
+                        answer_type=indicator.answer.type,
+                    )
+                )
+            except SourceError as exc:
+                problems.append(str(exc))
+    return specs, problems
+
+
+def prefill_suggestions(
+    *, authority: Any, edition: Edition, year: int | None = None
+) -> dict[str, PrefillSuggestion]:
+    """Pre-fill suggestions for ``authority`` keyed by indicator code.
+
+    For every indicator whose edition names a Eurostat dataset and code, the value of the most
+    local geography with data (city, NUTS 3, 2, 1, country), at the latest period up to
+    ``year`` (or the latest), transform applied, with its provenance. Indicators without stored
+    data are absent. Nothing is written.
+    """
+    specs, _problems = prefill_specs(edition=edition)
+    if not specs:
+        return {}
+    geography = geography_match_suggest(authority=authority).geography
+    if geography is None:
+        return {}
+    geos = [code for _level, code in geography.chain]
+    datasets = {spec.dataset for spec in specs}
+    codes = {code for spec in specs for code in spec.codes}
+    cells: dict[str, list[StoredCell]] = {}
+    rows = Observation.objects.filter(
+        dataset__in=datasets, geo__in=geos, code__in=codes
+    ).values_list(
+        "dataset",
+        "code",
+        "geo",
+        "period",
+        "year",
+        "value",
+        "flags",
+        "unit",
+        "run_id",
+        "run__retrieved_at",
+        "context",
+    )
+    for dataset, code, geo, period, year_, value, flags, unit, run_id, retrieved, context in rows:
+        cells.setdefault(dataset, []).append(
+            StoredCell(
+                code, geo, period, year_, value, tuple(flags), unit, run_id, retrieved, context
+            )
+        )
+    out: dict[str, PrefillSuggestion] = {}
+    for spec in specs:
+        if spec.indicator in out:
+            continue
+        suggestion = prefill_choose(
+            spec=spec, geography=geography, cells=cells.get(spec.dataset, ()), year=year
+        )
+        if suggestion is not None:
+            out[spec.indicator] = suggestion
+    return out
