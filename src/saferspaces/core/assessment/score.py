@@ -1,0 +1,377 @@
+"""Scoring a round of assessments: ``assessments_score``.
+
+Per unit: skip logic, statuses, rule scores (:mod:`.answers`); then one engine run for the round
+(``pipeline_run``: data_driven indicators normalised across the units, weights), then the
+platform's hierarchical aggregation per kind with its availability rule (:mod:`.aggregate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from saferspaces.core.framework.answers import AnswerState
+from saferspaces.core.framework.model import Edition, Indicator
+from saferspaces.core.scoring.data import FloatArray, dataset_build
+from saferspaces.core.scoring.errors import Problem
+from saferspaces.core.scoring.normalise import normalise_goalposts
+from saferspaces.core.scoring.pipeline import PipelineSpec, pipeline_run
+
+from .aggregate import KindBlock, TreeNode, tree_aggregate
+from .answers import (
+    S_ANSWERED,
+    S_UNSCORABLE,
+    STATUS_NAME,
+    Spread,
+    UnitAnswers,
+    relevance_conditions,
+    rule_describe,
+    unit_answers_read,
+)
+from .errors import AnswersError, AssessmentError
+from .hierarchy import OVERALL_CODE, edition_scored_dimensions, indicator_direction
+from .pipeline import EditionPipeline
+from .result import (
+    KIND_KEYS,
+    PERCEPTION_MISSING,
+    STATUS_MISSING,
+    TOO_FEW_UNITS,
+    ZERO_RANGE,
+    Availability,
+    Gap,
+    IndicatorRule,
+    IndicatorScore,
+    KindScore,
+    NodeScores,
+    ScoreResult,
+    StepInfo,
+    UnitScores,
+)
+
+
+def _tree(
+    edition: Edition, columns: Mapping[str, int], weights: Mapping[str, float], overall: bool
+) -> list[TreeNode]:
+    dims = edition_scored_dimensions(edition=edition)
+    out: list[TreeNode] = []
+    member: dict[str, tuple[int, ...]] = {}
+    for d in dims:
+        cols = tuple(columns[i.code] for i in d.indicators)
+        below = cols + tuple(c for ch in d.children for c in member[ch])
+        member[d.code] = below
+        out.append(
+            TreeNode(d.code, d.parent, weights.get(d.code, d.weight), d.children, cols, below)
+        )
+    if overall:
+        top = tuple(d.code for d in dims if d.parent is None)
+        out.append(
+            TreeNode(OVERALL_CODE, None, 1.0, top, (), tuple(c for t in top for c in member[t]))
+        )
+        out = [
+            TreeNode(n.code, OVERALL_CODE, n.weight, n.children, n.columns, n.member)
+            if n.parent is None and n.code != OVERALL_CODE
+            else n
+            for n in out
+        ]
+    return out
+
+
+def _dd_scores(x: FloatArray, spec: Mapping[str, Any], d: int, lo: float, hi: float) -> FloatArray:
+    """Normalise raw data_driven values with the round's parameters (spread ends), 0-100."""
+    method = spec["method"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "minmax":
+            a, b = spec["range"]
+            y = (x - lo) / (hi - lo) if d == 1 else (hi - x) / (hi - lo)
+            return np.asarray(np.clip(y * (b - a) + a, a, b), dtype=np.float64)
+        if method == "goalposts":
+            return normalise_goalposts(
+                x,
+                spec["lower"],
+                spec["upper"],
+                scale=spec["scale"],
+                truncate=spec["truncate"],
+                direction=d,
+            )
+        return np.asarray((d * x - spec["lower"]) / (spec["upper"] - spec["lower"]) * 100.0)
+
+
+def _dd_rule(
+    ind: Indicator, spec: Mapping[str, Any], column: FloatArray, min_units: int
+) -> IndicatorRule:
+    present = column[~np.isnan(column)]
+    params: dict[str, Any] = {
+        "normalisation": spec["method"],
+        "direction": ind.direction or "higher_is_better",
+        "n_units": int(present.size),
+        "min_units": min_units,
+    }
+    if spec["method"] == "minmax":
+        params["range"] = list(spec["range"])
+        if present.size:
+            params["min"] = float(present.min())
+            params["max"] = float(present.max())
+    else:
+        params["lower"] = spec["lower"]
+        params["upper"] = spec["upper"]
+    return IndicatorRule(code=ind.code, method="data_driven", params=params)
+
+
+def assessments_score(
+    *,
+    edition: Edition,
+    pipeline: EditionPipeline,
+    units: Mapping[str, Mapping[str, AnswerState]],
+    spreads: Mapping[str, Mapping[str, Spread]] | None = None,
+    overall: bool | None = None,
+) -> ScoreResult:
+    """Score a round: ``units`` maps each assessment to its answers by question code.
+
+    ``spreads`` optionally gives, per unit and indicator, the (low, high) individual answers
+    behind an agreed answer; each score then gets an interval. ``overall`` overrides the
+    pipeline's ``platform.overall``. Raises :class:`AnswersError` listing every bad answer.
+    """
+    if pipeline.edition_id != edition.id:
+        raise AssessmentError(
+            [
+                Problem(
+                    f"the pipeline is for edition {pipeline.edition_id!r}, not {edition.id!r}",
+                    file=pipeline.source,
+                )
+            ]
+        )
+    opts = pipeline.options
+    with_overall = opts.overall if overall is None else overall
+    fw = pipeline.framework
+    codes = fw.indicators
+    ind_map = edition.indicator_map()
+    inds = [ind_map[c] for c in codes]
+    col = {c: j for j, c in enumerate(codes)}
+    questions: dict[str, object] = dict(edition.questions())
+    conditions = relevance_conditions(edition)
+    unit_codes = list(units)
+    problems: list[Problem] = []
+    rows: list[UnitAnswers] = []
+    for u in unit_codes:
+        rows.append(
+            unit_answers_read(
+                unit=u,
+                indicators=inds,
+                questions=questions,
+                conditions=conditions,
+                states=units[u],
+                spreads=(spreads or {}).get(u),
+                problems=problems,
+            )
+        )
+    for u in spreads or {}:
+        if u not in units:
+            problems.append(Problem("spreads given for a unit that is not scored", unit=u))
+    if problems:
+        raise AnswersError(problems)
+    n, m = len(unit_codes), len(codes)
+    status = np.array([r.status for r in rows], dtype=np.int8).reshape(n, m)
+    x = np.array([r.x for r in rows], dtype=np.float64).reshape(n, m)
+    lows = np.array([r.lo for r in rows], dtype=np.float64).reshape(n, m)
+    highs = np.array([r.hi for r in rows], dtype=np.float64).reshape(n, m)
+    reasons = [list(r.reason) for r in rows]
+    dd = [j for j, ind in enumerate(inds) if ind.scoring.method == "data_driven"]
+    for j in dd:
+        if np.count_nonzero(~np.isnan(x[:, j])) < opts.min_units_data_driven:
+            for uu in np.flatnonzero(~np.isnan(x[:, j])):
+                status[uu, j] = S_UNSCORABLE
+                reasons[int(uu)][j] = TOO_FEW_UNITS
+            x[:, j] = np.nan
+    # the engine: normalise (data_driven across the round), weights
+    spec = pipeline.spec
+    run_spec = PipelineSpec(
+        name=spec.name,
+        steps=tuple(s for s in spec.steps if s.kind != "aggregate"),
+        source=spec.source,
+    )
+    weights: dict[str, float] = fw.weights()
+    y = x.copy()
+    if n:
+        data = dataset_build(units=unit_codes, codes=codes, values=x, source=pipeline.source)
+        run = pipeline_run(data=data, framework=fw, spec=run_spec, keep_intermediate=False)
+        y = run.results.matrix(codes)
+        weights = dict(run.weights)
+    weights.update(pipeline.aggregate_weights())
+    rules: dict[str, IndicatorRule] = {}
+    for j, ind in enumerate(inds):
+        if ind.scoring.method != "data_driven":
+            rules[ind.code] = rule_describe(ind)
+            continue
+        nspec = pipeline.normalisation(ind.code)
+        rule = _dd_rule(ind, nspec, x[:, j], opts.min_units_data_driven)
+        rules[ind.code] = rule
+        for uu in np.flatnonzero(~np.isnan(x[:, j]) & np.isnan(y[:, j])):
+            status[uu, j] = S_UNSCORABLE
+            reasons[int(uu)][j] = ZERO_RANGE
+        has_spread = ~np.isnan(lows[:, j])
+        if has_spread.any() and ("min" in rule.params or nspec["method"] != "minmax"):
+            p = rule.params
+            lo_r, hi_r = float(p.get("min", 0.0)), float(p.get("max", 0.0))
+            d = indicator_direction(ind)
+            a = _dd_scores(lows[:, j], nspec, d, lo_r, hi_r)
+            b = _dd_scores(highs[:, j], nspec, d, lo_r, hi_r)
+            lows[:, j] = np.fmin(np.fmin(a, b), y[:, j])
+            highs[:, j] = np.fmax(np.fmax(a, b), y[:, j])
+    present = (status == S_ANSWERED) & ~np.isnan(y)
+    status[(status == S_ANSWERED) & ~present] = S_UNSCORABLE
+    points = np.where(present, y, 0.0)
+    with_spreads = spreads is not None
+    lo_m = np.where(present, np.where(np.isnan(lows), points, lows), 0.0) if with_spreads else None
+    hi_m = (
+        np.where(present, np.where(np.isnan(highs), points, highs), 0.0) if with_spreads else None
+    )
+    tree = _tree(edition, col, weights, with_overall)
+    col_weights = np.array([weights.get(c, 1.0) for c in codes], dtype=np.float64)
+    onehot = np.stack([(status == s).astype(np.float64) for s in range(6)])
+    kinds = np.array([ind.kind for ind in inds])
+    includes = {
+        "all": np.ones(m, dtype=bool),
+        "perception": kinds == "perception",
+        "status": kinds == "status",
+    }
+    blocks = {
+        key: tree_aggregate(
+            nodes=tree,
+            status=status,
+            present=present,
+            points=points,
+            lows=lo_m,
+            highs=hi_m,
+            include=includes[key],
+            col_weights=col_weights,
+            threshold=opts.availability_threshold,
+            onehot=onehot,
+        )
+        for key in KIND_KEYS
+    }
+    holder = {
+        i.code: d.code for d in edition_scored_dimensions(edition=edition) for i in d.indicators
+    }
+    node_pos = {t.code: k for k, t in enumerate(tree)}
+    out_units: dict[str, UnitScores] = {}
+    for ui, u in enumerate(unit_codes):
+        row = rows[ui]
+        ind_scores: dict[str, IndicatorScore] = {}
+        holder_eff = blocks["all"].eff
+        for j, ind in enumerate(inds):
+            s = int(status[ui, j])
+            ok = bool(present[ui, j])
+            h = holder[ind.code]
+            eff = float(holder_eff[node_pos[h]][ui, j])
+            interval = (
+                (float(lows[ui, j]), float(highs[ui, j]))
+                if ok and with_spreads and row.spread[j] is not None
+                else None
+            )
+            ind_scores[ind.code] = IndicatorScore(
+                code=ind.code,
+                kind=ind.kind,
+                holder=h,
+                status=STATUS_NAME[s],
+                reason=reasons[ui][j],
+                value=row.value[j],
+                score=float(y[ui, j]) if ok else None,
+                weight=float(col_weights[j]),
+                effective_weight=eff if ok and eff > 0 else None,
+                interval=interval,
+                spread=row.spread[j],
+            )
+        nodes_out: dict[str, NodeScores] = {}
+        for k, t in enumerate(tree):
+            per_kind = {
+                key: _kind_score(
+                    blocks[key], k, ui, t, codes, y, status, reasons[ui], includes[key]
+                )
+                for key in KIND_KEYS
+            }
+            nodes_out[t.code] = NodeScores(
+                code=t.code,
+                parent=t.parent,
+                children=t.children,
+                indicators=tuple(codes[c] for c in t.columns),
+                all_kinds=per_kind["all"],
+                perception=per_kind["perception"],
+                status=per_kind["status"],
+                gap=_gap(per_kind["perception"], per_kind["status"]),
+            )
+        out_units[u] = UnitScores(
+            unit=u,
+            edition_id=edition.id,
+            pipeline_name=pipeline.name,
+            pipeline_sha256=pipeline.sha256,
+            rules=rules,
+            indicators=ind_scores,
+            nodes=nodes_out,
+        )
+    return ScoreResult(
+        edition_id=edition.id,
+        pipeline_name=pipeline.name,
+        pipeline_sha256=pipeline.sha256,
+        pipeline_source=pipeline.source,
+        steps=tuple(StepInfo(kind=s.kind, id=s.id, params=s.params) for s in spec.steps),
+        options={
+            "overall": with_overall,
+            "availability_threshold": opts.availability_threshold,
+            "min_units_data_driven": opts.min_units_data_driven,
+        },
+        n_units=n,
+        rules=rules,
+        units=out_units,
+    )
+
+
+def _kind_score(
+    block: KindBlock,
+    k: int,
+    u: int,
+    node: TreeNode,
+    codes: tuple[str, ...],
+    y: FloatArray,
+    status: Any,
+    reasons: list[str | None],
+    include: Any,
+) -> KindScore:
+    c = block.counts[:, u, k]
+    avail = Availability(*(int(v) for v in c))
+    eff_row = block.eff[k][u]
+    nz = np.flatnonzero(eff_row)
+    weights = {codes[j]: float(eff_row[j]) for j in nz}
+    contributions = {codes[j]: float(eff_row[j] * y[u, j]) for j in nz}
+    missing: dict[str, str] = {}
+    for j in node.member:
+        if include[j]:
+            s = int(status[u, j])
+            if s != S_ANSWERED and STATUS_NAME[s] != "not_applicable":
+                missing[codes[j]] = reasons[j] or STATUS_NAME[s]
+    score = block.score[u, k]
+    ok = not np.isnan(score)
+    interval = None
+    if ok and block.lo is not None and block.hi is not None:
+        interval = (float(block.lo[u, k]), float(block.hi[u, k]))
+    return KindScore(
+        score=float(score) if ok else None,
+        reason=block.reason[k][u],
+        availability=avail,
+        weights=weights,
+        contributions=contributions,
+        missing=missing,
+        interval=interval,
+    )
+
+
+def _gap(p: KindScore, s: KindScore) -> Gap:
+    if p.score is None:
+        return Gap(value=None, reason=PERCEPTION_MISSING)
+    if s.score is None:
+        return Gap(value=None, reason=STATUS_MISSING)
+    interval = None
+    if p.interval is not None and s.interval is not None:
+        interval = (p.interval[0] - s.interval[1], p.interval[1] - s.interval[0])
+    return Gap(value=p.score - s.score, reason=None, interval=interval)
