@@ -46,7 +46,9 @@ REFUSED_STEPS: Mapping[str, str] = {
 }
 WEIGHT_METHODS = ("framework", "equal", "given")
 DATA_DRIVEN_METHODS = ("minmax", "goalposts", "scaled")
-PIPELINE_SUFFIX = ".pipeline.yaml"
+# ".pipeline.yml" too: a bundled-editions loader that globs "*.yaml" must not take a pipeline
+# file for an edition
+PIPELINE_SUFFIXES = (".pipeline.yaml", ".pipeline.yml")
 
 DEFAULT_TEXT = """\
 name: {edition} default scoring
@@ -406,9 +408,10 @@ def edition_pipeline_default(*, edition: Edition) -> EditionPipeline:
 
 
 def edition_pipeline_find(*, edition: Edition, directory: Path) -> EditionPipeline:
-    """``<directory>/<edition id>.pipeline.yaml`` if it exists, else the default pipeline."""
-    path = Path(directory) / f"{edition.id}{PIPELINE_SUFFIX}"
-    if not path.is_file():
+    """``<directory>/<edition id>.pipeline.yaml`` (or ``.yml``) if it exists, else the default."""
+    candidates = [Path(directory) / f"{edition.id}{suffix}" for suffix in PIPELINE_SUFFIXES]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
         return edition_pipeline_default(edition=edition)
     try:
         text = path.read_text(encoding="utf-8")
