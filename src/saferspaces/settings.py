@@ -96,6 +96,7 @@ try:
         "SAFERSPACES_LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )
     PEER_MINIMUM = env_int("SAFERSPACES_PEER_MINIMUM", 5, minimum=5)
+    EVIDENCE_MAX_MB = env_int("SAFERSPACES_EVIDENCE_MAX_MB", 20, minimum=1)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 

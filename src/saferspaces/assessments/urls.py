@@ -1,5 +1,42 @@
-from django.urls import URLPattern, path
+from django.urls import path
+
+from saferspaces.assessments import views, views_fill
 
 app_name = "assessments"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("assessments/", views.assessment_list, name="list"),
+    path(
+        "authorities/<slug:slug>/assessments/new/",
+        views.assessment_start_view,
+        name="start",
+    ),
+    path("networks/<slug:slug>/rounds/new/", views.round_open_view, name="round_open"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
+    path("assessments/<int:pk>/transition/", views.transition_view, name="transition"),
+    path("assessments/<int:pk>/assign/", views.assign_view, name="assign"),
+    path("assessments/<int:pk>/s/<slug:section>/", views_fill.section_page, name="section"),
+    path("assessments/<int:pk>/q/<slug:code>/", views_fill.question_page, name="question"),
+    path("assessments/<int:pk>/q/<slug:code>/save/", views_fill.answer_save_view, name="save"),
+    path(
+        "assessments/<int:pk>/q/<slug:code>/history/",
+        views_fill.answer_history_page,
+        name="history",
+    ),
+    path(
+        "assessments/<int:pk>/q/<slug:code>/evidence/",
+        views_fill.evidence_add_view,
+        name="evidence_add",
+    ),
+    path("assessments/<int:pk>/q/<slug:code>/flag/", views_fill.flag_view, name="flag"),
+    path(
+        "assessments/<int:pk>/evidence/<int:eid>/", views_fill.evidence_file, name="evidence_file"
+    ),
+    path(
+        "assessments/<int:pk>/evidence/<int:eid>/remove/",
+        views_fill.evidence_remove_view,
+        name="evidence_remove",
+    ),
+    path("frameworks/<str:edition_id>/feedback/", views.feedback_page, name="feedback"),
+]

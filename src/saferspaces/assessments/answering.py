@@ -1,0 +1,235 @@
+"""Writing answers: save as you go with a version check, individual answers, consensus, evidence.
+
+Every write runs in one transaction that first locks the assessment row, so a save never races
+a submission, and checks the version the person started from: a stale version raises
+:class:`AnswerConflict` and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saferspaces.assessments import permissions
+from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
+from saferspaces.assessments.models import (
+    Answer,
+    AnswerRevision,
+    AnswerSource,
+    Assessment,
+    Assignment,
+    IndividualAnswer,
+)
+from saferspaces.core.framework import AnswerError
+from saferspaces.core.framework.answers import AnswerState, answer_state_build
+from saferspaces.errors import DomainError
+
+
+class AnswerConflict(DomainError):
+    """The answer changed since the person loaded it; ``current`` is what is stored now."""
+
+    def __init__(self, *, current: Answer | None) -> None:
+        who = str(current.updated_by) if current and current.updated_by else _("someone else")
+        super().__init__(
+            _(
+                "%(who)s changed this answer while you were editing it. Nothing was overwritten: "
+                "compare the two answers, then save yours again if it should replace theirs."
+            )
+            % {"who": who},
+            field="value",
+        )
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The locked assessment of a write, with its edition and question map."""
+
+    assessment: Assessment
+    question: Question
+    section: str
+
+
+def assigned_people(*, assessment: Assessment) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for section, user_id in Assignment.objects.filter(assessment=assessment).values_list(
+        "section", "user_id"
+    ):
+        out.setdefault(section, set()).add(user_id)
+    return out
+
+
+def _lock(*, assessment_id: int, code: str, user: Any) -> Lock:
+    """Lock the assessment, check it takes answers from ``user`` on ``code``."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("authority", "edition")
+        .get(pk=assessment_id)
+    )
+    if not assessment.editable:
+        raise DomainError(
+            _("This assessment is %(state)s: its answers can no longer be changed.")
+            % {"state": assessment.get_state_display().lower()}
+        )
+    edition = assessment_edition(assessment=assessment)
+    _sections, section_of, questions = edition_layout(edition=edition)
+    question = questions.get(code)
+    if question is None or question.answer.type == "not_scored":
+        raise DomainError(
+            _("%(code)s is not a question of the edition %(edition)s.")
+            % {"code": code, "edition": edition.id},
+            field="code",
+        )
+    section = section_of[code]
+    if not permissions.can_edit_section(
+        user, assessment, section, assigned_people(assessment=assessment)
+    ):
+        raise DomainError(_("This part of the assessment is assigned to other colleagues."))
+    return Lock(assessment=assessment, question=question, section=section)
+
+
+def _state(question: Question, status: str, raw: object) -> AnswerState:
+    try:
+        return answer_state_build(question=question, status=status, raw=raw)
+    except AnswerError as error:
+        field = "status" if error.message.startswith("unknown status") else "value"
+        raise DomainError(error.message, field=field) from None
+
+
+def _write(
+    *,
+    lock: Lock,
+    state: AnswerState,
+    comment: str,
+    user: Any,
+    expected_version: int,
+    source: str,
+    note: str,
+    prefill: dict[str, Any] | None,
+    now: dt.datetime,
+) -> Answer:
+    assessment, code = lock.assessment, lock.question.code
+    current = Answer.objects.filter(assessment=assessment, code=code).first()
+    current_version = current.version if current else 0
+    if current_version != expected_version:
+        raise AnswerConflict(current=current)
+    comment = comment.strip()
+    if (
+        current is not None
+        and current.status == state.status
+        and current.value == state.value
+        and current.comment == comment
+        and (prefill is None or current.prefill == prefill)
+    ):
+        return current  # nothing changed (a double click): no new version
+    if current is None:
+        current = Answer(assessment=assessment, code=code, version=0)
+    current.status = state.status
+    current.value = state.value
+    current.comment = comment
+    if prefill is not None or source != AnswerSource.PREFILL:
+        current.prefill = prefill
+    current.version += 1
+    current.updated_by = user if getattr(user, "is_authenticated", False) else None
+    current.updated_at = now
+    current.save()
+    AnswerRevision.objects.create(
+        assessment=assessment,
+        code=code,
+        version=current.version,
+        status=state.status,
+        value=state.value,
+        comment=comment,
+        source=source,
+        note=note[:300],
+        prefill=prefill,
+        changed_by=current.updated_by,
+        changed_at=now,
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=now)
+    return current
+
+
+def answer_save(
+    *,
+    assessment: Assessment,
+    code: str,
+    user: Any,
+    status: str,
+    raw: object,
+    comment: str = "",
+    expected_version: int,
+    source: str = AnswerSource.FORM,
+    note: str = "",
+    prefill: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Answer:
+    """Save the assessment's answer to ``code`` if nobody changed it since ``expected_version``.
+
+    ``expected_version`` is the version the person's form was built from (0: no answer yet).
+    Raises :class:`AnswerConflict` when it is stale, :class:`DomainError` for an answer that does
+    not fit the question, a locked assessment or a section assigned to others. In an assessment
+    that works by consensus only a lead sets these (agreed) answers.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock = _lock(assessment_id=assessment.pk, code=code, user=user)
+        if (
+            lock.assessment.consensus
+            and source == AnswerSource.FORM
+            and not permissions.is_lead_of(user, lock.assessment)
+        ):
+            raise DomainError(
+                _(
+                    "In this assessment everyone first answers alone; the lead then sets the "
+                    "agreed answer."
+                )
+            )
+        state = _state(lock.question, status, raw)
+        return _write(
+            lock=lock,
+            state=state,
+            comment=comment,
+            user=user,
+            expected_version=expected_version,
+            source=source,
+            note=note,
+            prefill=prefill,
+            now=now,
+        )
+
+
+def individual_answer_save(
+    *,
+    assessment: Assessment,
+    code: str,
+    user: Any,
+    status: str,
+    raw: object,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> IndividualAnswer:
+    """A respondent's own answer in a consensus assessment (only they write it: no conflict)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock = _lock(assessment_id=assessment.pk, code=code, user=user)
+        if not lock.assessment.consensus:
+            raise DomainError(_("This assessment does not collect individual answers."))
+        state = _state(lock.question, status, raw)
+        row, _created = IndividualAnswer.objects.update_or_create(
+            assessment=lock.assessment,
+            code=code,
+            user=user,
+            defaults={
+                "status": state.status,
+                "value": state.value,
+                "comment": comment.strip(),
+                "updated_at": now,
+            },
+        )
+        return row

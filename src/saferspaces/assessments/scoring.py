@@ -1,0 +1,1 @@
+"""Scores of assessments, computed by the engine (see ``saferspaces.core.assessment``)."""

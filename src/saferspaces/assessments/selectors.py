@@ -1,0 +1,352 @@
+"""Reading assessments: progress, one section's questions with everything attached, history.
+
+Each selector runs a small, fixed number of queries whatever the number of questions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from saferspaces.accounts.permissions import authorities_with_private_access, is_administrator
+from saferspaces.assessments import permissions
+from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
+from saferspaces.assessments.models import (
+    Answer,
+    AnswerRevision,
+    Assessment,
+    Assignment,
+    Evidence,
+    IndividualAnswer,
+    Round,
+)
+from saferspaces.core.framework.answers import (
+    AnswerState,
+    answers_for_relevance,
+)
+from saferspaces.core.framework.relevance import relevance_evaluate
+from saferspaces.core.framework.sections import Section
+
+
+def _states(answers: list[Answer]) -> dict[str, AnswerState]:
+    return {a.code: AnswerState(a.status, a.value) for a in answers}
+
+
+def _relevant(question: Question, values: dict[str, Any]) -> bool:
+    return relevance_evaluate(condition=question.relevant, answers=values)
+
+
+def assessment_unanswered(*, assessment: Assessment) -> list[str]:
+    """Codes of relevant questions that have neither an answer nor an explicit status."""
+    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    answers = list(Answer.objects.filter(assessment=assessment).only("code", "status", "value"))
+    values = answers_for_relevance(_states(answers))
+    have = {a.code for a in answers}
+    return [
+        q.code
+        for s in sections
+        for q in s.answerable
+        if q.code not in have and _relevant(q, values)
+    ]
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    relevant: int = 0
+    answered: int = 0
+    marked: int = 0  # don't know / not applicable / not collected
+    unanswered: int = 0
+    with_evidence: int = 0
+    prefilled: int = 0
+    assigned: list[Any] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.answered + self.marked
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.relevant) if self.relevant else 100
+
+
+def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
+    """Per section: relevant questions, answered, explicitly marked, missing, evidence, pre-filled."""
+    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    answers = {a.code: a for a in Answer.objects.filter(assessment=assessment)}
+    values = answers_for_relevance(_states(list(answers.values())))
+    evidenced = set(Evidence.objects.filter(assessment=assessment).values_list("code", flat=True))
+    assigned: dict[str, list[Any]] = defaultdict(list)
+    for a in Assignment.objects.filter(assessment=assessment).select_related("user"):
+        assigned[a.section].append(a.user)
+    out = []
+    for s in sections:
+        p = SectionProgress(section=s, assigned=assigned.get(s.code, []))
+        for q in s.answerable:
+            if not _relevant(q, values):
+                continue
+            p.relevant += 1
+            a = answers.get(q.code)
+            if a is None:
+                p.unanswered += 1
+            elif a.status == "answered":
+                p.answered += 1
+            else:
+                p.marked += 1
+            if q.code in evidenced:
+                p.with_evidence += 1
+            if a is not None and a.prefill:
+                p.prefilled += 1
+        out.append(p)
+    return out
+
+
+@dataclass
+class QuestionView:
+    """Everything the fill-in page shows for one question."""
+
+    question: Question
+    relevant: bool
+    answer: Answer | None
+    evidence: list[Evidence]
+    revisions: int
+    individual: list[IndividualAnswer]
+    mine: IndividualAnswer | None
+    dimension: Any = None
+    form: dict[str, Any] = field(default_factory=dict)  # what the form shows (set by the view)
+
+    @property
+    def version(self) -> int:
+        return self.answer.version if self.answer else 0
+
+    def initial(self, *, individual_mode: bool) -> dict[str, Any]:
+        """The form's starting values: the person's own answer in consensus mode, else the
+        assessment's answer."""
+        source: Any = self.mine if individual_mode else self.answer
+        if source is None:
+            return {"status": "", "value": None, "comment": ""}
+        return {"status": source.status, "value": source.value, "comment": source.comment}
+
+
+@dataclass
+class SectionView:
+    assessment: Assessment
+    section: Section
+    questions: list[QuestionView]
+    editable: bool
+    consensus_lead: bool  # sets agreed answers after seeing individual ones
+    individual_mode: bool  # answers alone (consensus assessment, not a lead)
+
+
+def section_view(
+    *,
+    user: Any,
+    assessment: Assessment,
+    section_code: str,
+    only: frozenset[str] | None = None,
+) -> SectionView | None:
+    """One section of the fill-in with answers, evidence, history counts and individual answers.
+
+    ``only`` limits the questions (e.g. the one just saved). None when the edition has no such
+    section. Runs a fixed number of queries, whatever the number of questions.
+    """
+    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    section = next((s for s in sections if s.code == section_code), None)
+    if section is None:
+        return None
+    codes = [q.code for q in section.questions if only is None or q.code in only]
+    all_answers = list(Answer.objects.filter(assessment=assessment).select_related("updated_by"))
+    values = answers_for_relevance(_states(all_answers))
+    answers = {a.code: a for a in all_answers}
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    for e in Evidence.objects.filter(assessment=assessment, code__in=codes).select_related(
+        "added_by"
+    ):
+        evidence[e.code].append(e)
+    revisions = Counter(
+        dict(
+            AnswerRevision.objects.filter(assessment=assessment, code__in=codes)
+            .values("code")
+            .annotate(n=Count("id"))
+            .values_list("code", "n")
+        )
+    )
+    individual: dict[str, list[IndividualAnswer]] = defaultdict(list)
+    if assessment.consensus:
+        for ia in IndividualAnswer.objects.filter(
+            assessment=assessment, code__in=codes
+        ).select_related("user"):
+            individual[ia.code].append(ia)
+    assigned = defaultdict(set)
+    for sec, uid in Assignment.objects.filter(assessment=assessment).values_list(
+        "section", "user_id"
+    ):
+        assigned[sec].add(uid)
+    lead = permissions.is_lead_of(user, assessment)
+    editable = assessment.editable and permissions.can_edit_section(
+        user, assessment, section.code, dict(assigned)
+    )
+    dim_of = {q.code: d for d, qs in section.groups for q in qs}
+    views = []
+    for q in section.questions:
+        if only is not None and q.code not in only:
+            continue
+        ind = individual.get(q.code, [])
+        views.append(
+            QuestionView(
+                question=q,
+                relevant=_relevant(q, values),
+                answer=answers.get(q.code),
+                evidence=evidence.get(q.code, []),
+                revisions=revisions.get(q.code, 0),
+                individual=ind,
+                mine=next((i for i in ind if i.user_id == getattr(user, "pk", None)), None),
+                dimension=dim_of.get(q.code),
+            )
+        )
+    return SectionView(
+        assessment=assessment,
+        section=section,
+        questions=views,
+        editable=editable,
+        consensus_lead=assessment.consensus and lead,
+        individual_mode=assessment.consensus and not lead,
+    )
+
+
+def question_section(*, assessment: Assessment, code: str) -> str | None:
+    """The section code holding question ``code`` (None if the edition has no such question)."""
+    _s, section_of, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    return section_of.get(code)
+
+
+def question_get(*, assessment: Assessment, code: str) -> Question | None:
+    _s, _sec, questions = edition_layout(edition=assessment_edition(assessment=assessment))
+    return questions.get(code)
+
+
+def individual_answers(*, assessment: Assessment, code: str) -> QuerySet[IndividualAnswer]:
+    return IndividualAnswer.objects.filter(assessment=assessment, code=code).select_related("user")
+
+
+def relevance_dependents(*, assessment: Assessment, code: str) -> frozenset[str]:
+    """Questions whose skip logic refers to ``code``."""
+    _s, _sec, questions = edition_layout(edition=assessment_edition(assessment=assessment))
+    return frozenset(
+        q.code for q in questions.values() if q.relevant and code in set(q.relevant.questions())
+    )
+
+
+def answer_history(*, assessment: Assessment, code: str) -> QuerySet[AnswerRevision]:
+    return AnswerRevision.objects.filter(assessment=assessment, code=code).select_related(
+        "changed_by"
+    )
+
+
+def assessments_visible(*, user: Any) -> QuerySet[Assessment]:
+    """Assessments of the authorities whose unpublished data ``user`` may see."""
+    qs = Assessment.objects.select_related("authority", "round", "edition")
+    if is_administrator(user):
+        return qs
+    return qs.filter(authority__in=authorities_with_private_access(user))
+
+
+def rounds_visible(*, user: Any) -> QuerySet[Round]:
+    qs = Round.objects.select_related("network", "edition").annotate(
+        n_assessments=Count("assessments"),
+        n_submitted=Count(
+            "assessments", filter=Q(assessments__state__in=["submitted", "accepted"])
+        ),
+    )
+    if is_administrator(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(network__coordinators__user=user)
+
+
+def round_assessments(*, round_: Round) -> list[dict[str, Any]]:
+    """Each participating authority's assessment with its progress, by authority name."""
+    rows = []
+    for a in round_.assessments.select_related("authority", "edition").order_by("authority__name"):
+        progress = assessment_progress(assessment=a)
+        rows.append(
+            {
+                "assessment": a,
+                "relevant": sum(p.relevant for p in progress),
+                "done": sum(p.done for p in progress),
+                "missing": sum(p.unanswered for p in progress),
+            }
+        )
+    return rows
+
+
+def assessment_overview(*, user: Any, assessment: Assessment) -> dict[str, Any]:
+    """Everything the overview page shows: progress, workflow, team, permissions."""
+    from saferspaces.accounts.models import AuthorityMembership
+    from saferspaces.assessments.models import ScoreRun, Transition
+
+    progress = assessment_progress(assessment=assessment)
+    lead = permissions.is_lead_of(user, assessment)
+    reviewer = permissions.can_review(user, assessment)
+    state = assessment.state
+    return {
+        "assessment": assessment,
+        "progress": progress,
+        "totals": {
+            "relevant": sum(p.relevant for p in progress),
+            "done": sum(p.done for p in progress),
+            "answered": sum(p.answered for p in progress),
+            "marked": sum(p.marked for p in progress),
+            "unanswered": sum(p.unanswered for p in progress),
+            "with_evidence": sum(p.with_evidence for p in progress),
+            "prefilled": sum(p.prefilled for p in progress),
+        },
+        "transitions": Transition.objects.filter(assessment=assessment).select_related("by"),
+        "team": AuthorityMembership.objects.filter(authority=assessment.authority).select_related(
+            "user"
+        )
+        if lead
+        else [],
+        "latest_score": ScoreRun.objects.filter(assessment=assessment).first(),
+        "can": {
+            "submit": lead and state in ("draft", "returned"),
+            "reopen": lead and state == "submitted",
+            "review": reviewer and state == "submitted",
+            "assign": lead and assessment.editable,
+            "answer": permissions.can_answer(user, assessment) and assessment.editable,
+        },
+    }
+
+
+@dataclass
+class FlagRow:
+    code: str
+    question: Question | None
+    unclear: int
+    not_fitting: int
+    notes: list[Any]
+
+
+def question_flags(*, edition: Any) -> list[FlagRow]:
+    """Pilot feedback per question of an edition, in edition order."""
+    from saferspaces.assessments.models import QuestionFlag
+    from saferspaces.frameworks.selectors import edition_parsed
+
+    parsed = edition_parsed(row=edition)
+    questions = parsed.questions()
+    rows: dict[str, FlagRow] = {}
+    for flag in QuestionFlag.objects.filter(edition=edition).select_related(
+        "assessment__authority"
+    ):
+        row = rows.setdefault(flag.code, FlagRow(flag.code, questions.get(flag.code), 0, 0, []))
+        if flag.reason == "unclear":
+            row.unclear += 1
+        else:
+            row.not_fitting += 1
+        row.notes.append(flag)
+    order = {code: i for i, code in enumerate(questions)}
+    return sorted(rows.values(), key=lambda r: order.get(r.code, len(order)))

@@ -1,0 +1,168 @@
+"""Rounds, the assessment overview, its workflow and team. One domain call per view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from saferspaces.assessments import permissions, selectors
+from saferspaces.assessments.forms import RoundForm, StartForm, TransitionForm
+from saferspaces.assessments.models import Round
+from saferspaces.assessments.rounds import assessment_start, assignment_set, round_open
+from saferspaces.assessments.views_fill import assessment_get
+from saferspaces.assessments.workflow import assessment_transition
+from saferspaces.authorities.models import Authority, Network
+from saferspaces.errors import DomainError
+from saferspaces.frameworks.models import FrameworkEdition
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "assessments": selectors.assessments_visible(user=request.user),
+            "rounds": selectors.rounds_visible(user=request.user),
+        },
+    )
+
+
+def _form_error(form: StartForm | RoundForm, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_start_view(request: HttpRequest, slug: str) -> HttpResponse:
+    authority = get_object_or_404(Authority, slug=slug)
+    if not permissions.can_start_assessment(request.user, authority):
+        raise PermissionDenied
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = assessment_start(
+                authority=authority, user=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Assessment started."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(request, "assessments/start.html", {"authority": authority, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_open_view(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_object_or_404(Network, slug=slug)
+    if not permissions.can_open_round(request.user, network):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = round_open(
+                network=network,
+                user=request.user,
+                edition=data["edition"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                deadline=data["deadline"],
+                consensus=data["consensus"],
+                authorities=list(data["authorities"]),
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Round opened: each authority has its assessment."))
+            return redirect("assessments:round_detail", pk=round_.pk)
+    return render(request, "assessments/round_open.html", {"network": network, "form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(Round.objects.select_related("network", "edition"), pk=pk)
+    if not permissions.can_view_round(request.user, round_):
+        raise PermissionDenied
+    return render(
+        request,
+        "assessments/round_detail.html",
+        {"round": round_, "rows": selectors.round_assessments(round_=round_)},
+    )
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    return render(
+        request,
+        "assessments/detail.html",
+        selectors.assessment_overview(user=request.user, assessment=assessment)
+        | {"transition_form": TransitionForm()},
+    )
+
+
+@login_required
+@require_POST
+def transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return redirect("assessments:detail", pk=pk)
+    try:
+        moved = assessment_transition(
+            assessment=assessment,
+            action=form.cleaned_data["action"],
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Done: the assessment is now %(state)s.")
+            % {"state": moved.get_state_display().lower()},
+        )
+    return redirect("assessments:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    try:
+        ids = [int(v) for v in request.POST.getlist("users")]
+    except ValueError:
+        ids = [-1]
+    try:
+        assignment_set(
+            assessment=assessment,
+            section=request.POST.get("section", ""),
+            user_ids=ids,
+            by=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Assignment saved."))
+    return redirect("assessments:detail", pk=pk)
+
+
+@login_required
+def feedback_page(request: HttpRequest, edition_id: str) -> HttpResponse:
+    if not permissions.can_view_flags(request.user):
+        raise PermissionDenied
+    edition = get_object_or_404(FrameworkEdition, edition_id=edition_id)
+    rows = selectors.question_flags(edition=edition)
+    if rows is None:
+        raise Http404
+    return render(request, "assessments/feedback.html", {"edition": edition, "rows": rows})

@@ -1,0 +1,344 @@
+"""Filling in: a page per section, answers saved as you go (htmx or plain forms), history,
+evidence and feedback. Each view makes one domain call; rules live in the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saferspaces.assessments import permissions, selectors
+from saferspaces.assessments.answering import AnswerConflict, answer_save, individual_answer_save
+from saferspaces.assessments.evidence import evidence_add, evidence_remove
+from saferspaces.assessments.models import Assessment, Evidence
+from saferspaces.assessments.rounds import question_flag
+from saferspaces.core.framework.answers import ANSWER_STATUSES, ANSWERED
+from saferspaces.errors import DomainError
+
+PENDING_KEY = "saferspaces.pending_answers"
+
+
+def assessment_get(request: HttpRequest, pk: int) -> Assessment:
+    """The assessment if the person may see it (404 if it does not exist, else 403)."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("authority", "edition", "round__network"), pk=pk
+    )
+    if not permissions.can_view_assessment(request.user, assessment):
+        raise PermissionDenied
+    return assessment
+
+
+@dataclass
+class Posted:
+    """What a person sent for one question (kept to show it again on an error or conflict)."""
+
+    status: str
+    value: Any
+    comment: str
+    version: int
+    autosave: bool
+
+
+def _posted(request: HttpRequest, multiple: bool) -> Posted:
+    post = request.POST
+    value: Any = post.getlist("value") if multiple else post.get("value", "")
+    status = post.get("status", "")
+    has_value = bool(value) and (multiple or str(value).strip() != "")
+    if not status and has_value:
+        status = ANSWERED  # typing an answer is choosing to answer
+    try:
+        version = int(post.get("version", "0"))
+    except ValueError:
+        version = -1  # never matches: shown as a conflict, nothing overwritten
+    return Posted(
+        status=status,
+        value=value,
+        comment=post.get("comment", "")[:5000],
+        version=version,
+        autosave=post.get("autosave") == "1",
+    )
+
+
+def _keep_for_later(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The session expired mid-form: keep the answer, send the person to log in, come back."""
+    pending = request.session.get(PENDING_KEY, {})
+    pending[f"{pk}:{code}"] = {
+        "status": request.POST.get("status", ""),
+        "value": request.POST.getlist("value"),
+        "comment": request.POST.get("comment", "")[:5000],
+    }
+    request.session[PENDING_KEY] = pending
+    back = request.POST.get("next") or reverse("assessments:detail", args=[pk])
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("assessments:detail", args=[pk])
+    login = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': back})}"
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = login
+        return response
+    return redirect(login)
+
+
+def _pending(request: HttpRequest, assessment: Assessment) -> dict[str, Posted]:
+    """Answers kept when the session expired, for this assessment (taken out of the session)."""
+    stored = request.session.get(PENDING_KEY) or {}
+    mine = {k: v for k, v in stored.items() if k.startswith(f"{assessment.pk}:")}
+    if not mine:
+        return {}
+    request.session[PENDING_KEY] = {k: v for k, v in stored.items() if k not in mine}
+    out = {}
+    for key, v in mine.items():
+        values = v.get("value") or []
+        out[key.split(":", 1)[1]] = Posted(
+            status=v.get("status", ""),
+            value=values if len(values) != 1 else values[0],
+            comment=v.get("comment", ""),
+            version=-1,
+            autosave=False,
+        )
+    return out
+
+
+def _sections_nav(assessment: Assessment) -> Any:
+    return selectors.assessment_progress(assessment=assessment)
+
+
+def _fill_forms(view: selectors.SectionView, posted: dict[str, Posted]) -> None:
+    """Set what each question's form shows: what the person sent, else the stored answer."""
+    for qv in view.questions:
+        p = posted.get(qv.question.code)
+        if p is not None:
+            qv.form = {"status": p.status, "value": p.value, "comment": p.comment}
+        else:
+            qv.form = qv.initial(individual_mode=view.individual_mode)
+
+
+@login_required
+def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    view = selectors.section_view(user=request.user, assessment=assessment, section_code=section)
+    if view is None:
+        raise Http404
+    pending = _pending(request, assessment)
+    _fill_forms(view, pending)
+    if pending:
+        messages.info(
+            request,
+            _(
+                "Your session had expired: the answers you were typing were kept below. They "
+                "are not saved yet; check them and save."
+            ),
+        )
+    return render(
+        request,
+        "assessments/section.html",
+        {
+            "assessment": assessment,
+            "view": view,
+            "pending": pending,
+            "statuses": ANSWER_STATUSES,
+            "progress": _sections_nav(assessment),
+        },
+    )
+
+
+def _question_response(
+    request: HttpRequest,
+    assessment: Assessment,
+    code: str,
+    *,
+    posted: Posted | None = None,
+    error: DomainError | None = None,
+    conflict: AnswerConflict | None = None,
+    saved: bool = False,
+    oob: frozenset[str] = frozenset(),
+    status: int = 200,
+) -> HttpResponse:
+    section = selectors.question_section(assessment=assessment, code=code)
+    if section is None:
+        raise Http404
+    view = selectors.section_view(
+        user=request.user,
+        assessment=assessment,
+        section_code=section,
+        only=frozenset({code}) | oob,
+    )
+    assert view is not None
+    qv = next((q for q in view.questions if q.question.code == code), None)
+    if qv is None:
+        raise Http404
+    _fill_forms(view, {code: posted} if posted is not None and not saved else {})
+    context = {
+        "assessment": assessment,
+        "view": view,
+        "qv": qv,
+        "posted": posted,
+        "error": error,
+        "conflict": conflict,
+        "saved": saved,
+        "oob": [q for q in view.questions if q.question.code != code],
+        "statuses": ANSWER_STATUSES,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/_question_response.html", context, status=status)
+    return render(request, "assessments/question.html", context, status=status)
+
+
+@login_required
+def question_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """One question on its own page (deep links, and the page after a save without JavaScript)."""
+    return _question_response(request, assessment_get(request, pk), code)
+
+
+@require_POST
+def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _keep_for_later(request, pk, code)
+    assessment = assessment_get(request, pk)
+    section = selectors.question_section(assessment=assessment, code=code)
+    if section is None:
+        raise Http404
+    question = selectors.question_get(assessment=assessment, code=code)
+    assert question is not None
+    posted = _posted(request, multiple=question.answer.type == "multiple_choice")
+    if posted.autosave and (not posted.status or (posted.status == ANSWERED and not posted.value)):
+        # a half-made choice while typing: nothing to save yet, no error to shout about
+        return _question_response(request, assessment, code, posted=posted)
+    individual = assessment.consensus and not permissions.is_lead_of(request.user, assessment)
+    try:
+        if individual:
+            individual_answer_save(
+                assessment=assessment,
+                code=code,
+                user=request.user,
+                status=posted.status,
+                raw=posted.value,
+                comment=posted.comment,
+            )
+        else:
+            answer_save(
+                assessment=assessment,
+                code=code,
+                user=request.user,
+                status=posted.status,
+                raw=posted.value,
+                comment=posted.comment,
+                expected_version=posted.version,
+            )
+    except AnswerConflict as conflict:
+        return _question_response(
+            request, assessment, code, posted=posted, conflict=conflict, status=409
+        )
+    except DomainError as error:
+        return _question_response(request, assessment, code, posted=posted, error=error, status=422)
+    if not request.headers.get("HX-Request"):
+        messages.success(request, _("Answer saved."))
+        return redirect(
+            reverse("assessments:section", args=[assessment.pk, section]) + f"#q-{code}"
+        )
+    dependents = selectors.relevance_dependents(assessment=assessment, code=code)
+    return _question_response(request, assessment, code, saved=True, oob=dependents)
+
+
+@login_required
+def answer_history_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    question = selectors.question_get(assessment=assessment, code=code)
+    if question is None:
+        raise Http404
+    return render(
+        request,
+        "assessments/history.html",
+        {
+            "assessment": assessment,
+            "question": question,
+            "revisions": selectors.answer_history(assessment=assessment, code=code),
+            "individual": selectors.individual_answers(assessment=assessment, code=code),
+        },
+    )
+
+
+def _year(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise DomainError(_("Enter the year as four digits, for example 2024."), field="year")
+    return int(text)
+
+
+@login_required
+@require_POST
+def evidence_add_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    try:
+        evidence_add(
+            assessment=assessment,
+            code=code,
+            user=request.user,
+            source_name=request.POST.get("source_name", ""),
+            year=_year(request.POST.get("year", "")),
+            url=request.POST.get("url", ""),
+            file=request.FILES.get("file"),
+        )
+    except DomainError as error:
+        return _question_response(request, assessment, code, error=error, status=422)
+    messages.success(request, _("Evidence added."))
+    return redirect(reverse("assessments:question", args=[assessment.pk, code]))
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, eid: int) -> FileResponse:
+    assessment = assessment_get(request, pk)
+    evidence = get_object_or_404(Evidence, pk=eid, assessment=assessment)
+    if not evidence.file:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file_name or "evidence",
+        content_type=evidence.file_type or "application/octet-stream",
+    )
+
+
+@login_required
+@require_POST
+def evidence_remove_view(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    evidence = get_object_or_404(Evidence, pk=eid, assessment=assessment)
+    try:
+        evidence_remove(evidence=evidence, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Evidence removed."))
+    return redirect(reverse("assessments:question", args=[assessment.pk, evidence.code]))
+
+
+@login_required
+@require_POST
+def flag_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = assessment_get(request, pk)
+    try:
+        question_flag(
+            assessment=assessment,
+            code=code,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: your feedback on this question was recorded."))
+    return redirect(reverse("assessments:question", args=[assessment.pk, code]))

@@ -1,0 +1,121 @@
+"""The workflow of an assessment: draft -> submitted -> returned -> resubmitted -> accepted.
+
+Each step is a :class:`Transition` with who, when and why. Steps lock the assessment row and check
+its state, so a double submit (two tabs, a double click) records one submission only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saferspaces.assessments import permissions
+from saferspaces.assessments.models import (
+    Assessment,
+    AssessmentState,
+    Transition,
+    TransitionAction,
+)
+from saferspaces.assessments.selectors import assessment_unanswered
+from saferspaces.errors import DomainError
+
+S = AssessmentState
+
+# action -> (states it starts from, state it leads to, who may do it)
+Rule = tuple[tuple[str, ...], str, Callable[[Any, Assessment], bool]]
+RULES: dict[str, Rule] = {
+    "submit": ((S.DRAFT, S.RETURNED), S.SUBMITTED, permissions.is_lead_of),
+    "return": ((S.SUBMITTED,), S.RETURNED, permissions.can_review),
+    "accept": ((S.SUBMITTED,), S.ACCEPTED, permissions.can_review),
+    "reopen": ((S.SUBMITTED,), S.DRAFT, permissions.is_lead_of),
+}
+ACTION_LABELS = dict(TransitionAction.choices)
+
+
+def _refuse_state(assessment: Assessment, action: str) -> DomainError:
+    last = assessment.transitions.order_by("-at", "-id").select_related("by").first()
+    state = assessment.get_state_display().lower()
+    if last is not None and last.to_state == assessment.state:
+        return DomainError(
+            _("Nothing was done: the assessment is already %(state)s (by %(who)s, %(when)s).")
+            % {
+                "state": state,
+                "who": last.by or _("someone"),
+                "when": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    return DomainError(
+        _("Nothing was done: an assessment that is %(state)s cannot be %(action)s.")
+        % {"state": state, "action": ACTION_LABELS.get(action, action)}
+    )
+
+
+def assessment_transition(
+    *,
+    assessment: Assessment,
+    action: str,
+    user: Any,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Assessment:
+    """Move ``assessment`` by ``action`` (submit, return, accept, reopen) and record it.
+
+    Submitting needs every relevant question answered or explicitly marked (don't know, not
+    applicable, data not collected); returning needs a comment; a private assessment (outside
+    any round) is never reviewed. Scores are computed on submission.
+    """
+    if action not in RULES:
+        raise DomainError(_("Unknown action %(action)s.") % {"action": action})
+    now = now or timezone.now()
+    comment = comment.strip()
+    sources, target, allowed = RULES[action]
+    with transaction.atomic():
+        locked = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("authority", "edition", "round")
+            .get(pk=assessment.pk)
+        )
+        if not allowed(user, locked):
+            raise DomainError(_("You may not do this on this assessment."))
+        if locked.state not in sources:
+            raise _refuse_state(locked, action)
+        if action == "return" and not comment:
+            raise DomainError(_("Say what should be changed before returning it."), field="comment")
+        if action == "submit":
+            missing = assessment_unanswered(assessment=locked)
+            if missing:
+                raise DomainError(
+                    _(
+                        "%(n)s questions have no answer yet (%(codes)s). Give an answer or say "
+                        "don't know, not applicable or data not collected."
+                    )
+                    % {"n": len(missing), "codes": ", ".join(missing[:10])}
+                    + ("…" if len(missing) > 10 else "")
+                )
+        recorded = "resubmit" if action == "submit" and locked.state == S.RETURNED else action
+        Transition.objects.create(
+            assessment=locked,
+            action=recorded,
+            from_state=locked.state,
+            to_state=target,
+            comment=comment,
+            by=user,
+            at=now,
+        )
+        locked.state = target
+        locked.updated_at = now
+        if target == S.SUBMITTED:
+            locked.submitted_at = now
+        if target == S.ACCEPTED:
+            locked.accepted_at = now
+        locked.save(update_fields=["state", "updated_at", "submitted_at", "accepted_at"])
+        if target == S.SUBMITTED:
+            from saferspaces.assessments.scoring import assessment_score
+
+            assessment_score(assessment=locked, user=user, trigger="submit", now=now)
+        return locked
