@@ -254,7 +254,7 @@ def test_evidence_file_is_checked_on_its_content(assessment, team, settings, tmp
         file=_file("survey.pdf", b"%PDF-1.7\n" + b"x" * 100),
     )
     assert (ok.file_type, ok.file_size, ok.file_name) == ("application/pdf", 109, "survey.pdf")
-    with pytest.raises(DomainError, match="named .pdf but its content is a PNG"):
+    with pytest.raises(DomainError, match=r"named \.pdf but its content is a PNG"):
         evidence_add(
             assessment=assessment,
             code=PERCENT,

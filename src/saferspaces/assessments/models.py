@@ -156,6 +156,9 @@ class AnswerRevision(models.Model):
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["assessment", "code"])]
 
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version} ({self.status})"
+
 
 class IndividualAnswer(models.Model):
     """A respondent's own answer when the assessment works by consensus."""
@@ -176,6 +179,9 @@ class IndividualAnswer(models.Model):
                 fields=["assessment", "code", "user"], name="one_individual_answer_per_person"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.code} by {self.user_id} ({self.status})"
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -201,6 +207,9 @@ class Evidence(models.Model):
         ordering = ["added_at", "id"]
         indexes = [models.Index(fields=["assessment", "code"])]
 
+    def __str__(self) -> str:
+        return f"{self.source_name} for {self.code}"
+
 
 class Assignment(models.Model):
     """The lead assigns a dimension (or the checklist) to a colleague."""
@@ -219,6 +228,9 @@ class Assignment(models.Model):
                 fields=["assessment", "section", "user"], name="one_assignment_per_person"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.section} -> {self.user_id}"
 
 
 class TransitionAction(models.TextChoices):
@@ -246,6 +258,9 @@ class Transition(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state} -> {self.to_state}"
+
 
 class FlagReason(models.TextChoices):
     UNCLEAR = "unclear", _("The question is unclear")
@@ -272,6 +287,9 @@ class QuestionFlag(models.Model):
     class Meta:
         ordering = ["code", "-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason}"
+
 
 class ScoreRun(models.Model):
     """Scores computed by the engine for an assessment, with what produced them."""
@@ -292,6 +310,9 @@ class ScoreRun(models.Model):
     class Meta:
         ordering = ["-computed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"scores of {self.assessment_id} ({self.trigger}, {self.computed_at:%Y-%m-%d %H:%M})"
+
 
 class AnswerImport(models.Model):
     """An uploaded answer file waiting for confirmation after its preview."""
@@ -306,3 +327,6 @@ class AnswerImport(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import {self.file_name} into {self.assessment_id}"
