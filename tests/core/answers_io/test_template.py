@@ -126,6 +126,6 @@ def test_xlsx_prefilled_keeps_numbers_as_numbers_and_text_as_text() -> None:
     assert values["QOL_P01"][5:7] == ("answered", 62.5)
     assert values["PSL_S05"][6] == 4
     assert values["CL_SCOPE_AREA"][6] == "=SUM(A1)"
-    cell = [c for c in ws["G"] if c.value == "=SUM(A1)"][0]
+    cell = next(c for c in ws["G"] if c.value == "=SUM(A1)")
     assert cell.data_type == "s"  # text, not a formula
     assert values["QOL_S04"][5:7] == ("dont_know", None)

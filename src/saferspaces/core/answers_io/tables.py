@@ -38,6 +38,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "a rich-text (RTF) document"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")
 
 
@@ -194,6 +195,8 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
     elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
+        if _CONTROL_BYTES.search(content[:65536]):
+            raise _not_a_table(filename, "a binary file")
         candidates = ["utf-8", "cp1252"]
     for encoding in candidates:
         try:
