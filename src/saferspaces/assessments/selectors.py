@@ -350,3 +350,15 @@ def question_flags(*, edition: Any) -> list[FlagRow]:
         row.notes.append(flag)
     order = {code: i for i, code in enumerate(questions)}
     return sorted(rows.values(), key=lambda r: order.get(r.code, len(order)))
+
+
+def assessment_scores(*, assessment: Assessment, language: str) -> dict[str, Any]:
+    """The latest stored scores of an assessment, ready to read (empty when never scored)."""
+    from saferspaces.assessments.models import ScoreRun
+    from saferspaces.assessments.scoring import scores_present
+
+    run = ScoreRun.objects.filter(assessment=assessment).select_related("computed_by").first()
+    if run is None:
+        return {"run": None, "rows": []}
+    edition = assessment_edition(assessment=assessment)
+    return scores_present(run=run, edition=edition, language=language[:2])

@@ -38,5 +38,6 @@ urlpatterns = [
         views_fill.evidence_remove_view,
         name="evidence_remove",
     ),
+    path("assessments/<int:pk>/scores/", views.scores_page, name="scores"),
     path("frameworks/<str:edition_id>/feedback/", views.feedback_page, name="feedback"),
 ]

@@ -40,7 +40,8 @@ ACTION_LABELS = dict(TransitionAction.choices)
 def _refuse_state(assessment: Assessment, action: str) -> DomainError:
     last = assessment.transitions.order_by("-at", "-id").select_related("by").first()
     state = assessment.get_state_display().lower()
-    if last is not None and last.to_state == assessment.state:
+    target = RULES[action][1]
+    if last is not None and last.to_state == assessment.state == target:
         return DomainError(
             _("Nothing was done: the assessment is already %(state)s (by %(who)s, %(when)s).")
             % {

@@ -14,6 +14,11 @@ class FrameworkEdition(models.Model):
     title = models.JSONField(_("title"), help_text=_("language code -> title"))
     source = models.TextField(_("YAML source"))
     sha256 = models.CharField(max_length=64)
+    pipeline = models.TextField(
+        _("scoring pipeline"),
+        blank=True,
+        help_text=_("The edition's scoring pipeline file (YAML); empty: the default pipeline."),
+    )
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     previous_id = models.CharField(_("previous edition"), max_length=64, blank=True)
     bundled = models.BooleanField(

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from saferspaces.core.assessment import edition_pipeline_load
 from saferspaces.core.framework import (
     Edition,
     FrameworkValidationError,
@@ -134,16 +135,24 @@ def framework_editions_sync_bundled(*, directory: Path | None = None) -> SyncRep
     report = SyncReport()
     loaded: list[tuple[Edition, str, str]] = []
     by_id: dict[str, Edition] = {}
+    pipelines: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         text = path.read_text(encoding="utf-8-sig")
         edition = edition_load(path=path)
         loaded.append((edition, text, path.name))
         by_id[edition.id] = edition
+        companion = path.with_name(f"{edition.id}.pipeline.yml")
+        if companion.is_file():
+            pipeline_text = companion.read_text(encoding="utf-8-sig")
+            edition_pipeline_load(text=pipeline_text, edition=edition, source=companion.name)
+            pipelines[edition.id] = pipeline_text
     with transaction.atomic():
         for edition, text, name in loaded:
+            pipeline = pipelines.get(edition.id, "")
             sha = _sha(text)
             row = FrameworkEdition.objects.select_for_update().filter(edition_id=edition.id).first()
             fields = {
+                "pipeline": pipeline,
                 "date": edition.date,
                 "title": dict(edition.title),
                 "source": text,
@@ -157,7 +166,7 @@ def framework_editions_sync_bundled(*, directory: Path | None = None) -> SyncRep
                 report.created.append(edition.id)
             elif not row.bundled:
                 report.conflicts.append(edition.id)
-            elif row.sha256 == sha:
+            elif row.sha256 == sha and row.pipeline == pipeline:
                 report.unchanged.append(edition.id)
             else:
                 for key, value in fields.items():

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from saferspaces.core.framework.answers import AnswerState, answer_display
 from saferspaces.core.framework.model import Text, text_get
@@ -31,3 +32,43 @@ def contains(values: Any, item: Any) -> bool:
     if isinstance(values, list | tuple | set):
         return str(item) in {str(v) for v in values}
     return str(values) == str(item)
+
+
+REASONS = {
+    "insufficient_data": _("not computed: too few indicators with data"),
+    "no_indicators_of_kind": _("no indicator of this kind"),
+    "not_applicable": _("not applicable"),
+    "not_relevant": _("not asked (skip logic)"),
+    "too_few_units": _("needs more assessments in the round to be compared"),
+    "zero_range": _("every assessment gave the same value"),
+    "no_choice_score": _("the chosen options carry no score"),
+    "perception_missing": _("no perception score"),
+    "status_missing": _("no status score"),
+    "dont_know": _("don't know"),
+    "not_collected": _("data not collected"),
+    "unanswered": _("not answered"),
+    "unscorable": _("answered, but no score"),
+}
+
+
+@register.filter
+def reason(code: str | None) -> str:
+    """A reason code of the scoring engine in words."""
+    if not code:
+        return ""
+    return str(REASONS.get(code, code))
+
+
+@register.filter
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f} %"
