@@ -52,7 +52,9 @@ def test_sha_changes_with_the_text(small: Edition) -> None:
 def test_unknown_normalisation_method(small: Edition) -> None:
     text = pipeline_text().replace("method: minmax", "method: magic")
     errs = _errors(text, small)
-    assert any("bad.pipeline.yaml" in e and "step 1 (normalise)" in e and "magic" in e for e in errs)
+    assert any(
+        "bad.pipeline.yaml" in e and "step 1 (normalise)" in e and "magic" in e for e in errs
+    )
 
 
 def test_unknown_and_unscored_indicator(small: Edition) -> None:
@@ -100,11 +102,15 @@ def test_aggregate_must_be_last_and_single(small: Edition) -> None:
 def test_not_yaml_names_the_row(small: Edition) -> None:
     errs = _errors("steps:\n  - step: [normalise\n", small)
     assert errs and "bad.pipeline.yaml" in errs[0] and "row" in errs[0]
-    assert _errors("- just a list", small)[0].endswith("a pipeline file must be a mapping with 'steps'")
+    assert _errors("- just a list", small)[0].endswith(
+        "a pipeline file must be a mapping with 'steps'"
+    )
 
 
 def test_normalise_step_added_when_absent(small: Edition) -> None:
-    text = pipeline_text().replace("  - step: normalise\n    params: {method: minmax, range: [0, 100]}\n", "")
+    text = pipeline_text().replace(
+        "  - step: normalise\n    params: {method: minmax, range: [0, 100]}\n", ""
+    )
     p = edition_pipeline_load(text=text, edition=small, source="x")
     assert [s.kind for s in p.spec.steps] == ["normalise", "weights", "aggregate"]
     assert p.normalisation("SAF_S03")["method"] == "minmax"

@@ -146,7 +146,12 @@ def test_skip_logic_makes_a_question_not_applicable(small: Edition) -> None:
     units = {"S": {**A, "CL_SURVEY_RUNS": ans("no")}}  # SAF_P02 still carries an old answer
     u = assessments_score(edition=small, pipeline=make_pipeline(small), units=units).unit("S")
     p02 = u.indicators["SAF_P02"]
-    assert (p02.status, p02.reason, p02.score, p02.value) == ("not_applicable", "not_relevant", None, 4)
+    assert (p02.status, p02.reason, p02.score, p02.value) == (
+        "not_applicable",
+        "not_relevant",
+        None,
+        4,
+    )
     assert u.nodes["SAF"].perception.score == pytest.approx(70)
     assert u.nodes["SAF"].perception.availability.not_applicable == 1
     # unanswered condition: the question is not asked either
@@ -188,13 +193,20 @@ def test_data_driven_with_enough_units(small: Edition) -> None:
 def test_data_driven_with_too_few_units(small: Edition) -> None:
     r = assessments_score(edition=small, pipeline=make_pipeline(small), units=_round(4))
     ind = r.unit("U0").indicators["SAF_S03"]
-    assert (ind.status, ind.reason, ind.score, ind.value) == ("answered", "too_few_units", None, 10.0)
+    assert (ind.status, ind.reason, ind.score, ind.value) == (
+        "answered",
+        "too_few_units",
+        None,
+        10.0,
+    )
     saf = r.unit("U0").nodes["SAF"].status
     assert saf.missing == {"SAF_S03": "too_few_units"}
     assert saf.availability.unscorable == 1
     assert r.rules["SAF_S03"].params["n_units"] == 0
     # the minimum is a parameter
-    r2 = assessments_score(edition=small, pipeline=make_pipeline(small, min_units=4), units=_round(4))
+    r2 = assessments_score(
+        edition=small, pipeline=make_pipeline(small, min_units=4), units=_round(4)
+    )
     assert r2.unit("U3").indicators["SAF_S03"].score == pytest.approx(100)
 
 
@@ -209,7 +221,9 @@ def test_overall_composite_only_when_enabled(small: Edition) -> None:
     plain = assessments_score(edition=small, pipeline=make_pipeline(small), units={"A": A})
     assert OVERALL_CODE not in plain.unit("A").nodes
     assert plain.options["overall"] is False
-    on = assessments_score(edition=small, pipeline=make_pipeline(small, overall=True), units={"A": A})
+    on = assessments_score(
+        edition=small, pipeline=make_pipeline(small, overall=True), units={"A": A}
+    )
     o = on.unit("A").nodes[OVERALL_CODE]
     saf = (60 * 70 + 40 * 75 + 50 * 80 + 30 * 40) / 180
     assert o.all_kinds.score == pytest.approx(0.6 * saf + 0.4 * 65)
@@ -220,13 +234,17 @@ def test_overall_composite_only_when_enabled(small: Edition) -> None:
         edition=small, pipeline=make_pipeline(small, overall=True), units={"A": A}, overall=False
     )
     assert OVERALL_CODE not in off.unit("A").nodes
-    forced = assessments_score(edition=small, pipeline=make_pipeline(small), units={"A": A}, overall=True)
+    forced = assessments_score(
+        edition=small, pipeline=make_pipeline(small), units={"A": A}, overall=True
+    )
     assert forced.unit("A").nodes[OVERALL_CODE].all_kinds.score == pytest.approx(o.all_kinds.score)
 
 
 def test_spreads_give_intervals_containing_the_score(small: Edition) -> None:
     spreads = {"A": {"SAF_P01": (50.0, 74.0), "SAF_S02": ("no", "yes"), "LIV_S01": (5.0, 20.0)}}
-    r = assessments_score(edition=small, pipeline=make_pipeline(small), units={"A": A}, spreads=spreads)
+    r = assessments_score(
+        edition=small, pipeline=make_pipeline(small), units={"A": A}, spreads=spreads
+    )
     u = r.unit("A")
     assert u.indicators["SAF_P01"].interval == pytest.approx((50.0, 90.0))
     assert u.indicators["SAF_S02"].interval == pytest.approx((0.0, 100.0))
