@@ -200,3 +200,38 @@ def scores_present(*, run: ScoreRun, edition: Edition, language: str) -> dict[st
             }
         )
     return {"run": run, "unit": unit, "rows": rows}
+
+
+def round_score_all(
+    *, round_: Any, user: Any, now: dt.datetime | None = None
+) -> list[ScoreRun]:
+    """Score every submitted and accepted assessment of a round together, in one engine run."""
+    now = now or timezone.now()
+    members = list(
+        Assessment.objects.filter(
+            round=round_, state__in=[AssessmentState.SUBMITTED, AssessmentState.ACCEPTED]
+        ).select_related("edition")
+    )
+    if not members:
+        return []
+    edition = assessment_edition(assessment=members[0])
+    pipeline = edition_pipeline(row=members[0].edition, edition=edition)
+    units, spreads = _units(members, edition)
+    result = assessments_score(edition=edition, pipeline=pipeline, units=units, spreads=spreads)
+    runs = [
+        ScoreRun(
+            assessment=a,
+            edition_id=result.edition_id,
+            pipeline_name=result.pipeline_name,
+            pipeline_sha256=result.pipeline_sha256,
+            trigger="round",
+            state=a.state,
+            units=result.n_units,
+            result=score_result_to_json(result, units=[unit_key(a)]),
+            computed_by=user if getattr(user, "is_authenticated", False) else None,
+            computed_at=now,
+        )
+        for a in members
+    ]
+    with transaction.atomic():
+        return ScoreRun.objects.bulk_create(runs)

@@ -242,14 +242,22 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
 
 def _extensions(*, report: DemoReport, seed: int, now: datetime) -> None:
     """Later parts of the demo (rounds, answers) hook in here, after the framework editions."""
+    from saferspaces.demo.assessments import demo_rounds_build
     from saferspaces.frameworks.services import framework_editions_sync_bundled
 
     framework_editions_sync_bundled()
+    main = Network.objects.get(name=MAIN_NETWORK)
+    coordinator = User.objects.get(email=PERSONAS[1].email)
+    persona = Authority.objects.get(name=PERSONA_AUTHORITY, country_code="FR")
+    demo_rounds_build(network=main, coordinator=coordinator, persona=persona, seed=seed, now=now)
 
 
 @transaction.atomic
 def demo_delete() -> int:
     """Remove every demonstration object (people, authorities, networks). Imported NUTS regions stay."""
+    from saferspaces.demo.assessments import demo_rounds_delete
+
+    demo_rounds_delete()
     deleted, _details = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
     count = deleted
     count += Authority.objects.filter(is_demo=True).delete()[0]
