@@ -85,11 +85,16 @@ def rule_describe(indicator: Indicator) -> IndicatorRule:
 
 
 def irrelevant_questions(
-    *, conditions: Sequence[tuple[str, Relevance]], states: Mapping[str, AnswerState]
+    *,
+    conditions: Sequence[tuple[str, Relevance]],
+    states: Mapping[str, AnswerState],
+    referenced: frozenset[str] | None = None,
 ) -> set[str]:
     """Questions whose skip logic is false; an irrelevant question's answer is disregarded."""
     values = answers_for_relevance(states)
     out: set[str] = set()
+    if referenced is None:
+        referenced = frozenset(q for _, cond in conditions for q in cond.questions())
     for _ in range(len(conditions) + 1):
         changed = False
         for code, cond in conditions:
@@ -98,7 +103,8 @@ def irrelevant_questions(
             if not relevance_evaluate(condition=cond, answers=values):
                 out.add(code)
                 values.pop(code, None)
-                changed = True
+                # another pass only when a condition depends on the question just dropped
+                changed = changed or code in referenced
         if not changed:
             break
     return out
@@ -128,6 +134,8 @@ def unit_answers_read(
     states: Mapping[str, AnswerState],
     spreads: Mapping[str, Spread] | None,
     problems: list[Problem],
+    memo: dict[tuple[str, object], float | None] | None = None,
+    referenced: frozenset[str] | None = None,
 ) -> UnitAnswers:
     """Evaluate skip logic and score every scored indicator's answer for one unit."""
     nan = float("nan")
@@ -146,7 +154,7 @@ def unit_answers_read(
                 )
             )
     good = {c: s for c, s in states.items() if isinstance(s, AnswerState)}
-    skipped = irrelevant_questions(conditions=conditions, states=good)
+    skipped = irrelevant_questions(conditions=conditions, states=good, referenced=referenced)
     n = len(indicators)
     row = UnitAnswers(
         [S_UNANSWERED] * n, [None] * n, [nan] * n, [None] * n, [nan] * n, [nan] * n, [None] * n
@@ -170,12 +178,19 @@ def unit_answers_read(
                 Problem("status 'answered' without a value", unit=unit, indicator=ind.code)
             )
             continue
-        try:
-            score = _end_score(ind, st.value)
-        except (AnswerError, ValueError) as exc:
-            msg = exc.message if isinstance(exc, AnswerError) else str(exc)
-            problems.append(Problem(msg, unit=unit, indicator=ind.code))
-            continue
+        v = st.value
+        key = (ind.code, tuple(v) if isinstance(v, list) else v)
+        if memo is not None and key in memo:
+            score = memo[key]  # same answer, same rule: same score (choices repeat a lot)
+        else:
+            try:
+                score = _end_score(ind, v)
+            except (AnswerError, ValueError, TypeError) as exc:
+                msg = exc.message if isinstance(exc, AnswerError) else str(exc)
+                problems.append(Problem(msg, unit=unit, indicator=ind.code))
+                continue
+            if memo is not None:
+                memo[key] = score
         if score is None:
             row.status[j] = S_UNSCORABLE
             row.reason[j] = NO_CHOICE_SCORE

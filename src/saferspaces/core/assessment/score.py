@@ -30,6 +30,9 @@ from .answers import (
     rule_describe,
     unit_answers_read,
 )
+from .answers import (
+    S_NOT_APPLICABLE as STATUS_CODE_NOT_APPLICABLE,
+)
 from .errors import AnswersError, AssessmentError
 from .hierarchy import OVERALL_CODE, edition_scored_dimensions, indicator_direction
 from .pipeline import EditionPipeline
@@ -154,6 +157,8 @@ def assessments_score(
     unit_codes = list(units)
     problems: list[Problem] = []
     rows: list[UnitAnswers] = []
+    memo: dict[tuple[str, object], float | None] = {}
+    referenced = frozenset(q for _, cond in conditions for q in cond.questions())
     for u in unit_codes:
         rows.append(
             unit_answers_read(
@@ -164,6 +169,8 @@ def assessments_score(
                 states=units[u],
                 spreads=(spreads or {}).get(u),
                 problems=problems,
+                memo=memo,
+                referenced=referenced,
             )
         )
     for u in spreads or {}:
@@ -255,6 +262,13 @@ def assessments_score(
         i.code: d.code for d in edition_scored_dimensions(edition=edition) for i in d.indicators
     }
     node_pos = {t.code: k for k, t in enumerate(tree)}
+    kind_scores = {
+        key: [
+            _kind_scores(blocks[key], k, t, codes, y, status, reasons, includes[key])
+            for k, t in enumerate(tree)
+        ]
+        for key in KIND_KEYS
+    }
     out_units: dict[str, UnitScores] = {}
     for ui, u in enumerate(unit_codes):
         row = rows[ui]
@@ -285,12 +299,7 @@ def assessments_score(
             )
         nodes_out: dict[str, NodeScores] = {}
         for k, t in enumerate(tree):
-            per_kind = {
-                key: _kind_score(
-                    blocks[key], k, ui, t, codes, y, status, reasons[ui], includes[key]
-                )
-                for key in KIND_KEYS
-            }
+            per_kind = {key: kind_scores[key][k][ui] for key in KIND_KEYS}
             nodes_out[t.code] = NodeScores(
                 code=t.code,
                 parent=t.parent,
@@ -327,43 +336,65 @@ def assessments_score(
     )
 
 
-def _kind_score(
+def _split_rows(mask: Any, n_units: int) -> tuple[Any, Any, list[int]]:
+    """Row and column indices of ``mask`` and where each row's entries start."""
+    rows, cols = np.nonzero(mask)
+    bounds = np.searchsorted(rows, np.arange(n_units + 1)).tolist()
+    return rows, cols, bounds
+
+
+def _kind_scores(
     block: KindBlock,
     k: int,
-    u: int,
     node: TreeNode,
     codes: tuple[str, ...],
     y: FloatArray,
     status: Any,
-    reasons: list[str | None],
+    reasons: list[list[str | None]],
     include: Any,
-) -> KindScore:
-    c = block.counts[:, u, k]
-    avail = Availability(*(int(v) for v in c))
-    eff_row = block.eff[k][u]
-    nz = np.flatnonzero(eff_row)
-    weights = {codes[j]: float(eff_row[j]) for j in nz}
-    contributions = {codes[j]: float(eff_row[j] * y[u, j]) for j in nz}
-    missing: dict[str, str] = {}
-    for j in node.member:
-        if include[j]:
-            s = int(status[u, j])
-            if s != S_ANSWERED and STATUS_NAME[s] != "not_applicable":
-                missing[codes[j]] = reasons[j] or STATUS_NAME[s]
-    score = block.score[u, k]
-    ok = not np.isnan(score)
-    interval = None
-    if ok and block.lo is not None and block.hi is not None:
-        interval = (float(block.lo[u, k]), float(block.hi[u, k]))
-    return KindScore(
-        score=float(score) if ok else None,
-        reason=block.reason[k][u],
-        availability=avail,
-        weights=weights,
-        contributions=contributions,
-        missing=missing,
-        interval=interval,
+) -> list[KindScore]:
+    """The :class:`KindScore` of every unit for one node and kind (vectorised)."""
+    n_units = y.shape[0]
+    eff = block.eff[k]
+    rows, cols, bounds = _split_rows(eff != 0, n_units)
+    names = [codes[j] for j in cols.tolist()]
+    w = eff[rows, cols].tolist()
+    contrib = (eff[rows, cols] * y[rows, cols]).tolist()
+    member = np.zeros(len(codes), dtype=bool)
+    member[list(node.member)] = True
+    miss_mask = (
+        (member & include)[None, :]
+        & (status != S_ANSWERED)
+        & (status != STATUS_CODE_NOT_APPLICABLE)
     )
+    mrows, mcols, mbounds = _split_rows(miss_mask, n_units)
+    mrows_l, mcols_l = mrows.tolist(), mcols.tolist()
+    mstatus = status[mrows, mcols].tolist()
+    counts = block.counts[:, :, k].T.astype(int).tolist()
+    scores = block.score[:, k].tolist()
+    lo = block.lo[:, k].tolist() if block.lo is not None else None
+    hi = block.hi[:, k].tolist() if block.hi is not None else None
+    out: list[KindScore] = []
+    for u in range(n_units):
+        a, b = bounds[u], bounds[u + 1]
+        ma, mb = mbounds[u], mbounds[u + 1]
+        score = scores[u]
+        ok = score == score
+        out.append(
+            KindScore(
+                score=score if ok else None,
+                reason=block.reason[k][u],
+                availability=Availability(*counts[u]),
+                weights=dict(zip(names[a:b], w[a:b], strict=True)),
+                contributions=dict(zip(names[a:b], contrib[a:b], strict=True)),
+                missing={
+                    codes[mcols_l[i]]: reasons[mrows_l[i]][mcols_l[i]] or STATUS_NAME[mstatus[i]]
+                    for i in range(ma, mb)
+                },
+                interval=(lo[u], hi[u]) if ok and lo is not None and hi is not None else None,
+            )
+        )
+    return out
 
 
 def _gap(p: KindScore, s: KindScore) -> Gap:
