@@ -102,13 +102,14 @@ def _dd_scores(x: FloatArray, spec: Mapping[str, Any], d: int, lo: float, hi: fl
 
 
 def _dd_rule(
-    ind: Indicator, spec: Mapping[str, Any], column: FloatArray, min_units: int
+    ind: Indicator, spec: Mapping[str, Any], column: FloatArray, n_units: int, min_units: int
 ) -> IndicatorRule:
+    """``n_units`` = units with a value; min and max only when there were enough of them."""
     present = column[~np.isnan(column)]
     params: dict[str, Any] = {
         "normalisation": spec["method"],
         "direction": ind.direction or "higher_is_better",
-        "n_units": int(present.size),
+        "n_units": n_units,
         "min_units": min_units,
     }
     if spec["method"] == "minmax":
@@ -185,8 +186,9 @@ def assessments_score(
     highs = np.array([r.hi for r in rows], dtype=np.float64).reshape(n, m)
     reasons = [list(r.reason) for r in rows]
     dd = [j for j, ind in enumerate(inds) if ind.scoring.method == "data_driven"]
+    n_with_value = {j: int(np.count_nonzero(~np.isnan(x[:, j]))) for j in dd}
     for j in dd:
-        if np.count_nonzero(~np.isnan(x[:, j])) < opts.min_units_data_driven:
+        if n_with_value[j] < opts.min_units_data_driven:
             for uu in np.flatnonzero(~np.isnan(x[:, j])):
                 status[uu, j] = S_UNSCORABLE
                 reasons[int(uu)][j] = TOO_FEW_UNITS
@@ -212,7 +214,7 @@ def assessments_score(
             rules[ind.code] = rule_describe(ind)
             continue
         nspec = pipeline.normalisation(ind.code)
-        rule = _dd_rule(ind, nspec, x[:, j], opts.min_units_data_driven)
+        rule = _dd_rule(ind, nspec, x[:, j], n_with_value[j], opts.min_units_data_driven)
         rules[ind.code] = rule
         for uu in np.flatnonzero(~np.isnan(x[:, j]) & np.isnan(y[:, j])):
             status[uu, j] = S_UNSCORABLE
