@@ -22,9 +22,11 @@ from saferspaces.core.framework.answers import (
 
 from .helpers import first_edition
 
-TEXT = st.text(
-    alphabet=string.ascii_letters + string.digits + " éèàçœ'’=-+@,;\"\n.%€", min_size=1
-).map(str.strip).filter(bool)
+TEXT = (
+    st.text(alphabet=string.ascii_letters + string.digits + " éèàçœ'’=-+@,;\"\n.%€", min_size=1)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 def _value(question: Question) -> st.SearchStrategy[object]:
@@ -72,7 +74,9 @@ EVIDENCE = st.builds(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(states=STATES, data=st.data())
-def test_template_with_states_reads_back_the_same(states: dict[str, AnswerState], data: st.DataObject) -> None:
+def test_template_with_states_reads_back_the_same(
+    states: dict[str, AnswerState], data: st.DataObject
+) -> None:
     ed = first_edition()
     codes = sorted(states)
     comments = {c: data.draw(TEXT) for c in codes[:3]}
