@@ -88,7 +88,7 @@ def tree_aggregate(
             parts = []
             for c in node.children:
                 kc = pos[c]
-                wc = np.where(np.isnan(score[:, kc]), 0.0, node_weight(nodes[kc]))
+                wc = np.where(np.isnan(score[:, kc]), 0.0, nodes[kc].weight)
                 wsum += wc
                 parts.append((wc, effs[kc]))
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -125,7 +125,3 @@ def tree_aggregate(
             lo = np.where(np.isnan(score), np.nan, lo)
             hi = np.where(np.isnan(score), np.nan, hi)
     return KindBlock(score=score, reason=reasons, counts=counts, eff=effs, lo=lo, hi=hi)
-
-
-def node_weight(node: TreeNode) -> float:
-    return node.weight

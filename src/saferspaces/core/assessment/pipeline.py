@@ -50,6 +50,22 @@ DATA_DRIVEN_METHODS = ("minmax", "goalposts", "scaled")
 # file for an edition
 PIPELINE_SUFFIXES = (".pipeline.yaml", ".pipeline.yml")
 
+_ENGINE_NORMALISE = (
+    "minmax",
+    "zscore",
+    "scaled",
+    "fracmax",
+    "rank",
+    "prank",
+    "borda",
+    "goalposts",
+    "target",
+    "reference",
+    "dist2max",
+    "none",
+)
+REFUSED_METHODS = ("zscore", "fracmax", "rank", "prank", "borda", "target", "reference", "dist2max")
+
 DEFAULT_TEXT = """\
 name: {edition} default scoring
 description: >-
@@ -242,23 +258,6 @@ def _check_normalise(
             overrides[code] = {"method": "none"}
     params["indicators"] = overrides
     return params
-
-
-_ENGINE_NORMALISE = (
-    "minmax",
-    "zscore",
-    "scaled",
-    "fracmax",
-    "rank",
-    "prank",
-    "borda",
-    "goalposts",
-    "target",
-    "reference",
-    "dist2max",
-    "none",
-)
-REFUSED_METHODS = ("zscore", "fracmax", "rank", "prank", "borda", "target", "reference", "dist2max")
 
 
 def _num(v: Any) -> bool:
