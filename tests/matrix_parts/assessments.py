@@ -19,6 +19,14 @@ LEAD_ONLY = {
 POST_REDIRECT = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 302)}
 # POST of an empty answer or evidence form: refused with 422 and the form shown again
 POST_REFUSED = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 422)}
+TEAM_ONLY = {
+    "anonymous": 302,
+    "outsider": 403,
+    "respondent": 200,
+    "lead": 200,
+    "coordinator": 403,
+    "administrator": 200,
+}
 NO_SUCH_EVIDENCE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 404)}
 
 A = "/assessments/{assessment}"
@@ -54,3 +62,13 @@ def placeholders() -> dict[str, object]:
         authority__name=PERSONA_AUTHORITY, round__title=ROUND_TITLES[-1]
     )
     return {"assessment": current.pk, "round": current.round_id}
+
+
+ENTRIES.update(
+    {
+        "assessments:export": ("get", A + "/answers.xlsx", PRIVATE),
+        "assessments:import": ("get", A + "/import/", TEAM_ONLY),
+        "assessments:import_preview": ("get", A + "/import/999999/", NO_SUCH_EVIDENCE),
+    }
+)
+NOT_HTML |= {"assessments:export"}

@@ -315,18 +315,29 @@ class ScoreRun(models.Model):
 
 
 class AnswerImport(models.Model):
-    """An uploaded answer file waiting for confirmation after its preview."""
+    """An uploaded answer file waiting for confirmation after its preview.
+
+    ``sets`` holds what the file contained, as read: one set for a filled-in template, one per
+    submission for a KoboToolbox / ODK export: ``[{identifier, submitted, rows, problems}]``.
+    ``base_versions`` are the answer versions shown in the preview; confirming refuses answers
+    changed since then.
+    """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(max_length=255)
     kind = models.CharField(max_length=20)  # answers | submission
-    rows = models.JSONField()  # [{code, status, value, comment, evidence}]
-    base_versions = models.JSONField()  # {code: version} when previewed
+    file_format = models.CharField(max_length=10)
+    sets = models.JSONField()
+    base_versions = models.JSONField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
+    applied_set = models.CharField(max_length=200, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"import {self.file_name} into {self.assessment_id}"

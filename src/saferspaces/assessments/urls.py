@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saferspaces.assessments import views, views_fill
+from saferspaces.assessments import views, views_files, views_fill
 
 app_name = "assessments"
 
@@ -39,5 +39,14 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("assessments/<int:pk>/scores/", views.scores_page, name="scores"),
+    path(
+        "assessments/<int:pk>/answers.<str:fmt>", views_files.export_view, name="export"
+    ),
+    path("assessments/<int:pk>/import/", views_files.import_view, name="import"),
+    path(
+        "assessments/<int:pk>/import/<int:iid>/",
+        views_files.import_preview_view,
+        name="import_preview",
+    ),
     path("frameworks/<str:edition_id>/feedback/", views.feedback_page, name="feedback"),
 ]
