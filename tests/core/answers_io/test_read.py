@@ -217,3 +217,16 @@ def test_a_column_twice_is_refused() -> None:
             content=b"code,answer,answer\r\nQOL_P01,1,2\r\n",
             edition=first_edition(),
         )
+
+
+def test_excel_sep_line_and_formula_guard_apostrophe() -> None:
+    text = "sep=;\r\ncode;answer;comment\r\nCL_SCOPE_AREA;'=Lyon;'-draft\r\nQOL_P01;'-5;\r\n"
+    result = answers_read(filename="a.csv", content=text.encode(), edition=first_edition())
+    assert result.delimiter == ";"
+    rows = {r.code: r for r in result.rows}
+    assert rows["CL_SCOPE_AREA"].row == 2  # Excel hides the sep= line: the header is row 1
+    assert rows["CL_SCOPE_AREA"].state == AnswerState("answered", "=Lyon")
+    assert rows["CL_SCOPE_AREA"].comment == "-draft"
+    (problem,) = result.problems
+    assert (problem.row, problem.column) == (3, "answer")
+    assert "below the minimum 0" in problem.message

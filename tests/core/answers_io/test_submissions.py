@@ -193,3 +193,16 @@ def test_an_export_without_submissions_is_refused() -> None:
     content = table_csv(kobo_table(ed, []), delimiter=";")
     with pytest.raises(AnswerFileError, match="no submission"):
         xlsform_submissions_read(filename="k.csv", content=content, edition=ed)
+
+
+def test_kobotoolbox_xlsx_with_numbers_stored_as_numbers() -> None:
+    """KoboToolbox's XLS export keeps number and decimal answers as numbers by default."""
+    ed = first_edition()
+    sub = {**FIRST, "QOL_P01": 62.5, "CL_SCOPE_YEAR": 2025, "PSL_S05": 4, "_uuid": "u-1"}
+    content = table_xlsx(kobo_table(ed, [sub]), sheet="ssf")
+    (submission,) = xlsform_submissions_read(
+        filename="kobo.xlsx", content=content, edition=ed
+    ).submissions
+    assert submission.problems == ()
+    assert _states(submission) == FIRST_STATES
+    assert submission.identifier == "u-1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -173,8 +173,7 @@ def answer_row_build(
     )
 
 
-def _evidence(cells: RowCells, problem: object) -> EvidenceRef | None:
-    assert callable(problem)
+def _evidence(cells: RowCells, problem: Callable[[str, str], None]) -> EvidenceRef | None:
     source = text_of(cells.source)
     year: int | None = None
     url: str | None = None
