@@ -301,3 +301,27 @@ def test_pipeline_of_another_edition_is_refused(small: Edition, real: Edition) -
 def test_empty_round(small: Edition) -> None:
     r = assessments_score(edition=small, pipeline=make_pipeline(small), units={})
     assert r.n_units == 0 and r.units == {}
+
+
+def test_data_driven_with_per_indicator_goalposts(small: Edition) -> None:
+    from .conftest import pipeline_text
+
+    text = pipeline_text().replace(
+        "params: {method: minmax, range: [0, 100]}",
+        "params: {method: minmax, range: [0, 100], indicators: "
+        "{SAF_S03: {method: goalposts, lower: 0, upper: 40, scale: 100}}}",
+    )
+    from saferspaces.core.assessment import edition_pipeline_load
+
+    pipe = edition_pipeline_load(text=text, edition=small, source="gp.pipeline.yaml")
+    r = assessments_score(
+        edition=small, pipeline=pipe, units=_round(5), spreads={"U0": {"SAF_S03": (0.0, 30.0)}}
+    )
+    assert [r.unit(f"U{k}").indicators["SAF_S03"].score for k in range(5)] == pytest.approx(
+        [25, 50, 75, 100, 100]
+    )
+    assert r.unit("U0").indicators["SAF_S03"].interval == pytest.approx((0.0, 75.0))
+    assert r.rules["SAF_S03"].params["normalisation"] == "goalposts"
+    assert (r.rules["SAF_S03"].params["lower"], r.rules["SAF_S03"].params["upper"]) == (0, 40)
+    # the other data_driven indicator keeps the default min-max
+    assert r.rules["LIV_S02"].params["normalisation"] == "minmax"
