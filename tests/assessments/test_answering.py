@@ -153,7 +153,7 @@ def test_unknown_question_and_outsiders_are_refused(assessment, team) -> None:  
             raw=None,
             expected_version=0,
         )
-    assert not Answer.objects.exists()
+    assert not Answer.objects.filter(assessment=assessment).exists()
 
 
 def test_assigned_sections_are_edited_by_the_assignees_and_leads_only(assessment, team) -> None:  # type: ignore[no-untyped-def]
@@ -301,4 +301,4 @@ def test_evidence_is_removed_by_its_author_or_a_lead(assessment, team) -> None: 
     with pytest.raises(DomainError):
         evidence_remove(evidence=e, user=team.respondent2)
     evidence_remove(evidence=e, user=team.lead)
-    assert not Evidence.objects.exists()
+    assert not Evidence.objects.filter(assessment=assessment).exists()

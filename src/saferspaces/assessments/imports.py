@@ -55,7 +55,9 @@ def answers_export(*, assessment: Assessment, fmt: str, language: str) -> tuple[
     comments = {a.code: a.comment for a in answers if a.comment}
     evidence: dict[str, EvidenceRef] = {}
     for e in Evidence.objects.filter(assessment=assessment).order_by("added_at"):
-        evidence.setdefault(e.code, EvidenceRef(source=e.source_name, year=e.year, url=e.url or None))
+        evidence.setdefault(
+            e.code, EvidenceRef(source=e.source_name, year=e.year, url=e.url or None)
+        )
     build = answers_template_csv if fmt == "csv" else answers_template_xlsx
     content = build(
         edition=edition, language=language, states=states, comments=comments, evidence=evidence
@@ -205,8 +207,10 @@ def import_preview_rows(*, imported: AnswerImport, identifier: str | None) -> li
         cur = current.get(r["code"])
         if cur is None:
             change = "new"
-        elif cur.status == new.status and cur.value == new.value and (
-            not r["comment"] or r["comment"] == cur.comment
+        elif (
+            cur.status == new.status
+            and cur.value == new.value
+            and (not r["comment"] or r["comment"] == cur.comment)
         ):
             change = "unchanged"
         else:
@@ -263,8 +267,7 @@ def answers_import_confirm(
         stale = [
             r["code"]
             for r in chosen["rows"]
-            if (current[r["code"]].version if r["code"] in current else 0)
-            != base.get(r["code"], 0)
+            if (current[r["code"]].version if r["code"] in current else 0) != base.get(r["code"], 0)
         ]
         if stale:
             raise DomainError(
@@ -293,9 +296,12 @@ def answers_import_confirm(
             if before is None or after.version != before.version:
                 changed += 1
             ev = r["evidence"]
-            if ev and not Evidence.objects.filter(
-                assessment=assessment, code=code, source_name=ev["source"] or ev["url"]
-            ).exists():
+            if (
+                ev
+                and not Evidence.objects.filter(
+                    assessment=assessment, code=code, source_name=ev["source"] or ev["url"]
+                ).exists()
+            ):
                 Evidence.objects.create(
                     assessment=assessment,
                     code=code,

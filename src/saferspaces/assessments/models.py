@@ -298,7 +298,9 @@ class ScoreRun(models.Model):
     edition_id = models.CharField(max_length=64)
     pipeline_name = models.CharField(max_length=200)
     pipeline_sha256 = models.CharField(max_length=64)
-    trigger = models.CharField(max_length=20)  # submit | on_demand | round (the whole round scored together)
+    trigger = models.CharField(
+        max_length=20
+    )  # submit | on_demand | round (the whole round scored together)
     state = models.CharField(max_length=20)  # the assessment's state when scored
     units = models.PositiveIntegerField(default=1)  # assessments scored together
     result = models.JSONField()

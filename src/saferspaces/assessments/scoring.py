@@ -202,9 +202,7 @@ def scores_present(*, run: ScoreRun, edition: Edition, language: str) -> dict[st
     return {"run": run, "unit": unit, "rows": rows}
 
 
-def round_score_all(
-    *, round_: Any, user: Any, now: dt.datetime | None = None
-) -> list[ScoreRun]:
+def round_score_all(*, round_: Any, user: Any, now: dt.datetime | None = None) -> list[ScoreRun]:
     """Score every submitted and accepted assessment of a round together, in one engine run."""
     now = now or timezone.now()
     members = list(

@@ -39,9 +39,7 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("assessments/<int:pk>/scores/", views.scores_page, name="scores"),
-    path(
-        "assessments/<int:pk>/answers.<str:fmt>", views_files.export_view, name="export"
-    ),
+    path("assessments/<int:pk>/answers.<str:fmt>", views_files.export_view, name="export"),
     path("assessments/<int:pk>/import/", views_files.import_view, name="import"),
     path(
         "assessments/<int:pk>/import/<int:iid>/",
