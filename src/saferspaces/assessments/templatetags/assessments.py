@@ -72,3 +72,29 @@ def signed(value: float | None) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f} %"
+
+
+@register.inclusion_tag("assessments/_authority_assessments.html", takes_context=True)
+def authority_assessments(context: dict[str, Any], authority: Any) -> dict[str, Any]:
+    """The authority's assessments for people who may see them, and a start button for leads."""
+    from saferspaces.assessments import permissions, selectors
+
+    user = context["request"].user
+    return {
+        "authority": authority,
+        "assessments": selectors.assessments_visible(user=user).filter(authority=authority),
+        "can_start": permissions.can_start_assessment(user, authority),
+    }
+
+
+@register.inclusion_tag("assessments/_network_rounds.html", takes_context=True)
+def network_rounds(context: dict[str, Any], network: Any) -> dict[str, Any]:
+    """The network's rounds for its coordinators, and an "open a round" button."""
+    from saferspaces.assessments import permissions, selectors
+
+    user = context["request"].user
+    return {
+        "network": network,
+        "rounds": selectors.rounds_visible(user=user).filter(network=network),
+        "can_open": permissions.can_open_round(user, network),
+    }
