@@ -109,7 +109,7 @@ def answers_import_preview(
             read = answers_read(
                 filename=filename, content=content, edition=edition, max_bytes=MAX_IMPORT_BYTES
             )
-            sets = [
+            sets: list[dict[str, Any]] = [
                 {
                     "identifier": "",
                     "submitted": None,

@@ -71,9 +71,10 @@ def can_edit_section(
 
 def can_review(user: Any, assessment: Assessment) -> bool:
     """Return or accept a submission: the coordinators of the round's network."""
-    if assessment.round_id is None:
+    round_ = assessment.round
+    if round_ is None:
         return False
-    return is_administrator(user) or _coordinates(user, assessment.round.network_id)
+    return is_administrator(user) or _coordinates(user, round_.network_id)
 
 
 def can_view_flags(user: Any) -> bool:

@@ -80,8 +80,8 @@ def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
     values = answers_for_relevance(_states(list(answers.values())))
     evidenced = set(Evidence.objects.filter(assessment=assessment).values_list("code", flat=True))
     assigned: dict[str, list[Any]] = defaultdict(list)
-    for a in Assignment.objects.filter(assessment=assessment).select_related("user"):
-        assigned[a.section].append(a.user)
+    for assignment in Assignment.objects.filter(assessment=assessment).select_related("user"):
+        assigned[assignment.section].append(assignment.user)
     out = []
     for s in sections:
         p = SectionProgress(section=s, assigned=assigned.get(s.code, []))

@@ -49,10 +49,10 @@ def _value(q: Indicator | ChecklistItem, rng: random.Random, quality: float) -> 
     if t == "text":
         return "See the attached note of the working group."
     if t == "year":
-        lo = int(spec.min or 2015)
-        return rng.randint(max(lo, 2016), 2024)
+        return rng.randint(max(int(spec.min or 2015), 2016), 2024)
     rule = q.scoring if isinstance(q, Indicator) else None
-    lo, hi = 0.0, 100.0
+    lo: float = 0.0
+    hi: float = 100.0
     if rule is not None and rule.low is not None and rule.high is not None:
         lo, hi = rule.low, rule.high
     elif rule is not None and rule.target is not None and rule.worst is not None:
@@ -139,7 +139,9 @@ def demo_rounds_build(
             title=title,
             period_start=dt.date(year - 2 + index, 1, 1),
             period_end=dt.date(year - 2 + index, 12, 31),
-            deadline=(opened + dt.timedelta(days=90)).date() if not last else now.date() + dt.timedelta(days=60),
+            deadline=(opened + dt.timedelta(days=90)).date()
+            if not last
+            else now.date() + dt.timedelta(days=60),
             opened_by=coordinator,
             created_at=opened,
         )
@@ -156,8 +158,13 @@ def demo_rounds_build(
                 state, completeness = AssessmentState.DRAFT, 0.55
             elif last:
                 state = rng.choice(
-                    [AssessmentState.DRAFT, AssessmentState.SUBMITTED, AssessmentState.ACCEPTED,
-                     AssessmentState.ACCEPTED, AssessmentState.RETURNED]
+                    [
+                        AssessmentState.DRAFT,
+                        AssessmentState.SUBMITTED,
+                        AssessmentState.ACCEPTED,
+                        AssessmentState.ACCEPTED,
+                        AssessmentState.RETURNED,
+                    ]
                 )
                 completeness = 0.7 if state == AssessmentState.DRAFT else 1.0
             else:
@@ -178,19 +185,43 @@ def demo_rounds_build(
                 if state == AssessmentState.ACCEPTED
                 else None,
             )
-            steps = [("start", "", "draft", coordinator, opened, "")]
+            steps: list[tuple[str, str, str, User | None, dt.datetime, str]] = [
+                ("start", "", "draft", coordinator, opened, "")
+            ]
             if state != AssessmentState.DRAFT:
                 steps.append(("submit", "draft", "submitted", lead, submitted, ""))
             if state == AssessmentState.RETURNED:
-                steps.append(("return", "submitted", "returned", coordinator,
-                              submitted + dt.timedelta(days=3),
-                              "Please add the source of the recorded crime figures."))
+                steps.append(
+                    (
+                        "return",
+                        "submitted",
+                        "returned",
+                        coordinator,
+                        submitted + dt.timedelta(days=3),
+                        "Please add the source of the recorded crime figures.",
+                    )
+                )
             if state == AssessmentState.ACCEPTED:
-                steps.append(("accept", "submitted", "accepted", coordinator,
-                              submitted + dt.timedelta(days=5), ""))
+                steps.append(
+                    (
+                        "accept",
+                        "submitted",
+                        "accepted",
+                        coordinator,
+                        submitted + dt.timedelta(days=5),
+                        "",
+                    )
+                )
             transitions += [
-                Transition(assessment=assessment, action=act, from_state=fr, to_state=to, by=by,
-                           at=at, comment=comment)
+                Transition(
+                    assessment=assessment,
+                    action=act,
+                    from_state=fr,
+                    to_state=to,
+                    by=by,
+                    at=at,
+                    comment=comment,
+                )
                 for act, fr, to, by, at, comment in steps
             ]
             rng_q = random.Random(seed * 1000 + authority.pk * 10 + index)
@@ -198,13 +229,27 @@ def demo_rounds_build(
             who = respondent.user if (respondent and authority.pk == persona.pk) else lead
             for code, (status, value) in drawn.items():
                 answers.append(
-                    Answer(assessment=assessment, code=code, status=status, value=value,
-                           version=1, updated_by=who, updated_at=submitted)
+                    Answer(
+                        assessment=assessment,
+                        code=code,
+                        status=status,
+                        value=value,
+                        version=1,
+                        updated_by=who,
+                        updated_at=submitted,
+                    )
                 )
                 revisions.append(
-                    AnswerRevision(assessment=assessment, code=code, version=1, status=status,
-                                   value=value, source="form", changed_by=who,
-                                   changed_at=submitted)
+                    AnswerRevision(
+                        assessment=assessment,
+                        code=code,
+                        version=1,
+                        status=status,
+                        value=value,
+                        source="form",
+                        changed_by=who,
+                        changed_at=submitted,
+                    )
                 )
         Answer.objects.bulk_create(answers, batch_size=2000)
         AnswerRevision.objects.bulk_create(revisions, batch_size=2000)
