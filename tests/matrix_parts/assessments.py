@@ -69,6 +69,8 @@ ENTRIES.update(
         "assessments:export": ("get", A + "/answers.xlsx", PRIVATE),
         "assessments:import": ("get", A + "/import/", TEAM_ONLY),
         "assessments:import_preview": ("get", A + "/import/999999/", NO_SUCH_EVIDENCE),
+        # no suggestion for QOL_P01 in the demo (no open data imported): refused, form shown
+        "assessments:prefill": ("post", A + "/q/QOL_P01/prefill/", POST_REFUSED),
     }
 )
 NOT_HTML |= {"assessments:export"}

@@ -343,3 +343,26 @@ class AnswerImport(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.file_name} into {self.assessment_id}"
+
+
+class PrefillDecision(models.Model):
+    """A respondent's decision on an open-data suggestion: accepted (it became the answer) or
+    rejected (not offered again unless newer data arrive). The suggestion is kept as shown."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="prefill_decisions"
+    )
+    code = models.CharField(max_length=64)
+    decision = models.CharField(max_length=20)  # accepted | rejected
+    suggestion = models.JSONField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["assessment", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.decision} open data for {self.code}"

@@ -116,6 +116,7 @@ class QuestionView:
     individual: list[IndividualAnswer]
     mine: IndividualAnswer | None
     dimension: Any = None
+    offer: Any = None  # an open-data suggestion (assessments.prefill.Offer)
     form: dict[str, Any] = field(default_factory=dict)  # what the form shows (set by the view)
 
     @property
@@ -190,6 +191,11 @@ def section_view(
         user, assessment, section.code, dict(assigned)
     )
     dim_of = {q.code: d for d, qs in section.groups for q in qs}
+    offers: dict[str, Any] = {}
+    if editable and any(getattr(q, "guidance", None) for q in section.questions):
+        from saferspaces.assessments.prefill import assessment_offers
+
+        offers = assessment_offers(assessment=assessment, answers=answers)
     views = []
     for q in section.questions:
         if only is not None and q.code not in only:
@@ -205,6 +211,7 @@ def section_view(
                 individual=ind,
                 mine=next((i for i in ind if i.user_id == getattr(user, "pk", None)), None),
                 dimension=dim_of.get(q.code),
+                offer=offers.get(q.code),
             )
         )
     return SectionView(

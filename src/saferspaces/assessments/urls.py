@@ -30,6 +30,7 @@ urlpatterns = [
         name="evidence_add",
     ),
     path("assessments/<int:pk>/q/<slug:code>/flag/", views_fill.flag_view, name="flag"),
+    path("assessments/<int:pk>/q/<slug:code>/prefill/", views_fill.prefill_view, name="prefill"),
     path(
         "assessments/<int:pk>/evidence/<int:eid>/", views_fill.evidence_file, name="evidence_file"
     ),

@@ -21,6 +21,7 @@ from saferspaces.assessments import permissions, selectors
 from saferspaces.assessments.answering import AnswerConflict, answer_save, individual_answer_save
 from saferspaces.assessments.evidence import evidence_add, evidence_remove
 from saferspaces.assessments.models import Assessment, Evidence
+from saferspaces.assessments.prefill import prefill_decide
 from saferspaces.assessments.rounds import question_flag
 from saferspaces.core.framework.answers import ANSWER_STATUSES, ANSWERED
 from saferspaces.errors import DomainError
@@ -323,6 +324,33 @@ def evidence_remove_view(request: HttpRequest, pk: int, eid: int) -> HttpRespons
     else:
         messages.success(request, _("Evidence removed."))
     return redirect(reverse("assessments:question", args=[assessment.pk, evidence.code]))
+
+
+@login_required
+@require_POST
+def prefill_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Use or reject the open-data suggestion of a question."""
+    assessment = assessment_get(request, pk)
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = -1
+    try:
+        prefill_decide(
+            assessment=assessment,
+            code=code,
+            user=request.user,
+            decision=request.POST.get("decision", ""),
+            expected_version=version,
+        )
+    except AnswerConflict as conflict:
+        return _question_response(request, assessment, code, conflict=conflict, status=409)
+    except DomainError as error:
+        return _question_response(request, assessment, code, error=error, status=422)
+    if request.headers.get("HX-Request"):
+        return _question_response(request, assessment, code, saved=True)
+    messages.success(request, _("Done."))
+    return redirect(reverse("assessments:question", args=[assessment.pk, code]))
 
 
 @login_required

@@ -1,0 +1,143 @@
+"""Open-data suggestions in the fill-in: shown with provenance, accepted, overridden or rejected,
+every step kept in the history; newer data offered again, never applied silently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from saferspaces.assessments.answering import answer_save
+from saferspaces.assessments.models import Answer, AnswerRevision, PrefillDecision
+from saferspaces.assessments.prefill import prefill_decide
+from saferspaces.errors import DomainError
+
+CODE = "URB_S01"  # homicides per 100 000, fed by Eurostat crim_gen_reg ICCS0101 in ssf-2026.1
+
+
+def _observe(value: float, period: str, geo: str = "FRL04") -> Any:
+    from saferspaces.opendata.models import ImportRun, Observation
+
+    now = timezone.now()
+    run = ImportRun.objects.create(
+        source="crim_gen_reg",
+        dataset="crim_gen_reg",
+        transport="file",
+        file_name="test.tsv",
+        started_at=now,
+        finished_at=now,
+        retrieved_at=now,
+        status="ok",
+    )
+    Observation.objects.create(
+        dataset="crim_gen_reg",
+        code="ICCS0101",
+        unit="P_HTHAB",
+        geo=geo,
+        geo_level="nuts3",
+        period=period,
+        year=int(period),
+        value=value,
+        flags="p",
+        run=run,
+    )
+    return run
+
+
+def _page(c: Client, a: Any) -> str:
+    return c.get(f"/assessments/{a.pk}/s/URB/").content.decode()
+
+
+def test_a_suggestion_is_shown_with_its_provenance_then_used(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    _observe(1.4, "2021")
+    c = Client()
+    c.force_login(team.respondent)
+    html = _page(c, assessment)
+    block = html.split('id="q-URB_S01"', 1)[1].split("</section>", 1)[0]
+    assert "Suggestion from open data" in block
+    assert "crim_gen_reg" in block and "ICCS0101" in block and "2021" in block
+    assert "FRL04" in block and "wider region" in block  # a NUTS 3 value is not the city's own
+    r = c.post(
+        f"/assessments/{assessment.pk}/q/{CODE}/prefill/",
+        {"decision": "accepted", "version": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200
+    answer = Answer.objects.get(assessment=assessment, code=CODE)
+    assert (answer.value, answer.status) == (1.4, "answered")
+    assert answer.prefill["dataset"] == "crim_gen_reg" and answer.prefill["period"] == "2021"
+    assert (
+        "Suggestion from open data"
+        not in _page(c, assessment).split('id="q-URB_S01"', 1)[1].split("</section>", 1)[0]
+    )
+    # overriding is answering: the provenance leaves the answer, the history keeps both values
+    answer_save(
+        assessment=assessment,
+        code=CODE,
+        user=team.respondent,
+        status="answered",
+        raw="1.1",
+        expected_version=1,
+    )
+    revisions = list(AnswerRevision.objects.filter(assessment=assessment, code=CODE))
+    assert [(r.source, r.value) for r in revisions] == [("form", 1.1), ("prefill", 1.4)]
+    assert Answer.objects.get(assessment=assessment, code=CODE).prefill is None
+
+
+def test_rejected_suggestions_come_back_only_with_newer_data(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    _observe(1.4, "2021")
+    prefill_decide(
+        assessment=assessment, code=CODE, user=team.lead, decision="rejected", expected_version=0
+    )
+    c = Client()
+    c.force_login(team.lead)
+    assert "Suggestion from open data" not in _page(c, assessment)
+    assert not Answer.objects.filter(assessment=assessment, code=CODE).exists()
+    _observe(1.2, "2022")  # a refresh brings newer data
+    assert "Suggestion from open data" in _page(c, assessment)
+
+
+def test_newer_data_are_offered_never_applied(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    _observe(1.4, "2021")
+    prefill_decide(
+        assessment=assessment, code=CODE, user=team.lead, decision="accepted", expected_version=0
+    )
+    _observe(1.2, "2022")
+    c = Client()
+    c.force_login(team.lead)
+    assert "Newer open data are available" in _page(c, assessment)
+    assert Answer.objects.get(assessment=assessment, code=CODE).value == 1.4
+    assert PrefillDecision.objects.filter(assessment=assessment).count() == 1
+
+
+def test_no_suggestion_or_a_stale_version_is_refused(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DomainError, match="no open-data suggestion"):
+        prefill_decide(
+            assessment=assessment,
+            code=CODE,
+            user=team.lead,
+            decision="accepted",
+            expected_version=0,
+        )
+    _observe(1.4, "2021")
+    answer_save(
+        assessment=assessment,
+        code=CODE,
+        user=team.respondent,
+        status="dont_know",
+        raw=None,
+        expected_version=0,
+    )
+    from saferspaces.assessments.answering import AnswerConflict
+
+    with pytest.raises(AnswerConflict):
+        prefill_decide(
+            assessment=assessment,
+            code=CODE,
+            user=team.lead,
+            decision="accepted",
+            expected_version=0,
+        )
+    assert Answer.objects.get(assessment=assessment, code=CODE).status == "dont_know"
