@@ -62,7 +62,7 @@ def test_two_respondents_conflict_is_shown_and_a_deliberate_save_wins(walk: Walk
     qol = section_path(assessment, "QOL")
     a, b = walk.page_as(team.respondent), walk.page_as(team.respondent2)
     walk.goto(a, qol, "respondent A opens Quality of life")
-    b.goto(qol)  # B starts from the same version (no answer yet)
+    walk.goto(b, qol, "respondent B opens the same part")  # the same version: no answer yet
     expect(b.locator("#q-QOL_P01 input[name=version]")).to_have_value("0")
 
     response = type_and_blur(a, "QOL_P01", "72")
@@ -98,7 +98,7 @@ def test_two_respondents_conflict_is_shown_and_a_deliberate_save_wins(walk: Walk
     walk.axe(a, "history of QOL_P01")
     history = words(a.locator("main").inner_text())
     assert "Rémi Respondent" in history and "Sam Second" in history
-    walk.assert_clean(minimum_checks=5)
+    walk.assert_clean(minimum_checks=6)
 
 
 def test_an_out_of_range_number_is_shown_next_to_the_question(walk: Walk) -> None:
@@ -243,8 +243,15 @@ def test_submit_return_resubmit_accept(walk: Walk) -> None:
 
     walk.goto(lead, overview, "lead sees the return")
     assert "Please add evidence for the police data." in lead.locator("main").inner_text()
+    # A double submit from two tabs: the second is refused, one resubmission is recorded.
+    second_tab = walk.page_in(lead.context)
+    second_tab.goto(overview)
     message = _transition(lead, "Resubmit")
     assert "now submitted" in message, message
+    message = _transition(second_tab, "Resubmit")
+    assert "Nothing was done: the assessment is already submitted" in message, message
+    walk.axe(second_tab, "second submission refused")
+    assert assessment.transitions.filter(action="resubmit").count() == 1
 
     walk.goto(coordinator, overview, "coordinator reviews again")
     message = _transition(coordinator, "Accept and lock")
@@ -373,7 +380,7 @@ def test_expired_session_keeps_the_answer_through_login(walk: Walk) -> None:
     walk.goto(page, qol, "respondent fills in")
 
     other_tab = walk.page_in(page.context)
-    other_tab.goto("/assessments/")
+    walk.goto(other_tab, "/assessments/", "the list of assessments in another tab")
     with other_tab.expect_navigation():
         other_tab.get_by_role("button", name="Log out").click()
     other_tab.close()
@@ -404,4 +411,4 @@ def test_expired_session_keeps_the_answer_through_login(walk: Walk) -> None:
         "typed before lunch",
         team.respondent,
     )
-    walk.assert_clean(minimum_checks=4)
+    walk.assert_clean(minimum_checks=5)
