@@ -154,3 +154,28 @@ def test_round_opening_checks_its_input(team) -> None:  # type: ignore[no-untype
         round_open(**{**base, "authorities": [stranger]}, user=team.coordinator)  # type: ignore[arg-type]
     r = open_round(team)
     assert r.assessments.get().authority == team.authority
+
+
+def test_an_overall_composite_only_when_the_coordinator_enables_it(team) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from assessment_helpers import fill_all
+
+    today = dt.date.today()
+    r = round_open(
+        network=team.network,
+        edition=team.edition,
+        title="With overall",
+        period_start=today,
+        period_end=today,
+        deadline=today,
+        authorities=[team.authority],
+        overall=True,
+        user=team.coordinator,
+    )
+    a = r.assessments.get()
+    fill_all(a, team.lead)
+    run = assessment_score(assessment=a, user=team.lead, trigger="on_demand")
+    overall = score_run_unit(run=run).nodes["_OVERALL"]
+    assert overall.all_kinds.score is not None
+    assert "rank" not in str(run.result).lower()

@@ -38,6 +38,14 @@ class RoundForm(forms.Form):
             "Respondents first answer alone; each authority's lead then sets the agreed answer."
         ),
     )
+    overall = forms.BooleanField(
+        label=_("Overall composite score"),
+        required=False,
+        help_text=_(
+            "Also compute one overall score across the dimensions. It is never ranked; "
+            "leave it off to show dimensions only."
+        ),
+    )
     authorities = forms.ModelMultipleChoiceField(
         label=_("Authorities taking part"),
         queryset=Authority.objects.none(),

@@ -40,6 +40,11 @@ class Round(models.Model):
         default=False,
         help_text=_("Respondents answer alone first; the lead then sets the agreed answer."),
     )
+    overall = models.BooleanField(
+        _("overall composite score"),
+        default=False,
+        help_text=_("Also compute one overall score across the dimensions (never ranked)."),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

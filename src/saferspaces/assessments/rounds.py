@@ -35,6 +35,7 @@ def round_open(
     deadline: dt.date,
     authorities: Sequence[Authority],
     consensus: bool = False,
+    overall: bool = False,
     user: Any,
     now: dt.datetime | None = None,
 ) -> Round:
@@ -68,6 +69,7 @@ def round_open(
             period_end=period_end,
             deadline=deadline,
             consensus=consensus,
+            overall=overall,
             opened_by=user,
             created_at=now,
         )

@@ -137,7 +137,14 @@ def assessment_score(
             ).exclude(pk=assessment.pk)
         )
     units, spreads = _units(together, edition)
-    result = assessments_score(edition=edition, pipeline=pipeline, units=units, spreads=spreads)
+    round_ = assessment.round
+    result = assessments_score(
+        edition=edition,
+        pipeline=pipeline,
+        units=units,
+        spreads=spreads,
+        overall=True if round_ is not None and round_.overall else None,
+    )
     data = score_result_to_json(result, units=[unit_key(assessment)])
     with transaction.atomic():
         return ScoreRun.objects.create(
@@ -215,7 +222,13 @@ def round_score_all(*, round_: Any, user: Any, now: dt.datetime | None = None) -
     edition = assessment_edition(assessment=members[0])
     pipeline = edition_pipeline(row=members[0].edition, edition=edition)
     units, spreads = _units(members, edition)
-    result = assessments_score(edition=edition, pipeline=pipeline, units=units, spreads=spreads)
+    result = assessments_score(
+        edition=edition,
+        pipeline=pipeline,
+        units=units,
+        spreads=spreads,
+        overall=True if round_.overall else None,
+    )
     runs = [
         ScoreRun(
             assessment=a,

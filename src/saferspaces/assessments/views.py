@@ -78,6 +78,7 @@ def round_open_view(request: HttpRequest, slug: str) -> HttpResponse:
                 period_end=data["period_end"],
                 deadline=data["deadline"],
                 consensus=data["consensus"],
+                overall=data["overall"],
                 authorities=list(data["authorities"]),
             )
         except DomainError as error:
