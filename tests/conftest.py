@@ -93,3 +93,6 @@ def demo_module(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-
         demo_delete()
         for level in (3, 2, 1):
             NutsRegion.objects.filter(level=level).delete()
+        from saferspaces.frameworks.models import FrameworkEdition
+
+        FrameworkEdition.objects.all().delete()  # synced by the demo; other modules start empty
