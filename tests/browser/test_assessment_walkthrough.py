@@ -303,7 +303,7 @@ def _check_french(page: Any, strings: tuple[str, ...], missing: set[str]) -> Non
     for msgid in strings:
         shown, translated = french(msgid)
         if translated:
-            assert shown in text, f"{msgid!r} should show as {shown!r}"
+            assert words(shown) in text, f"{msgid!r} should show as {shown!r}"
         else:
             missing.add(msgid)
             assert msgid in text, f"{msgid!r} is untranslated and should show in English"
