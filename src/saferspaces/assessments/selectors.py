@@ -142,6 +142,14 @@ class SectionView:
     individual_mode: bool  # answers alone (consensus assessment, not a lead)
 
 
+def _has_open_data(question: Question) -> bool:
+    """Whether the edition names a Eurostat dataset and code that can pre-fill the question."""
+    guidance = getattr(question, "guidance", None)
+    if guidance is None:
+        return False
+    return any(src.provider == "Eurostat" and src.dataset and src.code for src in guidance.sources)
+
+
 def section_view(
     *,
     user: Any,
@@ -192,7 +200,9 @@ def section_view(
     )
     dim_of = {q.code: d for d, qs in section.groups for q in qs}
     offers: dict[str, Any] = {}
-    if editable and any(getattr(q, "guidance", None) for q in section.questions):
+    if editable and any(
+        _has_open_data(q) for q in section.questions if only is None or q.code in only
+    ):
         from saferspaces.assessments.prefill import assessment_offers
 
         offers = assessment_offers(assessment=assessment, answers=answers)
