@@ -59,8 +59,8 @@ QUESTIONS = 300  # a synthetic edition: 5 dimensions of 57 questions, 5 checklis
 
 
 def _setup_data(clients: int) -> dict[str, Any]:
-    """The demo, a synthetic 300-question edition, one assessment of
-    the persona authority, ``clients`` respondents with logged-in sessions."""
+    """The demo, a synthetic 300-question edition, one assessment of the persona authority with
+    its checklist answered, ``clients`` respondents with logged-in sessions."""
     import django
 
     django.setup()
@@ -97,7 +97,7 @@ def _setup_data(clients: int) -> dict[str, Any]:
         user=people["lead"],
     )
     sections, _of, _q = edition_layout(edition=assessment_edition(assessment=assessment))
-    hot = [q for q in sections[0].answerable[:HOT_QUESTIONS]]
+    hot = list(sections[0].answerable[:HOT_QUESTIONS])
     for q in sections[0].answerable:  # the checklist answered: skip logic asks every question
         answer_save(
             assessment=assessment,
@@ -192,6 +192,7 @@ class Client:
 
     port: int
     cookies: dict[str, str]
+    csrf_cookie: str = "csrftoken"
     results: list[Result] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -201,7 +202,7 @@ class Client:
             headers.update(
                 {
                     "Content-Type": "application/x-www-form-urlencoded",
-                    "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                    "X-CSRFToken": self.cookies.get(self.csrf_cookie, ""),
                     "HX-Request": "true",
                 }
             )
@@ -381,7 +382,10 @@ def test_bench_200_respondents_save_concurrently_and_lose_nothing(
         _wait_until_up(port, server, log)
 
         def fire() -> None:
-            clients[:] = [Client(port, {data["session_cookie"]: key}) for key in data["sessions"]]
+            clients[:] = [
+                Client(port, {data["session_cookie"]: key}, data["csrf_cookie"])
+                for key in data["sessions"]
+            ]
             barrier = threading.Barrier(len(clients))
             threads = [
                 threading.Thread(target=_respondent, args=(i, c, data, barrier), daemon=True)
