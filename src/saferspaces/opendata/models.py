@@ -94,16 +94,19 @@ class Observation(models.Model):
     year = models.PositiveSmallIntegerField(null=True)
     value = models.FloatField(null=True)
     flags = models.CharField(max_length=12, blank=True)
-    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="observations")
+    # no index of its own: loads stay fast, and runs are never deleted
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
 
     class Meta:
+        # the one index: unique per value, and it serves lookups by place + dataset (+ code)
         constraints = [
             models.UniqueConstraint(
-                fields=["dataset", "code", "unit", "context", "geo", "period"],
+                fields=["geo", "dataset", "code", "unit", "context", "period"],
                 name="opendata_observation_unique",
             )
         ]
-        indexes = [models.Index(fields=["geo", "dataset", "code"], name="opendata_obs_geo")]
 
     def __str__(self) -> str:
         return f"{self.dataset} {self.code} {self.geo} {self.period}: {self.value}"

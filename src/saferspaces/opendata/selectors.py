@@ -31,6 +31,7 @@ from saferspaces.opendata.models import (
     ImportRun,
     MatchMethod,
     Observation,
+    RunStatus,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ class SourceStatus:
     dataset: str
     title: str
     last_run: ImportRun | None
+    last_ok: ImportRun | None
     observations: int
 
 
@@ -69,8 +71,17 @@ def source_status() -> list[SourceStatus]:
     out = []
     for name in sorted(SOURCES):
         cls = SOURCES[name]
-        last = ImportRun.objects.filter(source=name).order_by("-started_at", "-id").first()
-        out.append(SourceStatus(name, cls.dataset, cls.title, last, counts.get(cls.dataset, 0)))
+        runs = ImportRun.objects.filter(source=name).order_by("-started_at", "-id")
+        out.append(
+            SourceStatus(
+                name,
+                cls.dataset,
+                cls.title,
+                runs.first(),
+                runs.filter(status=RunStatus.OK).first(),
+                counts.get(cls.dataset, 0),
+            )
+        )
     return out
 
 

@@ -36,7 +36,7 @@ def _upsert_sql() -> str:
         "flags",
         "run_id",
     )
-    key = ("dataset", "code", "unit", "context", "geo", "period")
+    key = ("geo", "dataset", "code", "unit", "context", "period")
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     updates = ", ".join(
         f"{connection.ops.quote_name(c)} = excluded.{connection.ops.quote_name(c)}"
@@ -95,22 +95,30 @@ class DatabaseSink:
 
     def add(self, batch: Sequence[Observation]) -> None:
         run_id = self.run.pk
+        levels = self._levels
+        years: dict[str, int | None] = {}
         rows = []
-        for obs in batch:
-            code, unit, context = self._key(obs.series)
-            head = obs.time[:4]
+        for dataset, series, geo, time, value, flags, _line, _column in batch:
+            code, unit, context = self._key(series)
+            level = levels.get(geo)
+            if level is None:
+                level = self._level(geo)
+            year = years.get(time, -1)
+            if year == -1:
+                head = time[:4]
+                year = years[time] = int(head) if head.isdigit() else None
             rows.append(
                 (
-                    obs.dataset,
+                    dataset,
                     code,
                     unit,
                     context,
-                    obs.geo,
-                    self._level(obs.geo),
-                    obs.time,
-                    int(head) if head.isdigit() else None,
-                    obs.value,
-                    "".join(obs.flags),
+                    geo,
+                    level,
+                    time,
+                    year,
+                    value,
+                    "".join(flags) if flags else "",
                     run_id,
                 )
             )

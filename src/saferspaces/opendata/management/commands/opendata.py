@@ -23,6 +23,7 @@ class _ProgressLine:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.last = ""
+        self.mark: tuple[str, int] = ("", -1)
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
 
     def __call__(self, event: Progress) -> None:
@@ -35,6 +36,12 @@ class _ProgressLine:
         line = f"{event.step:<7} {bar} {event.observations} values"
         if line == self.last:
             return
+        if not self.tty:
+            # in a log, one line per step and per tenth of the file
+            mark = (event.step, int((fraction or 0) * 10))
+            if mark == self.mark:
+                return
+            self.mark = mark
         self.last = line
         self.stream.write(("\r" + line) if self.tty else (line + "\n"))
         self.stream.flush()
@@ -96,7 +103,10 @@ class Command(BaseCommand):
         except OpenDataImportError as exc:
             if progress is not None:
                 progress.done()
-            recorded = f" (recorded as run {exc.run.pk}; nothing was loaded)" if exc.run else ""
+            recorded = ""
+            if exc.run is not None:
+                loaded = "" if "nothing was loaded" in exc.message else "; nothing was loaded"
+                recorded = f" (recorded as run {exc.run.pk}{loaded})"
             raise CommandError(f"{exc.message}{recorded}") from None
         if progress is not None:
             progress.done()
@@ -111,9 +121,21 @@ class Command(BaseCommand):
     def _status(self) -> None:
         from saferspaces.opendata.selectors import source_status
 
-        rows = [("SOURCE", "LAST RUN", "STATUS", "READ", "LOADED", "SKIPPED", "MISSING", "STORED")]
+        rows = [
+            (
+                "SOURCE",
+                "LAST RUN",
+                "STATUS",
+                "READ",
+                "LOADED",
+                "SKIPPED",
+                "MISSING",
+                "LAST OK",
+                "STORED",
+            )
+        ]
         for s in source_status():
-            run = s.last_run
+            run, ok = s.last_run, s.last_ok
             rows.append(
                 (
                     s.name,
@@ -123,9 +145,11 @@ class Command(BaseCommand):
                     str(run.loaded_count) if run else "-",
                     str(run.skipped_count) if run else "-",
                     str(run.missing_count) if run else "-",
+                    f"#{ok.pk} {ok.started_at:%Y-%m-%d}" if ok else "-",
                     str(s.observations),
                 )
             )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for r in rows:
-            self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
+            cells = [cell.ljust(w) for cell, w in zip(r, widths, strict=True)]
+            self.stdout.write("  ".join(cells).rstrip())
