@@ -24,6 +24,13 @@ from saferspaces.core.opendata.errors import (
 from saferspaces.core.opendata.flags import FLAG_MEANINGS, flags_describe, flags_parse
 from saferspaces.core.opendata.observation import DataFormat, Observation
 from saferspaces.core.opendata.pipeline import ImportFailed, source_import
+from saferspaces.core.opendata.prefill import (
+    PrefillSpec,
+    PrefillSuggestion,
+    StoredCell,
+    prefill_choose,
+    prefill_spec_parse,
+)
 from saferspaces.core.opendata.readers import (
     ReadStats,
     format_detect,
@@ -79,6 +86,8 @@ __all__ = [
     "Observation",
     "OpenDataError",
     "ParseError",
+    "PrefillSpec",
+    "PrefillSuggestion",
     "Problem",
     "Progress",
     "Ratio",
@@ -88,6 +97,7 @@ __all__ = [
     "RunStatus",
     "Sink",
     "SourceError",
+    "StoredCell",
     "Transform",
     "Transport",
     "flags_describe",
@@ -95,6 +105,8 @@ __all__ = [
     "format_detect",
     "jsonstat_read",
     "observations_read",
+    "prefill_choose",
+    "prefill_spec_parse",
     "source_get",
     "source_import",
     "tsv_read",
