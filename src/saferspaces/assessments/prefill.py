@@ -77,10 +77,10 @@ def assessment_offers(*, assessment: Assessment, answers: dict[str, Answer]) -> 
         if (code, _key(data)) in rejected:
             continue
         answer = answers.get(code)
-        used = answer.prefill if answer is not None else None
+        used: dict[str, Any] | None = answer.prefill if answer is not None else None
         if used and _key(used) == _key(data):
             continue  # this very value is the answer already
-        newer = bool(used) and str(data["period"]) > str(used.get("period"))
+        newer = used is not None and str(data["period"]) > str(used.get("period"))
         out[code] = Offer(suggestion=s, data=data, newer=newer)
     return out
 
