@@ -20,6 +20,7 @@ from saferspaces.assessments.views_fill import assessment_get
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.errors import DomainError
+from saferspaces.opendata.permissions import can_view_import_runs
 from saferspaces.frameworks.models import FrameworkEdition
 
 
@@ -31,6 +32,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         {
             "assessments": selectors.assessments_visible(user=request.user),
             "rounds": selectors.rounds_visible(user=request.user),
+            "can_view_import_runs": can_view_import_runs(request.user),
         },
     )
 

@@ -79,11 +79,14 @@ def authority_assessments(context: dict[str, Any], authority: Any) -> dict[str, 
     """The authority's assessments for people who may see them, and a start button for leads."""
     from saferspaces.assessments import permissions, selectors
 
+    from saferspaces.opendata.permissions import can_manage_geography
+
     user = context["request"].user
     return {
         "authority": authority,
         "assessments": selectors.assessments_visible(user=user).filter(authority=authority),
         "can_start": permissions.can_start_assessment(user, authority),
+        "can_geography": can_manage_geography(user, authority),
     }
 
 
