@@ -20,8 +20,8 @@ from saferspaces.assessments.views_fill import assessment_get
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.errors import DomainError
-from saferspaces.opendata.permissions import can_view_import_runs
 from saferspaces.frameworks.models import FrameworkEdition
+from saferspaces.opendata.permissions import can_view_import_runs
 
 
 @login_required

@@ -78,7 +78,6 @@ def percent(value: float | None) -> str:
 def authority_assessments(context: dict[str, Any], authority: Any) -> dict[str, Any]:
     """The authority's assessments for people who may see them, and a start button for leads."""
     from saferspaces.assessments import permissions, selectors
-
     from saferspaces.opendata.permissions import can_manage_geography
 
     user = context["request"].user
