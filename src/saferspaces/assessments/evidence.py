@@ -78,8 +78,6 @@ def evidence_add(
             "file_type": kind.media_type,
             "file_size": file.size,
         }
-    elif not url and year is None:
-        pass  # a named source alone is fine (e.g. "Police annual report")
     with transaction.atomic():
         lock = _lock(assessment_id=assessment.pk, code=code, user=user)
         evidence = Evidence(

@@ -36,7 +36,7 @@ from saferspaces.core.assessment import (
     score_result_to_json,
     unit_scores_from_json,
 )
-from saferspaces.core.framework import Edition, Indicator
+from saferspaces.core.framework import AnswerError, Edition, Indicator
 from saferspaces.core.framework.answers import AnswerState, AnswerValue
 from saferspaces.core.framework.scoring import answer_score
 from saferspaces.errors import DomainError
@@ -72,7 +72,7 @@ def _spread_ends(indicator: Indicator | None, values: list[AnswerValue]) -> tupl
         for v in values:
             try:
                 s = answer_score(indicator=indicator, answer=v)
-            except Exception:  # an old answer that no longer fits: ignore it in the spread
+            except AnswerError:  # an old answer that no longer fits: ignore it in the spread
                 s = None
             if s is not None:
                 scored.append((s, v))
@@ -121,13 +121,6 @@ def assessment_score(
     now = now or timezone.now()
     if trigger == "on_demand" and not permissions.can_view_assessment(user, assessment):
         raise DomainError(_("You may not see this assessment."))
-    edition = assessment_edition(assessment=assessment)
-    try:
-        pipeline = edition_pipeline(row=assessment.edition, edition=edition)
-    except EditionPipelineError as error:
-        raise DomainError(
-            _("The scoring pipeline of this edition is invalid: %(error)s") % {"error": error}
-        ) from None
     together = [assessment]
     if assessment.round_id is not None:
         together += list(
@@ -136,8 +129,32 @@ def assessment_score(
                 state__in=[AssessmentState.SUBMITTED, AssessmentState.ACCEPTED],
             ).exclude(pk=assessment.pk)
         )
+    run = _score_runs(
+        together, stored=[assessment], round_=assessment.round, trigger=trigger, user=user, now=now
+    )[0]
+    with transaction.atomic():
+        run.save()
+    return run
+
+
+def _score_runs(
+    together: list[Assessment],
+    *,
+    stored: list[Assessment],
+    round_: Any,
+    trigger: str,
+    user: Any,
+    now: dt.datetime,
+) -> list[ScoreRun]:
+    """Score ``together`` in one engine run; unsaved runs for the ``stored`` assessments."""
+    edition = assessment_edition(assessment=together[0])
+    try:
+        pipeline = edition_pipeline(row=together[0].edition, edition=edition)
+    except EditionPipelineError as error:
+        raise DomainError(
+            _("The scoring pipeline of this edition is invalid: %(error)s") % {"error": error}
+        ) from None
     units, spreads = _units(together, edition)
-    round_ = assessment.round
     result = assessments_score(
         edition=edition,
         pipeline=pipeline,
@@ -145,20 +162,21 @@ def assessment_score(
         spreads=spreads,
         overall=True if round_ is not None and round_.overall else None,
     )
-    data = score_result_to_json(result, units=[unit_key(assessment)])
-    with transaction.atomic():
-        return ScoreRun.objects.create(
-            assessment=assessment,
+    return [
+        ScoreRun(
+            assessment=a,
             edition_id=result.edition_id,
             pipeline_name=result.pipeline_name,
             pipeline_sha256=result.pipeline_sha256,
             trigger=trigger,
-            state=assessment.state,
+            state=a.state,
             units=result.n_units,
-            result=data,
+            result=score_result_to_json(result, units=[unit_key(a)]),
             computed_by=user if getattr(user, "is_authenticated", False) else None,
             computed_at=now,
         )
+        for a in stored
+    ]
 
 
 def score_run_unit(*, run: ScoreRun) -> UnitScores:
@@ -219,30 +237,6 @@ def round_score_all(*, round_: Any, user: Any, now: dt.datetime | None = None) -
     )
     if not members:
         return []
-    edition = assessment_edition(assessment=members[0])
-    pipeline = edition_pipeline(row=members[0].edition, edition=edition)
-    units, spreads = _units(members, edition)
-    result = assessments_score(
-        edition=edition,
-        pipeline=pipeline,
-        units=units,
-        spreads=spreads,
-        overall=True if round_.overall else None,
-    )
-    runs = [
-        ScoreRun(
-            assessment=a,
-            edition_id=result.edition_id,
-            pipeline_name=result.pipeline_name,
-            pipeline_sha256=result.pipeline_sha256,
-            trigger="round",
-            state=a.state,
-            units=result.n_units,
-            result=score_result_to_json(result, units=[unit_key(a)]),
-            computed_by=user if getattr(user, "is_authenticated", False) else None,
-            computed_at=now,
-        )
-        for a in members
-    ]
+    runs = _score_runs(members, stored=members, round_=round_, trigger="round", user=user, now=now)
     with transaction.atomic():
         return ScoreRun.objects.bulk_create(runs)

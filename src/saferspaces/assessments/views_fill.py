@@ -110,10 +110,6 @@ def _pending(request: HttpRequest, assessment: Assessment) -> dict[str, Posted]:
     return out
 
 
-def _sections_nav(assessment: Assessment) -> Any:
-    return selectors.assessment_progress(assessment=assessment)
-
-
 def _fill_forms(view: selectors.SectionView, posted: dict[str, Posted]) -> None:
     """Set what each question's form shows: what the person sent, else the stored answer."""
     for qv in view.questions:
@@ -148,7 +144,7 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "view": view,
             "pending": pending,
             "statuses": ANSWER_STATUSES,
-            "progress": _sections_nav(assessment),
+            "progress": selectors.assessment_progress(assessment=assessment),
         },
     )
 

@@ -30,7 +30,7 @@ class FileType:
     media_type: str
 
 
-def _sniff(head: bytes, name: str) -> str | None:
+def _sniff(head: bytes) -> str | None:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -70,7 +70,7 @@ def filetype_detect(*, name: str, head: bytes, allowed: tuple[str, ...]) -> File
         raise FileTypeError(f"files of type {ext or '(none)'} are not accepted; use: {shown}")
     if not head:
         raise FileTypeError("the file is empty")
-    found = _sniff(head, name)
+    found = _sniff(head)
     if found == "text" and by_ext in ("csv", "txt"):
         return FileType(by_ext, KINDS[by_ext][1])
     if found == "zip" and by_ext in ("xlsx", "docx"):

@@ -17,7 +17,6 @@ from saferspaces.assessments.models import (
     AnswerRevision,
     Assessment,
     AssessmentState,
-    IndividualAnswer,
     Round,
     Transition,
 )
@@ -149,7 +148,6 @@ def demo_rounds_build(
         answers: list[Answer] = []
         revisions: list[AnswerRevision] = []
         transitions: list[Transition] = []
-        individual: list[IndividualAnswer] = []
         for a_index, authority in enumerate(authorities):
             base, tilt = profiles[authority.pk]
             quality = min(0.95, base + 0.06 * index)  # a little progress in the second round
@@ -254,7 +252,6 @@ def demo_rounds_build(
         Answer.objects.bulk_create(answers, batch_size=2000)
         AnswerRevision.objects.bulk_create(revisions, batch_size=2000)
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        IndividualAnswer.objects.bulk_create(individual)
         round_score_all(round_=rnd, user=coordinator, now=now)
     return rounds
 
