@@ -290,3 +290,19 @@ def test_a_kobo_submission_export_is_imported(assessment, team) -> None:  # type
     c.post(r["Location"], {"submission": "uuid-1"})
     assert Answer.objects.get(assessment=assessment, code="QOL_P01").value == 66.0
     assert Answer.objects.get(assessment=assessment, code="CL_SCOPE_YEAR").value == 2024
+
+
+def test_a_round_page_shows_every_authority_in_a_bounded_number_of_queries(  # type: ignore[no-untyped-def]
+    team, django_assert_max_num_queries
+) -> None:
+    from saferspaces.assessments.models import Round
+    from saferspaces.demo.assessments import ROUND_TITLES
+
+    round_ = Round.objects.get(title=ROUND_TITLES[-1])
+    n = round_.assessments.count()
+    assert n > 20
+    c = _client(team.coordinator)
+    with django_assert_max_num_queries(25):
+        html = c.get(f"/rounds/{round_.pk}/").content.decode()
+    assert html.count('href="/assessments/') >= n
+    assert "Montclair-sur-Mer" in html

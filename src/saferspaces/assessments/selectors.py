@@ -73,15 +73,13 @@ class SectionProgress:
         return round(100 * self.done / self.relevant) if self.relevant else 100
 
 
-def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
-    """Per section: relevant questions, answered, explicitly marked, missing, evidence, pre-filled."""
-    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
-    answers = {a.code: a for a in Answer.objects.filter(assessment=assessment)}
+def _progress(
+    sections: tuple[Section, ...],
+    answers: dict[str, Answer],
+    evidenced: set[str],
+    assigned: dict[str, list[Any]],
+) -> list[SectionProgress]:
     values = answers_for_relevance(_states(list(answers.values())))
-    evidenced = set(Evidence.objects.filter(assessment=assessment).values_list("code", flat=True))
-    assigned: dict[str, list[Any]] = defaultdict(list)
-    for assignment in Assignment.objects.filter(assessment=assessment).select_related("user"):
-        assigned[assignment.section].append(assignment.user)
     out = []
     for s in sections:
         p = SectionProgress(section=s, assigned=assigned.get(s.code, []))
@@ -102,6 +100,17 @@ def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
                 p.prefilled += 1
         out.append(p)
     return out
+
+
+def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
+    """Per section: relevant questions, answered, explicitly marked, missing, evidence, pre-filled."""
+    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    answers = {a.code: a for a in Answer.objects.filter(assessment=assessment)}
+    evidenced = set(Evidence.objects.filter(assessment=assessment).values_list("code", flat=True))
+    assigned: dict[str, list[Any]] = defaultdict(list)
+    for assignment in Assignment.objects.filter(assessment=assessment).select_related("user"):
+        assigned[assignment.section].append(assignment.user)
+    return _progress(sections, answers, evidenced, assigned)
 
 
 @dataclass
@@ -286,13 +295,23 @@ def rounds_visible(*, user: Any) -> QuerySet[Round]:
 
 
 def round_assessments(*, round_: Round) -> list[dict[str, Any]]:
-    """Each participating authority's assessment with its progress, by authority name."""
+    """Each participating authority's assessment with its progress, by authority name.
+
+    Two queries for the whole round, whatever the number of authorities.
+    """
+    members = list(
+        round_.assessments.select_related("authority", "edition").order_by("authority__name")
+    )
+    answers: dict[int, dict[str, Answer]] = defaultdict(dict)
+    for a in Answer.objects.filter(assessment__in=members):
+        answers[a.assessment_id][a.code] = a
     rows = []
-    for a in round_.assessments.select_related("authority", "edition").order_by("authority__name"):
-        progress = assessment_progress(assessment=a)
+    for assessment in members:
+        sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+        progress = _progress(sections, answers[assessment.pk], set(), {})
         rows.append(
             {
-                "assessment": a,
+                "assessment": assessment,
                 "relevant": sum(p.relevant for p in progress),
                 "done": sum(p.done for p in progress),
                 "missing": sum(p.unanswered for p in progress),
