@@ -1,0 +1,370 @@
+"""Charts: Vega-Lite specs with their data, a text summary and a data table, downloadable as CSV/XLSX.
+
+A page builds a :class:`Chart` (title, plain-language summary, a Vega-Lite spec WITHOUT data, the
+table columns and the rows) and renders it with ``{% load charts %}{% chart chart %}``. The rows are
+the single source of truth: they become the spec's ``data.values``, the HTML data table and the
+CSV/XLSX downloads (``chart_table_response``), so the picture, the table and the files never differ.
+The browser side (``static/saferspaces/charts.js``) draws the spec with the vendored Vega-Lite and
+the CSP-safe expression interpreter; without JavaScript the summary, the table and the links remain.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.utils.formats import number_format
+
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+WORLD_ATLAS = "vendor/world-atlas/countries-110m.json"
+
+# Okabe & Ito (2008), the colour-blind-safe categorical palette; darkest first so that the first
+# colours keep at least 3:1 against white (WCAG 1.4.11 non-text contrast). Yellow comes late.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif'
+INK = "#1b1f24"
+MUTED = "#4a525c"
+LINE = "#c9d0d8"
+OUTLINE_FILL = "#eef1f4"
+OUTLINE_STROKE = "#9aa4af"
+
+FORMATS = ("csv", "xlsx")
+COLUMN_KINDS = ("text", "number")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the data table and of the CSV/XLSX files."""
+
+    key: str
+    label: str  # translated label shown in the table head and in CSV/XLSX headers
+    kind: str = "text"  # "text" | "number"
+    digits: int = 1  # decimals for numbers in the HTML table
+
+    def __post_init__(self) -> None:
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(
+                f"Column {self.key!r}: kind must be one of {', '.join(COLUMN_KINDS)}, not {self.kind!r}"
+            )
+        if self.digits < 0:
+            raise ValueError(f"Column {self.key!r}: digits must be 0 or more, not {self.digits}")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with its summary and its data; ``spec`` is Vega-Lite without ``data``."""
+
+    id: str  # unique on the page (slug)
+    title: str
+    summary: str  # plain-language text summary, always shown under the title
+    spec: Mapping[str, Any]  # Vega-Lite spec WITHOUT data; charts.py injects rows as data.values
+    columns: tuple[Column, ...]
+    rows: tuple[Mapping[str, Any], ...]
+    data_url: str | None = None  # page-specific URL; "?format=csv" / "?format=xlsx" are appended
+    height: int | None = None
+
+    def __post_init__(self) -> None:
+        if not _SLUG.match(self.id):
+            raise ValueError(
+                f"Chart id {self.id!r} must be a slug: lower-case letter first, then a-z, 0-9, - or _"
+            )
+        if "data" in self.spec:
+            raise ValueError(f"Chart {self.id!r}: the spec must not carry data; pass rows instead")
+        keys = [column.key for column in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"Chart {self.id!r}: column keys must be unique, got {keys}")
+
+    @property
+    def csv_url(self) -> str | None:
+        return _with_format(self.data_url, "csv")
+
+    @property
+    def xlsx_url(self) -> str | None:
+        return _with_format(self.data_url, "xlsx")
+
+
+def _with_format(url: str | None, fmt: str) -> str | None:
+    if url is None:
+        return None
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}format={fmt}"
+
+
+def _json_value(value: Any) -> Any:
+    """Values Vega can read: Decimals become floats, None stays null (never zero)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and value != value:  # NaN is missing data
+        return None
+    return value
+
+
+def _base_config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "background": "#ffffff",
+        "range": {"category": list(PALETTE)},
+        "mark": {"invalid": "filter", "color": PALETTE[0]},
+        "view": {"stroke": None},
+        "axis": {
+            "labelColor": INK,
+            "titleColor": INK,
+            "labelFontSize": 12,
+            "titleFontSize": 13,
+            "gridColor": LINE,
+            "domainColor": MUTED,
+            "tickColor": MUTED,
+        },
+        "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 13},
+        "title": {"color": INK, "fontSize": 15},
+    }
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def chart_spec(chart: Chart) -> dict[str, Any]:
+    """The full Vega-Lite spec: the chart's spec plus its rows, the site config and the summary.
+
+    Nulls stay nulls and are filtered from marks (``mark.invalid: filter``), never drawn as zero.
+    A spec's own ``config`` wins over the site config, key by key.
+    """
+    spec: dict[str, Any] = {"$schema": VEGA_LITE_SCHEMA}
+    spec.update(chart.spec)
+    spec["description"] = chart.summary
+    spec["data"] = {"values": [{k: _json_value(v) for k, v in row.items()} for row in chart.rows]}
+    spec["config"] = _merge(_base_config(), chart.spec.get("config", {}))
+    spec.setdefault("width", "container")
+    if chart.height is not None:
+        spec["height"] = chart.height
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    return spec
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the HTML data table: display text, or missing."""
+
+    text: str
+    missing: bool
+    number: bool
+
+
+def chart_table(chart: Chart) -> list[list[Cell]]:
+    """The rows as display cells: numbers localised with the column's digits, None as missing."""
+    table = []
+    for row in chart.rows:
+        cells = []
+        for column in chart.columns:
+            value = _json_value(row.get(column.key))
+            number = column.kind == "number"
+            if value is None or value == "":
+                cells.append(Cell(text="", missing=True, number=number))
+            elif number and isinstance(value, int | float) and not isinstance(value, bool):
+                text = number_format(value, decimal_pos=column.digits, use_l10n=True)
+                cells.append(Cell(text=text, missing=False, number=True))
+            else:
+                cells.append(Cell(text=str(value), missing=False, number=number))
+        table.append(cells)
+    return table
+
+
+def _safe_text(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula (OWASP CSV injection advice)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _file_value(column: Column, value: Any) -> Any:
+    value = _json_value(value)
+    if value is None:
+        return None
+    if column.kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return _safe_text(str(value))
+
+
+def _csv_bytes(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.label for column in columns])
+    for row in rows:
+        values = [_file_value(column, row.get(column.key)) for column in columns]
+        writer.writerow(["" if value is None else value for value in values])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _sheet_title(title)
+    bold = Font(bold=True)
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.label)
+        cell.font = bold
+        cell.data_type = "s"
+        width = max([len(column.label)] + [len(str(row.get(column.key) or "")) for row in rows])
+        sheet.column_dimensions[cell.column_letter].width = min(60, max(10, width + 2))
+    for row_index, row in enumerate(rows, start=2):
+        for index, column in enumerate(columns, start=1):
+            value = _file_value(column, row.get(column.key))
+            cell = sheet.cell(row=row_index, column=index, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            elif value is not None and column.kind == "number":
+                cell.number_format = "0" if column.digits == 0 else "0." + "0" * column.digits
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Data"
+    return cleaned[:31]
+
+
+def _filename(filename: str, fmt: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-.") or "chart"
+    suffix = f".{fmt}"
+    return stem if stem.lower().endswith(suffix) else stem + suffix
+
+
+def chart_table_response(*, chart: Chart, fmt: str, filename: str) -> HttpResponse:
+    """The chart's data as a download: ``csv`` (UTF-8 with BOM) or ``xlsx``; headers = column labels.
+
+    Raises ValueError for any other format, with a message naming the accepted ones.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"Unknown data format {fmt!r} for chart {chart.id!r}: use one of {', '.join(FORMATS)}"
+        )
+    name = _filename(filename, fmt)
+    if fmt == "csv":
+        response = HttpResponse(
+            _csv_bytes(chart.columns, chart.rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            _xlsx_bytes(chart.title, chart.columns, chart.rows), content_type=XLSX_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Europe, west of the Urals: the map's projection is fitted on this box.
+EUROPE_BOUNDS: dict[str, Any] = {
+    "type": "Feature",
+    "properties": {},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[-24.0, 34.0], [-24.0, 71.0], [45.0, 71.0], [45.0, 34.0], [-24.0, 34.0]]],
+    },
+}
+
+
+def map_spec(
+    *,
+    points_field_lat: str = "latitude",
+    points_field_lon: str = "longitude",
+    points_field_name: str = "name",
+    color_field: str | None = None,
+    color_title: str | None = None,
+    tooltip_fields: Sequence[tuple[str, str]] = (),
+    name_title: str = "Name",
+    height: int = 420,
+) -> dict[str, Any]:
+    """A Vega-Lite map of Europe: country outlines from the vendored world-atlas plus one circle per row.
+
+    The outlines layer loads ``countries-110m.json`` (TopoJSON, object ``countries``) from the site's
+    own static files; the points layer reads the chart's rows (``chart_spec`` adds them as the
+    top-level data). Rows with a missing latitude or longitude are left out, never drawn at 0,0.
+    ``tooltip_fields`` are extra (field, title) pairs shown on hover besides the name.
+    """
+    tooltip: list[dict[str, Any]] = [
+        {"field": points_field_name, "type": "nominal", "title": name_title}
+    ]
+    tooltip += [{"field": field, "title": title} for field, title in tooltip_fields]
+    points_encoding: dict[str, Any] = {
+        "latitude": {"field": points_field_lat, "type": "quantitative"},
+        "longitude": {"field": points_field_lon, "type": "quantitative"},
+        "tooltip": tooltip,
+    }
+    if color_field is not None:
+        points_encoding["color"] = {
+            "field": color_field,
+            "type": "nominal",
+            "title": color_title or color_field,
+        }
+    return {
+        "height": height,
+        "projection": {
+            "type": "azimuthalEqualArea",
+            "rotate": [-10, -52, 0],
+            "fit": EUROPE_BOUNDS,
+        },
+        "layer": [
+            {
+                "data": {
+                    "url": static(WORLD_ATLAS),
+                    "format": {"type": "topojson", "feature": "countries"},
+                },
+                "mark": {
+                    "type": "geoshape",
+                    "fill": OUTLINE_FILL,
+                    "stroke": OUTLINE_STROKE,
+                    "strokeWidth": 0.5,
+                    "clip": True,
+                    "tooltip": None,
+                },
+            },
+            {
+                "transform": [
+                    {"filter": f"isValid(datum[{_quoted(points_field_lat)}])"},
+                    {"filter": f"isValid(datum[{_quoted(points_field_lon)}])"},
+                ],
+                "mark": {
+                    "type": "circle",
+                    "size": 70,
+                    "opacity": 0.9,
+                    "stroke": "#ffffff",
+                    "strokeWidth": 1,
+                    "clip": True,
+                },
+                "encoding": points_encoding,
+            },
+        ],
+    }
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'"
