@@ -6,6 +6,10 @@ The file is the engine's pipeline format (``docs/methodology.md``) plus a ``plat
       overall: false                 # a composite over all dimensions (never ranked)
       availability_threshold: 0.5    # share of applicable indicators with a value
       min_units_data_driven: 5       # units with a value needed to normalise data_driven ones
+      gap_threshold: 10              # |perception - status| in points read as a real gap
+      change_tolerance: 5            # points a change must exceed (plus the intervals) to count
+      background:                    # background indicators used to find similar authorities
+        population: BG_C01
     steps:
       - {step: normalise, params: {method: minmax, range: [0, 100]}}
       - {step: weights, params: {method: framework}}
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +40,16 @@ from saferspaces.core.scoring.pipeline import PipelineSpec, pipeline_parse
 from .errors import EditionPipelineError
 from .hierarchy import edition_scored_dimensions, edition_scoring_framework
 
-PLATFORM_KEYS = ("overall", "availability_threshold", "min_units_data_driven")
+PLATFORM_KEYS = (
+    "overall",
+    "availability_threshold",
+    "min_units_data_driven",
+    "gap_threshold",
+    "change_tolerance",
+    "background",
+)
+# the background conditions an edition can map to its own indicators (for peer matching)
+BACKGROUND_KEYS = ("population", "density", "urbanisation", "income")
 ALLOWED_STEPS = ("normalise", "weights", "aggregate")
 REFUSED_STEPS: Mapping[str, str] = {
     "impute": "missing answers are shown as missing, never filled in",
@@ -91,6 +104,9 @@ class PlatformOptions:
     overall: bool = False
     availability_threshold: float = 0.5
     min_units_data_driven: int = 5
+    gap_threshold: float = 10.0
+    change_tolerance: float = 5.0
+    background: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,7 +134,66 @@ class EditionPipeline:
         return step.params.get("weights") or {}
 
 
-def _platform(raw: Any, source: str, problems: list[Problem]) -> PlatformOptions:
+def _points(
+    raw: Mapping[str, Any], key: str, default: float, source: str, problems: list[Problem]
+) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        problems.append(
+            Problem(
+                f"'{key}' must be a number of points from 0 to 100, got {value!r}",
+                file=source,
+                column="platform",
+            )
+        )
+        return default
+    return float(value)
+
+
+def _background(
+    raw: Any, edition: Edition | None, source: str, problems: list[Problem]
+) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(
+            Problem(
+                "'background' must map conditions to indicator codes",
+                file=source,
+                column="platform.background",
+            )
+        )
+        return {}
+    known = {}
+    if edition is not None:
+        known = {i.code: i for d, i in edition.indicators() if i.kind == "context"}
+    out: dict[str, str] = {}
+    for key, code in raw.items():
+        where = f"platform.background.{key}"
+        if key not in BACKGROUND_KEYS:
+            problems.append(
+                Problem(
+                    f"unknown condition {key!r}; expected {', '.join(BACKGROUND_KEYS)}",
+                    file=source,
+                    column=where,
+                )
+            )
+        elif not isinstance(code, str) or (edition is not None and code not in known):
+            problems.append(
+                Problem(
+                    f"{code!r} is not a background (context) indicator of the edition",
+                    file=source,
+                    column=where,
+                )
+            )
+        else:
+            out[key] = code
+    return out
+
+
+def _platform(
+    raw: Any, source: str, problems: list[Problem], edition: Edition | None = None
+) -> PlatformOptions:
     if raw is None:
         return PlatformOptions()
     if not isinstance(raw, Mapping):
@@ -163,7 +238,12 @@ def _platform(raw: Any, source: str, problems: list[Problem]) -> PlatformOptions
         )
         n = opts.min_units_data_driven
     return PlatformOptions(
-        overall=overall, availability_threshold=float(thr), min_units_data_driven=n
+        overall=overall,
+        availability_threshold=float(thr),
+        min_units_data_driven=n,
+        gap_threshold=_points(raw, "gap_threshold", opts.gap_threshold, source, problems),
+        change_tolerance=_points(raw, "change_tolerance", opts.change_tolerance, source, problems),
+        background=_background(raw.get("background"), edition, source, problems),
     )
 
 
@@ -373,7 +453,7 @@ def edition_pipeline_load(*, text: str, edition: Edition, source: str) -> Editio
             [Problem("a pipeline file must be a mapping with 'steps'", file=source)]
         )
     problems: list[Problem] = []
-    options = _platform(raw.get("platform"), source, problems)
+    options = _platform(raw.get("platform"), source, problems, edition)
     engine_raw = {k: v for k, v in raw.items() if k != "platform"}
     engine_raw["steps"] = _check_steps(
         raw.get("steps"), edition=edition, source=source, problems=problems
