@@ -60,7 +60,7 @@ def test_source_entries(
         ("PS3514V-PX3518V", "top_two_box", "differ in more than their number"),
         ("PS9999V", "top_two_box", "needs the whole answer block"),
         ("PS3514V-PS3516V", "top_two_box", "must leave at least one answer below"),
-        ("urb_percep.trust_people_city", "top_two_box", "needs the whole answer block"),
+        ("urb_percep.trust_people_city", "top_two_box", "not verified against Eurostat"),
     ],
 )
 def test_unusable_entries_name_the_indicator_and_field(

@@ -126,18 +126,25 @@ def _codes_expand(*, text: str, where: Location) -> tuple[str, ...]:
     return tuple(f"{prefix}{n:0{len(first)}d}{suffix}" for n in range(low, high + 1))
 
 
-def _declared(dataset: str, code: str) -> Transform | None:
+def _declared(dataset: str, code: str, where: Location) -> Transform | None:
     """The transform of an indicator a source declares, by its code (``urb_percep.safe_city``
-    or ``safe_city``) or by the first code of its block (``PS3290V``)."""
+    or ``safe_city``). A declared indicator whose Eurostat codes are not verified is refused
+    with the reason, so it is never offered as a pre-fill by mistake."""
     for cls in SOURCES.values():
         if cls.dataset != dataset:
             continue
         for indicator in cls.derived:
-            if not indicator.verified:
-                continue
             short = indicator.code.split(".", 1)[-1]
-            if code in (indicator.code, short) or code.upper() == indicator.code.upper():
-                return indicator.transform
+            if code not in (indicator.code, short) and code.upper() != indicator.code.upper():
+                continue
+            if not indicator.verified:
+                raise SourceError(
+                    f"{indicator.code} is declared but its Eurostat codes "
+                    f"({indicator.inputs[0]}-{indicator.inputs[-1]}) are not verified against "
+                    "Eurostat's code list, so it is not offered as a pre-fill",
+                    location=where,
+                )
+            return indicator.transform
     return None
 
 
@@ -175,7 +182,7 @@ def prefill_spec_parse(
         )
     units = UNITS_BY_ANSWER.get(answer_type or "", ())
     top = TRANSFORMS[name]
-    declared = _declared(dataset, code.strip())
+    declared = _declared(dataset, code.strip(), where)
     if declared is not None:
         if top == 0 or not isinstance(declared, LikertTopShare):
             return PrefillSpec(indicator, dataset, declared.inputs, declared, name, units)

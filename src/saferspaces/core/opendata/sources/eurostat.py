@@ -15,9 +15,18 @@ def _block(first: int, size: int = 5) -> tuple[str, ...]:
     return tuple(f"PS{number}V" for number in range(first, first + size))
 
 
-_UNCONFIRMED = (
-    "Code block taken from the data layout and public third-party use; not yet checked "
-    "against Eurostat's INDIC_UR code list, so it is not offered as a pre-fill."
+# Why a declared block is not offered as a pre-fill yet (docs/data-sources.md, "Code
+# verification"): the codes occur in the real file with a complete answer block, but their
+# meaning could not be checked against Eurostat's INDIC_UR code list.
+_THIRD_PARTY_ONLY = (
+    "Codes occur in the file as a complete five-answer block, and independent public code uses "
+    "the same meaning, but Eurostat's INDIC_UR label could not be checked: not offered as a "
+    "pre-fill until it is."
+)
+_INFERRED = (
+    "Inferred from the layout only (satisfaction items PS1012V, PS1022V ... follow the order "
+    "of the questionnaire's satisfaction list, in which public spaces is the sixth item); "
+    "Eurostat's INDIC_UR label could not be checked: not offered as a pre-fill until it is."
 )
 
 
@@ -79,22 +88,34 @@ class PerceptionSurvey(EurostatSource):
             code="urb_percep.trust_people_city",
             label="Most people in the city can be trusted (strongly + somewhat agree)",
             transform=LikertTopShare(block=_block(3092)),
+            years=(2009, 2012, 2015, 2019),
             verified=False,
-            note=_UNCONFIRMED,
+            note=_THIRD_PARTY_ONLY,
         ),
         DerivedIndicator(
             code="urb_percep.satisfied_with_life",
             label="Satisfied with the life one leads (very + fairly satisfied)",
             transform=LikertTopShare(block=_block(3350)),
+            years=(2012, 2015, 2019),
             verified=False,
-            note=_UNCONFIRMED,
+            note=_THIRD_PARTY_ONLY,
         ),
         DerivedIndicator(
             code="urb_percep.satisfied_living_in_city",
             label="Satisfied to live in the city (strongly + somewhat agree)",
             transform=LikertTopShare(block=_block(3360)),
+            years=(2012, 2019),
             verified=False,
-            note=_UNCONFIRMED,
+            note=_THIRD_PARTY_ONLY,
+        ),
+        DerivedIndicator(
+            code="urb_percep.satisfied_public_spaces",
+            label="Satisfied with public spaces such as markets, squares and pedestrian areas "
+            "(very + rather satisfied)",
+            transform=LikertTopShare(block=_block(1062)),
+            years=(2004, 2006, 2009, 2012, 2015, 2019),
+            verified=False,
+            note=_INFERRED,
         ),
     )
 
