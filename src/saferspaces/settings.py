@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "saferspaces.scoring",
     "saferspaces.assessments",
     "saferspaces.opendata",
+    "saferspaces.dashboard",
     "saferspaces.demo",
 ]
 

@@ -207,6 +207,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    shared_with_peers = models.BooleanField(
+        _("shared with similar authorities who ask to learn from us"), default=False
+    )
 
     class Meta:
         ordering = ["added_at", "id"]

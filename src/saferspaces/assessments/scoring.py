@@ -129,12 +129,24 @@ def assessment_score(
                 state__in=[AssessmentState.SUBMITTED, AssessmentState.ACCEPTED],
             ).exclude(pk=assessment.pk)
         )
-    run = _score_runs(
+    runs = _score_runs(
         together, stored=[assessment], round_=assessment.round, trigger=trigger, user=user, now=now
-    )[0]
+    )
+    return _store(runs)[0]
+
+
+def _store(runs: list[ScoreRun]) -> list[ScoreRun]:
+    """Save the runs and rewrite the dashboard's index of their scores, in one transaction."""
+    from saferspaces.dashboard.facts import score_facts_write
+
+    if not runs:
+        return runs
+    first = runs[0].assessment
+    pipeline = edition_pipeline(row=first.edition, edition=assessment_edition(assessment=first))
     with transaction.atomic():
-        run.save()
-    return run
+        saved = ScoreRun.objects.bulk_create(runs)
+        score_facts_write(runs=saved, options=pipeline.options)
+    return saved
 
 
 def _score_runs(
@@ -238,5 +250,4 @@ def round_score_all(*, round_: Any, user: Any, now: dt.datetime | None = None) -
     if not members:
         return []
     runs = _score_runs(members, stored=members, round_=round_, trigger="round", user=user, now=now)
-    with transaction.atomic():
-        return ScoreRun.objects.bulk_create(runs)
+    return _store(runs)
