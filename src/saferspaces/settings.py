@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "saferspaces.assessments",
     "saferspaces.opendata",
     "saferspaces.dashboard",
+    "saferspaces.reports",
+    "saferspaces.exports",
     "saferspaces.demo",
 ]
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("frameworks/", include("saferspaces.frameworks.urls")),
     path("", include("saferspaces.assessments.urls")),
     path("open-data/", include("saferspaces.opendata.urls")),
+    path("", include("saferspaces.dashboard.urls")),
+    path("", include("saferspaces.reports.urls")),
+    path("", include("saferspaces.exports.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
