@@ -123,3 +123,38 @@ def test_geography_page_get_and_post(client_as: Any, demo: Any) -> None:
     assert match.method == MatchMethod.CONFIRMED and match.confirmed_by is not None
     assert "confirmed" in lead.get(url).content.decode()
     assert client_as("respondent").post(url, {"nuts_code": "FRL04"}).status_code == 403
+
+
+def test_geography_page_suggests_cities_of_a_similar_population(client_as: Any, demo: Any) -> None:
+    from saferspaces.authorities.models import Authority
+    from saferspaces.opendata.services import opendata_import
+
+    authority = Authority.objects.get(name=PERSONA_AUTHORITY)  # FR, 184 300 inhabitants
+    url = f"/open-data/authorities/{authority.slug}/geography/"
+    lead = client_as("lead")
+    before = lead.get(url).content.decode()
+    assert "No city population (Eurostat urb_cpop1) has been imported yet" in before
+    opendata_import(source="urb_cpop1", file=CORE_FIXTURES / "urb_cpop1_sdmx.tsv")
+    page = lead.get(url).content.decode()
+    assert "City codes suggested from their population" in page
+    # within a factor of two of 184 300, closest first; Lyon (522 250) and Paris are not
+    shown = [code for code in ("FR010C", "FR016C", "FR026C") if f"<code>{code}</code>" in page]
+    assert shown == ["FR010C", "FR016C", "FR026C"]
+    assert page.index("FR010C") < page.index("FR016C") < page.index("FR026C")
+    assert "FR003C" not in page.split("City codes suggested")[1].split("</table>")[0]
+    assert "-6.1 %" in page or "-6,1 %" in page  # 173 089 against 184 300, in 2021
+    # nothing is applied until a person saves one of them: that confirms the suggestion
+    assert not GeographyMatch.objects.filter(authority=authority).exists()
+    done = lead.post(url, {"city_code": "FR010C", "nuts_code": authority.nuts_region.code})
+    assert done.status_code == 302
+    match = GeographyMatch.objects.get(authority=authority)
+    assert (match.city_code, match.method) == ("FR010C", MatchMethod.CONFIRMED)
+
+
+def test_geography_page_without_a_registered_population(client_as: Any, demo: Any) -> None:
+    from saferspaces.authorities.models import Authority
+
+    authority = Authority.objects.get(name=PERSONA_AUTHORITY)
+    Authority.objects.filter(pk=authority.pk).update(population=None)
+    page = client_as("lead").get(f"/open-data/authorities/{authority.slug}/geography/")
+    assert "No population is registered for this authority" in page.content.decode()

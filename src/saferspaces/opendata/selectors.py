@@ -10,13 +10,16 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 
 from saferspaces.core.framework import Edition
-from saferspaces.core.opendata import SOURCES, GeographyError, SourceError
+from saferspaces.core.opendata import SOURCES, GeographyError, SourceError, source_get
 from saferspaces.core.opendata.geography import (
     AuthorityGeography,
     GeoCandidate,
     GeoLevel,
     MatchStatus,
+    PopulationCandidate,
     authority_geography,
+    city_population_latest,
+    city_population_suggest,
     geography_suggest,
 )
 from saferspaces.core.opendata.prefill import (
@@ -118,6 +121,11 @@ class GeographySuggestion:
     levels: tuple[GeographyLevel, ...] = ()
     geography: AuthorityGeography | None = None
     problems: tuple[str, ...] = field(default=())
+    #: city codes whose population is close to the authority's (a suggestion to confirm)
+    population_candidates: tuple[PopulationCandidate, ...] = ()
+    #: why there are none: "no_population" (not registered), "no_data" (nothing imported),
+    #: "none_close" (no city within a factor of two), or "" when there are candidates
+    population_status: str = ""
 
     @property
     def confirmed(self) -> bool:
@@ -133,6 +141,30 @@ def _city_codes(country: str) -> dict[str, str]:
         .distinct()
     )
     return {code: code for code in codes}
+
+
+def _population_candidates(
+    *, authority: Any, country: str
+) -> tuple[tuple[PopulationCandidate, ...], str]:
+    """City codes of ``country`` whose latest imported population (``urb_cpop1``) is close to
+    the authority's registered population, with the reason when there are none."""
+    if not authority.population:
+        return (), "no_population"
+    code = source_get(name="urb_cpop1").derived_get(code="urb_cpop1.population").inputs[0]
+    rows = Observation.objects.filter(
+        dataset="urb_cpop1",
+        code=code,
+        geo_level=GeoLevel.CITY.value,
+        geo__startswith=country,
+        value__isnull=False,
+    ).values_list("geo", "year", "value", "flags")
+    cities = city_population_latest(
+        rows=((geo, year, value, tuple(flags)) for geo, year, value, flags in rows)
+    )
+    if not cities:
+        return (), "no_data"
+    found = city_population_suggest(population=authority.population, country=country, cities=cities)
+    return found, "" if found else "none_close"
 
 
 def _chain_labels(authority: Any) -> list[tuple[GeoLevel, str, str]]:
@@ -192,6 +224,9 @@ def geography_match_suggest(
         .order_by("geo", "dataset")
     ):
         stored.setdefault(geo, []).append((dataset, n, latest))
+    population_candidates, population_status = _population_candidates(
+        authority=authority, country=country
+    )
     region_labels = {code: label for _lvl, code, label in _chain_labels(authority)}
     levels = tuple(
         GeographyLevel(level, code, region_labels.get(code, ""), tuple(stored.get(code, ())))
@@ -210,6 +245,8 @@ def geography_match_suggest(
         levels=levels,
         geography=geography,
         problems=tuple(problems),
+        population_candidates=population_candidates,
+        population_status=population_status,
     )
 
 

@@ -174,7 +174,12 @@ def geography_match_confirm(
             details or exc.message, field="city_code" if on_city else "nuts_code"
         ) from None
     suggestion = geography_match_suggest(authority=authority)
-    same = city == (suggestion.suggested_city or "") and nuts == suggestion.suggested_nuts
+    # picking a city the page suggested (by name, or by population when no name matched)
+    # confirms the suggestion; any other code corrects it
+    suggested = {suggestion.suggested_city or ""}
+    if not suggestion.suggested_city:
+        suggested |= {c.code for c in suggestion.population_candidates}
+    same = city in suggested and nuts == suggestion.suggested_nuts
     with transaction.atomic():
         match, _created = GeographyMatch.objects.select_for_update().get_or_create(
             authority=authority

@@ -21,9 +21,16 @@ from saferspaces.core.opendata.geography.codes import (
     urban_audit_parse,
 )
 from saferspaces.core.opendata.geography.nuts_table import NutsRegion, NutsTable, nuts_table_read
+from saferspaces.core.opendata.geography.population import (
+    CityPopulation,
+    PopulationCandidate,
+    city_population_latest,
+    city_population_suggest,
+)
 
 __all__ = [
     "AuthorityGeography",
+    "CityPopulation",
     "GeoCandidate",
     "GeoChoice",
     "GeoLevel",
@@ -32,8 +39,11 @@ __all__ = [
     "NutsCode",
     "NutsRegion",
     "NutsTable",
+    "PopulationCandidate",
     "UrbanAuditCode",
     "authority_geography",
+    "city_population_latest",
+    "city_population_suggest",
     "geo_classify",
     "geography_choose",
     "geography_suggest",
