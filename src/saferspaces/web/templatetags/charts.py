@@ -1,0 +1,44 @@
+"""``{% load charts %}``: ``{% chart_assets %}`` for the page head, ``{% chart chart %}`` per figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from saferspaces.web.charts import Chart, chart_spec, chart_table
+
+register = template.Library()
+
+SCRIPTS = (
+    "vendor/vega/vega.min.js",
+    "vendor/vega/vega-lite.min.js",
+    "vendor/vega/vega-embed.min.js",
+    "saferspaces/charts.js",
+)
+STYLESHEET = "saferspaces/charts.css"
+
+
+@register.simple_tag
+def chart_assets() -> SafeString:
+    """The chart stylesheet and the deferred scripts (Vega, Vega-Lite, vega-embed, charts.js)."""
+    link = format_html('<link rel="stylesheet" href="{}">', static(STYLESHEET))
+    scripts = format_html_join(
+        "\n", '<script src="{}" defer></script>', ((static(path),) for path in SCRIPTS)
+    )
+    return format_html("{}\n{}", link, scripts)
+
+
+@register.inclusion_tag("web/_chart.html")
+def chart(chart: Chart, heading_level: int = 3) -> dict[str, Any]:
+    """A figure: heading and summary, the chart (drawn by charts.js), downloads and the data table."""
+    return {
+        "chart": chart,
+        "level": min(6, max(2, int(heading_level))),
+        "spec": chart_spec(chart),
+        "spec_id": f"{chart.id}-spec",
+        "table": chart_table(chart),
+    }
