@@ -1,0 +1,277 @@
+"""The long tables of a round's export: ``answers``, ``scores`` and ``background``.
+
+Each builder takes the coded units (sorted by code) and a function that returns one unit's rows
+from the database, and returns a :class:`Table` whose rows are a generator: one unit is read at
+a time. Rows follow unit codes, then the edition's question order (answers) or the hierarchy
+(scores); never an order by score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from saferspaces.core.assessment.hierarchy import PAD_PREFIX
+from saferspaces.core.framework.model import ChecklistItem, Edition, Indicator, Text
+
+from .model import (
+    AnswerRow,
+    CodedUnit,
+    Column,
+    ExportContext,
+    ProfileRow,
+    ScoreRow,
+    Table,
+)
+from .units import value_coarsen
+
+STATUSES = ("answered", "dont_know", "not_applicable", "not_collected", "unanswered")
+NUMERIC_TYPES = ("number", "percentage", "rate_per_100k", "year", "likert")
+UNIT_CODE = Column("unit_code", "string", {"en": "Unit code", "fr": "Code de l'unité"})
+YES_NO = "yes; no"
+
+
+def _c(name: str, type_: str, en: str, fr: str, allowed: str = "", unit: str = "") -> Column:
+    return Column(name, type_, {"en": en, "fr": fr}, allowed, unit)
+
+
+ANSWERS_COLUMNS = (
+    UNIT_CODE,
+    _c("question_code", "string", "Question code", "Code de la question"),
+    _c(
+        "dimension",
+        "string",
+        "Dimension holding the question (checklist section for checklist items)",
+        "Dimension de la question (rubrique pour la liste de questions)",
+    ),
+    _c(
+        "kind",
+        "string",
+        "Kind of question",
+        "Nature de la question",
+        "perception; status; context; checklist",
+    ),
+    _c("answer_type", "string", "Answer type", "Type de réponse"),
+    _c("status", "string", "Answer status", "Statut de la réponse", "; ".join(STATUSES)),
+    _c("value_text", "string", "Answer as text", "Réponse en texte"),
+    _c("value_number", "number", "Answer as a number", "Réponse en nombre"),
+    _c("comment", "string", "Respondent's comment", "Commentaire du répondant"),
+    _c("prefilled", "boolean", "Value taken from open data", "Valeur issue de données ouvertes"),
+    _c("prefill_dataset", "string", "Open-data set of the value", "Jeu de données ouvertes"),
+    _c("prefill_period", "string", "Period of the open-data value", "Période de la valeur"),
+)
+SCORES_COLUMNS = (
+    UNIT_CODE,
+    _c("node", "string", "Dimension or sub-dimension code", "Code de la (sous-)dimension"),
+    _c(
+        "depth",
+        "integer",
+        "Depth in the hierarchy (0 = top dimension)",
+        "Profondeur dans la hiérarchie (0 = dimension)",
+    ),
+    _c("score", "number", "Score, all kinds", "Score, toutes natures", unit="0-100"),
+    _c("perception", "number", "Perception score", "Score de perception", unit="0-100"),
+    _c("status", "number", "Status score", "Score de situation", unit="0-100"),
+    _c(
+        "gap",
+        "number",
+        "Gap: perception minus status",
+        "Écart : perception moins situation",
+        unit="points",
+    ),
+    _c(
+        "coverage",
+        "number",
+        "Share of applicable indicators answered",
+        "Part des indicateurs applicables renseignés",
+        unit="0-1",
+    ),
+)
+BACKGROUND_COLUMNS = (
+    UNIT_CODE,
+    _c(
+        "named",
+        "boolean",
+        "The authority agreed to be named",
+        "L'autorité a accepté d'être nommée",
+        YES_NO,
+    ),
+    _c("unit_name", "string", "Authority name (named only)", "Nom de l'autorité (si nommée)"),
+    _c("country", "string", "Country code (named only)", "Code pays (si nommée)"),
+    _c("nuts_code", "string", "NUTS region (named only)", "Région NUTS (si nommée)"),
+    _c("authority_kind", "string", "Kind of authority", "Type d'autorité"),
+    _c("nuts_level", "integer", "NUTS level of the authority", "Niveau NUTS de l'autorité"),
+    _c("urbanisation", "string", "Degree of urbanisation", "Degré d'urbanisation"),
+    _c("population", "number", "Population", "Population", unit="inhabitants"),
+    _c("density", "number", "Population density", "Densité de population", unit="per km2"),
+    _c("income", "number", "Income", "Revenu"),
+    _c("assessment_state", "string", "State of the assessment", "État de l'évaluation"),
+)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+Question = Indicator | ChecklistItem
+
+
+def edition_question_index(*, edition: Edition) -> list[tuple[Question, str, str, bool]]:
+    """Every answerable question in fill-in order: (question, dimension, kind, background)."""
+    out: list[tuple[Question, str, str, bool]] = []
+    for item in edition.checklist:
+        if item.answer.type != "not_scored":
+            out.append((item, item.section, "checklist", False))
+    roles: dict[str, str] = {}
+    for ancestors, dim in edition.dimensions_walk():
+        roles[dim.code] = ancestors[0].role if ancestors else dim.role
+    for dim, ind in edition.indicators():
+        if ind.answer.type != "not_scored":
+            out.append((ind, dim.code, ind.kind, roles.get(dim.code) == "background"))
+    return out
+
+
+def _answer_cells(
+    unit: CodedUnit, q: Question, dim: str, kind: str, background: bool, a: AnswerRow | None
+) -> tuple[Any, ...]:
+    atype = q.answer.type
+    if a is None:
+        return (
+            unit.code,
+            q.code,
+            dim,
+            kind,
+            atype,
+            "unanswered",
+            None,
+            None,
+            None,
+            False,
+            None,
+            None,
+        )
+    text: str | None = None
+    number: float | None = None
+    if a.status == "answered":
+        text = _text(a.value)
+        number = _number(a.value) if atype in NUMERIC_TYPES else None
+        if not unit.named:
+            if atype == "text":
+                text = None
+            elif background and number is not None:
+                number = value_coarsen(number)
+                text = _text(number)
+    comment = (a.comment or None) if unit.named else None
+    pre = a.prefill or {}
+    return (
+        unit.code,
+        q.code,
+        dim,
+        kind,
+        atype,
+        a.status,
+        text,
+        number,
+        comment,
+        bool(a.prefill),
+        _text(pre.get("dataset")),
+        _text(pre.get("period")),
+    )
+
+
+def answers_table(
+    *,
+    context: ExportContext,
+    units: Sequence[CodedUnit],
+    answers_of: Callable[[CodedUnit], Iterable[AnswerRow]],
+) -> Table:
+    """One row per unit x answerable question (``unanswered`` when there is no answer)."""
+    index = edition_question_index(edition=context.edition)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for unit in units:
+            given = {a.code: a for a in answers_of(unit)}
+            for q, dim, kind, background in index:
+                yield _answer_cells(unit, q, dim, kind, background, given.get(q.code))
+
+    return Table("answers", ANSWERS_COLUMNS, rows())
+
+
+def scores_table(
+    *,
+    units: Sequence[CodedUnit],
+    scores_of: Callable[[CodedUnit], Iterable[ScoreRow]],
+    order: Sequence[str] = (),
+) -> Table:
+    """One row per unit x (sub-)dimension scored (padding nodes of the engine left out).
+
+    ``order`` is the hierarchy's node order (codes not in it follow, by code).
+    """
+    pos = {c: i for i, c in enumerate(order)}
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for unit in units:
+            got = [r for r in scores_of(unit) if not r.node.startswith(PAD_PREFIX)]
+            got.sort(key=lambda r: (pos.get(r.node, len(pos)), r.node))
+            for r in got:
+                yield (
+                    unit.code,
+                    r.node,
+                    r.depth,
+                    r.score,
+                    r.perception,
+                    r.status,
+                    r.gap,
+                    r.coverage,
+                )
+
+    return Table("scores", SCORES_COLUMNS, rows())
+
+
+def background_table(
+    *,
+    units: Sequence[CodedUnit],
+    profile_of: Callable[[CodedUnit], ProfileRow | None],
+) -> Table:
+    """One row per unit: who it is (when named) and its background conditions."""
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for unit in units:
+            p = profile_of(unit)
+            u = unit.unit
+            nums = (None, None, None) if p is None else (p.population, p.density, p.income)
+            if not unit.named:
+                nums = tuple(value_coarsen(v) for v in nums)  # type: ignore[assignment]
+            yield (
+                unit.code,
+                unit.named,
+                u.name if unit.named else None,
+                (u.country or None) if unit.named else None,
+                (u.nuts or None) if unit.named else None,
+                None if p is None else (p.kind or None),
+                None if p is None else p.nuts_level,
+                None if p is None else (p.urbanisation or None),
+                *nums,
+                u.state or None,
+            )
+
+    return Table("background", BACKGROUND_COLUMNS, rows())
+
+
+def question_label(q: Question, language: str) -> str:
+    text: Text = q.question
+    return text.get(language) or text.get("en") or next(iter(text.values()), "")
