@@ -128,3 +128,17 @@ def test_charts_swapped_in_by_htmx_are_drawn_once(chart_page: Any) -> None:
     page.wait_for_selector("figure#scores-again.chart-drawn svg .mark-rect path", timeout=15000)
     assert page.locator("figure#scores-again svg.marks").count() == 1
     assert page.locator("figure#scores svg.marks").count() == 1
+
+
+def test_tooltips_show_without_injected_styles(chart_page: Any) -> None:
+    page = chart_page
+    page.locator("figure#where svg .mark-symbol.role-mark path").first.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    tooltip.wait_for(timeout=5000)
+    assert "Authority" in tooltip.inner_text()
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('vg-tooltip-element')).position")
+        == "fixed"
+    )
+    assert page.locator("style").count() == 0  # nothing injected: CSP style-src 'self'
+    assert not page.problems, "\n".join(page.problems)
