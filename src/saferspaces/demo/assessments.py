@@ -100,6 +100,22 @@ def _answers(
     return out
 
 
+def _background(authority: Authority, rng: random.Random) -> dict[str, Any]:
+    """Background conditions that agree with the registry (population, area, density), with a
+    degree of urbanisation that follows density and a plausible income."""
+    population = authority.population or 50_000
+    area = float(authority.area_km2 or 100)
+    density = population / area
+    degurba = "cities" if density >= 1500 else "towns_suburbs" if density >= 300 else "rural_areas"
+    return {
+        "BG_C01": population,
+        "BG_C02": round(area, 1),
+        "BG_C03": round(density, 1),
+        "BG_C04": degurba,
+        "BG_C09": round(rng.uniform(14_000, 34_000), -2),
+    }
+
+
 def _lead(authority: Authority) -> User | None:
     m = (
         AuthorityMembership.objects.filter(authority=authority, role=Role.LEAD)
@@ -224,6 +240,9 @@ def demo_rounds_build(
             ]
             rng_q = random.Random(seed * 1000 + authority.pk * 10 + index)
             drawn = _answers(edition, rng_q, min(0.95, max(0.05, quality + tilt)), completeness)
+            for code, value in _background(authority, random.Random(authority.pk)).items():
+                if code in drawn:
+                    drawn[code] = ("answered", value)
             who = respondent.user if (respondent and authority.pk == persona.pk) else lead
             for code, (status, value) in drawn.items():
                 answers.append(

@@ -243,13 +243,17 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
 def _extensions(*, report: DemoReport, seed: int, now: datetime) -> None:
     """Later parts of the demo (rounds, answers) hook in here, after the framework editions."""
     from saferspaces.demo.assessments import demo_rounds_build
+    from saferspaces.demo.sharing import demo_sharing_build
     from saferspaces.frameworks.services import framework_editions_sync_bundled
 
     framework_editions_sync_bundled()
     main = Network.objects.get(name=MAIN_NETWORK)
     coordinator = User.objects.get(email=PERSONAS[1].email)
     persona = Authority.objects.get(name=PERSONA_AUTHORITY, country_code="FR")
-    demo_rounds_build(network=main, coordinator=coordinator, persona=persona, seed=seed, now=now)
+    rounds = demo_rounds_build(
+        network=main, coordinator=coordinator, persona=persona, seed=seed, now=now
+    )
+    demo_sharing_build(rounds=rounds, persona=persona, coordinator=coordinator, seed=seed, now=now)
 
 
 @transaction.atomic

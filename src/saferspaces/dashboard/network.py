@@ -1,0 +1,128 @@
+"""A network's round for its coordinators, and what is public (selectors: reads only).
+
+Distributions are given only for groups of at least ``SAFERSPACES_PEER_MINIMUM`` authorities;
+points of a perception-status chart carry no name; nothing is ordered by score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from saferspaces.assessments.editions import assessment_edition
+from saferspaces.assessments.models import Assessment, AssessmentState, Round
+from saferspaces.assessments.scoring import edition_pipeline
+from saferspaces.assessments.selectors import round_assessments
+from saferspaces.core.dashboard import distribution_summary, gap_read
+from saferspaces.core.framework.model import text_get
+from saferspaces.dashboard.models import PublishedAggregate, ScoreFact
+from saferspaces.dashboard.peers import DONE, peer_minimum
+from saferspaces.dashboard.profile import KINDS
+
+
+def _edition_bits(round_: Round) -> tuple[Any, Any]:
+    sample = Assessment(edition=round_.edition)
+    edition = assessment_edition(assessment=sample)
+    return edition, edition_pipeline(row=round_.edition, edition=edition)
+
+
+def round_distributions(*, round_: Round, language: str) -> dict[str, Any]:
+    """Per top-level dimension and kind: n, quartiles (None below the minimum), gap readings."""
+    edition, pipeline = _edition_bits(round_)
+    minimum = peer_minimum()
+    values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
+    gaps: dict[str, Counter[str]] = defaultdict(Counter)
+    points: list[dict[str, Any]] = []
+    titles = {d.code: text_get(d.title, language) for d in edition.dimensions}
+    for node, score, perception, status, gap in ScoreFact.objects.filter(
+        round=round_, depth=0, assessment__state__in=DONE
+    ).values_list("node", "score", "perception", "status", "gap"):
+        values[node]["all"].append(score)
+        values[node]["perception"].append(perception)
+        values[node]["status"].append(status)
+        gaps[node][gap_read(value=gap, threshold=pipeline.options.gap_threshold).code] += 1
+        if perception is not None and status is not None:
+            points.append(
+                {"dimension": titles.get(node, node), "perception": perception, "status": status}
+            )
+    rows = []
+    for dim in edition.dimensions:
+        if dim.role != "scored":
+            continue
+        stats = {
+            k: distribution_summary(values=values[dim.code][k], minimum=minimum) for k in KINDS
+        }
+        n = len(values[dim.code]["all"])
+        rows.append(
+            {
+                "code": dim.code,
+                "title": titles[dim.code],
+                "n": n,
+                "stats": stats,
+                "gaps": dict(gaps[dim.code]) if n >= minimum else None,
+            }
+        )
+    per_dim = Counter(p["dimension"] for p in points)
+    shown_points = [p for p in points if per_dim[p["dimension"]] >= minimum]
+    return {
+        "rows": rows,
+        "points": shown_points,
+        "minimum": minimum,
+        "gap_threshold": pipeline.options.gap_threshold,
+    }
+
+
+def round_dashboard(*, round_: Round, language: str) -> dict[str, Any]:
+    """Participation, completion, distributions, gap patterns, the map and what is published."""
+    counts = dict(
+        Assessment.objects.filter(round=round_)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    states = [(s.label, counts[s.value]) for s in AssessmentState if s.value in counts]
+    authorities = round_assessments(round_=round_)
+    places = [
+        {
+            "name": row["assessment"].authority.name,
+            "state": row["assessment"].get_state_display(),
+            "latitude": float(row["assessment"].authority.latitude),
+            "longitude": float(row["assessment"].authority.longitude),
+        }
+        for row in authorities
+        if row["assessment"].authority.latitude is not None
+        and row["assessment"].authority.longitude is not None
+    ]
+    published = {(p.node, p.kind): p for p in PublishedAggregate.objects.filter(round=round_)}
+    return {
+        "round": round_,
+        "states": states,
+        "total": sum(counts.values()),
+        "authorities": authorities,
+        "places": places,
+        "published": published,
+        **round_distributions(round_=round_, language=language),
+    }
+
+
+def published_results(*, language: str) -> list[dict[str, Any]]:
+    """Every round with published aggregates, for anyone."""
+    rows: dict[int, dict[str, Any]] = {}
+    for p in PublishedAggregate.objects.select_related(
+        "round", "round__network", "round__edition"
+    ).order_by("-round__period_end", "round_id", "node", "kind"):
+        entry = rows.setdefault(p.round_id, {"round": p.round, "items": []})
+        entry["items"].append(p)
+    for entry in rows.values():
+        edition, _p = _edition_bits(entry["round"])
+        titles = {d.code: text_get(d.title, language) for d in edition.dimensions}
+        order = {d.code: i for i, d in enumerate(edition.dimensions)}
+        labels = {"all": _("All indicators"), "perception": _("Perception"), "status": _("Status")}
+        for item in entry["items"]:
+            item.title = titles.get(item.node, item.node)
+            item.kind_label = labels.get(item.kind, item.kind)
+        entry["items"].sort(key=lambda i: (order.get(i.node, 99), KINDS.index(i.kind)))
+    return list(rows.values())

@@ -1,0 +1,174 @@
+"""The dashboard's pages as data: one call per page (selectors: reads only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from saferspaces.assessments.models import Assessment, Evidence
+from saferspaces.authorities.models import Authority
+from saferspaces.core.dashboard import PeerCriteria
+from saferspaces.dashboard import charts
+from saferspaces.dashboard.models import PeerSharing
+from saferspaces.dashboard.peers import learn_from_peers, peer_view
+from saferspaces.dashboard.profile import (
+    assessments_for_dashboard,
+    indicator_explain,
+    profile_rows,
+    progress_rows,
+    scored_read,
+)
+
+
+def dashboard_profile(
+    *, authority: Authority, user: Any, assessment_pk: int | None, language: str
+) -> dict[str, Any]:
+    """The profile of one scored assessment (the latest by default) and the progress over all."""
+    choices = list(assessments_for_dashboard(authority=authority, user=user))
+    chosen = next((a for a in choices if a.pk == assessment_pk), choices[0] if choices else None)
+    if chosen is None:
+        return {"authority": authority, "choices": [], "scored": None}
+    scored = scored_read(assessment=chosen)
+    assert scored is not None  # chosen among scored assessments
+    rows = profile_rows(scored=scored, language=language)
+    history = [s for a in reversed(choices) if (s := scored_read(assessment=a)) is not None]
+    progress, columns = progress_rows(history=history, language=language)
+    url = reverse("dashboard:profile", args=[authority.slug]) + f"?assessment={chosen.pk}&chart="
+    chart_list = [charts.profile_chart(rows=rows, data_url=url + "profile")]
+    if len(columns) > 1:
+        chart_list.append(
+            charts.progress_chart(rows=progress, columns=columns, data_url=url + "progress")
+        )
+    return {
+        "authority": authority,
+        "choices": choices,
+        "scored": scored,
+        "rows": rows,
+        "progress": progress,
+        "columns": columns,
+        "charts": {c.id: c for c in chart_list},
+        "explain": _explain_groups(scored, language),
+        "gap_threshold": scored.pipeline.options.gap_threshold,
+        "change_tolerance": scored.pipeline.options.change_tolerance,
+    }
+
+
+def dashboard_peers(
+    *, assessment: Assessment, criteria: PeerCriteria, query: str, language: str
+) -> dict[str, Any]:
+    scored = scored_read(assessment=assessment)
+    if scored is None:
+        return {"assessment": assessment, "scored": None}
+    view = peer_view(scored=scored, criteria=criteria)
+    titles = {d.code: t for d in scored.edition.dimensions if (t := _t(d, language))}
+    own = {c: n.all_kinds.score for c, n in scored.unit.nodes.items()}
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "scored": scored,
+        "view": view,
+        "titles": titles,
+        "rows": [r for r in profile_rows(scored=scored, language=language) if r.depth == 0],
+        "learn": learn_from_peers(scored=scored, view=view, language=language),
+        "charts": {},
+        "kinds": [(k, charts._kind_label(k)) for k in ("all", "perception", "status")],
+    }
+    if view.refused is None:
+        url = reverse("dashboard:peers", args=[assessment.pk]) + f"?{query}&chart=peers"
+        chart = charts.peer_chart(view=view, titles=titles, own=own, data_url=url)
+        context["charts"] = {chart.id: chart}
+    return context
+
+
+def _t(dim: Any, language: str) -> str:
+    from saferspaces.core.framework.model import text_get
+
+    return text_get(dim.title, language) if dim.role == "scored" else ""
+
+
+def dashboard_explain(*, assessment: Assessment, code: str, language: str) -> dict[str, Any] | None:
+    scored = scored_read(assessment=assessment)
+    if scored is None:
+        return None
+    data = indicator_explain(scored=scored, code=code, language=language)
+    if data is None:
+        return None
+    return {"assessment": assessment, "scored": scored, **data}
+
+
+def sharing_get(*, authority: Authority) -> dict[str, Any]:
+    sharing = PeerSharing.objects.filter(authority=authority).first()
+    evidence = list(
+        Evidence.objects.filter(assessment__authority=authority)
+        .select_related("assessment")
+        .order_by("code", "pk")
+    )
+    return {"authority": authority, "sharing": sharing, "evidence": evidence}
+
+
+def dashboard_round(*, round_: Any, language: str) -> dict[str, Any]:
+    """The coordinator's view of a round, with its charts."""
+    from saferspaces.dashboard.network import round_dashboard
+
+    data = round_dashboard(round_=round_, language=language)
+    url = reverse("dashboard:round", args=[round_.pk]) + "?chart="
+    chart_list = [
+        charts.distribution_chart(
+            rows=data["rows"], minimum=data["minimum"], data_url=url + "distributions"
+        ),
+        charts.pattern_chart(points=data["points"], data_url=url + "patterns"),
+        charts.places_chart(places=data["places"], data_url=url + "map"),
+    ]
+    from saferspaces.core.dashboard import GAP_CODES
+
+    return data | {
+        "charts": {c.id: c for c in chart_list},
+        "kinds": [(k, charts._kind_label(k)) for k in ("all", "perception", "status")],
+        "gap_codes": GAP_CODES,
+    }
+
+
+def dashboard_public(*, language: str) -> dict[str, Any]:
+    from saferspaces.dashboard.network import published_results
+
+    rounds = published_results(language=language)
+    for entry in rounds:
+        rows = [
+            {
+                "dimension": f"{i.title} · {charts._kind_label(i.kind)}",
+                "n": i.n,
+                "q1": i.q1,
+                "median": i.median,
+                "q3": i.q3,
+            }
+            for i in entry["items"]
+        ]
+        entry["chart"] = charts.band_chart(
+            chart_id=f"round-{entry['round'].pk}",
+            title=entry["round"].title,
+            summary=charts.gettext_summary_public(len(rows)),
+            rows=rows,
+            data_url=reverse("dashboard:results")
+            + f"?round={entry['round'].pk}&chart=round-{entry['round'].pk}",
+            own=False,
+        )
+    return {"rounds": rounds}
+
+
+def _explain_groups(scored: Any, language: str) -> list[dict[str, Any]]:
+    from saferspaces.core.framework.model import text_get
+
+    groups = []
+    for dim in scored.edition.dimensions:
+        if dim.role != "scored":
+            continue
+        items = [
+            (i.code, scored.unit.indicators[i.code], text_get(i.question, language))
+            for _a, sub in dim.walk()
+            for i in sub.indicators
+            if i.code in scored.unit.indicators
+        ]
+        groups.append(
+            {"code": dim.code, "title": text_get(dim.title, language), "indicators": items}
+        )
+    return groups
