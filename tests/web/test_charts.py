@@ -267,6 +267,11 @@ def test_the_figure_has_caption_table_data_block_and_hidden_buttons() -> None:
     assert "style=" not in html
 
 
+def test_table_numbers_round_like_a_spreadsheet() -> None:
+    html = _render("{% chart chart %}", chart=bar_chart())
+    assert ">55.3<" in html and ">72.5<" in html and ">61.0<" in html and ">90<" in html
+
+
 def test_heading_level_is_clamped_and_links_need_a_data_url() -> None:
     html = _render("{% chart chart heading_level=9 %}", chart=bar_chart(None))
     assert '<h6 class="chart-title"' in html and "format=csv" not in html

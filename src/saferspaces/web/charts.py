@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -191,12 +191,19 @@ def chart_table(chart: Chart) -> list[list[Cell]]:
             if value is None or value == "":
                 cells.append(Cell(text="", missing=True, number=number))
             elif number and isinstance(value, int | float) and not isinstance(value, bool):
-                text = number_format(value, decimal_pos=column.digits, use_l10n=True)
+                text = number_format(
+                    _rounded(value, column.digits), decimal_pos=column.digits, use_l10n=True
+                )
                 cells.append(Cell(text=text, missing=False, number=True))
             else:
                 cells.append(Cell(text=str(value), missing=False, number=number))
         table.append(cells)
     return table
+
+
+def _rounded(value: float, digits: int) -> Decimal:
+    """Half away from zero, as a spreadsheet rounds (55.25 -> 55.3, not Python's 55.2)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def _safe_text(value: str) -> str:
