@@ -170,7 +170,7 @@ def coinr_tables(
                 labels.get(n.code) or ("(pass-through level)" if n.kind == PASS_THROUGH else ""),
                 n.direction,
                 n.weight,
-                _unit(inds, n.code) if n.level == 1 else None,
+                (_unit(inds, n.code) or None) if n.level == 1 else None,
                 None,
                 None,
                 n.parent,
