@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from saferspaces.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rounds/<int:pk>/analysis/", views.round_analysis_view, name="round_analysis"),
+    path("rounds/<int:pk>/analysis/pdf/", views.round_analysis_pdf_view, name="round_analysis_pdf"),
+    path("reports/jobs/<int:pk>/", views.job_view, name="job"),
+    path("reports/jobs/<int:pk>/status/", views.job_status_view, name="job_status"),
+    path("reports/jobs/<int:pk>/download/", views.job_download_view, name="job_download"),
+]
