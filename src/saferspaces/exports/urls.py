@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from saferspaces.exports import views
 
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rounds/<int:pk>/exports/", views.exports_page, name="page"),
+    path("rounds/<int:pk>/exports/<str:filename>", views.export_download, name="download"),
+]

@@ -49,7 +49,7 @@ def test_xlsx_workbook_reads_back(rnd: Any) -> None:
     tables = rnd.tables()
     tables_xlsx_write(tables=list(tables.values()), out=buf)
     wb = load_workbook(io.BytesIO(buf.getvalue()), read_only=True)
-    assert wb.sheetnames == list(TABLES[:2]) + ["background", "idata", "imeta", "codebook"]
+    assert wb.sheetnames == list(TABLES)
     for name in TABLES:
         header, rows = _rows(rnd, name)
         got = list(wb[name].iter_rows(values_only=True))
