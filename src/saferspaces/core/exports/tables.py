@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from saferspaces.core.assessment.hierarchy import PAD_PREFIX
@@ -111,6 +112,11 @@ BACKGROUND_COLUMNS = (
 
 
 def _text(value: Any) -> str | None:
+    t = type(value)
+    if t is str:
+        return value  # type: ignore[no-any-return]
+    if t is float or t is int:
+        return str(value)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -121,10 +127,12 @@ def _text(value: Any) -> str | None:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    v = float(value)
-    return v if math.isfinite(v) else None
+    t = type(value)  # exact types: a bool is not a number here
+    if t is float:
+        return value if math.isfinite(value) else None
+    if t is int:
+        return float(value)
+    return None
 
 
 Question = Indicator | ChecklistItem
@@ -145,51 +153,57 @@ def edition_question_index(*, edition: Edition) -> list[tuple[Question, str, str
     return out
 
 
-def _answer_cells(
-    unit: CodedUnit, q: Question, dim: str, kind: str, background: bool, a: AnswerRow | None
-) -> tuple[Any, ...]:
-    atype = q.answer.type
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """What is fixed about a question for every unit (computed once per export)."""
+
+    code: str
+    dimension: str
+    kind: str
+    type: str
+    numeric: bool
+    background: bool
+    unanswered: tuple[Any, ...]  # the row's cells after the unit code when there is no answer
+
+
+def _slots(edition: Edition) -> list[_Slot]:
+    out = []
+    for q, dim, kind, background in edition_question_index(edition=edition):
+        t = q.answer.type
+        empty = (q.code, dim, kind, t, "unanswered", None, None, None, False, None, None)
+        out.append(_Slot(q.code, dim, kind, t, t in NUMERIC_TYPES, background, empty))
+    return out
+
+
+def _answer_cells(unit: CodedUnit, s: _Slot, a: AnswerRow | None) -> tuple[Any, ...]:
     if a is None:
-        return (
-            unit.code,
-            q.code,
-            dim,
-            kind,
-            atype,
-            "unanswered",
-            None,
-            None,
-            None,
-            False,
-            None,
-            None,
-        )
+        return (unit.code, *s.unanswered)
     text: str | None = None
     number: float | None = None
     if a.status == "answered":
-        text = _text(a.value)
-        number = _number(a.value) if atype in NUMERIC_TYPES else None
+        v = a.value
+        text = v if isinstance(v, str) else _text(v)
+        number = _number(v) if s.numeric else None
         if not unit.named:
-            if atype == "text":
+            if s.type == "text":
                 text = None
-            elif background and number is not None:
+            elif s.background and number is not None:
                 number = value_coarsen(number)
                 text = _text(number)
-    comment = (a.comment or None) if unit.named else None
-    pre = a.prefill or {}
+    pre = a.prefill
     return (
         unit.code,
-        q.code,
-        dim,
-        kind,
-        atype,
+        s.code,
+        s.dimension,
+        s.kind,
+        s.type,
         a.status,
         text,
         number,
-        comment,
-        bool(a.prefill),
-        _text(pre.get("dataset")),
-        _text(pre.get("period")),
+        (a.comment or None) if unit.named else None,
+        bool(pre),
+        _text(pre.get("dataset")) if pre else None,
+        _text(pre.get("period")) if pre else None,
     )
 
 
@@ -200,13 +214,14 @@ def answers_table(
     answers_of: Callable[[CodedUnit], Iterable[AnswerRow]],
 ) -> Table:
     """One row per unit x answerable question (``unanswered`` when there is no answer)."""
-    index = edition_question_index(edition=context.edition)
+    slots = _slots(context.edition)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for unit in units:
             given = {a.code: a for a in answers_of(unit)}
-            for q, dim, kind, background in index:
-                yield _answer_cells(unit, q, dim, kind, background, given.get(q.code))
+            get = given.get
+            for s in slots:
+                yield _answer_cells(unit, s, get(s.code))
 
     return Table("answers", ANSWERS_COLUMNS, rows())
 
