@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,19 @@ def rank_words() -> re.Pattern[str]:
 
 @pytest.fixture
 def pdf_tools() -> Any:
-    """(text, info) readers of PDF bytes with Debian's poppler-utils."""
-    return pdf_text, pdf_info
+    """(text, info, inflated objects) readers of PDF bytes with Debian's poppler-utils."""
+    return pdf_text, pdf_info, pdf_objects
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """The file with every Flate stream inflated (the catalog may sit in an object stream)."""
+    parts = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[m.end() : m.end() + 5_000_000]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
 
 
 def pdf_text(data: bytes, tmp: Path) -> str:
