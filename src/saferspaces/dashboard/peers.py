@@ -18,6 +18,7 @@ from saferspaces.assessments.models import (
     Evidence,
     Round,
 )
+from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import (
     CRITERIA,
     PeerBand,
@@ -54,9 +55,13 @@ def facts_of(profile: PeerProfile) -> PeerFacts:
 
 
 def _pool(assessment: Assessment) -> QuerySet[PeerProfile]:
-    return PeerProfile.objects.filter(round=assessment.round, assessment__state__in=DONE).exclude(
-        authority_id=assessment.authority_id
-    )
+    # ``assessment__round`` repeats ``round`` (a profile is written with its assessment's
+    # round) so that PostgreSQL reads one round's assessments, not every round's, for the state
+    return PeerProfile.objects.filter(
+        round=assessment.round,
+        assessment__round=assessment.round,
+        assessment__state__in=DONE,
+    ).exclude(authority_id=assessment.authority_id)
 
 
 def _apply(qs: QuerySet[PeerProfile], peer_filter: PeerFilter) -> QuerySet[PeerProfile]:
@@ -80,6 +85,9 @@ class PeerView:
     bands: dict[str, dict[str, PeerBand | None]] = field(default_factory=dict)
     peer_ids: list[int] = field(default_factory=list)  # assessment ids
     named: list[dict[str, Any]] = field(default_factory=list)
+    # (authority, assessment, node, score "all") of every peer: read once for the bands
+    # and reused by the named peers and learn-from-peers, so the peer set is queried once
+    peer_scores: list[tuple[int, int, str, float | None]] = field(default_factory=list)
 
 
 def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
@@ -95,7 +103,8 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
     peer_filter = peer_filter_build(target=target, criteria=criteria)
     pool = _pool(a)
     view = PeerView(criteria, minimum, target, peer_filter, pool=pool.count())
-    ids = list(_apply(pool, peer_filter).values_list("assessment_id", flat=True))
+    peers = _apply(pool, peer_filter)
+    ids = list(peers.values_list("assessment_id", flat=True))
     view.peers = len(ids)
     if view.peers < minimum:
         view.refused = "too_few"
@@ -109,12 +118,15 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
         return view
     view.peer_ids = ids
     values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
-    for code, score, perception, status in ScoreFact.objects.filter(
-        assessment_id__in=ids
-    ).values_list("node", "score", "perception", "status"):
+    # the peers as a subquery, never as a list of ids: a group of a thousand peers would
+    # otherwise be sent (and parsed by Django and psycopg) as a thousand parameters
+    for auth, a_id, code, score, perception, status in ScoreFact.objects.filter(
+        assessment_id__in=peers.values("assessment_id")
+    ).values_list("authority_id", "assessment_id", "node", "score", "perception", "status"):
         values[code]["all"].append(score)
         values[code]["perception"].append(perception)
         values[code]["status"].append(status)
+        view.peer_scores.append((auth, a_id, code, score))
     for _anc, dim in scored.edition.dimensions_walk():
         mine = scored.unit.nodes.get(dim.code)
         if mine is None:
@@ -128,18 +140,21 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
             )
             for k in KINDS
         }
-    view.named = _named(ids, scored)
+    view.named = _named(view)
     return view
 
 
-def _named(ids: list[int], scored: Scored) -> list[dict[str, Any]]:
+def _named(view: PeerView) -> list[dict[str, Any]]:
     """Peers that published their results, by name, with their top-level scores."""
     published = set(
         PeerSharing.objects.filter(publish_results=True).values_list("authority_id", flat=True)
     )
+    ids = sorted({a_id for auth, a_id, _n, _s in view.peer_scores if auth in published})
+    if not ids:
+        return []
     rows: dict[int, dict[str, Any]] = {}
     for fact in (
-        ScoreFact.objects.filter(assessment_id__in=ids, depth=0, authority_id__in=published)
+        ScoreFact.objects.filter(assessment_id__in=ids, depth=0)
         .select_related("authority")
         .order_by("authority__name")
     ):
@@ -172,29 +187,77 @@ def _previous_round(round_: Round) -> Round | None:
 def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[dict[str, Any]]:
     """For each weak dimension: similar authorities open to contact that are strong there (above
     the peers' interquartile range) or improved beyond the uncertainty since the previous round,
-    with the practices they reported and the evidence they chose to share. Sorted by name."""
+    with the practices they reported and the evidence they chose to share. Sorted by name.
+
+    Candidates are read as plain tuples (peers and sharing choices as subqueries); model rows are
+    loaded only for the suggestions shown, so the cost follows the suggestions, not the group.
+    """
     if not view.peer_ids:
         return []
     weak = weakest_dimensions(scored=scored, view=view)
-    open_ids = set(
+    open_to_contact = set(
         PeerSharing.objects.filter(open_to_contact=True).values_list("authority_id", flat=True)
     )
-    facts = list(
-        ScoreFact.objects.filter(
-            assessment_id__in=view.peer_ids, node__in=weak, authority_id__in=open_ids
-        ).select_related("authority", "assessment")
+    weak_set = set(weak)
+    found = [
+        (auth, a_id, node, score)
+        for auth, a_id, node, score in view.peer_scores
+        if node in weak_set and auth in open_to_contact and score is not None
+    ]
+    names = (
+        dict(
+            Authority.objects.filter(pk__in=sorted({f[0] for f in found})).values_list("pk", "name")
+        )
+        if found
+        else {}
     )
-    if not facts:
+    candidates = [(auth, names[auth], a_id, node, score) for auth, a_id, node, score in found]
+    if not candidates:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
     earlier: dict[tuple[int, str], float | None] = {}
     prev = _previous_round(scored.assessment.round) if scored.assessment.round else None
     if prev is not None:
         for auth, node, score in ScoreFact.objects.filter(
-            round=prev, node__in=weak, authority_id__in=open_ids, assessment__state__in=DONE
+            round=prev,
+            node__in=weak,
+            authority_id__in=sorted({c[0] for c in candidates}),
+            assessment__state__in=DONE,
         ).values_list("authority_id", "node", "score"):
             earlier[(auth, node)] = score
     tol = scored.pipeline.options.change_tolerance
-    sharing = {s.authority_id: s for s in PeerSharing.objects.filter(authority_id__in=open_ids)}
+    chosen: dict[str, list[tuple[int, int, list[str]]]] = {}  # code -> (authority, assessment)
+    more: dict[str, int] = {}
+    for code in weak:
+        band = view.bands.get(code, {}).get("all")
+        members: list[tuple[str, int, int, list[str]]] = []
+        for auth, name, a_id, node, score in candidates:
+            if node != code:
+                continue
+            reasons = []
+            if band is not None and score is not None and score > band.peers.q3:
+                reasons.append("strong")
+            before = earlier.get((auth, code))
+            if change_read(before=before, after=score, tolerance=tol).direction == "up":
+                reasons.append("improved")
+            if reasons:
+                members.append((name, auth, a_id, reasons))
+        members.sort(key=lambda m: (m[0], m[1]))
+        chosen[code] = [(auth, a_id, reasons) for _n, auth, a_id, reasons in members]
+        chosen[code] = chosen[code][:SUGGESTIONS_PER_DIMENSION]
+        more[code] = len(members) - len(chosen[code])
+    shown_ids = {a_id for rows in chosen.values() for _auth, a_id, _r in rows}
+    shown_facts = {
+        (f.assessment_id, f.node): f
+        for f in ScoreFact.objects.filter(
+            assessment_id__in=sorted(shown_ids), node__in=weak
+        ).select_related("authority", "assessment")
+    }
+    sharing = {
+        s.authority_id: s
+        for s in PeerSharing.objects.filter(
+            authority_id__in=sorted({auth for rows in chosen.values() for auth, _a, _r in rows})
+        )
+    }
     questions = {
         i.code: (d, i)
         for d, i in scored.edition.indicators()
@@ -202,29 +265,17 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     }
     out = []
     for code in weak:
-        band = view.bands.get(code, {}).get("all")
-        members: list[dict[str, Any]] = []
-        for f in facts:
-            if f.node != code or f.score is None:
-                continue
-            reasons = []
-            if band is not None and f.score > band.peers.q3:
-                reasons.append("strong")
-            before = earlier.get((f.authority_id, code))
-            change = change_read(before=before, after=f.score, tolerance=tol)
-            if change.direction == "up":
-                reasons.append("improved")
-            if reasons:
-                members.append({"fact": f, "reasons": reasons, "sharing": sharing[f.authority_id]})
-        members.sort(key=lambda m: m["fact"].authority.name)
-        shown = members[:SUGGESTIONS_PER_DIMENSION]
+        shown = [
+            {"fact": shown_facts[(a_id, code)], "reasons": reasons, "sharing": sharing[auth]}
+            for auth, a_id, reasons in chosen[code]
+        ]
         _practices(shown, code, questions, scored, language)
         out.append(
             {
                 "code": code,
                 "title": _title(scored, code, language),
                 "peers": shown,
-                "more": len(members) - len(shown),
+                "more": more[code],
             }
         )
     return out
@@ -246,6 +297,8 @@ def _practices(
 ) -> None:
     """Attach each suggested peer's practice answers, comments and shared evidence."""
     dim = next(d for _a, d in scored.edition.dimensions_walk() if d.code == code)
+    if not members:
+        return
     codes = [i.code for _a, sub in dim.walk() for i in sub.indicators if i.code in questions]
     ids = [m["fact"].assessment_id for m in members]
     answers: dict[int, list[Answer]] = defaultdict(list)
