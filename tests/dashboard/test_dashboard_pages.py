@@ -209,3 +209,15 @@ def test_facts_follow_the_latest_run(client_as: Any, personas: Any) -> None:
         assert facts[code].gap == node["gap"]["value"]
     profile = PeerProfile.objects.get(assessment=draft)
     assert profile.population == 184_300 and profile.kind == "city"
+
+
+def test_rebuild_command_restores_the_index(demo: Any) -> None:
+    from django.core.management import call_command
+
+    before = ScoreFact.objects.count()
+    ScoreFact.objects.all().delete()
+    PeerProfile.objects.all().delete()
+    out = io.StringIO()
+    call_command("dashboard", "rebuild", stdout=out)
+    assert ScoreFact.objects.count() == before > 0
+    assert "rebuilt for" in out.getvalue()
