@@ -1,0 +1,140 @@
+"""The profile and the peer view run a bounded number of queries, whatever the number of
+authorities (issue 6): measured on the demo, then again after 30 more authorities joined the
+persona's pilot round as close peers (same kind, similar population), really scored with the
+round, a third of them open to contact and some publishing their results.
+
+The profile reads only the authority's own assessments, so its count must not move. The peer
+view reads the peer set once, then a fixed number of queries plus two per weak dimension with
+suggestions (practice answers and shared evidence): its count is bounded by the edition's
+top-level dimensions, never by the peers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from saferspaces.assessments.models import Answer, Assessment, AssessmentState
+from saferspaces.assessments.scoring import round_score_all
+from saferspaces.authorities.models import Authority
+from saferspaces.dashboard.models import PeerProfile, PeerSharing
+from saferspaces.demo.generator import PERSONA_AUTHORITY
+
+pytestmark = pytest.mark.django_db
+
+EXTRA = 30
+PROFILE_QUERIES = 10  # measured on the demo (two scored assessments of the persona)
+PEER_FIXED_QUERIES = 18  # measured: everything but the two per weak dimension with suggestions
+
+
+def _count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _pages(client: Any) -> tuple[int, int, str]:
+    a = Authority.objects.get(name=PERSONA_AUTHORITY)
+    pilot = Assessment.objects.filter(authority=a).order_by("round__period_end").first()
+    assert pilot is not None
+    client.get(f"/authorities/{a.slug}/dashboard/")  # warm the per-process caches
+    profile = _count(client, f"/authorities/{a.slug}/dashboard/")
+    peers = _count(client, f"/assessments/{pilot.pk}/peers/")
+    page = client.get(f"/assessments/{pilot.pk}/peers/").content.decode()
+    return profile, peers, page
+
+
+def _join_peers(personas: Any) -> int:
+    """EXTRA authorities like the persona's, with the answers of an accepted demo assessment of
+    the pilot round, scored with the round; returns the new number of peers in the pool."""
+    persona = Authority.objects.get(name=PERSONA_AUTHORITY)
+    pilot = Assessment.objects.filter(authority=persona).order_by("round__period_end").first()
+    assert pilot is not None and pilot.round is not None
+    source = (
+        Assessment.objects.filter(round=pilot.round, state=AssessmentState.ACCEPTED)
+        .exclude(authority=persona)
+        .first()
+    )
+    assert source is not None
+    answers = list(Answer.objects.filter(assessment=source))
+    for i in range(EXTRA):
+        other = Authority.objects.create(
+            name=f"Extra peer {i:02d}",
+            slug=f"extra-peer-{i:02d}",
+            country_code=persona.country_code,
+            kind=persona.kind,
+            nuts_region=persona.nuts_region,
+            population=int((persona.population or 50_000) * (0.8 + i / 100)),
+            area_km2=persona.area_km2,
+        )
+        other.networks.set(persona.networks.all())
+        assessment = Assessment.objects.create(
+            authority=other,
+            round=pilot.round,
+            edition=pilot.edition,
+            title=pilot.title,
+            state=AssessmentState.ACCEPTED,
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=assessment,
+                code=x.code,
+                status=x.status,
+                value=x.value,
+                version=1,
+            )
+            for x in answers
+        )
+        if i % 3 == 0 or i % 7 == 0:
+            PeerSharing.objects.create(
+                authority=other,
+                open_to_contact=i % 3 == 0,
+                contact_email=f"peer{i}@example.org",
+                publish_results=i % 7 == 0,
+            )
+    round_score_all(round_=pilot.round, user=personas["coordinator"])
+    return PeerProfile.objects.filter(round=pilot.round).exclude(authority=persona).count()
+
+
+def _peer_bound() -> int:
+    from saferspaces.assessments.editions import assessment_edition
+
+    a = Authority.objects.get(name=PERSONA_AUTHORITY)
+    pilot = Assessment.objects.filter(authority=a).first()
+    assert pilot is not None
+    top = [d for d in assessment_edition(assessment=pilot).dimensions if d.role == "scored"]
+    return PEER_FIXED_QUERIES + 2 * len(top)
+
+
+def test_profile_and_peer_queries_do_not_grow_with_the_authorities(
+    client_as: Any, personas: Any
+) -> None:
+    client = client_as("lead")
+    profile_before, peers_before, page_before = _pages(client)
+    assert profile_before <= PROFILE_QUERIES, profile_before
+    assert peers_before <= _peer_bound(), peers_before
+    assert "peers-result" in page_before  # a real peer view with bands, not a refusal
+
+    pool = _join_peers(personas)
+    assert pool >= EXTRA
+
+    profile_after, peers_after, page_after = _pages(client)
+    assert profile_after == profile_before, (profile_before, profile_after)
+    assert peers_after <= _peer_bound(), (peers_before, peers_after)
+    assert "Extra peer" in page_after  # the new authorities are peers (published or suggested)
+
+
+def test_peer_view_queries_do_not_depend_on_the_group_size(client_as: Any) -> None:
+    """Narrow and wide criteria (fewer or more peers) cost the same fixed queries."""
+    a = Authority.objects.get(name=PERSONA_AUTHORITY)
+    pilot = Assessment.objects.filter(authority=a).order_by("round__period_end").first()
+    assert pilot is not None
+    client = client_as("lead")
+    client.get(f"/assessments/{pilot.pk}/peers/")
+    wide = _count(client, f"/assessments/{pilot.pk}/peers/?criteria=1")
+    default = _count(client, f"/assessments/{pilot.pk}/peers/")
+    assert wide <= _peer_bound() and default <= _peer_bound(), (wide, default)
