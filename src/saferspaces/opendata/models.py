@@ -94,9 +94,17 @@ class Observation(models.Model):
     year = models.PositiveSmallIntegerField(null=True)
     value = models.FloatField(null=True)
     flags = models.CharField(max_length=12, blank=True)
-    # no index of its own: loads stay fast, and runs are never deleted
+    # no index of its own: loads stay fast, and runs are never deleted. No database-level
+    # constraint either (Django's PROTECT still guards deletes): on SQLite, rewriting the run
+    # of rows inside a savepoint (an import nested in an outer transaction) with the foreign
+    # key enforced grows quadratically - a re-import of the real urb_percep file took 60-90 s
+    # instead of about 3 s (docs/data-sources.md, "Import runs").
     run = models.ForeignKey(
-        ImportRun, on_delete=models.PROTECT, related_name="observations", db_index=False
+        ImportRun,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
