@@ -2,7 +2,8 @@
 
 Run inside a dedicated, migrated PostgreSQL database (``DATABASE_URL``), as a script::
 
-    DATABASE_URL=postgres://.../saferspaces_bench_dashboard DJANGO_SETTINGS_MODULE=saferspaces.settings \\
+    DATABASE_URL=postgres://.../saferspaces_bench_dashboard \\
+      DJANGO_SETTINGS_MODULE=saferspaces.settings \\
       .venv/bin/python benchmarks/scale_dashboard.py 10000 200
 
 It prints one JSON line (the sampled leads' sessions and the pages to visit) as its last line.
@@ -200,7 +201,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     sharing = []
     open_ids: set[int] = set()
     for a in created:
-        is_open = rng.random() < OPEN_SHARE or a.pk in sampled_set and rng.random() < 0.5
+        is_open = rng.random() < OPEN_SHARE or (a.pk in sampled_set and rng.random() < 0.5)
         publish = rng.random() < PUBLISH_SHARE
         if is_open:
             open_ids.add(a.pk)

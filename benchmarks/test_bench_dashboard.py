@@ -6,9 +6,10 @@ authorities really scored, with a logged-in lead each). gunicorn serves the appl
 (``-w 5 --threads 2``: 2 x CPUs + 1 workers on the 2-core machine, ``SAFERSPACES_DEBUG=1`` as in
 the other server benchmark, so Django's debug bookkeeping is included). A load generator of 20
 threads (plain ``http.client``, one keep-alive connection each) visits its share of the sampled
-authorities in turn, each with the session of that authority's lead: the profile (``/authorities/<slug>/dashboard/``) and the peer view of
-their latest assessment (``/assessments/<pk>/peers/``, default criteria, or adjusted criteria on
-every third visit), alternately.
+authorities in turn, each with the session of that authority's lead: the profile
+(``/authorities/<slug>/dashboard/``) and the peer view of their latest assessment
+(``/assessments/<pk>/peers/``, default criteria, or adjusted criteria on every third visit),
+alternately.
 
 Two load phases, after a 5 s warm-up that is not measured:
 
@@ -183,6 +184,16 @@ def _summary(clients: list[LoadClient], wall: float) -> dict[str, Any]:
     return out
 
 
+SIZE = (str(AUTHORITIES), str(SAMPLE))
+
+
+def _server_args(port: int) -> list[str]:
+    return [
+        *("-w", str(WORKERS), "--threads", str(THREADS), "-b", f"127.0.0.1:{port}"),
+        *("--timeout", "120", "--keep-alive", "30", "--backlog", "2048"),
+    ]
+
+
 @pytest.fixture
 def scale_database() -> Any:
     """A dedicated, migrated PostgreSQL database holding the scale set (dropped afterwards)."""
@@ -215,8 +226,7 @@ def scale_database() -> Any:
             cwd=ROOT,
         )
         build = subprocess.run(
-            [sys.executable, str(Path(__file__).parent / "scale_dashboard.py")]
-            + [str(AUTHORITIES), str(SAMPLE)],
+            [sys.executable, str(ROOT / "benchmarks" / "scale_dashboard.py"), *SIZE],
             env=env,
             cwd=ROOT,
             check=True,
@@ -241,9 +251,7 @@ def test_bench_profile_and_peers_p95_under_150ms_with_20_clients(
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "saferspaces.wsgi"]
-            + ["-w", str(WORKERS), "--threads", str(THREADS), "-b", f"127.0.0.1:{port}"]
-            + ["--timeout", "120", "--keep-alive", "30", "--backlog", "2048"],
+            [str(VENV_BIN / "gunicorn"), "saferspaces.wsgi", *_server_args(port)],
             env=env,
             cwd=ROOT,
             stdout=out,
