@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -146,15 +147,30 @@ def report_job_create(
     return job
 
 
+def _update(lookup: dict[str, Any], fields: dict[str, Any]) -> int:
+    """Update job rows. SQLite refuses a write while another connection reads the table
+    ("database table is locked", e.g. the progress page polling); such a write is retried for
+    up to about two seconds instead of failing the job."""
+    for attempt in range(40):
+        try:
+            return ReportJob.objects.filter(**lookup).update(**fields)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 39:
+                raise
+            time.sleep(0.05)
+    return 0
+
+
 def _set(job_id: int, **fields: Any) -> None:
-    ReportJob.objects.filter(pk=job_id).update(**fields)
+    _update({"pk": job_id}, fields)
 
 
 def report_job_run(*, job_id: int, now: Callable[[], dt.datetime] = timezone.now) -> ReportJob:
     """Render a queued job, updating its progress at each stage. Never raises for a failed
     report: the job ends ``failed`` with a message. A job already taken is left alone."""
-    claimed = ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, progress=5, message=_("Reading the round's data")
+    claimed = _update(
+        {"pk": job_id, "state": JobState.QUEUED},
+        {"state": JobState.RUNNING, "progress": 5, "message": _("Reading the round's data")},
     )
     job = ReportJob.objects.get(pk=job_id)
     if not claimed:
