@@ -13,7 +13,7 @@ from saferspaces.web.charts import Chart, Column, map_spec
 SCALE = {"domain": [0, 100]}
 
 
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
     return {"all": _("All indicators"), "perception": _("Perception"), "status": _("Status")}[kind]
 
 
@@ -29,7 +29,7 @@ def profile_chart(*, rows: list[ProfileRow], data_url: str) -> Chart:
             data.append(
                 {
                     "dimension": row.title,
-                    "kind": _kind_label(kind),
+                    "kind": kind_label(kind),
                     "score": s.score,
                     "low": lo,
                     "high": hi,
@@ -368,7 +368,7 @@ def places_chart(*, places: list[dict[str, Any]], data_url: str) -> Chart:
     )
 
 
-def gettext_summary_public(n: int) -> str:
+def public_summary(n: int) -> str:
     return _(
         "%(n)s published distributions: for each, the bar spans the middle half of the "
         "authorities' scores and the black tick is the median. No authority is named."

@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from saferspaces.assessments.editions import assessment_edition
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.assessments.scoring import edition_pipeline
 from saferspaces.assessments.selectors import round_assessments
@@ -21,11 +20,11 @@ from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard.models import PublishedAggregate, ScoreFact
 from saferspaces.dashboard.peers import DONE, peer_minimum
 from saferspaces.dashboard.profile import KINDS
+from saferspaces.frameworks.selectors import edition_parsed
 
 
 def _edition_bits(round_: Round) -> tuple[Any, Any]:
-    sample = Assessment(edition=round_.edition)
-    edition = assessment_edition(assessment=sample)
+    edition = edition_parsed(row=round_.edition)
     return edition, edition_pipeline(row=round_.edition, edition=edition)
 
 

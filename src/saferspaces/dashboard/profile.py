@@ -247,7 +247,7 @@ def indicator_explain(*, scored: Scored, code: str, language: str) -> dict[str, 
     }
 
 
-def assessments_for_dashboard(*, authority: Authority, user: Any) -> QuerySet[Assessment]:
+def assessments_for_dashboard(*, authority: Authority) -> QuerySet[Assessment]:
     """Scored assessments of the authority, newest first (for the picker)."""
     return scored_assessments(authority=authority).order_by(
         "-round__period_end", "-created_at", "-pk"

@@ -22,17 +22,17 @@ from saferspaces.dashboard.profile import (
 
 
 def dashboard_profile(
-    *, authority: Authority, user: Any, assessment_pk: int | None, language: str
+    *, authority: Authority, assessment_pk: int | None, language: str
 ) -> dict[str, Any]:
     """The profile of one scored assessment (the latest by default) and the progress over all."""
-    choices = list(assessments_for_dashboard(authority=authority, user=user))
+    choices = list(assessments_for_dashboard(authority=authority))
     chosen = next((a for a in choices if a.pk == assessment_pk), choices[0] if choices else None)
     if chosen is None:
         return {"authority": authority, "choices": [], "scored": None}
-    scored = scored_read(assessment=chosen)
-    assert scored is not None  # chosen among scored assessments
-    rows = profile_rows(scored=scored, language=language)
+    # every scored assessment is read once: the history (oldest first) holds the chosen one
     history = [s for a in reversed(choices) if (s := scored_read(assessment=a)) is not None]
+    scored = next(s for s in history if s.assessment.pk == chosen.pk)
+    rows = profile_rows(scored=scored, language=language)
     progress, columns = progress_rows(history=history, language=language)
     url = reverse("dashboard:profile", args=[authority.slug]) + f"?assessment={chosen.pk}&chart="
     chart_list = [charts.profile_chart(rows=rows, data_url=url + "profile")]
@@ -71,7 +71,7 @@ def dashboard_peers(
         "rows": [r for r in profile_rows(scored=scored, language=language) if r.depth == 0],
         "learn": learn_from_peers(scored=scored, view=view, language=language),
         "charts": {},
-        "kinds": [(k, charts._kind_label(k)) for k in ("all", "perception", "status")],
+        "kinds": [(k, charts.kind_label(k)) for k in ("all", "perception", "status")],
     }
     if view.refused is None:
         url = reverse("dashboard:peers", args=[assessment.pk]) + f"?{query}&chart=peers"
@@ -123,7 +123,7 @@ def dashboard_round(*, round_: Any, language: str) -> dict[str, Any]:
 
     return data | {
         "charts": {c.id: c for c in chart_list},
-        "kinds": [(k, charts._kind_label(k)) for k in ("all", "perception", "status")],
+        "kinds": [(k, charts.kind_label(k)) for k in ("all", "perception", "status")],
         "gap_codes": GAP_CODES,
     }
 
@@ -135,7 +135,7 @@ def dashboard_public(*, language: str) -> dict[str, Any]:
     for entry in rounds:
         rows = [
             {
-                "dimension": f"{i.title} · {charts._kind_label(i.kind)}",
+                "dimension": f"{i.title} · {charts.kind_label(i.kind)}",
                 "n": i.n,
                 "q1": i.q1,
                 "median": i.median,
@@ -146,7 +146,7 @@ def dashboard_public(*, language: str) -> dict[str, Any]:
         entry["chart"] = charts.band_chart(
             chart_id=f"round-{entry['round'].pk}",
             title=entry["round"].title,
-            summary=charts.gettext_summary_public(len(rows)),
+            summary=charts.public_summary(len(rows)),
             rows=rows,
             data_url=reverse("dashboard:results")
             + f"?round={entry['round'].pk}&chart=round-{entry['round'].pk}",

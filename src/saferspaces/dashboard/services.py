@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saferspaces.accounts.permissions import can_manage_authority_team, is_administrator
+from saferspaces.accounts.permissions import can_manage_authority_team
 from saferspaces.assessments import permissions as assessment_permissions
 from saferspaces.assessments.models import Evidence, Round
 from saferspaces.authorities.models import Authority
@@ -21,7 +21,8 @@ from saferspaces.errors import DomainError
 
 
 def can_publish(user: Any, round_: Round) -> bool:
-    return is_administrator(user) or assessment_permissions.can_open_round(user, round_.network)
+    """The network's coordinators and administrators (the rule for opening its rounds)."""
+    return assessment_permissions.can_open_round(user, round_.network)
 
 
 @transaction.atomic

@@ -61,7 +61,6 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     raw = request.GET.get("assessment", "")
     context = selectors.dashboard_profile(
         authority=authority,
-        user=request.user,
         assessment_pk=int(raw) if raw.isdigit() else None,
         language=_language(),
     )
