@@ -1,9 +1,10 @@
 """Routes of the reports app: a round's pilot analysis (page, PDF job, progress, download) for
-the round's coordinators and administrators."""
+the round's coordinators and administrators; an assessment's authority report (page, PDF job)
+for whoever may read the assessment (the persona authority's draft of the current round)."""
 
 from __future__ import annotations
 
-from site_matrix import COORDINATOR_ONLY
+from site_matrix import COORDINATOR_ONLY, PERSONA_ORDER
 
 START_PDF = {
     "anonymous": 302,
@@ -13,12 +14,16 @@ START_PDF = {
     "coordinator": 302,  # to the job page
     "administrator": 302,
 }
+PRIVATE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 200)}
+PRIVATE_PDF = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 302)}
 # the placeholder job is still queued: it has no file yet
 DOWNLOAD_QUEUED = {**COORDINATOR_ONLY, "coordinator": 404, "administrator": 404}
 
 ENTRIES = {
     "reports:round_analysis": ("get", "/rounds/{analysis_round}/analysis/", COORDINATOR_ONLY),
     "reports:round_analysis_pdf": ("post", "/rounds/{analysis_round}/analysis/pdf/", START_PDF),
+    "reports:authority_report": ("get", "/assessments/{assessment}/report/", PRIVATE),
+    "reports:authority_report_pdf": ("post", "/assessments/{assessment}/report/pdf/", PRIVATE_PDF),
     "reports:job": ("get", "/reports/jobs/{report_job}/", COORDINATOR_ONLY),
     "reports:job_status": ("get", "/reports/jobs/{report_job}/status/", COORDINATOR_ONLY),
     "reports:job_download": ("get", "/reports/jobs/{report_job}/download/", DOWNLOAD_QUEUED),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportKind(models.TextChoices):
     ROUND_ANALYSIS = "round_analysis", _("Pilot analysis of a round")
+    AUTHORITY_REPORT = "authority_report", _("Report of an authority's assessment")
 
 
 class JobState(models.TextChoices):

@@ -1,20 +1,19 @@
-"""Who may read the pilot analysis of a round: its network's coordinators and administrators."""
+"""Who may read reports: a round's analysis its network's coordinators and administrators; an
+authority's report whoever may read the assessment (its team, its coordinators, administrators)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from saferspaces.assessments.permissions import can_view_round
+from saferspaces.assessments.permissions import can_view_assessment, can_view_round
 
 if TYPE_CHECKING:
-    from saferspaces.assessments.models import Round
-    from saferspaces.reports.models import ReportJob
+    from saferspaces.assessments.models import Assessment, Round
 
 
 def can_view_round_analysis(user: Any, round_: Round) -> bool:
     return can_view_round(user, round_)
 
 
-def can_view_report_job(user: Any, job: ReportJob, round_: Round) -> bool:
-    """A job of a round's analysis: whoever may read that analysis."""
-    return can_view_round_analysis(user, round_)
+def can_view_authority_report(user: Any, assessment: Assessment) -> bool:
+    return can_view_assessment(user, assessment)

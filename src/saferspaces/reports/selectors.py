@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from saferspaces.assessments.models import AssessmentState, Round
+from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.core.framework.model import Edition, text_get
 from saferspaces.core.framework.sections import edition_sections
 from saferspaces.core.reports import Reason, RoundAnalysis, round_analyse
@@ -288,3 +288,21 @@ def round_report_jobs(*, round_: Round, language: str) -> list[ReportJob]:
             kind="round_analysis", parameters__round=round_.pk, language=language
         )[:5]
     )
+
+
+def authority_report_page(*, assessment: Assessment, language: str) -> dict[str, Any]:
+    """The authority report as a web page, the languages its PDF can be made in (the
+    authority's own first) and the PDFs made earlier."""
+    from django.conf import settings
+
+    from saferspaces.reports.authority import authority_report
+
+    context = authority_report(assessment=assessment, language=language)
+    available = dict(settings.LANGUAGES)
+    own = [code for code in assessment.authority.languages or [] if code in available]
+    context["pdf_languages"] = [(code, str(name)) for code, name in settings.LANGUAGES]
+    context["pdf_language"] = own[0] if own else language
+    context["jobs"] = list(
+        ReportJob.objects.filter(kind="authority_report", parameters__assessment=assessment.pk)[:5]
+    )
+    return context

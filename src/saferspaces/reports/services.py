@@ -22,7 +22,7 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saferspaces.assessments.models import Round
+from saferspaces.assessments.models import Assessment, Round
 from saferspaces.errors import DomainError
 from saferspaces.reports.models import JobState, ReportJob, ReportKind
 from saferspaces.reports.pdf import PdfError, pdf_render, sha256_hex
@@ -74,11 +74,57 @@ def _round_render(parameters: dict[str, Any], language: str, progress: Progress)
     return Rendered(data, f"pilot-analysis-round-{round_.pk}-{language}.pdf")
 
 
+def _assessment(parameters: dict[str, Any]) -> Assessment:
+    pk = parameters.get("assessment")
+    assessment = (
+        Assessment.objects.select_related("authority", "round__network", "edition")
+        .filter(pk=pk)
+        .first()
+        if isinstance(pk, int)
+        else None
+    )
+    if assessment is None:
+        raise DomainError(_("This assessment does not exist any more."), field="assessment")
+    return assessment
+
+
+def _authority_fingerprint(parameters: dict[str, Any]) -> str:
+    from saferspaces.reports.authority import authority_report_stamp
+
+    return authority_report_stamp(assessment=_assessment(parameters))[0]
+
+
+def _authority_render(parameters: dict[str, Any], language: str, progress: Progress) -> Rendered:
+    from saferspaces.reports.authority import authority_report
+
+    assessment = _assessment(parameters)
+    progress(20, _("Reading the scores, the progress and the peers"))
+    context = authority_report(assessment=assessment, language=language)
+    if context["scored"] is None:
+        raise DomainError(_("This assessment has no scores yet."), field="assessment")
+    progress(60, _("Writing the PDF"))
+    title = _("Report of %(authority)s: %(assessment)s") % {
+        "authority": assessment.authority.name,
+        "assessment": assessment.title,
+    }
+    data = pdf_render(
+        template="reports/authority_report_pdf.html",
+        context=context,
+        title=title,
+        language=language,
+        date=context["data_date"],
+    )
+    slug = assessment.authority.slug
+    return Rendered(data, f"report-{slug}-assessment-{assessment.pk}-{language}.pdf")
+
+
 FINGERPRINTS: dict[str, Callable[[dict[str, Any]], str]] = {
     ReportKind.ROUND_ANALYSIS: _round_fingerprint,
+    ReportKind.AUTHORITY_REPORT: _authority_fingerprint,
 }
 RENDERERS: dict[str, Callable[[dict[str, Any], str, Progress], Rendered]] = {
     ReportKind.ROUND_ANALYSIS: _round_render,
+    ReportKind.AUTHORITY_REPORT: _authority_render,
 }
 
 

@@ -1,16 +1,22 @@
-"""The pilot-analysis page of a round, its PDF job and the job's progress and download."""
+"""Report pages: a round's pilot analysis, an assessment's authority report, their PDF jobs and
+the jobs' progress and download."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saferspaces.assessments.models import Round
+from saferspaces.assessments.models import Assessment, Round
 from saferspaces.errors import DomainError
 from saferspaces.reports import permissions, selectors
 from saferspaces.reports.models import JobState, ReportJob, ReportKind
@@ -26,6 +32,15 @@ def _round(request: HttpRequest, pk: int) -> Round:
     if not permissions.can_view_round_analysis(request.user, round_):
         raise PermissionDenied
     return round_
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("authority", "round__network", "edition"), pk=pk
+    )
+    if not permissions.can_view_authority_report(request.user, assessment):
+        raise PermissionDenied
+    return assessment
 
 
 @login_required
@@ -54,8 +69,67 @@ def round_analysis_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:job", pk=job.pk)
 
 
-def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, Round]:
+@login_required
+def authority_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    context = selectors.authority_report_page(assessment=assessment, language=_language())
+    return render(request, "reports/authority_report.html", context)
+
+
+@login_required
+@require_POST
+def authority_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    language = request.POST.get("language") or _language()
+    try:
+        if language not in dict(settings.LANGUAGES):
+            raise DomainError(_("Choose a language of the list."), field="language")
+        job = report_job_create(
+            kind=ReportKind.AUTHORITY_REPORT,
+            parameters={"assessment": assessment.pk},
+            language=language,
+            user=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:authority_report", pk=pk)
+    return redirect("reports:job", pk=job.pk)
+
+
+@dataclass(frozen=True)
+class JobTarget:
+    """What a job's pages link to: the report it belongs to, and how to make it again."""
+
+    title: str
+    back_url: str
+    back_label: str
+    retry_url: str
+    crumbs: list[tuple[str, str]]
+
+
+def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
     job = get_object_or_404(ReportJob, pk=pk)
+    if job.kind == ReportKind.AUTHORITY_REPORT:
+        assessment = (
+            Assessment.objects.select_related("authority")
+            .filter(pk=job.parameters.get("assessment"))
+            .first()
+        )
+        if assessment is None:
+            raise Http404
+        if not permissions.can_view_authority_report(request.user, assessment):
+            raise PermissionDenied
+        back = reverse("reports:authority_report", args=[assessment.pk])
+        return job, JobTarget(
+            title=_("PDF of the report of %(name)s") % {"name": assessment.authority.name},
+            back_url=back,
+            back_label=_("Back to the report"),
+            retry_url=reverse("reports:authority_report_pdf", args=[assessment.pk]),
+            crumbs=[
+                (reverse("assessments:detail", args=[assessment.pk]), assessment.title),
+                (back, _("Report")),
+            ],
+        )
     round_ = (
         Round.objects.select_related("network", "edition")
         .filter(pk=job.parameters.get("round"))
@@ -63,22 +137,32 @@ def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, Round]:
     )
     if round_ is None:
         raise Http404
-    if not permissions.can_view_report_job(request.user, job, round_):
+    if not permissions.can_view_round_analysis(request.user, round_):
         raise PermissionDenied
-    return job, round_
+    back = reverse("reports:round_analysis", args=[round_.pk])
+    return job, JobTarget(
+        title=_("PDF of the pilot analysis of %(round)s") % {"round": round_.title},
+        back_url=back,
+        back_label=_("Back to the pilot analysis"),
+        retry_url=reverse("reports:round_analysis_pdf", args=[round_.pk]),
+        crumbs=[
+            (reverse("assessments:round_detail", args=[round_.pk]), round_.title),
+            (back, _("Pilot analysis")),
+        ],
+    )
 
 
 @login_required
 def job_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job, round_ = _job(request, pk)
-    return render(request, "reports/job.html", {"job": job, "round": round_})
+    job, target = _job(request, pk)
+    return render(request, "reports/job.html", {"job": job, "target": target})
 
 
 @login_required
 def job_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's status block alone (polled with htmx while the job runs)."""
-    job, round_ = _job(request, pk)
-    return render(request, "reports/_job_status.html", {"job": job, "round": round_})
+    job, target = _job(request, pk)
+    return render(request, "reports/_job_status.html", {"job": job, "target": target})
 
 
 @login_required

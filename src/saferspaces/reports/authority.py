@@ -1,0 +1,463 @@
+"""The authority report: what an authority takes to its council (selectors: reads only).
+
+One scored assessment, read through the dashboard's own selectors (profile, progress, peer band
+with the default criteria, learn from peers), plus coverage, the provenance of open-data values
+and the pipeline applied. The same context feeds the web page and the tagged PDF. No ranking:
+the authority is compared with its own past and placed in a band among similar authorities.
+
+:func:`authority_report_stamp` fingerprints everything the report reads; its date (the latest
+change, never "now") is the report's date, so the same data gives the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from saferspaces.assessments.models import (
+    Answer,
+    Assessment,
+    Evidence,
+    PrefillDecision,
+    ScoreRun,
+)
+from saferspaces.core.dashboard import PeerCriteria
+from saferspaces.core.framework.model import text_get
+from saferspaces.core.reports.svg import COLOURS, Band, DotChart, Mark, Row, Series, svg_dot_rows
+from saferspaces.dashboard.charts import kind_label
+from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
+from saferspaces.dashboard.selectors import dashboard_peers, dashboard_profile
+from saferspaces.reports.loading import RENDER_VERSION, round_data_stamp
+
+#: an indicator scoring at least STRONG of 100 is listed as a strength, under WEAK as a weakness
+#: (the top and bottom quarter of the scale every scoring rule maps answers into)
+STRONG = 75.0
+WEAK = 25.0
+
+SHAPE_SERIES = (("circle", True), ("square", False), ("triangle", True), ("diamond", False))
+
+
+def authority_report_stamp(*, assessment: Assessment) -> tuple[str, dt.datetime]:
+    """A fingerprint of everything the authority report reads, and the latest change's date."""
+    authority_scope = Q(assessment__authority_id=assessment.authority_id)
+    parts: dict[str, Any] = {
+        "version": RENDER_VERSION,
+        "assessment": [
+            assessment.pk,
+            assessment.title,
+            assessment.state,
+            assessment.updated_at,
+            str(assessment.edition_id),
+        ],
+        "authority": [assessment.authority.name, assessment.authority.slug],
+        "runs": ScoreRun.objects.filter(authority_scope).aggregate(
+            n=Count("pk"), last=Max("pk"), at=Max("computed_at")
+        ),
+        "answers": Answer.objects.filter(assessment=assessment).aggregate(
+            n=Count("pk"), at=Max("updated_at")
+        ),
+        "evidence": Evidence.objects.filter(assessment=assessment).aggregate(
+            n=Count("pk"), last=Max("pk"), at=Max("added_at")
+        ),
+        "decisions": PrefillDecision.objects.filter(assessment=assessment).aggregate(
+            n=Count("pk"), last=Max("pk"), at=Max("at")
+        ),
+        "sharing": PeerSharing.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        "peer_minimum": int(settings.PEER_MINIMUM),
+    }
+    dates: list[dt.datetime] = [assessment.updated_at]
+    round_ = assessment.round
+    if round_ is not None:
+        fingerprint, _date = round_data_stamp(round_=round_)
+        parts["round"] = fingerprint
+        parts["facts"] = ScoreFact.objects.filter(round__network_id=round_.network_id).aggregate(
+            n=Count("pk"), last=Max("pk")
+        )
+        parts["profiles"] = PeerProfile.objects.filter(round=round_).aggregate(
+            n=Count("pk"), last=Max("pk")
+        )
+    for value in parts.values():
+        if isinstance(value, dict):
+            dates += [v for v in value.values() if isinstance(v, dt.datetime)]
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest(), max(dates)
+
+
+def authority_report(*, assessment: Assessment, language: str) -> dict[str, Any]:
+    """The report of one scored assessment, or ``scored: None`` when it has no scores."""
+    profile = dashboard_profile(
+        authority=assessment.authority, assessment_pk=assessment.pk, language=language
+    )
+    scored = profile.get("scored")
+    if scored is None or scored.assessment.pk != assessment.pk:
+        return {"assessment": assessment, "authority": assessment.authority, "scored": None}
+    date = authority_report_stamp(assessment=assessment)[1]
+    rows = profile["rows"]
+    top = [r for r in rows if r.depth == 0]
+    progress, columns = _progress_until(profile["progress"], profile["columns"], assessment)
+    peers = dashboard_peers(
+        assessment=assessment, criteria=PeerCriteria(), query="", language=language
+    )
+    view = peers["view"]
+    band_rows = _band_rows(top, view) if view.refused is None else []
+    strengths, weaknesses = _indicator_readings(scored, language)
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "authority": assessment.authority,
+        "scored": scored,
+        "edition_title": text_get(scored.edition.title, language),
+        "data_date": date,
+        "rows": rows,
+        "top": top,
+        "progress": progress,
+        "columns": columns,
+        "view": view,
+        "criteria": view.criteria,
+        "band_rows": band_rows,
+        "learn": peers["learn"],
+        "strengths": strengths,
+        "weaknesses": weaknesses,
+        "dimension_strengths": [r for r in band_rows if r["all"] and r["all"].band == "above"],
+        "dimension_weaknesses": [r for r in band_rows if r["all"] and r["all"].band == "below"],
+        "strong": STRONG,
+        "weak": WEAK,
+        "prefilled": _prefilled(assessment, scored, language),
+        "missing": _missing(scored, language),
+        "evidence": list(
+            Evidence.objects.filter(assessment=assessment).order_by("code", "added_at", "pk")
+        ),
+        "gap_threshold": scored.pipeline.options.gap_threshold,
+        "change_tolerance": scored.pipeline.options.change_tolerance,
+        "pipeline": scored.pipeline,
+        "steps": [{"kind": s.kind, "params": dict(s.params)} for s in scored.pipeline.spec.steps],
+        "peer_minimum": view.minimum,
+        "not_final": assessment.state in ("draft", "returned"),
+    }
+    context["summary"] = _summary(context)
+    context["criteria_text"] = _criteria_text(view.criteria)
+    context["kinds"] = [(k, kind_label(k)) for k in ("all", "perception", "status")]
+    context["readings"] = [
+        (
+            _("Strengths: indicators scoring %(n)s or more") % {"n": f"{STRONG:.0f}"},
+            strengths,
+            "t-strengths",
+        ),
+        (
+            _("Weaknesses: indicators scoring under %(n)s") % {"n": f"{WEAK:.0f}"},
+            weaknesses,
+            "t-weaknesses",
+        ),
+    ]
+    context["charts"] = {
+        "profile": _profile_chart(top),
+        "progress": _progress_chart(progress, columns) if len(columns) > 1 else None,
+        "band": _band_chart(band_rows) if band_rows else None,
+    }
+    return context
+
+
+def _progress_until(
+    progress: list[Any], columns: list[dict[str, Any]], assessment: Assessment
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Progress up to the reported assessment: a report on an earlier round ignores later ones."""
+    index = next((i for i, c in enumerate(columns) if c["assessment"].pk == assessment.pk), None)
+    if index is None:
+        return progress, columns
+    for row in progress:
+        row.points = row.points[: index + 1]
+    return progress, columns[: index + 1]
+
+
+def _band_rows(top: list[Any], view: Any) -> list[dict[str, Any]]:
+    out = []
+    for r in top:
+        bands = view.bands.get(r.code, {})
+        out.append({"code": r.code, "title": r.title, **{k: bands.get(k) for k in bands}})
+        for kind in ("all", "perception", "status"):
+            out[-1].setdefault(kind, None)
+    return out
+
+
+def _indicator_readings(
+    scored: Any, language: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Indicators at or above STRONG and under WEAK, in the order of the framework."""
+    strengths, weaknesses = [], []
+    for dim, ind in scored.edition.indicators():
+        result = scored.unit.indicators.get(ind.code)
+        if result is None or result.score is None:
+            continue
+        entry = {
+            "code": ind.code,
+            "question": text_get(ind.question, language),
+            "dimension": text_get(dim.title, language),
+            "kind": kind_label(ind.kind),
+            "score": result.score,
+        }
+        if result.score >= STRONG:
+            strengths.append(entry)
+        elif result.score < WEAK:
+            weaknesses.append(entry)
+    return strengths, weaknesses
+
+
+def _prefilled(assessment: Assessment, scored: Any, language: str) -> list[dict[str, Any]]:
+    """Answers taken from open data, with their source; and suggestions the team overrode."""
+    questions = scored.edition.indicator_map()
+    answers = {a.code: a for a in Answer.objects.filter(assessment=assessment)}
+    out = []
+    for code, answer in sorted(answers.items()):
+        if not answer.prefill:
+            continue
+        out.append(_provenance_row(code, questions, answer.prefill, answer, "accepted", language))
+    overridden: dict[str, PrefillDecision] = {}
+    for decision in PrefillDecision.objects.filter(assessment=assessment, decision="rejected"):
+        overridden.setdefault(decision.code, decision)  # newest first
+    for code, decision in sorted(overridden.items()):
+        current = answers.get(code)
+        if current is not None and current.prefill:
+            continue
+        out.append(
+            _provenance_row(code, questions, decision.suggestion, current, "overridden", language)
+        )
+    return out
+
+
+def _provenance_row(
+    code: str,
+    questions: dict[str, Any],
+    data: dict[str, Any],
+    answer: Answer | None,
+    decision: str,
+    language: str,
+) -> dict[str, Any]:
+    question = questions.get(code)
+    return {
+        "code": code,
+        "question": text_get(question.question, language) if question else code,
+        "indicator": question,
+        "decision": decision,
+        "value": data.get("value"),
+        "unit": data.get("unit") or "",
+        "answer": answer,
+        "dataset": data.get("dataset") or "",
+        "geo": data.get("geo") or "",
+        "period": data.get("period") or "",
+        "retrieved_at": (data.get("retrieved_at") or "")[:10],
+        "provenance": data.get("provenance") or "",
+        "flags": ", ".join(data.get("flags") or []),
+    }
+
+
+def _missing(scored: Any, language: str) -> list[dict[str, Any]]:
+    """Applicable indicators without a score, with the reason (never hidden, never imputed)."""
+    out = []
+    for dim, ind in scored.edition.indicators():
+        result = scored.unit.indicators.get(ind.code)
+        if result is None or result.score is not None or result.status == "not_applicable":
+            continue
+        out.append(
+            {
+                "code": ind.code,
+                "question": text_get(ind.question, language),
+                "dimension": text_get(dim.title, language),
+                "status": result.status,
+                "reason": result.reason or result.status,
+            }
+        )
+    return out
+
+
+def _summary(c: dict[str, Any]) -> list[str]:
+    """The report's summary in plain sentences, from the readings shown in the sections."""
+    top = c["top"]
+    answered = sum(r.coverage.answered for r in top)
+    applicable = sum(r.coverage.applicable for r in top)
+    prefilled = sum(r.coverage.prefilled for r in top)
+    out = [
+        _(
+            "%(answered)s of the %(applicable)s questions that apply have an answer that counts "
+            "(%(prefilled)s taken from open data); missing answers are shown, never counted as "
+            "zero."
+        )
+        % {"answered": answered, "applicable": applicable, "prefilled": prefilled}
+    ]
+    for code, text in (
+        ("feel_less_safe", _("People feel less safe than the data suggest in: %(titles)s.")),
+        ("feel_safer", _("People feel safer than the data suggest in: %(titles)s.")),
+        ("aligned", _("Perception and status agree in: %(titles)s.")),
+    ):
+        titles = [r.title for r in top if r.gap.code == code]
+        if titles:
+            out.append(text % {"titles": ", ".join(titles)})
+    if len(c["columns"]) > 1:
+        up, down = [], []
+        for row in c["progress"]:
+            change = row.points[-1].get("changes", {}).get("all")
+            if change is not None and change.direction == "up":
+                up.append(row.title)
+            elif change is not None and change.direction == "down":
+                down.append(row.title)
+        out.append(
+            _(
+                "Since the previous assessment, beyond the uncertainty: up in %(up)s; down in %(down)s."
+            )
+            % {"up": ", ".join(up) or _("none"), "down": ", ".join(down) or _("none")}
+        )
+    else:
+        out.append(_("This is the first assessment with scores: progress appears from the next."))
+    view = c["view"]
+    if view.refused is None:
+        above = [r["title"] for r in c["dimension_strengths"]]
+        below = [r["title"] for r in c["dimension_weaknesses"]]
+        out.append(
+            _(
+                "Among %(n)s similar authorities: above their middle half in %(above)s; below "
+                "it in %(below)s."
+            )
+            % {
+                "n": view.peers,
+                "above": ", ".join(above) or _("none"),
+                "below": ", ".join(below) or _("none"),
+            }
+        )
+    else:
+        out.append(_("No peer band: see the section on similar authorities for the reason."))
+    return out
+
+
+def _criteria_text(criteria: PeerCriteria) -> str:
+    from saferspaces.dashboard.templatetags.dashboard import criterion_title
+
+    parts = []
+    for key in criteria.active():
+        value = getattr(criteria, key)
+        if key in ("population_factor", "density_factor"):
+            parts.append(
+                _("%(criterion)s within a factor of %(f)s")
+                % {"criterion": criterion_title(key), "f": f"{value:g}"}
+            )
+        elif key == "income_range":
+            parts.append(
+                _("%(criterion)s within %(r)s%% either way")
+                % {"criterion": criterion_title(key), "r": f"{value * 100:g}"}
+            )
+        else:
+            parts.append(criterion_title(key))
+    return ", ".join(parts) or _("none (every authority of the round)")
+
+
+def _safe(svg: str) -> SafeString:
+    return mark_safe(svg)  # noqa: S308 - built by core.reports.svg, which escapes every text
+
+
+def _profile_chart(top: list[Any]) -> SafeString:
+    series = (
+        Series(kind_label("perception"), COLOURS[0], "circle", True),
+        Series(kind_label("status"), COLOURS[1], "square", True),
+    )
+    rows = []
+    for r in top:
+        marks = []
+        for index, kind in enumerate(("perception", "status")):
+            ks = r.scores[kind]
+            low, high = ks.interval if ks.interval else (None, None)
+            marks.append(Mark(index, ks.score, low, high))
+        rows.append(Row(r.title, tuple(marks)))
+    return _safe(
+        svg_dot_rows(
+            DotChart(
+                chart_id="chart-profile",
+                title=_("Perception and status by dimension"),
+                description=_(
+                    "Scores from 0 to 100 (higher is safer) of each dimension: how safe people "
+                    "feel (perception) and what data and audits show (status), with their "
+                    "intervals. The table below gives every value."
+                ),
+                rows=tuple(rows),
+                series=series,
+                missing_label=_("no score"),
+            )
+        )
+    )
+
+
+def _progress_chart(progress: list[Any], columns: list[dict[str, Any]]) -> SafeString:
+    shown = columns[-len(SHAPE_SERIES) :]
+    offset = len(columns) - len(shown)
+    palette = (COLOURS[2], COLOURS[3], COLOURS[0])
+    series = tuple(
+        Series(
+            str(col["label"]),
+            COLOURS[4] if i == len(shown) - 1 else palette[i % len(palette)],
+            *SHAPE_SERIES[i],
+        )
+        for i, col in enumerate(shown)
+    )
+    rows = []
+    for row in progress:
+        marks = []
+        for i, point in enumerate(row.points[offset:]):
+            ks = point["node"].all_kinds if point["node"] is not None else None
+            low, high = ks.interval if ks is not None and ks.interval else (None, None)
+            marks.append(Mark(i, ks.score if ks is not None else None, low, high))
+        rows.append(Row(row.title, tuple(marks)))
+    return _safe(
+        svg_dot_rows(
+            DotChart(
+                chart_id="chart-progress",
+                title=_("Scores of each dimension in each assessment"),
+                description=_(
+                    "Score from 0 to 100 (all indicators) of each dimension in the assessments, "
+                    "one mark per assessment. The table below gives the values and whether each "
+                    "change exceeds the uncertainty."
+                ),
+                rows=tuple(rows),
+                series=series,
+                missing_label=_("no score"),
+            )
+        )
+    )
+
+
+def _band_chart(band_rows: list[dict[str, Any]]) -> SafeString:
+    series = (Series(_("Your score"), COLOURS[4], "diamond", True),)
+    rows = []
+    for r in band_rows:
+        b = r["all"]
+        if b is None:
+            rows.append(Row(r["title"], (Mark(0, None),)))
+            continue
+        low, high = b.interval if b.interval else (None, None)
+        rows.append(
+            Row(
+                r["title"],
+                (Mark(0, b.score, low, high),),
+                Band(b.peers.q1, b.peers.median, b.peers.q3),
+            )
+        )
+    return _safe(
+        svg_dot_rows(
+            DotChart(
+                chart_id="chart-band",
+                title=_("Your score and the middle half of similar authorities"),
+                description=_(
+                    "For each dimension (all indicators), the grey box spans the middle half of "
+                    "similar authorities' scores (first to third quartile), the line inside is "
+                    "their median, and the mark is your score. No authority is placed in an "
+                    "order."
+                ),
+                rows=tuple(rows),
+                series=series,
+                band_label=_("Middle half of similar authorities, with the median"),
+                missing_label=_("no band"),
+            )
+        )
+    )

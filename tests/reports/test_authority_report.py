@@ -1,0 +1,239 @@
+"""The authority report for the demo: the web page and the tagged PDF in English and French, read
+back with poppler-utils; identical bytes when rendered again; a new file when the data change;
+no ranking; the job pages for the authority's team; refusals that change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from saferspaces.assessments.models import Assessment, AssessmentState
+from saferspaces.reports.models import JobState, ReportJob
+from saferspaces.reports.services import RENDERERS, report_job_create, report_job_run
+
+DONE = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
+# ordinal places ("1st", "2e", "n° 3", "top 5") that a league table would print
+ORDINALS = re.compile(r"\b\d+(st|nd|rd|th|e|er|ème)\b|\bn°\s*\d|\b(top|bottom)\s+\d+\b", re.I)
+
+
+def _quiet(progress: int, message: str) -> None:
+    return None
+
+
+@pytest.fixture
+def reported(demo_module: Any, db: Any) -> Assessment:
+    """A submitted assessment of the demo's latest round of the main network whose authority
+    was scored in the round before too (so the report has progress and a peer band)."""
+    from saferspaces.demo.generator import MAIN_NETWORK
+
+    latest = (
+        Assessment.objects.filter(
+            round__network__name=MAIN_NETWORK, state__in=DONE, score_runs__isnull=False
+        )
+        .select_related("authority", "round")
+        .order_by("-round__period_end", "authority__name")
+        .distinct()
+    )
+    for a in latest:
+        earlier = Assessment.objects.filter(
+            authority=a.authority, round__period_end__lt=a.round.period_start
+        ).filter(score_runs__isnull=False)
+        if earlier.exists():
+            return a
+    pytest.fail("the demo has no authority scored in two rounds")
+
+
+def _run(assessment: Assessment, language: str) -> ReportJob:
+    job = report_job_create(
+        kind="authority_report",
+        parameters={"assessment": assessment.pk},
+        language=language,
+        user=None,
+        background=False,
+    )
+    return report_job_run(job_id=job.pk)
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        (
+            "en",
+            (
+                "Summary",
+                "Profile: perception and status",
+                "Among similar authorities",
+                "Strengths and weaknesses",
+                "Data coverage and provenance",
+                "Methodology annex",
+            ),
+        ),
+        (
+            "fr",
+            (
+                "Synthèse",
+                "Profil : perception et situation",
+                "Parmi les collectivités comparables",
+                "Points forts et points faibles",
+                "Couverture et provenance des données",
+                "Annexe méthodologique",
+            ),
+        ),
+    ],
+)
+def test_the_pdf_in_each_language(
+    reported: Assessment,
+    media: Path,
+    tmp_path: Path,
+    pdf_tools: Any,
+    rank_words: re.Pattern[str],
+    language: str,
+    headings: tuple[str, ...],
+) -> None:
+    text_of, info_of, objects_of = pdf_tools
+    job = _run(reported, language)
+    assert job.state == JobState.DONE, job.message
+    data = Path(job.file.path).read_bytes()
+    text = " ".join(text_of(data, tmp_path).replace("\xa0", " ").split())
+    for heading in headings:
+        assert heading in text, heading
+    # the cover: authority, round, edition; the annex: the pipeline applied, by name and hash
+    assert reported.authority.name in text and reported.round.title in text
+    assert reported.edition.edition_id in text
+    run = reported.score_runs.order_by("-computed_at", "-id").first()
+    assert run.pipeline_name in text and run.result is not None
+    assert "pipeline" in text.lower()
+    # the peer band is there (the demo round has enough similar authorities), and progress
+    assert reported.round.title in text
+    with translation.override(language):
+        middle = translation.gettext("Middle half of similar authorities")
+    assert middle.replace("\xa0", " ") in text
+    # no rank anywhere; the pipeline file quoted in the annex says in a comment that an overall
+    # composite "is never ranked": that sentence is the file's own, left out of the word check
+    with translation.override(language):
+        quoted = translation.gettext("The pipeline file as applied").replace("\xa0", " ")
+    assert not rank_words.search(text.split(quoted)[0]), text.split(quoted)[0]
+    assert not ORDINALS.search(text)
+    info = info_of(data, tmp_path)
+    assert info["Tagged"] == "yes" and info["Page size"].endswith("(A4)")
+    assert reported.authority.name in info["Title"]
+    objects = objects_of(data)
+    assert b"/StructTreeRoot" in objects and f"/Lang ({language})".encode() in objects
+    assert job.sha256 == hashlib.sha256(data).hexdigest()
+    # re-created identically from the stored data, and the finished job is reused
+    with translation.override(language):
+        again = RENDERERS["authority_report"]({"assessment": reported.pk}, language, _quiet)
+    assert again.data == data
+    assert (
+        report_job_create(
+            kind="authority_report",
+            parameters={"assessment": reported.pk},
+            language=language,
+            user=None,
+            background=False,
+        ).pk
+        == job.pk
+    )
+
+
+def test_a_change_in_the_data_makes_a_new_file(reported: Assessment, media: Path) -> None:
+    from saferspaces.reports.authority import authority_report_stamp
+
+    first = _run(reported, "en")
+    stamp = authority_report_stamp(assessment=reported)
+    from saferspaces.assessments.models import Evidence
+
+    Evidence.objects.create(
+        assessment=reported, code="QOL_P01", source_name="Police annual report", year=2026
+    )
+    assert authority_report_stamp(assessment=reported)[0] != stamp[0]
+    second = report_job_create(
+        kind="authority_report",
+        parameters={"assessment": reported.pk},
+        language="en",
+        user=None,
+        background=False,
+    )
+    assert second.pk != first.pk and second.state == JobState.QUEUED
+    with translation.override("en"):
+        again = RENDERERS["authority_report"]({"assessment": reported.pk}, "en", _quiet)
+    assert again.data != Path(first.file.path).read_bytes()
+
+
+def test_the_web_page_shows_every_section_with_charts_and_tables(
+    reported: Assessment, client_for: Any, rank_words: re.Pattern[str]
+) -> None:
+    c = client_for("administrator")
+    page = c.get(f"/assessments/{reported.pk}/report/").content.decode()
+    for section in (
+        "summary",
+        "profile",
+        "gap",
+        "progress",
+        "peers",
+        "strengths",
+        "learn",
+        "coverage",
+        "method",
+    ):
+        assert f'<section id="{section}"' in page, section
+    # vector charts with a title and a description, each followed by its data table
+    assert page.count('role="img"') == 3 and page.count("<svg") == 3
+    assert 'id="t-profile"' in page and 'id="t-progress"' in page and 'id="t-band"' in page
+    assert "<script" not in page.split('<div class="report">')[1]
+    # (the pipeline file quoted at the end says in a comment that a composite "is never ranked")
+    assert not rank_words.search(re.sub(r"<[^>]+>", " ", page.split('class="pipeline"')[0]))
+    assert not ORDINALS.search(re.sub(r"<[^>]+>", " ", page))
+    # the PDF can be made in the authority's language, the form says which
+    assert 'name="language"' in page and "Make the PDF" in page
+
+
+def test_the_team_makes_the_pdf_and_outsiders_cannot(
+    client_for: Any, media: Path, demo_module: Any, db: Any
+) -> None:
+    from saferspaces.demo.generator import PERSONA_AUTHORITY
+
+    draft = (
+        Assessment.objects.filter(authority__name=PERSONA_AUTHORITY, score_runs__isnull=False)
+        .order_by("-round__period_end")
+        .first()
+    )
+    assert draft is not None
+    lead = client_for("lead")
+    page = lead.get(f"/assessments/{draft.pk}/report/").content.decode()
+    assert "not submitted" in page  # a draft's report says its scores may still change
+    r = lead.post(f"/assessments/{draft.pk}/report/pdf/", {"language": "fr"})
+    assert r.status_code == 302
+    job = ReportJob.objects.get(kind="authority_report", parameters__assessment=draft.pk)
+    assert job.language == "fr" and r["Location"] == f"/reports/jobs/{job.pk}/"
+    assert "Back to the report" in lead.get(r["Location"]).content.decode()
+    assert client_for("outsider").get(f"/reports/jobs/{job.pk}/").status_code == 403
+    assert client_for("coordinator").get(f"/reports/jobs/{job.pk}/").status_code == 200
+    report_job_run(job_id=job.pk)
+    download = lead.get(f"/reports/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # a language that is not offered: a message, and no job
+    bad = lead.post(f"/assessments/{draft.pk}/report/pdf/", {"language": "xx"}, follow=True)
+    assert "Choose a language of the list." in bad.content.decode()
+    assert ReportJob.objects.filter(kind="authority_report").count() == 1
+
+
+def test_an_assessment_without_scores_has_no_report(
+    client_for: Any, media: Path, demo_module: Any, db: Any
+) -> None:
+    unscored = Assessment.objects.filter(score_runs__isnull=True).first()
+    assert unscored is not None
+    page = client_for("administrator").get(f"/assessments/{unscored.pk}/report/")
+    assert page.status_code == 200 and "has no scores yet" in page.content.decode()
+    job = _run(unscored, "en")
+    assert job.state == JobState.FAILED and "no scores" in job.message
+    gone = ReportJob.objects.create(
+        kind="authority_report", parameters={"assessment": 0}, language="en"
+    )
+    assert report_job_run(job_id=gone.pk).state == JobState.FAILED
