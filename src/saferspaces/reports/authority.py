@@ -293,6 +293,14 @@ def _summary(c: dict[str, Any]) -> list[str]:
         ("feel_less_safe", _("People feel less safe than the data suggest in: %(titles)s.")),
         ("feel_safer", _("People feel safer than the data suggest in: %(titles)s.")),
         ("aligned", _("Perception and status agree in: %(titles)s.")),
+        (
+            "uncertain",
+            _("The gap is uncertain (the agreed answers could change it) in: %(titles)s."),
+        ),
+        (
+            "unknown",
+            _("The gap cannot be read, because perception or status has no score, in: %(titles)s."),
+        ),
     ):
         titles = [r.title for r in top if r.gap.code == code]
         if titles:
@@ -309,24 +317,25 @@ def _summary(c: dict[str, Any]) -> list[str]:
             _(
                 "Since the previous assessment, beyond the uncertainty: up in %(up)s; down in %(down)s."
             )
-            % {"up": ", ".join(up) or _("none"), "down": ", ".join(down) or _("none")}
+            % {
+                "up": ", ".join(up) or _("no dimension"),
+                "down": ", ".join(down) or _("no dimension"),
+            }
         )
     else:
         out.append(_("This is the first assessment with scores: progress appears from the next."))
     view = c["view"]
     if view.refused is None:
-        above = [r["title"] for r in c["dimension_strengths"]]
-        below = [r["title"] for r in c["dimension_weaknesses"]]
+        values: dict[str, object] = {"n": view.peers}
+        for band in ("above", "within", "below"):
+            titles = [r["title"] for r in c["band_rows"] if r["all"] and r["all"].band == band]
+            values[band] = ", ".join(titles) or _("no dimension")
         out.append(
             _(
-                "Among %(n)s similar authorities: above their middle half in %(above)s; below "
-                "it in %(below)s."
+                "Among %(n)s similar authorities: above their middle half in %(above)s; within "
+                "it in %(within)s; below it in %(below)s."
             )
-            % {
-                "n": view.peers,
-                "above": ", ".join(above) or _("none"),
-                "below": ", ".join(below) or _("none"),
-            }
+            % values
         )
     else:
         out.append(_("No peer band: see the section on similar authorities for the reason."))
