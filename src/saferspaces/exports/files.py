@@ -81,9 +81,13 @@ def file_write(export: RoundExport, download: Download) -> IO[bytes]:
     elif download.fmt == "xlsx":
         tables_xlsx_write(tables=export.tables(), out=out)
     elif download.fmt == "zip":
+        # entries dated by the data, not by the download: the same data give the same zip
+        stamp = export.context.data_as_of.timetuple()[:6]
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for table in export.tables():
-                with z.open(f"{table.name}.csv", "w") as fh:
+                entry = zipfile.ZipInfo(f"{table.name}.csv", date_time=stamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with z.open(entry, "w") as fh:
                     for chunk in table_csv_chunks(table=table):
                         fh.write(chunk)
     else:  # pragma: no cover - CSV is streamed by the view

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from saferspaces.assessments.models import Answer, Assessment, Round, ScoreRun
@@ -158,7 +157,12 @@ class RoundExport:
 def round_export(
     *, round_: Round, rule: str = RULE_PUBLISHED_NAMED, now: dt.datetime | None = None
 ) -> RoundExport:
-    """Everything needed to export ``round_`` (the big tables are read while they stream)."""
+    """Everything needed to export ``round_`` (the big tables are read while they stream).
+
+    The codebook's ``data_as_of`` is the latest change in the round's data (``now`` overrides
+    it), so downloading the same data twice gives the same files."""
+    from saferspaces.reports.loading import round_data_stamp
+
     row = round_.edition
     edition = edition_parsed(row=row)
     pipeline = edition_pipeline(row=row, edition=edition)
@@ -210,7 +214,7 @@ def round_export(
         edition_sha256=row.sha256,
         pipeline_name=pipeline.name,
         pipeline_sha256=pipeline.sha256,
-        generated_at=now or timezone.now(),
+        data_as_of=now or round_data_stamp(round_=round_)[1],
         year=round_.period_end.year,
         rule=rule,
         overall=overall,

@@ -211,7 +211,7 @@ def round_build(*, n: int = 8, seed: int = 1, published: Sequence[int] = (0,)) -
         edition_sha256="ab" * 32,
         pipeline_name=PIPELINE.name,
         pipeline_sha256=PIPELINE.sha256,
-        generated_at=NOW,
+        data_as_of=NOW,
         year=2025,
     )
     coded = units_code(units=units, round_id=7, key=KEY)

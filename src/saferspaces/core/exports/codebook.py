@@ -52,7 +52,7 @@ def codebook_about(
     *, context: ExportContext, named: int, units: int, left_out: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     """The ``about`` key/value pairs (also stored in Parquet files' metadata)."""
-    gen = context.generated_at.isoformat(timespec="seconds")
+    as_of = context.data_as_of.isoformat(timespec="seconds")
     return [
         ("format", FORMAT),
         ("round_id", str(context.round_id)),
@@ -67,7 +67,7 @@ def codebook_about(
         ("units", str(units)),
         ("named_units", str(named)),
         ("coinr_left_out", "; ".join(left_out)),
-        ("generated_at", gen),
+        ("data_as_of", as_of),
         ("order", "rows are sorted by unit code; no table holds an ordinal position"),
     ]
 

@@ -113,7 +113,9 @@ class ExportContext:
     edition_sha256: str
     pipeline_name: str
     pipeline_sha256: str
-    generated_at: dt.datetime
+    data_as_of: (
+        dt.datetime
+    )  # the latest change in the round's data (never "now"): same data, same files
     year: int | None = None
     rule: str = RULE_PUBLISHED_NAMED
     overall: bool = False  # the round's pipeline adds an overall composite
