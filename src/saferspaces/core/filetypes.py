@@ -19,6 +19,32 @@ KINDS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 EVIDENCE_KINDS = tuple(KINDS)
 
+#: leading bytes -> (kind, what people call such a file); the one table of file signatures,
+#: also used by the answer-file reader to say what an uploaded non-table is
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF", "pdf", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "png", "a PNG image"),
+    (b"\xff\xd8\xff", "jpeg", "a JPEG image"),
+    (b"GIF87a", "gif", "a GIF image"),
+    (b"GIF89a", "gif", "a GIF image"),
+    (b"II*\x00", "tiff", "a TIFF image"),
+    (b"MM\x00*", "tiff", "a TIFF image"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "ole",
+        "an old Excel 97-2003 (.xls) or other Office 97 file",
+    ),
+    (b"\x1f\x8b", "gzip", "a gzip archive"),
+    (b"Rar!", "rar", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z", "a 7-Zip archive"),
+    (b"{\\rtf", "rtf", "a rich-text (RTF) document"),
+)
+
+
+def signature_of(head: bytes) -> tuple[str, str] | None:
+    """(kind, description) of a file whose first bytes carry a known signature."""
+    return next(((kind, what) for magic, kind, what in SIGNATURES if head.startswith(magic)), None)
+
 
 class FileTypeError(ValueError):
     """The file is empty, of a type not accepted, or not what its name says."""
@@ -31,12 +57,9 @@ class FileType:
 
 
 def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
+    signature = signature_of(head)
+    if signature is not None:
+        return signature[0]
     if head.startswith(b"PK\x03\x04"):
         if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head[:200]:
             return "ods"
@@ -76,7 +99,16 @@ def filetype_detect(*, name: str, head: bytes, allowed: tuple[str, ...]) -> File
     if found == "zip" and by_ext in ("xlsx", "docx"):
         found = by_ext  # OOXML parts may come later in the archive
     if found != by_ext:
-        what = "a text file" if found == "text" else f"a {found.upper()} file" if found else None
+        signature = signature_of(head)
+        what = (
+            signature[1]
+            if signature is not None
+            else "a text file"
+            if found == "text"
+            else f"a {found.upper()} file"
+            if found
+            else None
+        )
         raise FileTypeError(
             f"the file is named {ext} but its content is " + (what if what else "not of that type")
         )

@@ -17,26 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from saferspaces.core.answers_io.errors import AnswerFileError
+from saferspaces.core.filetypes import signature_of
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_FACTOR = 20  # a workbook may unzip to at most 20 times the byte limit
 DELIMITERS = (",", ";", "\t")
 Cell = object
 
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) or other Office 97 file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"{\\rtf", "a rich-text (RTF) document"),
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")
@@ -87,15 +74,16 @@ def table_read(
         )
     if not content.strip(b" \t\r\n\x00") or content in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         raise _refuse(filename, "the file is empty")
-    for magic, what in _SIGNATURES:
-        if content.startswith(magic):
-            if "97-2003" in what:
-                raise _refuse(
-                    filename,
-                    f"this is {what}, which cannot be read. "
-                    "Open it in Excel or LibreOffice and save it as .xlsx or .csv.",
-                )
-            raise _not_a_table(filename, what)
+    signature = signature_of(content)
+    if signature is not None:
+        kind, what = signature
+        if kind == "ole":
+            raise _refuse(
+                filename,
+                f"this is {what}, which cannot be read. "
+                "Open it in Excel or LibreOffice and save it as .xlsx or .csv.",
+            )
+        raise _not_a_table(filename, what)
     if content.startswith(b"PK\x03\x04"):
         return _xlsx(filename, content, max_bytes, wanted)
     return _csv(filename, content)
