@@ -82,6 +82,7 @@ def _profile(
         assessment=assessment,
         round_id=assessment.round_id,
         authority=authority,
+        state=assessment.state,
         kind=authority.kind,
         nuts_level=authority.nuts_region.level,
         country=authority.country_code,

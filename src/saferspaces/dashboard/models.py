@@ -59,6 +59,10 @@ class PeerProfile(models.Model):
     authority = models.ForeignKey(
         "authorities.Authority", on_delete=models.CASCADE, related_name="+"
     )
+    # the assessment's workflow state, copied so that the peer pool (submitted or accepted
+    # assessments of the round) is read from this table alone; written with the profile and
+    # kept in step by ``saferspaces.dashboard.signals`` when the assessment changes state
+    state = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=30)
     nuts_level = models.PositiveSmallIntegerField(null=True)
     country = models.CharField(max_length=2)
@@ -72,6 +76,7 @@ class PeerProfile(models.Model):
         indexes = [
             models.Index(fields=["round", "kind", "population"]),
             models.Index(fields=["round", "population"]),
+            models.Index(fields=["round", "state"]),
         ]
 
     def __str__(self) -> str:

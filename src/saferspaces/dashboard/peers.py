@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Value
 
 from saferspaces.assessments.models import (
     Answer,
@@ -18,15 +19,16 @@ from saferspaces.assessments.models import (
     Evidence,
     Round,
 )
-from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import (
     CRITERIA,
+    Distribution,
     PeerBand,
     PeerCriteria,
     PeerFacts,
     PeerFilter,
     change_read,
-    peer_band,
+    distribution_summary,
+    peer_band_place,
     peer_filter_build,
 )
 from saferspaces.core.framework.model import text_get
@@ -55,13 +57,10 @@ def facts_of(profile: PeerProfile) -> PeerFacts:
 
 
 def _pool(assessment: Assessment) -> QuerySet[PeerProfile]:
-    # ``assessment__round`` repeats ``round`` (a profile is written with its assessment's
-    # round) so that PostgreSQL reads one round's assessments, not every round's, for the state
-    return PeerProfile.objects.filter(
-        round=assessment.round,
-        assessment__round=assessment.round,
-        assessment__state__in=DONE,
-    ).exclude(authority_id=assessment.authority_id)
+    # the profile carries its assessment's state: one table, no join with the assessments
+    return PeerProfile.objects.filter(round_id=assessment.round_id, state__in=DONE).exclude(
+        authority_id=assessment.authority_id
+    )
 
 
 def _apply(qs: QuerySet[PeerProfile], peer_filter: PeerFilter) -> QuerySet[PeerProfile]:
@@ -82,12 +81,10 @@ class PeerView:
     peers: int = 0
     refused: str | None = None  # no_round | not_scored | too_few
     alone: dict[str, int] = field(default_factory=dict)  # criterion -> peers with it alone
+    # top-level dimension -> kind -> band
     bands: dict[str, dict[str, PeerBand | None]] = field(default_factory=dict)
     peer_ids: list[int] = field(default_factory=list)  # assessment ids
     named: list[dict[str, Any]] = field(default_factory=list)
-    # (authority, assessment, node, score "all") of every peer: read once for the bands
-    # and reused by the named peers and learn-from-peers, so the peer set is queried once
-    peer_scores: list[tuple[int, int, str, float | None]] = field(default_factory=list)
 
 
 def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
@@ -117,50 +114,118 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
                 view.alone[key] = _apply(pool, single).count()
         return view
     view.peer_ids = ids
-    values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
-    # the peers as a subquery, never as a list of ids: a group of a thousand peers would
-    # otherwise be sent (and parsed by Django and psycopg) as a thousand parameters
-    for auth, a_id, code, score, perception, status in ScoreFact.objects.filter(
-        assessment_id__in=peers.values("assessment_id")
-    ).values_list("authority_id", "assessment_id", "node", "score", "perception", "status"):
-        values[code]["all"].append(score)
-        values[code]["perception"].append(perception)
-        values[code]["status"].append(status)
-        view.peer_scores.append((auth, a_id, code, score))
-    for _anc, dim in scored.edition.dimensions_walk():
-        mine = scored.unit.nodes.get(dim.code)
-        if mine is None:
-            continue
-        view.bands[dim.code] = {
-            k: peer_band(
-                score=mine.kind(k).score,
-                interval=mine.kind(k).interval,
-                peers=values[dim.code][k],
-                minimum=minimum,
+    # bands of the top-level dimensions: the ones the page, its chart and learn-from-peers read
+    top = [d.code for d in scored.edition.dimensions if d.code in scored.unit.nodes]
+    stats = peer_distributions(peers=peers, peer_ids=ids, nodes=top, minimum=minimum)
+    for code in top:
+        mine = scored.unit.nodes[code]
+        node = stats.get(code, {})
+        view.bands[code] = {
+            k: peer_band_place(
+                score=mine.kind(k).score, interval=mine.kind(k).interval, peers=node.get(k)
             )
             for k in KINDS
         }
-    view.named = _named(view)
+    view.named = _named(peers)
     return view
 
 
-def _named(view: PeerView) -> list[dict[str, Any]]:
-    """Peers that published their results, by name, with their top-level scores."""
-    published = set(
-        PeerSharing.objects.filter(publish_results=True).values_list("authority_id", flat=True)
+# ScoreFact column -> the kind it holds
+_KIND_COLUMNS = {"all": "score", "perception": "perception", "status": "status"}
+
+
+def peer_distributions(
+    *, peers: QuerySet[PeerProfile], peer_ids: list[int], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    """Quartiles of the peers' scores per node (of ``nodes``) and kind (None below ``minimum``
+    scores).
+
+    On PostgreSQL the database computes them (``percentile_cont``: linear interpolation between
+    order statistics, the same type 7 as :func:`~saferspaces.core.dashboard.distribution_summary`)
+    so that a group of a thousand peers costs one row per node, not a thousand; elsewhere
+    (SQLite) the peers' scores are read and summarised in Python.
+    """
+    if connection.vendor == "postgresql":
+        return _distributions_sql(peer_ids, nodes, minimum)
+    return _distributions_python(peers, nodes, minimum)
+
+
+def _distributions_python(
+    peers: QuerySet[PeerProfile], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
+    for node, *scores in ScoreFact.objects.filter(
+        assessment_id__in=peers.values("assessment_id")
+    ).values_list("node", *_KIND_COLUMNS.values()):
+        for kind, value in zip(_KIND_COLUMNS, scores, strict=True):
+            values[node][kind].append(value)
+    return {
+        node: {k: distribution_summary(values=v[k], minimum=minimum) for k in _KIND_COLUMNS}
+        for node, v in values.items()
+    }
+
+
+def _distributions_sql(
+    peer_ids: list[int], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    if minimum < 1:
+        raise ValueError("the minimum group size must be at least 1")
+    columns = []
+    for column in _KIND_COLUMNS.values():
+        # NaN and infinities are left out, as distribution_summary does
+        finite = f"f.{column} NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)"
+        columns.append(
+            f"COUNT(*) FILTER (WHERE {finite}), "
+            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.{column}) "
+            f"FILTER (WHERE {finite})"
+        )
+    # only constants are inlined; the peers (already read for their number) are one array
+    # parameter, which PostgreSQL reads through the assessment index without planning the
+    # peer filter again (a subquery here tempted it into a parallel scan of every profile)
+    table = ScoreFact._meta.db_table
+    sql = (
+        f"SELECT f.node, COUNT(*), {', '.join(columns)} FROM {table} f "  # noqa: S608
+        "WHERE f.assessment_id = ANY(%s::bigint[]) AND f.node = ANY(%s::varchar[]) "
+        "GROUP BY f.node"
     )
-    ids = sorted({a_id for auth, a_id, _n, _s in view.peer_scores if auth in published})
-    if not ids:
-        return []
+    out: dict[str, dict[str, Distribution | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(peer_ids), list(nodes)])
+        for node, total, *rest in cursor.fetchall():
+            out[node] = {}
+            for i, kind in enumerate(_KIND_COLUMNS):
+                n, quartiles = rest[2 * i], rest[2 * i + 1]
+                out[node][kind] = (
+                    Distribution(
+                        n=n,
+                        q1=float(quartiles[0]),
+                        median=float(quartiles[1]),
+                        q3=float(quartiles[2]),
+                        missing=total - n,
+                    )
+                    if n >= minimum and quartiles is not None
+                    else None
+                )
+    return out
+
+
+def _named(peers: QuerySet[PeerProfile]) -> list[dict[str, Any]]:
+    """Peers that published their results, by name, with their top-level scores (plain rows:
+    ``{"authority": {"pk", "name"}, "scores": {node: {"score"}}}``, read as tuples)."""
     rows: dict[int, dict[str, Any]] = {}
-    for fact in (
-        ScoreFact.objects.filter(assessment_id__in=ids, depth=0)
-        .select_related("authority")
-        .order_by("authority__name")
+    for auth, name, node, score in (
+        ScoreFact.objects.filter(
+            assessment_id__in=peers.filter(authority__sharing__publish_results=True).values(
+                "assessment_id"
+            ),
+            depth=0,
+        )
+        .order_by("authority__name", "authority_id")
+        .values_list("authority_id", "authority__name", "node", "score")
     ):
-        row = rows.setdefault(fact.authority_id, {"authority": fact.authority, "scores": {}})
-        row["scores"][fact.node] = fact
-    return sorted(rows.values(), key=lambda r: r["authority"].name)
+        row = rows.setdefault(auth, {"authority": {"pk": auth, "name": name}, "scores": {}})
+        row["scores"][node] = {"score": score}
+    return list(rows.values())
 
 
 def weakest_dimensions(*, scored: Scored, view: PeerView) -> list[str]:
@@ -189,41 +254,52 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     the peers' interquartile range) or improved beyond the uncertainty since the previous round,
     with the practices they reported and the evidence they chose to share. Sorted by name.
 
-    Candidates are read as plain tuples (peers and sharing choices as subqueries); model rows are
-    loaded only for the suggestions shown, so the cost follows the suggestions, not the group.
+    Candidates are read as plain tuples in one query (the peer set and the sharing choices as a
+    subquery and a join); model rows are loaded only for the suggestions shown, so the cost
+    follows the suggestions, not the group.
     """
     if not view.peer_ids:
         return []
     weak = weakest_dimensions(scored=scored, view=view)
-    open_to_contact = set(
-        PeerSharing.objects.filter(open_to_contact=True).values_list("authority_id", flat=True)
+    a = scored.assessment
+    # the peers open to contact: a subquery of a few hundred assessments at most, whose facts
+    # are then read through the (assessment, node) index
+    reachable = (
+        _apply(_pool(a), view.peer_filter).filter(authority__sharing__open_to_contact=True)
+        if view.peer_filter is not None
+        else None
     )
-    weak_set = set(weak)
-    found = [
-        (auth, a_id, node, score)
-        for auth, a_id, node, score in view.peer_scores
-        if node in weak_set and auth in open_to_contact and score is not None
-    ]
-    names = (
-        dict(
-            Authority.objects.filter(pk__in=sorted({f[0] for f in found})).values_list("pk", "name")
+    prev = _previous_round(a.round) if a.round else None
+    rows: list[tuple[int, str, int, str, float, float | None]] = []
+    if reachable is not None and weak:
+        facts = ScoreFact.objects.filter(
+            assessment_id__in=reachable.values("assessment_id"), node__in=weak, score__isnull=False
         )
-        if found
-        else {}
-    )
-    candidates = [(auth, names[auth], a_id, node, score) for auth, a_id, node, score in found]
-    if not candidates:
+        # the same authority's score on the same node in the previous round (submitted or
+        # accepted), looked up per candidate through that authority's profile of the round
+        before = (
+            ScoreFact.objects.filter(
+                node=OuterRef("node"),
+                assessment_id__in=PeerProfile.objects.filter(
+                    round=prev, authority_id=OuterRef(OuterRef("authority_id")), state__in=DONE
+                ).values("assessment_id"),
+            ).values("score")[:1]
+            if prev is not None
+            else None
+        )
+        rows = list(
+            facts.annotate(
+                before=Subquery(before) if before is not None else Value(None, FloatField())
+            ).values_list(
+                "authority_id", "authority__name", "assessment_id", "node", "score", "before"
+            )
+        )
+    if not rows:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
-    earlier: dict[tuple[int, str], float | None] = {}
-    prev = _previous_round(scored.assessment.round) if scored.assessment.round else None
-    if prev is not None:
-        for auth, node, score in ScoreFact.objects.filter(
-            round=prev,
-            node__in=weak,
-            authority_id__in=sorted({c[0] for c in candidates}),
-            assessment__state__in=DONE,
-        ).values_list("authority_id", "node", "score"):
-            earlier[(auth, node)] = score
+    candidates = [(auth, name, a_id, node, score) for auth, name, a_id, node, score, _b in rows]
+    earlier: dict[tuple[int, str], float | None] = {
+        (auth, node): b for auth, _n, _a, node, _s, b in rows
+    }
     tol = scored.pipeline.options.change_tolerance
     chosen: dict[str, list[tuple[int, int, list[str]]]] = {}  # code -> (authority, assessment)
     more: dict[str, int] = {}

@@ -1,13 +1,13 @@
 """Reading scores without ranking them (pure Python): gaps, peer bands, peer criteria, progress.
 
-Public API: :func:`gap_read`, :func:`peer_band`, :func:`distribution_summary`,
+Public API: :func:`gap_read`, :func:`peer_band`, :func:`peer_band_place`, :func:`distribution_summary`,
 :func:`peer_filter_build`, :func:`peer_filter_match`, :func:`change_read`,
 :func:`nodes_comparable`. See ``docs/methodology.md``, "Reading scores". Nothing here computes an
 ordinal position: an authority is placed in a band (below, within or above the interquartile
 range of its peers), and groups smaller than the minimum are never summarised.
 """
 
-from .bands import Distribution, PeerBand, distribution_summary, peer_band
+from .bands import Distribution, PeerBand, distribution_summary, peer_band, peer_band_place
 from .gap import GAP_CODES, GapReading, gap_read
 from .peers import (
     CRITERIA,
@@ -35,6 +35,7 @@ __all__ = [
     "gap_read",
     "nodes_comparable",
     "peer_band",
+    "peer_band_place",
     "peer_filter_build",
     "peer_filter_match",
 ]

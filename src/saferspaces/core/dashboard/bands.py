@@ -77,9 +77,24 @@ def peer_band(
     """
     if score is None:
         return None
-    dist = distribution_summary(values=peers, minimum=minimum)
-    if dist is None:
+    return peer_band_place(
+        score=score, interval=interval, peers=distribution_summary(values=peers, minimum=minimum)
+    )
+
+
+def peer_band_place(
+    *,
+    score: float | None,
+    peers: Distribution | None,
+    interval: tuple[float, float] | None = None,
+) -> PeerBand | None:
+    """The band of ``score`` in an already summarised peer group (quartiles computed elsewhere,
+    e.g. by the database with the same type-7 interpolation).
+
+    None when the score is missing or the group has no summary (fewer than the minimum).
+    """
+    if score is None or peers is None:
         return None
-    band = _band(score, dist)
-    stable = interval is None or (_band(interval[0], dist) == band == _band(interval[1], dist))
-    return PeerBand(band=band, stable=stable, score=score, interval=interval, peers=dist)
+    band = _band(score, peers)
+    stable = interval is None or (_band(interval[0], peers) == band == _band(interval[1], peers))
+    return PeerBand(band=band, stable=stable, score=score, interval=interval, peers=peers)
