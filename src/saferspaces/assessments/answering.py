@@ -64,8 +64,10 @@ def assigned_people(*, assessment: Assessment) -> dict[str, set[int]]:
     return out
 
 
-def _lock(*, assessment_id: int, code: str, user: Any) -> Lock:
-    """Lock the assessment, check it takes answers from ``user`` on ``code``."""
+def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
+    """Lock the assessment (``select_for_update``), check it takes answers from ``user`` on
+    ``code``; raises :class:`DomainError` otherwise. Call inside ``transaction.atomic``: the
+    evidence and import services share it with :func:`answer_save`."""
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("authority", "edition")
@@ -101,7 +103,7 @@ def _state(question: Question, status: str, raw: object) -> AnswerState:
         raise DomainError(error.message, field=field) from None
 
 
-def _write(
+def answer_write(
     *,
     lock: Lock,
     state: AnswerState,
@@ -113,6 +115,9 @@ def _write(
     prefill: dict[str, Any] | None,
     now: dt.datetime,
 ) -> Answer:
+    """Write one agreed answer under ``lock`` (from :func:`answer_lock`): a new version and its
+    revision, or nothing when the answer did not change; :class:`AnswerConflict` when someone
+    changed it since ``expected_version``. Used by :func:`answer_save` and the file import."""
     assessment, code = lock.assessment, lock.question.code
     current = Answer.objects.filter(assessment=assessment, code=code).first()
     current_version = current.version if current else 0
@@ -178,7 +183,7 @@ def answer_save(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        lock = _lock(assessment_id=assessment.pk, code=code, user=user)
+        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user)
         if (
             lock.assessment.consensus
             and source == AnswerSource.FORM
@@ -191,7 +196,7 @@ def answer_save(
                 )
             )
         state = _state(lock.question, status, raw)
-        return _write(
+        return answer_write(
             lock=lock,
             state=state,
             comment=comment,
@@ -217,7 +222,7 @@ def individual_answer_save(
     """A respondent's own answer in a consensus assessment (only they write it: no conflict)."""
     now = now or timezone.now()
     with transaction.atomic():
-        lock = _lock(assessment_id=assessment.pk, code=code, user=user)
+        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user)
         if not lock.assessment.consensus:
             raise DomainError(_("This assessment does not collect individual answers."))
         state = _state(lock.question, status, raw)

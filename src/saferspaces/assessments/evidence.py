@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
-from saferspaces.assessments.answering import _lock
+from saferspaces.assessments.answering import answer_lock
 from saferspaces.assessments.models import Assessment, Evidence
 from saferspaces.core.filetypes import EVIDENCE_KINDS, FileTypeError, filetype_detect
 from saferspaces.errors import DomainError
@@ -79,7 +79,7 @@ def evidence_add(
             "file_size": file.size,
         }
     with transaction.atomic():
-        lock = _lock(assessment_id=assessment.pk, code=code, user=user)
+        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user)
         evidence = Evidence(
             assessment=lock.assessment,
             code=code,
@@ -98,7 +98,7 @@ def evidence_add(
 
 def evidence_remove(*, evidence: Evidence, user: Any) -> None:
     with transaction.atomic():
-        _lock(assessment_id=evidence.assessment_id, code=evidence.code, user=user)
+        answer_lock(assessment_id=evidence.assessment_id, code=evidence.code, user=user)
         if evidence.added_by_id != user.pk and not permissions.is_lead_of(
             user, evidence.assessment
         ):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
-from saferspaces.assessments.answering import Lock, _write, assigned_people
+from saferspaces.assessments.answering import Lock, answer_write, assigned_people
 from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
 from saferspaces.assessments.models import (
     Answer,
@@ -282,7 +282,7 @@ def answers_import_confirm(
             code = r["code"]
             before = current.get(code)
             lock = Lock(assessment=assessment, question=questions[code], section=section_of[code])
-            after = _write(
+            after = answer_write(
                 lock=lock,
                 state=AnswerState(r["status"], r["value"]),
                 comment=r["comment"] or (before.comment if before else ""),
