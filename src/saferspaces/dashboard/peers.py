@@ -339,13 +339,17 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
         for d, i in scored.edition.indicators()
         if i.kind == "status" and i.answer.type in PRACTICE_TYPES
     }
-    out = []
-    for code in weak:
-        shown = [
+    shown_by_code = {
+        code: [
             {"fact": shown_facts[(a_id, code)], "reasons": reasons, "sharing": sharing[auth]}
             for auth, a_id, reasons in chosen[code]
         ]
-        _practices(shown, code, questions, scored, language)
+        for code in weak
+    }
+    _practices(shown_by_code, questions, scored, language)
+    out = []
+    for code in weak:
+        shown = shown_by_code[code]
         out.append(
             {
                 "code": code,
@@ -365,38 +369,44 @@ def _title(scored: Scored, code: str, language: str) -> str:
 
 
 def _practices(
-    members: list[dict[str, Any]],
-    code: str,
+    shown: dict[str, list[dict[str, Any]]],
     questions: dict[str, Any],
     scored: Scored,
     language: str,
 ) -> None:
-    """Attach each suggested peer's practice answers, comments and shared evidence."""
-    dim = next(d for _a, d in scored.edition.dimensions_walk() if d.code == code)
-    if not members:
+    """Attach each suggested peer's practice answers, comments and shared evidence: the practice
+    questions of the dimension it is suggested for, read for every dimension at once."""
+    codes: dict[str, set[str]] = {}  # dimension -> its practice questions
+    for _a, dim in scored.edition.dimensions_walk():
+        if shown.get(dim.code):
+            codes[dim.code] = {
+                i.code for _a, sub in dim.walk() for i in sub.indicators if i.code in questions
+            }
+    if not codes:
         return
-    codes = [i.code for _a, sub in dim.walk() for i in sub.indicators if i.code in questions]
-    ids = [m["fact"].assessment_id for m in members]
+    ids = sorted({m["fact"].assessment_id for code in codes for m in shown[code]})
+    every = sorted(set().union(*codes.values()))
     answers: dict[int, list[Answer]] = defaultdict(list)
     for ans in Answer.objects.filter(
-        assessment_id__in=ids, code__in=codes, status="answered"
+        assessment_id__in=ids, code__in=every, status="answered"
     ).order_by("code"):
         answers[ans.assessment_id].append(ans)
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for ev in Evidence.objects.filter(
-        assessment_id__in=ids, code__in=codes, shared_with_peers=True
+        assessment_id__in=ids, code__in=every, shared_with_peers=True
     ).order_by("code", "pk"):
         evidence[ev.assessment_id].append(ev)
-    for m in members:
-        a_id = m["fact"].assessment_id
-        m["practices"] = [
-            {
-                "code": ans.code,
-                "question": text_get(questions[ans.code][1].question, language),
-                "answer": ans,
-                "indicator": questions[ans.code][1],
-            }
-            for ans in answers[a_id]
-            if ans.value not in ("no", [], None)
-        ]
-        m["evidence"] = evidence[a_id]
+    for code, mine in codes.items():
+        for m in shown[code]:
+            a_id = m["fact"].assessment_id
+            m["practices"] = [
+                {
+                    "code": ans.code,
+                    "question": text_get(questions[ans.code][1].question, language),
+                    "answer": ans,
+                    "indicator": questions[ans.code][1],
+                }
+                for ans in answers[a_id]
+                if ans.code in mine and ans.value not in ("no", [], None)
+            ]
+            m["evidence"] = [ev for ev in evidence[a_id] if ev.code in mine]

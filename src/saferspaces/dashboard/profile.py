@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from saferspaces.assessments.editions import assessment_edition
 from saferspaces.assessments.models import (
     Answer,
     AnswerRevision,
@@ -22,6 +21,8 @@ from saferspaces.core.assessment import EditionPipeline, KindScore, NodeScores, 
 from saferspaces.core.dashboard import Change, GapReading, change_read, gap_read, nodes_comparable
 from saferspaces.core.framework import Edition
 from saferspaces.core.framework.model import text_get
+from saferspaces.frameworks.models import FrameworkEdition
+from saferspaces.frameworks.selectors import edition_parsed
 
 KINDS = ("all", "perception", "status")
 
@@ -69,22 +70,66 @@ class ProgressRow:
 
 
 def scored_assessments(*, authority: Authority) -> QuerySet[Assessment]:
-    """The authority's assessments that have scores, oldest first (by round period, then date)."""
+    """The authority's assessments that have scores, oldest first (by round period, then date).
+
+    The edition's YAML source is not read with them (see :func:`edition_of`)."""
     return (
-        Assessment.objects.filter(authority=authority, score_runs__isnull=False)
-        .distinct()
+        Assessment.objects.filter(authority=authority)
+        .filter(Exists(ScoreRun.objects.filter(assessment=OuterRef("pk"))))
         .select_related("round", "edition", "authority")
+        .defer("edition__source")
         .order_by("round__period_end", "created_at", "pk")
     )
 
 
+# (edition row id, content hash) -> parsed edition: the parsed edition is cached by content
+# already (``edition_parsed``), but looking it up needs the YAML source (about 150 kB) on every
+# read; with this, a row whose source was deferred is parsed (and its source read) once
+_EDITIONS: dict[tuple[int, str], Edition] = {}
+
+
+def edition_of(*, row: FrameworkEdition) -> Edition:
+    """The parsed edition of a stored row, without reading its source again once known."""
+    key = (row.pk, row.sha256)
+    hit = _EDITIONS.get(key)
+    if hit is None:
+        hit = edition_parsed(row=row)  # reads a deferred source here, once per process
+        if len(_EDITIONS) > 32:
+            _EDITIONS.clear()
+        _EDITIONS[key] = hit
+    return hit
+
+
 def scored_read(*, assessment: Assessment) -> Scored | None:
-    run = ScoreRun.objects.filter(assessment=assessment).order_by("-computed_at", "-id").first()
-    if run is None:
-        return None
-    edition = assessment_edition(assessment=assessment)
-    pipeline = edition_pipeline(row=assessment.edition, edition=edition)
-    return Scored(assessment, run, score_run_unit(run=run), edition, pipeline)
+    """The assessment with its latest run, read back; None when it has no scores."""
+    found = scored_read_many(assessments=[assessment])
+    return found[0] if found else None
+
+
+def scored_read_many(*, assessments: list[Assessment]) -> list[Scored]:
+    """:func:`scored_read` of several assessments with one query for their latest runs, in the
+    order given; assessments without scores are left out."""
+    if not assessments:
+        return []
+    latest = ScoreRun.objects.filter(assessment_id=OuterRef("assessment_id")).order_by(
+        "-computed_at", "-id"
+    )
+    runs = {
+        r.assessment_id: r
+        for r in ScoreRun.objects.filter(
+            assessment_id__in=[a.pk for a in assessments],
+            pk=Subquery(latest.values("pk")[:1]),
+        )
+    }
+    out = []
+    for a in assessments:
+        run = runs.get(a.pk)
+        if run is None:
+            continue
+        edition = edition_of(row=a.edition)
+        pipeline = edition_pipeline(row=a.edition, edition=edition)
+        out.append(Scored(a, run, score_run_unit(run=run), edition, pipeline))
+    return out
 
 
 def _coverage(node: NodeScores, prefilled: set[str], unit: UnitScores) -> Coverage:

@@ -18,6 +18,7 @@ from saferspaces.dashboard.profile import (
     profile_rows,
     progress_rows,
     scored_read,
+    scored_read_many,
 )
 
 
@@ -30,7 +31,7 @@ def dashboard_profile(
     if chosen is None:
         return {"authority": authority, "choices": [], "scored": None}
     # every scored assessment is read once: the history (oldest first) holds the chosen one
-    history = [s for a in reversed(choices) if (s := scored_read(assessment=a)) is not None]
+    history = scored_read_many(assessments=list(reversed(choices)))
     scored = next(s for s in history if s.assessment.pk == chosen.pk)
     rows = profile_rows(scored=scored, language=language)
     progress, columns = progress_rows(history=history, language=language)

@@ -45,7 +45,10 @@ def _chart_download(
 
 def _authority_assessment(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(
-        Assessment.objects.select_related("authority", "round", "edition"), pk=pk
+        Assessment.objects.select_related("authority", "round", "edition").defer(
+            "edition__source"  # parsed once per process (profile.edition_of)
+        ),
+        pk=pk,
     )
     if not can_view_authority_private(request.user, assessment.authority):
         raise PermissionDenied
