@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from saferspaces.core.dashboard import PeerCriteria
@@ -23,6 +25,43 @@ def _income_choices() -> list[tuple[str, Any]]:
     ]
 
 
+def _attrs(attrs: dict[str, Any]) -> str:
+    """``django/forms/widgets/attrs.html`` in Python."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {conditional_escape(name)}")
+        if value is not True:
+            out.append(f'="{conditional_escape(str(value))}"')
+    return "".join(out)
+
+
+class PlainSelect(forms.Select):
+    """A select that renders the same HTML as Django's ``select.html`` and ``select_option.html``
+    templates, written in Python: the peer page has three of them, and the template engine
+    spent more time on their options (one included template each) than on the rest of the form.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        w = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(w["name"])}"{_attrs(w["attrs"])}>']
+        for group_name, group_choices, _index in w["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                    f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the renderer strips the trailing newline
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 class PeerCriteriaForm(forms.Form):
     """The similarity criteria, read from the query string (a GET form)."""
 
@@ -37,6 +76,7 @@ class PeerCriteriaForm(forms.Form):
         choices=_factor_choices,
         coerce=float,
         empty_value=None,
+        widget=PlainSelect,
     )
     density_factor = forms.TypedChoiceField(
         label=_("Population density"),
@@ -44,6 +84,7 @@ class PeerCriteriaForm(forms.Form):
         choices=_factor_choices,
         coerce=float,
         empty_value=None,
+        widget=PlainSelect,
     )
     income_range = forms.TypedChoiceField(
         label=_("Income"),
@@ -51,6 +92,7 @@ class PeerCriteriaForm(forms.Form):
         choices=_income_choices,
         coerce=float,
         empty_value=None,
+        widget=PlainSelect,
     )
 
     @classmethod

@@ -73,10 +73,18 @@ class PeerProfile(models.Model):
     sources = models.JSONField(default=dict)  # condition -> "answer" | "registry"
 
     class Meta:
+        # the peer pool (round, state) and the default peer set (round, kind, population range)
+        # are read from the index alone on PostgreSQL (INCLUDE; other databases ignore it)
         indexes = [
-            models.Index(fields=["round", "kind", "population"]),
+            models.Index(
+                fields=["round", "kind", "population"],
+                include=["state", "authority", "assessment"],
+                name="peer_profile_kind_population",
+            ),
             models.Index(fields=["round", "population"]),
-            models.Index(fields=["round", "state"]),
+            models.Index(
+                fields=["round", "state"], include=["authority"], name="peer_profile_pool"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -20,6 +21,8 @@ from saferspaces.dashboard.profile import (
     scored_read,
     scored_read_many,
 )
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:code> of the explain URL
 
 
 def dashboard_profile(
@@ -159,12 +162,23 @@ def dashboard_public(*, language: str) -> dict[str, Any]:
 def _explain_groups(scored: Any, language: str) -> list[dict[str, Any]]:
     from saferspaces.core.framework.model import text_get
 
+    # one reverse() for the page, not one per indicator (a hundred on the bundled edition):
+    # indicator codes are slugs, so the link is the same string reverse() would build
+    marker = "code-marker"
+    base = reverse("dashboard:explain", args=[scored.assessment.pk, marker])
+    prefix, suffix = base.rsplit(marker, 1)
+
+    def link(code: str) -> str:
+        if _SLUG.fullmatch(code):
+            return f"{prefix}{code}{suffix}"
+        return reverse("dashboard:explain", args=[scored.assessment.pk, code])
+
     groups = []
     for dim in scored.edition.dimensions:
         if dim.role != "scored":
             continue
         items = [
-            (i.code, scored.unit.indicators[i.code], text_get(i.question, language))
+            (i.code, scored.unit.indicators[i.code], text_get(i.question, language), link(i.code))
             for _a, sub in dim.walk()
             for i in sub.indicators
             if i.code in scored.unit.indicators
