@@ -3,9 +3,12 @@
 A dedicated PostgreSQL database is created and migrated for the run, and the synthetic scale set
 of ``benchmarks/scale_dashboard.py`` is built in it (10 000 authorities x 3 rounds; 200 sampled
 authorities really scored, with a logged-in lead each). gunicorn serves the application from it
-(``-w 5 --threads 2``: 2 x CPUs + 1 workers on the 2-core machine, ``SAFERSPACES_DEBUG=1`` as in
-the other server benchmark, so Django's debug bookkeeping is included). A load generator of 20
-threads (plain ``http.client``, one keep-alive connection each) visits its share of the sampled
+(``-w 3``: the three sync workers of the deployment guide, ``docs/operations.md``; on the 2-core
+machine they served more requests per second than ``-w 5 --threads 2``, whose ten threads share
+two GILs' worth of CPU; ``SAFERSPACES_DEBUG=1`` as in the other server benchmark, so Django's
+debug bookkeeping is included: production mode needs collected static files, see
+``docs/benchmarks.md``). A load generator of 20 threads (plain ``http.client``, one connection
+each, reopened when a sync worker closes it) visits its share of the sampled
 authorities in turn, each with the session of that authority's lead: the profile
 (``/authorities/<slug>/dashboard/``) and the peer view of their latest assessment
 (``/assessments/<pk>/peers/``, default criteria, or adjusted criteria on every third visit),
@@ -15,6 +18,8 @@ Two load phases, after a 5 s warm-up that is not measured:
 
 * **paced** (asserted): 20 clients, each waiting between 0.5 and 1.5 s (uniform) after a response
   before its next request, as busy people clicking through the pages, for ``PACED_S`` seconds.
+  Each client also waits one such pause before its first request, so that the phase starts
+  with the clients spread out as in steady state, not with 20 requests in the same instant.
   Target: p95 < 150 ms for each page, every response 200.
 * **saturation** (reported): 20 clients firing back to back, no pause, for ``SATURATION_S``
   seconds: the throughput the machine sustains, and the latencies at that throughput (queueing
@@ -65,7 +70,7 @@ VENV_BIN = Path(sys.executable).parent
 AUTHORITIES = int(os.environ.get("SAFERSPACES_BENCH_AUTHORITIES", "10000"))
 SAMPLE = 200
 CLIENTS = 20
-WORKERS, THREADS = 5, 2
+WORKERS, THREADS = 3, 1  # the deployment guide's gunicorn (docs/operations.md): 3 sync workers
 DB_SUFFIX = "_bench_dashboard"
 WARMUP_S, PACED_S, SATURATION_S = 5.0, 40.0, 20.0
 THINK_S = (0.5, 1.5)
@@ -114,6 +119,10 @@ class LoadClient:
     def run(self, until: float, think: tuple[float, float] | None, record: bool) -> None:
         n = 0
         try:
+            if think is not None:
+                # a person reads before clicking: each client starts after one pause, so the
+                # 20 clients are spread out as in steady state instead of all firing at once
+                time.sleep(self.rng.uniform(*think))
             while time.perf_counter() < until:
                 visit = self.visits[(n // 2) % len(self.visits)]
                 page = "profile" if n % 2 == 0 else "peers"

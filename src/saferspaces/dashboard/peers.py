@@ -58,6 +58,8 @@ def facts_of(profile: PeerProfile) -> PeerFacts:
 
 def _pool(assessment: Assessment) -> QuerySet[PeerProfile]:
     # the profile carries its assessment's state: one table, no join with the assessments
+    if assessment.round_id is None:
+        return PeerProfile.objects.none()
     return PeerProfile.objects.filter(round_id=assessment.round_id, state__in=DONE).exclude(
         authority_id=assessment.authority_id
     )
@@ -270,7 +272,7 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
         else None
     )
     prev = _previous_round(a.round) if a.round else None
-    rows: list[tuple[int, str, int, str, float, float | None]] = []
+    rows: list[Any] = []  # (authority, name, assessment, node, score, previous round's score)
     if reachable is not None and weak:
         facts = ScoreFact.objects.filter(
             assessment_id__in=reachable.values("assessment_id"), node__in=weak, score__isnull=False
@@ -312,8 +314,8 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
             reasons = []
             if band is not None and score is not None and score > band.peers.q3:
                 reasons.append("strong")
-            before = earlier.get((auth, code))
-            if change_read(before=before, after=score, tolerance=tol).direction == "up":
+            previous = earlier.get((auth, code))
+            if change_read(before=previous, after=score, tolerance=tol).direction == "up":
                 reasons.append("improved")
             if reasons:
                 members.append((name, auth, a_id, reasons))

@@ -1,0 +1,181 @@
+"""What the dashboard does to stay fast at scale (issue 6) gives the same answers as the plain way:
+PostgreSQL's quartiles and Python's, the assessment state copied onto the peer profiles and the
+assessment's own, the selects rendered in Python and Django's templates."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from django import forms
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from saferspaces.assessments.models import Assessment, AssessmentState
+from saferspaces.assessments.workflow import assessment_transition
+from saferspaces.authorities.models import Authority
+from saferspaces.core.dashboard import PeerCriteria, distribution_summary, peer_filter_build
+from saferspaces.dashboard.forms import PeerCriteriaForm, PlainSelect
+from saferspaces.dashboard.models import PeerProfile, ScoreFact
+from saferspaces.dashboard.peers import (
+    _apply,
+    _distributions_python,
+    _distributions_sql,
+    _pool,
+    facts_of,
+)
+from saferspaces.demo.generator import PERSONA_AUTHORITY
+
+WIDE = PeerCriteria(same_kind=False, population_factor=None)
+
+
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("percentile_cont is PostgreSQL's (run by the PostgreSQL pass of make test)")
+
+
+def _pilot() -> Assessment:
+    a = Authority.objects.get(name=PERSONA_AUTHORITY)
+    pilot = Assessment.objects.filter(authority=a).order_by("round__period_end").first()
+    assert pilot is not None
+    return pilot
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.n, a.missing) == (b.n, b.missing) and all(
+        math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-9)
+        for x, y in ((a.q1, b.q1), (a.median, b.median), (a.q3, b.q3))
+    )
+
+
+@pytest.mark.django_db
+def test_postgresql_quartiles_agree_with_python_on_the_peer_group(demo: Any) -> None:
+    """Same n, missing and type-7 quartiles per node and kind, with missing, NaN and infinite
+    scores mixed in, for minimum group sizes that pass and that refuse."""
+    _postgresql_only()
+    pilot = _pilot()
+    target = facts_of(PeerProfile.objects.get(assessment=pilot))
+    peers = _apply(_pool(pilot), peer_filter_build(target=target, criteria=WIDE))
+    ids = list(peers.values_list("assessment_id", flat=True))
+    assert len(ids) >= 5
+    facts = ScoreFact.objects.filter(assessment_id__in=ids).order_by("pk")
+    nodes = sorted(set(facts.values_list("node", flat=True)))
+    node = nodes[0]
+    odd = list(facts.filter(node=node).values_list("pk", flat=True)[:3])
+    ScoreFact.objects.filter(pk=odd[0]).update(score=None)
+    ScoreFact.objects.filter(pk=odd[1]).update(score=float("nan"), perception=float("inf"))
+    ScoreFact.objects.filter(pk=odd[2]).update(status=float("-inf"))
+    for minimum in (1, 5, len(ids) - 1, len(ids) + 1):
+        sql = _distributions_sql(ids, nodes, minimum)
+        python = _distributions_python(peers, nodes, minimum)
+        assert set(sql) == set(python) == set(nodes)
+        for code in nodes:
+            for kind in ("all", "perception", "status"):
+                assert _same(sql[code][kind], python[code][kind]), (minimum, code, kind)
+    some = _distributions_sql(ids, [node], 1)[node]
+    assert some["all"] is not None and some["all"].missing == 2  # the None and the NaN
+    assert some["perception"] is not None and some["perception"].missing >= 1  # infinity
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.floats(min_value=0, max_value=100, allow_nan=False) | st.none(), min_size=1, max_size=40
+    )
+)
+def test_percentile_cont_is_the_type_7_interpolation_of_distribution_summary(
+    values: list[float | None],
+) -> None:
+    _postgresql_only()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(v), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) "
+            "FROM unnest(%s::float8[]) AS v",
+            [values],
+        )
+        n, quartiles = cursor.fetchone()
+    expected = distribution_summary(values=values, minimum=1)
+    if expected is None:
+        assert n == 0
+        return
+    assert n == expected.n
+    for got, want in zip(quartiles, (expected.q1, expected.median, expected.q3), strict=True):
+        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
+
+
+@pytest.mark.django_db
+def test_the_peer_profile_follows_the_assessment_state(demo: Any, personas: Any) -> None:
+    """A returned assessment leaves the other authorities' peer pool at once, without being
+    scored again: its profile carries the new state."""
+    profile = (
+        PeerProfile.objects.filter(assessment__state=AssessmentState.SUBMITTED)
+        .exclude(round=None)
+        .select_related("assessment")
+        .first()
+    )
+    assert profile is not None and profile.state == AssessmentState.SUBMITTED
+    other = (
+        Assessment.objects.filter(round_id=profile.round_id)
+        .exclude(authority_id=profile.authority_id)
+        .first()
+    )
+    assert other is not None
+    pool_before = _pool(other).count()
+    assessment_transition(
+        assessment=profile.assessment,
+        action="return",
+        user=personas["coordinator"],
+        comment="Please add the sources of the crime figures.",
+    )
+    profile.refresh_from_db()
+    assert profile.state == AssessmentState.RETURNED
+    assert _pool(other).count() == pool_before - 1
+    for p in PeerProfile.objects.select_related("assessment"):
+        assert p.state == p.assessment.state, p
+
+
+GROUPED = [("", "any"), ("Group <b>", [("2", "two & more"), ("3", "three")]), ("5", '"five"')]
+
+
+@pytest.mark.parametrize("choices", ["form", "grouped"])
+@pytest.mark.parametrize("value", [None, "", "2", "3", "bogus", ["2", "3"]])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        None,
+        {"id": "id_population_factor"},
+        {"id": "x", "aria-invalid": "true", "disabled": True, "data-off": False, "title": "<&>"},
+    ],
+)
+def test_the_plain_select_renders_djangos_select_html(
+    choices: str, value: Any, attrs: dict[str, Any] | None
+) -> None:
+    options = (
+        PeerCriteriaForm.base_fields["population_factor"].choices  # type: ignore[attr-defined]
+        if choices == "form"
+        else GROUPED
+    )
+    plain = PlainSelect(choices=options).render("population_factor", value, attrs)
+    django = forms.Select(choices=options).render("population_factor", value, attrs)
+    assert plain == django
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"criteria": "1", "income_range": "0.25"}, {"criteria": "1", "density_factor": "oops"}],
+)
+def test_the_criteria_form_renders_as_with_djangos_select(query: dict[str, str]) -> None:
+    form = PeerCriteriaForm.from_query(query)
+    form.is_valid()
+    for name in ("population_factor", "density_factor", "income_range"):
+        bound = form[name]
+        plain = str(bound)
+        bound.field.widget = forms.Select(choices=bound.field.choices)  # type: ignore[attr-defined]
+        assert plain == str(form[name]), name
