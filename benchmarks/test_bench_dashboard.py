@@ -3,13 +3,13 @@
 A dedicated PostgreSQL database is created and migrated for the run, and the synthetic scale set
 of ``benchmarks/scale_dashboard.py`` is built in it (10 000 authorities x 3 rounds; 200 sampled
 authorities really scored, with a logged-in lead each). gunicorn serves the application from it
-(``-w 3``: the three sync workers of the deployment guide, ``docs/operations.md``; on the 2-core
-machine they served more requests per second than ``-w 5 --threads 2``, whose ten threads share
-two GILs' worth of CPU; ``SAFERSPACES_DEBUG=1`` as in the other server benchmark, so Django's
-debug bookkeeping is included: production mode needs collected static files, see
-``docs/benchmarks.md``). A load generator of 20 threads (plain ``http.client``, one connection
-each, reopened when a sync worker closes it) visits its share of the sampled
-authorities in turn, each with the session of that authority's lead: the profile
+with the deployment guide's ``-w 3`` (three sync workers, ``docs/operations.md``): on the 2-core
+machine they sustained more requests per second, and shorter tails, than ``-w 5 --threads 2``,
+whose ten threads contend for two cores and for each worker's GIL. ``SAFERSPACES_DEBUG=1`` as in
+the other server benchmark, so Django's debug bookkeeping is included (production mode needs
+collected static files; ``docs/benchmarks.md`` gives both). A load generator of 20 threads (plain
+``http.client``, one connection each, reopened when a sync worker closes it) visits its share of
+the sampled authorities in turn, each with the session of that authority's lead: the profile
 (``/authorities/<slug>/dashboard/``) and the peer view of their latest assessment
 (``/assessments/<pk>/peers/``, default criteria, or adjusted criteria on every third visit),
 alternately.
@@ -18,8 +18,6 @@ Two load phases, after a 5 s warm-up that is not measured:
 
 * **paced** (asserted): 20 clients, each waiting between 0.5 and 1.5 s (uniform) after a response
   before its next request, as busy people clicking through the pages, for ``PACED_S`` seconds.
-  Each client also waits one such pause before its first request, so that the phase starts
-  with the clients spread out as in steady state, not with 20 requests in the same instant.
   Target: p95 < 150 ms for each page, every response 200.
 * **saturation** (reported): 20 clients firing back to back, no pause, for ``SATURATION_S``
   seconds: the throughput the machine sustains, and the latencies at that throughput (queueing
@@ -119,10 +117,6 @@ class LoadClient:
     def run(self, until: float, think: tuple[float, float] | None, record: bool) -> None:
         n = 0
         try:
-            if think is not None:
-                # a person reads before clicking: each client starts after one pause, so the
-                # 20 clients are spread out as in steady state instead of all firing at once
-                time.sleep(self.rng.uniform(*think))
             while time.perf_counter() < until:
                 visit = self.visits[(n // 2) % len(self.visits)]
                 page = "profile" if n % 2 == 0 else "peers"

@@ -328,7 +328,7 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
         (f.assessment_id, f.node): f
         for f in ScoreFact.objects.filter(
             assessment_id__in=sorted(shown_ids), node__in=weak
-        ).select_related("authority", "assessment")
+        ).select_related("authority")
     }
     sharing = {
         s.authority_id: s
