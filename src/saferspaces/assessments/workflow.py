@@ -115,6 +115,9 @@ def assessment_transition(
         if target == S.ACCEPTED:
             locked.accepted_at = now
         locked.save(update_fields=["state", "updated_at", "submitted_at", "accepted_at"])
+        from saferspaces.dashboard.facts import peer_profile_state_sync
+
+        peer_profile_state_sync(assessment=locked)
         if target == S.SUBMITTED:
             from saferspaces.assessments.scoring import assessment_score
 

@@ -148,3 +148,17 @@ def score_facts_rebuild(*, assessments: Iterable[Assessment] | None = None) -> i
         score_facts_write(runs=runs, options=pipeline.options)
         done += len(runs)
     return done
+
+
+def peer_profile_state_sync(*, assessment: Assessment) -> int:
+    """Copy the assessment's state onto its peer profile (the peer pool reads it there).
+
+    A profile is written with the state when the assessment is scored; the workflow calls this
+    on every transition (accepted, returned, reopened without a new score), in its transaction.
+    One indexed UPDATE; nothing when the assessment has no profile or the state is the same.
+    """
+    return (
+        PeerProfile.objects.filter(assessment_id=assessment.pk)
+        .exclude(state=assessment.state)
+        .update(state=assessment.state)
+    )

@@ -61,7 +61,7 @@ class PeerProfile(models.Model):
     )
     # the assessment's workflow state, copied so that the peer pool (submitted or accepted
     # assessments of the round) is read from this table alone; written with the profile and
-    # kept in step by ``saferspaces.dashboard.signals`` when the assessment changes state
+    # kept in step by ``facts.peer_profile_state_sync``, called by the workflow on each transition
     state = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=30)
     nuts_level = models.PositiveSmallIntegerField(null=True)
