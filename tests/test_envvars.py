@@ -8,7 +8,16 @@ import sys
 
 import pytest
 
-from saferspaces.envvars import EnvError, env_bool, env_choice, env_int, env_list, env_str, env_url
+from saferspaces.envvars import (
+    EnvError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    env_url,
+)
 
 
 def test_bool_accepts_common_spellings() -> None:
@@ -28,6 +37,13 @@ def test_int_with_bounds() -> None:
         env_int("N", 3, environ={"N": "seven"})
     with pytest.raises(EnvError, match=">= 5"):
         env_int("N", 5, minimum=5, environ={"N": "4"})
+
+
+def test_paths_must_be_absolute() -> None:
+    assert env_path("P", "/srv/x", environ={}) == "/srv/x"
+    assert env_path("P", "/srv/x", environ={"P": "/var/lib/saferspaces/static"}).endswith("static")
+    with pytest.raises(EnvError, match=r"P='static'.*absolute path"):
+        env_path("P", "/srv/x", environ={"P": "static"})
 
 
 def test_required_string_and_lists() -> None:

@@ -108,3 +108,14 @@ def env_choice(
     if value not in choices:
         raise EnvError(name, value, f"one of {', '.join(choices)}")
     return value
+
+
+def env_path(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """An absolute path (a relative one would depend on the directory the server starts in)."""
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if not os.path.isabs(value):
+        raise EnvError(name, value, "an absolute path")
+    return value

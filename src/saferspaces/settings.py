@@ -22,6 +22,7 @@ from saferspaces.envvars import (
     env_choice,
     env_int,
     env_list,
+    env_path,
     env_str,
     env_url,
 )
@@ -97,6 +98,8 @@ try:
     )
     PEER_MINIMUM = env_int("SAFERSPACES_PEER_MINIMUM", 5, minimum=5)
     EVIDENCE_MAX_MB = env_int("SAFERSPACES_EVIDENCE_MAX_MB", 20, minimum=1)
+    STATIC_ROOT = Path(env_path("SAFERSPACES_STATIC_ROOT", str(PROJECT_DIR / "var" / "static")))
+    MEDIA_ROOT = Path(env_path("SAFERSPACES_MEDIA_ROOT", str(PROJECT_DIR / "var" / "media")))
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -205,8 +208,6 @@ TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "var" / "static"
-MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
