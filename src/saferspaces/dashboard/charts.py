@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saferspaces.dashboard.peers import PeerView
 from saferspaces.dashboard.profile import ProfileRow, ProgressRow
@@ -332,9 +333,12 @@ def pattern_chart(*, points: list[dict[str, Any]], data_url: str) -> Chart:
             },
         ],
     }
-    summary = _(
+    summary = ngettext(
         "Each point is one authority and dimension (no names): above the dashed line people "
-        "feel safer than the data suggest, below it they feel less safe. %(n)s points."
+        "feel safer than the data suggest, below it they feel less safe. %(n)s point.",
+        "Each point is one authority and dimension (no names): above the dashed line people "
+        "feel safer than the data suggest, below it they feel less safe. %(n)s points.",
+        len(points),
     ) % {"n": len(points)}
     return Chart(
         id="patterns",
@@ -355,7 +359,12 @@ def places_chart(*, places: list[dict[str, Any]], data_url: str) -> Chart:
     return Chart(
         id="map",
         title=_("Participating authorities"),
-        summary=_("%(n)s authorities of the round placed on a map of Europe.") % {"n": len(places)},
+        summary=ngettext(
+            "%(n)s authority of the round placed on a map of Europe.",
+            "%(n)s authorities of the round placed on a map of Europe.",
+            len(places),
+        )
+        % {"n": len(places)},
         spec=map_spec(color_field="state", color_title=_("State"), name_title=_("Authority")),
         columns=(
             Column("name", _("Authority")),
@@ -369,7 +378,10 @@ def places_chart(*, places: list[dict[str, Any]], data_url: str) -> Chart:
 
 
 def public_summary(n: int) -> str:
-    return _(
+    return ngettext(
+        "%(n)s published distribution: the bar spans the middle half of the authorities' "
+        "scores and the black tick is the median. No authority is named.",
         "%(n)s published distributions: for each, the bar spans the middle half of the "
-        "authorities' scores and the black tick is the median. No authority is named."
+        "authorities' scores and the black tick is the median. No authority is named.",
+        n,
     ) % {"n": n}

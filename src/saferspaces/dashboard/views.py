@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -163,7 +163,12 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(n)s distributions are now public.") % {"n": len(published)})
+        n = len(published)
+        messages.success(
+            request,
+            ngettext("%(n)s distribution is now public.", "%(n)s distributions are now public.", n)
+            % {"n": n},
+        )
     return redirect("dashboard:round", pk=pk)
 
 
