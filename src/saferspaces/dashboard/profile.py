@@ -21,7 +21,6 @@ from saferspaces.core.assessment import EditionPipeline, KindScore, NodeScores, 
 from saferspaces.core.dashboard import Change, GapReading, change_read, gap_read, nodes_comparable
 from saferspaces.core.framework import Edition
 from saferspaces.core.framework.model import text_get
-from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed
 
 KINDS = ("all", "perception", "status")
@@ -72,7 +71,7 @@ class ProgressRow:
 def scored_assessments(*, authority: Authority) -> QuerySet[Assessment]:
     """The authority's assessments that have scores, oldest first (by round period, then date).
 
-    The edition's YAML source is not read with them (see :func:`edition_of`)."""
+    The edition's YAML source is not read with them (``edition_parsed`` reads it once)."""
     return (
         Assessment.objects.filter(authority=authority)
         .filter(Exists(ScoreRun.objects.filter(assessment=OuterRef("pk"))))
@@ -80,24 +79,6 @@ def scored_assessments(*, authority: Authority) -> QuerySet[Assessment]:
         .defer("edition__source")
         .order_by("round__period_end", "created_at", "pk")
     )
-
-
-# (edition row id, content hash) -> parsed edition: the parsed edition is cached by content
-# already (``edition_parsed``), but looking it up needs the YAML source (about 150 kB) on every
-# read; with this, a row whose source was deferred is parsed (and its source read) once
-_EDITIONS: dict[tuple[int, str], Edition] = {}
-
-
-def edition_of(*, row: FrameworkEdition) -> Edition:
-    """The parsed edition of a stored row, without reading its source again once known."""
-    key = (row.pk, row.sha256)
-    hit = _EDITIONS.get(key)
-    if hit is None:
-        hit = edition_parsed(row=row)  # reads a deferred source here, once per process
-        if len(_EDITIONS) > 32:
-            _EDITIONS.clear()
-        _EDITIONS[key] = hit
-    return hit
 
 
 def scored_read(*, assessment: Assessment) -> Scored | None:
@@ -126,7 +107,7 @@ def scored_read_many(*, assessments: list[Assessment]) -> list[Scored]:
         run = runs.get(a.pk)
         if run is None:
             continue
-        edition = edition_of(row=a.edition)
+        edition = edition_parsed(row=a.edition)
         pipeline = edition_pipeline(row=a.edition, edition=edition)
         out.append(Scored(a, run, score_run_unit(run=run), edition, pipeline))
     return out

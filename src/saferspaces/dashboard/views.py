@@ -46,7 +46,7 @@ def _chart_download(
 def _authority_assessment(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(
         Assessment.objects.select_related("authority", "round", "edition").defer(
-            "edition__source"  # parsed once per process (profile.edition_of)
+            "edition__source"  # read only if the edition is not parsed yet (edition_parsed)
         ),
         pk=pk,
     )

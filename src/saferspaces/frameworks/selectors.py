@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -66,14 +65,22 @@ def edition_list() -> QuerySet[FrameworkEdition]:
     return FrameworkEdition.objects.select_related("uploaded_by").all()
 
 
-@lru_cache(maxsize=16)
-def _parsed(sha256: str, source: str, name: str) -> Edition:
-    return edition_load(text=source, file=name)
+# content hash -> parsed edition (the 16 most recently parsed): the source is read only on a
+# miss, so rows loaded with ``.defer("edition__source")`` (about 150 kB each) stay light
+_PARSED: dict[str, Edition] = {}
+_PARSED_MAX = 16
 
 
 def edition_parsed(*, row: FrameworkEdition) -> Edition:
-    """The validated edition of a stored row (cached by content hash)."""
-    return _parsed(row.sha256, row.source, f"{row.edition_id}.yaml")
+    """The validated edition of a stored row (cached by content hash; a deferred source is
+    read from the database only when the edition is not parsed yet)."""
+    hit = _PARSED.get(row.sha256)
+    if hit is None:
+        hit = edition_load(text=row.source, file=f"{row.edition_id}.yaml")
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[row.sha256] = hit
+    return hit
 
 
 def _num(value: float | None) -> str:
