@@ -51,6 +51,21 @@ def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def run_job() -> Any:
+    """``run_job(kind, parameters, language)``: a report job created and rendered right away (no
+    background thread), as finished: done with its file, or failed with its message."""
+    from saferspaces.reports.services import report_job_create, report_job_run
+
+    def run(kind: str, parameters: dict[str, Any], language: str) -> Any:
+        job = report_job_create(
+            kind=kind, parameters=parameters, language=language, user=None, background=False
+        )
+        return report_job_run(job_id=job.pk)
+
+    return run
+
+
+@pytest.fixture
 def rank_words() -> re.Pattern[str]:
     return RANK_WORDS
 

@@ -48,17 +48,6 @@ def reported(demo_module: Any, db: Any) -> Assessment:
     pytest.fail("the demo has no authority scored in two rounds")
 
 
-def _run(assessment: Assessment, language: str) -> ReportJob:
-    job = report_job_create(
-        kind="authority_report",
-        parameters={"assessment": assessment.pk},
-        language=language,
-        user=None,
-        background=False,
-    )
-    return report_job_run(job_id=job.pk)
-
-
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
@@ -89,6 +78,7 @@ def _run(assessment: Assessment, language: str) -> ReportJob:
 def test_the_pdf_in_each_language(
     reported: Assessment,
     media: Path,
+    run_job: Any,
     tmp_path: Path,
     pdf_tools: Any,
     rank_words: re.Pattern[str],
@@ -96,7 +86,7 @@ def test_the_pdf_in_each_language(
     headings: tuple[str, ...],
 ) -> None:
     text_of, info_of, objects_of = pdf_tools
-    job = _run(reported, language)
+    job = run_job("authority_report", {"assessment": reported.pk}, language)
     assert job.state == JobState.DONE, job.message
     data = Path(job.file.path).read_bytes()
     text = " ".join(text_of(data, tmp_path).replace("\xa0", " ").split())
@@ -141,10 +131,12 @@ def test_the_pdf_in_each_language(
     )
 
 
-def test_a_change_in_the_data_makes_a_new_file(reported: Assessment, media: Path) -> None:
+def test_a_change_in_the_data_makes_a_new_file(
+    reported: Assessment, media: Path, run_job: Any
+) -> None:
     from saferspaces.reports.authority import authority_report_stamp
 
-    first = _run(reported, "en")
+    first = run_job("authority_report", {"assessment": reported.pk}, "en")
     stamp = authority_report_stamp(assessment=reported)
     from saferspaces.assessments.models import Evidence
 
@@ -225,13 +217,13 @@ def test_the_team_makes_the_pdf_and_outsiders_cannot(
 
 
 def test_an_assessment_without_scores_has_no_report(
-    client_for: Any, media: Path, demo_module: Any, db: Any
+    client_for: Any, media: Path, demo_module: Any, db: Any, run_job: Any
 ) -> None:
     unscored = Assessment.objects.filter(score_runs__isnull=True).first()
     assert unscored is not None
     page = client_for("administrator").get(f"/assessments/{unscored.pk}/report/")
     assert page.status_code == 200 and "has no scores yet" in page.content.decode()
-    job = _run(unscored, "en")
+    job = run_job("authority_report", {"assessment": unscored.pk}, "en")
     assert job.state == JobState.FAILED and "no scores" in job.message
     gone = ReportJob.objects.create(
         kind="authority_report", parameters={"assessment": 0}, language="en"

@@ -22,17 +22,6 @@ def _quiet(progress: int, message: str) -> None:
     return None
 
 
-def _run(round_: Any, language: str) -> ReportJob:
-    job = report_job_create(
-        kind="round_analysis",
-        parameters={"round": round_.pk},
-        language=language,
-        user=None,
-        background=False,
-    )
-    return report_job_run(job_id=job.pk)
-
-
 @pytest.mark.parametrize(
     ("language", "title", "heading", "network_label"),
     [
@@ -43,6 +32,7 @@ def _run(round_: Any, language: str) -> ReportJob:
 def test_the_pdf_in_each_language(
     pilot_round: Any,
     media: Path,
+    run_job: Any,
     tmp_path: Path,
     pdf_tools: Any,
     rank_words: re.Pattern[str],
@@ -52,7 +42,7 @@ def test_the_pdf_in_each_language(
     network_label: str,
 ) -> None:
     text_of, info_of, objects_of = pdf_tools
-    job = _run(pilot_round, language)
+    job = run_job("round_analysis", {"round": pilot_round.pk}, language)
     assert job.state == JobState.DONE, job.message
     assert job.progress == 100 and job.finished_at is not None
     data = Path(job.file.path).read_bytes()

@@ -124,8 +124,8 @@ def authority_report(*, assessment: Assessment, language: str) -> dict[str, Any]
         "learn": peers["learn"],
         "strengths": strengths,
         "weaknesses": weaknesses,
-        "dimension_strengths": [r for r in band_rows if r["all"] and r["all"].band == "above"],
-        "dimension_weaknesses": [r for r in band_rows if r["all"] and r["all"].band == "below"],
+        "dimension_strengths": _in_band(band_rows, "above"),
+        "dimension_weaknesses": _in_band(band_rows, "below"),
         "strong": STRONG,
         "weak": WEAK,
         "prefilled": _prefilled(assessment, scored, language),
@@ -176,13 +176,17 @@ def _progress_until(
 
 
 def _band_rows(top: list[Any], view: Any) -> list[dict[str, Any]]:
-    out = []
-    for r in top:
-        bands = view.bands.get(r.code, {})
-        out.append({"code": r.code, "title": r.title, **{k: bands.get(k) for k in bands}})
-        for kind in ("all", "perception", "status"):
-            out[-1].setdefault(kind, None)
-    return out
+    """Per top-level dimension: its code, title and band (or None) of every kind."""
+    return [
+        {"code": r.code, "title": r.title}
+        | {k: view.bands.get(r.code, {}).get(k) for k in ("all", "perception", "status")}
+        for r in top
+    ]
+
+
+def _in_band(band_rows: list[dict[str, Any]], band: str) -> list[dict[str, Any]]:
+    """The dimensions whose score (all indicators) falls in ``band`` (below, within, above)."""
+    return [r for r in band_rows if r["all"] is not None and r["all"].band == band]
 
 
 def _indicator_readings(
@@ -328,7 +332,7 @@ def _summary(c: dict[str, Any]) -> list[str]:
     if view.refused is None:
         values: dict[str, object] = {"n": view.peers}
         for band in ("above", "within", "below"):
-            titles = [r["title"] for r in c["band_rows"] if r["all"] and r["all"].band == band]
+            titles = [r["title"] for r in _in_band(c["band_rows"], band)]
             values[band] = ", ".join(titles) or _("no dimension")
         out.append(
             _(
