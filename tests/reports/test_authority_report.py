@@ -181,6 +181,15 @@ def test_the_web_page_shows_every_section_with_charts_and_tables(
     # (the pipeline file quoted at the end says in a comment that a composite "is never ranked")
     assert not rank_words.search(re.sub(r"<[^>]+>", " ", page.split('class="pipeline"')[0]))
     assert not ORDINALS.search(re.sub(r"<[^>]+>", " ", page))
+    # the summary reads the sections: coverage, gap readings and the peers' band in sentences
+    summary = page.split('<section id="summary"')[1].split("</section>")[0]
+    assert "questions that apply have an answer that counts" in summary
+    assert "Among " in summary and "similar authorities: above their middle half in" in summary
+    assert "Strengths: indicators scoring 75 or more" in page
+    assert "Weaknesses: indicators scoring under 25" in page
+    # the pipeline applied is quoted in full in the annex
+    run = reported.score_runs.order_by("-computed_at", "-id").first()
+    assert run.pipeline_name in page and run.pipeline_sha256 in page
     # the PDF can be made in the authority's language, the form says which
     assert 'name="language"' in page and "Make the PDF" in page
 
