@@ -1,0 +1,47 @@
+"""The limits every reader of outside input obeys: one place, documented in ``docs/operations.md``.
+
+A hostile or broken file (a zip bomb, a YAML alias bomb, a file nested 100,000 deep, one line of a
+gigabyte) must be refused with a clear message within bounded time and memory, before it can hold
+a worker. Every reader takes its bound from here, never from a literal of its own; the test
+``tests/test_hostile_files.py`` runs each reader on a corpus of hostile files in a subprocess and
+asserts the time and the peak memory.
+
+Sizes are in bytes. The readers that enforce them raise :class:`LimitExceeded` (or their own
+error type carrying its message and location).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MB: Final = 1024 * 1024
+
+#: an uploaded or read file, as stored (compressed where it is a zip or gzip container)
+FILE_MAX_BYTES: Final = 10 * MB
+#: a framework edition file (YAML or XLSForm) as uploaded
+EDITION_FILE_MAX_BYTES: Final = 5 * MB
+#: the total of the uncompressed members of a zip container (XLSX, ODS, XLSForm, Kobo exports)
+ZIP_UNPACKED_MAX_BYTES: Final = 50 * MB
+#: the largest ratio unpacked / packed of one zip member (a bomb has several hundreds)
+ZIP_RATIO_MAX: Final = 100
+#: how many members a zip container may have
+ZIP_MEMBERS_MAX: Final = 2_000
+#: the unpacked size of a gzip stream (``.tsv.gz`` from Eurostat)
+GZIP_UNPACKED_MAX_BYTES: Final = 500 * MB
+#: the longest line of a text table (TSV, CSV), in characters
+LINE_MAX_CHARS: Final = 1 * MB
+#: the deepest nesting of YAML collections, counted before the document is composed
+YAML_DEPTH_MAX: Final = 64
+#: how many aliases (``*name``) a YAML document may use
+YAML_ALIASES_MAX: Final = 1_000
+#: the deepest nesting of JSON arrays and objects
+JSON_DEPTH_MAX: Final = 64
+
+
+class LimitExceeded(ValueError):
+    """An input goes beyond one of the limits above; ``where`` names the file and place."""
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)

@@ -1,0 +1,140 @@
+"""Run a reader on a hostile input in a child process and measure what it cost.
+
+A hostile file may exhaust memory, recurse until the interpreter dies, or crash a C extension: none
+of that may take the test run down with it, and the bounds (seconds, peak resident memory) are
+those of the child alone. :func:`run_isolated` starts the child, kills it when it overruns its
+time, and reads its peak RSS from ``wait4``'s resource usage (Linux reports ``ru_maxrss`` in KiB).
+
+Commands of the product run as ``python -m saferspaces.cli ...`` against a database given in the
+environment; :func:`cli_database` copies a migrated SQLite file made once per test session, so a
+test can also check that nothing was written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+#: the bounds of the hostile-input target (issue 14): every refusal within these
+SECONDS_MAX = 5.0
+RSS_MAX_MB = 256.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a child process did: its exit status, output, wall time and peak memory."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss_mb: float
+    timed_out: bool
+
+    @property
+    def crashed(self) -> bool:
+        """Killed by a signal it did not ask for (SIGSEGV, SIGKILL by the kernel's OOM killer)."""
+        return self.returncode < 0 and not self.timed_out
+
+    def describe(self) -> str:
+        return (
+            f"exit {self.returncode}, {self.seconds:.2f} s, peak {self.peak_rss_mb:.0f} MB"
+            f"{', timed out' if self.timed_out else ''}\n"
+            f"stdout: {self.stdout[-2000:]}\nstderr: {self.stderr[-4000:]}"
+        )
+
+
+def run_isolated(
+    argv: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = SECONDS_MAX * 4,
+    cwd: Path | None = None,
+) -> Outcome:
+    """Run ``argv`` in a child process; kill it after ``timeout`` seconds.
+
+    ``timeout`` is a safety net against a hang, deliberately larger than the bound a test asserts
+    on ``Outcome.seconds``, so that an overrun is reported with its measured time.
+    """
+    child_env = {**os.environ, **(env or {})}
+    start = time.perf_counter()
+    proc = subprocess.Popen(  # noqa: S603
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    out: list[bytes] = []
+    err: list[bytes] = []
+    readers = [
+        threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True),  # type: ignore[union-attr]
+        threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True),  # type: ignore[union-attr]
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = threading.Event()
+
+    def watchdog() -> None:
+        timed_out.set()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    timer = threading.Timer(timeout, watchdog)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join(timeout=5)
+    return Outcome(
+        returncode=proc.returncode,
+        stdout=b"".join(out).decode("utf-8", "replace"),
+        stderr=b"".join(err).decode("utf-8", "replace"),
+        seconds=seconds,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        timed_out=timed_out.is_set(),
+    )
+
+
+def cli_argv(*args: str) -> list[str]:
+    """The product's command line as a child process: ``python -m saferspaces.cli ARGS``."""
+    return [sys.executable, "-m", "saferspaces.cli", *args]
+
+
+_MIGRATED: dict[str, Path] = {}
+
+
+def migrated_sqlite(cache_dir: Path) -> Path:
+    """A migrated, empty SQLite database, made once per test session in ``cache_dir``."""
+    key = str(cache_dir)
+    if key not in _MIGRATED:
+        path = cache_dir / "migrated.sqlite3"
+        result = run_isolated(
+            cli_argv("migrate", "--noinput"),
+            env={"DATABASE_URL": f"sqlite:///{path}", "SAFERSPACES_DEBUG": "1"},
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"migrate failed: {result.describe()}")
+        _MIGRATED[key] = path
+    return _MIGRATED[key]
+
+
+def cli_database(cache_dir: Path, target: Path) -> dict[str, str]:
+    """Copy the migrated database to ``target``; return the environment a child needs to use it."""
+    shutil.copyfile(migrated_sqlite(cache_dir), target)
+    return {"DATABASE_URL": f"sqlite:///{target}", "SAFERSPACES_DEBUG": "1"}
