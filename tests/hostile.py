@@ -12,6 +12,7 @@ test can also check that nothing was written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -65,7 +66,7 @@ def run_isolated(
     """
     child_env = {**os.environ, **(env or {})}
     start = time.perf_counter()
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -85,10 +86,8 @@ def run_isolated(
 
     def watchdog() -> None:
         timed_out.set()
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     timer = threading.Timer(timeout, watchdog)
     timer.start()
