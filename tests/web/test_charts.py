@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from browser.chart_urls import bar_chart, map_chart  # type: ignore[import-not-found]
+from saferspaces.core.spreadsheets import text_formula_risk
 from saferspaces.web.charts import (
     PALETTE,
     WORLD_ATLAS,
@@ -145,8 +146,12 @@ def test_text_that_looks_like_a_formula_is_never_a_formula() -> None:
     response = chart_table_response(chart=chart, fmt="xlsx", filename="f")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'=")
-    assert sheet["B2"].value == -3 and sheet["B3"].value is None
+    # the text as typed, in a text cell with the quote prefix (never a formula, even when edited)
+    assert sheet["A2"].value == '=HYPERLINK("http://evil")'
+    assert sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
+    assert sheet["A3"].value == "-x" and sheet["A3"].quotePrefix
+    assert sheet["B2"].value == -3 and sheet["B2"].data_type == "n" and not sheet["B2"].quotePrefix
+    assert sheet["B3"].value is None
 
 
 def test_unknown_format_is_refused() -> None:
@@ -178,7 +183,7 @@ def test_csv_round_trip_property(pairs: list[tuple[str, int | None]]) -> None:
     rows = _csv_rows(chart)[1:]
     assert len(rows) == len(pairs)
     for (text, number), (text_cell, number_cell) in zip(pairs, rows, strict=True):
-        unescaped = text_cell[1:] if text[:1] in ("=", "+", "-", "@") else text_cell
+        unescaped = text_cell[1:] if text_formula_risk(text=text) else text_cell
         assert unescaped == text
         assert number_cell == ("" if number is None else str(number))
 

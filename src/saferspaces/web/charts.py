@@ -10,7 +10,6 @@ the CSP-safe expression interpreter; without JavaScript the summary, the table a
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -21,6 +20,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.formats import number_format
+
+from saferspaces.core.spreadsheets import csv_writer_open, workbook_create
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 WORLD_ATLAS = "vendor/world-atlas/countries-110m.json"
@@ -48,7 +49,6 @@ FORMATS = ("csv", "xlsx")
 COLUMN_KINDS = ("text", "number")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -206,56 +206,45 @@ def _rounded(value: float, digits: int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def _safe_text(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula (OWASP CSV injection advice)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _file_value(column: Column, value: Any) -> Any:
+    """A number in a number column, text otherwise (the writers keep text from being a formula)."""
     value = _json_value(value)
     if value is None:
         return None
     if column.kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    return _safe_text(str(value))
+    return str(value)
 
 
 def _csv_bytes(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer_open(out=buffer)
     writer.writerow([column.label for column in columns])
     for row in rows:
-        values = [_file_value(column, row.get(column.key)) for column in columns]
-        writer.writerow(["" if value is None else value for value in values])
+        writer.writerow([_file_value(column, row.get(column.key)) for column in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _sheet_title(title)
+    workbook = workbook_create()
+    sheet = workbook.sheet(title=_sheet_title(title))
     bold = Font(bold=True)
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.label)
         cell.font = bold
-        cell.data_type = "s"
         width = max([len(column.label)] + [len(str(row.get(column.key) or "")) for row in rows])
-        sheet.column_dimensions[cell.column_letter].width = min(60, max(10, width + 2))
+        sheet.layout.column_dimensions[cell.column_letter].width = min(60, max(10, width + 2))
     for row_index, row in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
             value = _file_value(column, row.get(column.key))
             cell = sheet.cell(row=row_index, column=index, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula
-            elif value is not None and column.kind == "number":
+            if value is not None and column.kind == "number" and not isinstance(value, str):
                 cell.number_format = "0" if column.digits == 0 else "0." + "0" * column.digits
-    sheet.freeze_panes = "A2"
+    sheet.layout.freeze_panes = "A2"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.save(out=buffer)
     return buffer.getvalue()
 
 

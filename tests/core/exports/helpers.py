@@ -223,6 +223,8 @@ def csv_read(data: bytes) -> list[list[str]]:
 
 
 def as_text(row: Sequence[Any]) -> list[str]:
+    """How a row reads back from CSV: text a spreadsheet would run has a quote in front."""
     from saferspaces.core.exports import cell_text
+    from saferspaces.core.spreadsheets import text_csv_safe
 
-    return [cell_text(v) for v in row]
+    return [text_csv_safe(text=v) if isinstance(v, str) else cell_text(v) for v in row]

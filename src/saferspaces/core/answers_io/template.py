@@ -6,7 +6,6 @@ evidence), and reading the file back gives the same answers.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +19,7 @@ from saferspaces.core.framework.answers import (
     Question,
 )
 from saferspaces.core.framework.model import Edition, text_get
+from saferspaces.core.spreadsheets import csv_writer_open
 
 _ALLOWED: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -161,16 +161,6 @@ def template_rows(
     return out
 
 
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # keep Excel from reading typed text as a formula
-    return str(value)
-
-
 def answers_template_csv(
     *,
     edition: Edition,
@@ -182,11 +172,11 @@ def answers_template_csv(
 ) -> bytes:
     """The answers template as CSV: UTF-8 with a BOM (so that Excel opens it), CRLF lines."""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv_writer_open(out=buf, delimiter=delimiter)
     writer.writerow(COLUMNS)
     rows = template_rows(
         edition=edition, language=language, states=states, comments=comments, evidence=evidence
     )
     for _, values in rows:
-        writer.writerow([_csv_text(v) for v in values])
+        writer.writerow(values)  # text that a spreadsheet would run gets a quote in front
     return buf.getvalue().encode("utf-8-sig")

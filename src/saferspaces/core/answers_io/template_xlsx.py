@@ -6,7 +6,6 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -16,6 +15,7 @@ from saferspaces.core.answers_io.model import EvidenceRef
 from saferspaces.core.answers_io.template import INSTRUCTIONS, template_rows
 from saferspaces.core.framework.answers import ANSWER_STATUSES, STATUS_LABELS, AnswerState
 from saferspaces.core.framework.model import Edition, text_get
+from saferspaces.core.spreadsheets import Sheet, workbook_create
 
 ANSWERS_SHEET = "answers"
 INSTRUCTIONS_SHEET = "instructions"
@@ -37,11 +37,8 @@ _GREY = PatternFill("solid", fgColor="EEEEEE")
 _SELECT_ONE = ("likert", "yes_partly_no", "single_choice")
 
 
-def _set(ws: Any, row: int, col: int, value: Any) -> Any:
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    return cell
+def _set(sheet: Sheet, row: int, col: int, value: Any) -> Any:
+    return sheet.cell(row=row, column=col, value=value)  # text stays text, never a formula
 
 
 def answers_template_xlsx(
@@ -58,16 +55,15 @@ def answers_template_xlsx(
     rows = template_rows(
         edition=edition, language=language, states=states, comments=comments, evidence=evidence
     )
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = ANSWERS_SHEET
-    codes = wb.create_sheet(CODES_SHEET)
-    notes = wb.create_sheet(INSTRUCTIONS_SHEET)
+    wb = workbook_create()
+    sheet = wb.sheet(title=ANSWERS_SHEET)
+    codes = wb.sheet(title=CODES_SHEET)
+    notes = wb.sheet(title=INSTRUCTIONS_SHEET)
+    ws = sheet.layout
 
     bold = Font(bold=True)
     for j, name in enumerate(COLUMNS, start=1):
-        _set(ws, 1, j, name).font = bold
+        _set(sheet, 1, j, name).font = bold
         ws.column_dimensions[get_column_letter(j)].width = _WIDTHS.get(name, 16)
     ws.freeze_panes = "B2"
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -75,17 +71,17 @@ def answers_template_xlsx(
 
     codes.append(["code", "answer_type", "choice", "label"])
     for j in range(1, 5):
-        codes.cell(row=1, column=j).font = bold
-    codes.column_dimensions["A"].width = 16
-    codes.column_dimensions["C"].width = 18
-    codes.column_dimensions["D"].width = 60
-    codes.freeze_panes = "A2"
+        codes.layout.cell(row=1, column=j).font = bold
+    codes.layout.column_dimensions["A"].width = 16
+    codes.layout.column_dimensions["C"].width = 18
+    codes.layout.column_dimensions["D"].width = 60
+    codes.layout.freeze_panes = "A2"
 
     answer_col = get_column_letter(COLUMNS.index("answer") + 1)
     lists: dict[str, DataValidation] = {}
     for i, (q, values) in enumerate(rows, start=2):
         for j, value in enumerate(values, start=1):
-            cell = _set(ws, i, j, value)
+            cell = _set(sheet, i, j, value)
             if j in grey_cols:
                 cell.fill = _GREY
                 cell.alignment = wrap
@@ -123,7 +119,7 @@ def answers_template_xlsx(
     ws.add_data_validation(dv)
     dv.add(f"{status_col}2:{status_col}{last}")
 
-    notes.column_dimensions["A"].width = 110
+    notes.layout.column_dimensions["A"].width = 110
     lines = INSTRUCTIONS.get(language, INSTRUCTIONS["en"])
     for k, line in enumerate(lines, start=1):
         cell = notes.cell(row=k, column=1, value=line)
@@ -135,5 +131,5 @@ def answers_template_xlsx(
     )
 
     buf = io.BytesIO()
-    wb.save(buf)
+    wb.save(out=buf)
     return buf.getvalue()

@@ -3,17 +3,19 @@ in row-group batches). Memory stays bounded by one chunk or batch whatever the t
 
 Cells: a missing value is an empty CSV field, an empty XLSX cell and a Parquet null; booleans
 are ``yes``/``no`` in CSV and XLSX and booleans in Parquet; numbers are written as Python's
-shortest round-trip form.
+shortest round-trip form. CSV and XLSX go through :mod:`saferspaces.core.spreadsheets`, so that
+no text is ever a live formula there; Parquet keeps the typed raw values.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import IO, Any
+
+from saferspaces.core.spreadsheets import csv_writer_open, workbook_create
 
 from .errors import ExportError, Problem
 from .model import Column, Table
@@ -54,7 +56,7 @@ def _yes_no(rows: Iterable[tuple[Any, ...]], flags: list[int]) -> Iterator[Seque
 def table_csv_chunks(*, table: Table, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[bytes]:
     """The table as UTF-8 CSV (header first), in chunks of about ``chunk_rows`` rows."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_writer_open(out=buf)
     w.writerow(table.header)
     rows = _yes_no(table.rows, _bool_cells(table.columns))
     while True:
@@ -71,11 +73,9 @@ def table_csv_chunks(*, table: Table, chunk_rows: int = CSV_CHUNK_ROWS) -> Itera
 
 def tables_xlsx_write(*, tables: Sequence[Table], out: IO[bytes]) -> None:
     """One sheet per table (sheet name = table name) in a write-only workbook."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
+    wb = workbook_create(write_only=True)
     for table in tables:
-        ws = wb.create_sheet(title=table.name[:31])
+        ws = wb.sheet(title=table.name[:31])
         ws.append(list(table.header))
         flags = _bool_cells(table.columns)
         n = 1
@@ -92,7 +92,7 @@ def tables_xlsx_write(*, tables: Sequence[Table], out: IO[bytes]) -> None:
                     ]
                 )
             ws.append(list(row))
-    wb.save(out)
+    wb.save(out=out)
 
 
 PARQUET_TYPES = ("string", "integer", "number", "boolean")

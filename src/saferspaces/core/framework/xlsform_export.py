@@ -12,8 +12,6 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any
 
-from openpyxl import Workbook
-
 from saferspaces.core.framework.answers import STATUS_LABELS
 from saferspaces.core.framework.dump import (
     change_to_data,
@@ -66,6 +64,7 @@ from saferspaces.core.framework.xlsform_common import (
     list_name,
     status_field,
 )
+from saferspaces.core.spreadsheets import workbook_create
 
 
 def _json(value: Any) -> str:
@@ -240,12 +239,12 @@ def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
         for code in STATUS_CODES:
             sheets.choice(STATUS_LIST, code, STATUS_LABELS[code], None)
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("survey")
+    wb = workbook_create(write_only=True)
+    ws = wb.sheet(title="survey")
     ws.append(sheets.survey_cols)
     for row in sheets.survey:
         ws.append(row)
-    ws = wb.create_sheet("choices")
+    ws = wb.sheet(title="choices")
     ws.append(
         [
             "list_name",
@@ -256,7 +255,7 @@ def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
     )
     for row in sheets.choices:
         ws.append(row)
-    ws = wb.create_sheet("settings")
+    ws = wb.sheet(title="settings")
     ws.append(["form_title", "form_id", "version", "default_language"])
     ws.append(
         [
@@ -266,7 +265,7 @@ def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
             language_column("en"),
         ]
     )
-    ws = wb.create_sheet(META_SHEET)
+    ws = wb.sheet(title=META_SHEET)
     ws.append(["key", "value"])
     meta: list[tuple[str, Any]] = [
         ("format", edition.format),
@@ -283,4 +282,4 @@ def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
     ]
     for key, value in meta:
         ws.append([key, value])
-    wb.save(out)
+    wb.save(out=out)

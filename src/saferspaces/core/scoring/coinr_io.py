@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from saferspaces.core.spreadsheets import csv_writer_open
+
 from .data import Dataset, Framework, Node, dataset_build, framework_build
 from .errors import DataError, Problem
 
@@ -335,7 +337,7 @@ def results_write(*, path: Path, data: Dataset, framework: Framework) -> None:
         + (["Time"] if data.times is not None else [])
     )
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = csv_writer_open(out=fh)
         w.writerow([*head, *order])
         for i, u in enumerate(data.units):
             lead = [u]

@@ -6,7 +6,6 @@ core's errors become a :class:`CommandError` with their message (non-zero exit, 
 
 from __future__ import annotations
 
-import csv
 import math
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from saferspaces.core.scoring.sensitivity import (
     sensitivity_parse,
     sensitivity_run,
 )
+from saferspaces.core.spreadsheets import csv_writer_open
 
 
 def _fmt(v: float) -> str:
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                 )
             if options.get("indices_out"):
                 with options["indices_out"].open("w", encoding="utf-8", newline="") as fh:
-                    w = csv.writer(fh)
+                    w = csv_writer_open(out=fh)
                     w.writerow(
                         [
                             "assumption",
@@ -130,7 +130,7 @@ class Command(BaseCommand):
     @staticmethod
     def _write_units(path: Path, res: SensitivityResult) -> None:
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
+            w = csv_writer_open(out=fh)
             w.writerow(
                 [
                     "uCode", "target", "nominal", "mean", "median", "q05", "q95",

@@ -1,0 +1,241 @@
+"""The one place where the product writes CSV and XLSX files, so that no cell is ever a live formula.
+
+A spreadsheet program runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some
+programs, one that starts with a tab or a carriage return) as a formula: a respondent's comment
+``=HYPERLINK("http://evil.example", "Click")`` would become a link, ``=1+1`` a sum (CSV or formula
+injection, OWASP). Every CSV and XLSX writer of the product goes through this module, and a test
+(``tests/test_no_live_formula.py``) fails if any other module of the product creates a CSV writer
+or an openpyxl workbook.
+
+The guard, as OWASP's CSV-injection guidance recommends:
+
+- **Text is neutralised, numbers are not.** Only text values are looked at. A text is *at risk*
+  when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or with one of
+  ``= + - @`` (or their full-width forms ``＝ ＋ － ＠``, which Excel in East-Asian locales reads as
+  the same) after leading white space or invisible characters. A text that is a plain decimal
+  number (``-3.2``, ``+5``, ``-1e-3``) is not at risk: a spreadsheet reads it as that number.
+  Real numbers (``int``, ``float``, ``Decimal``) are never changed.
+- **CSV**: a text at risk is written with a single quote in front (``'=1+1``): spreadsheets
+  show it as text, and readers of the product's own files (the answers reader) drop the quote.
+- **XLSX**: every text is a text cell, never a formula (openpyxl would otherwise store a string
+  starting with ``=`` as a formula), and a text at risk also gets Excel's "quote prefix" and the
+  text number format (``@``), so that editing the cell in Excel or LibreOffice keeps it text. The
+  value itself is unchanged, except what XML and Excel cannot hold: a carriage return becomes a
+  line feed (as any XML reader would read it), other control characters than tab and line feed
+  become U+FFFD, a text longer than Excel's 32,767 characters per cell is cut with an ellipsis,
+  and a float that is not finite is an empty cell.
+
+Parquet files are not spreadsheets: they keep typed raw values (``docs/exports.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is made, not by every CSV writer
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+#: the characters that make a spreadsheet read a cell as a formula when they come first
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: the same signs in their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20)
+FULL_WIDTH_TRIGGERS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: what a text at risk gets in front of it in a CSV file
+QUOTE = "'"
+#: the most characters Excel keeps in one cell
+XLSX_CELL_MAX_CHARS = 32_767
+TEXT_FORMAT = "@"
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width spaces and joiners, byte-order mark
+_SIGNS = "=+\\-@" + "".join(FULL_WIDTH_TRIGGERS)
+_RISK = re.compile(rf"[\t\r]|[\s{_INVISIBLE}]*[{_SIGNS}]")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+# first characters worth a closer look: the triggers, any white space, the invisible characters
+_SUSPECT = frozenset(
+    FORMULA_TRIGGERS
+    + FULL_WIDTH_TRIGGERS
+    + tuple(_INVISIBLE)
+    + tuple(chr(c) for c in range(0x3001) if chr(c).isspace())
+)
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text_formula_risk(*, text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula (see the module's docstring)."""
+    return _risky(text)
+
+
+def _risky(text: str) -> bool:
+    return (
+        text[:1] in _SUSPECT and _RISK.match(text) is not None and _NUMBER.fullmatch(text) is None
+    )
+
+
+def text_csv_safe(*, text: str) -> str:
+    """``text`` as a CSV cell: with a single quote in front when it is at risk."""
+    return QUOTE + text if _risky(text) else text
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return QUOTE + value if _risky(value) else value
+    if value is None or isinstance(value, int | float | Decimal):
+        return value  # the csv module writes numbers as their shortest round-trip text
+    return text_csv_safe(text=str(value))  # dates, lazy translations, anything else: as text
+
+
+_PLAIN_TYPES = frozenset((int, float, bool, Decimal, type(None)))  # written as they are
+
+
+def _csv_row(row: Iterable[Any]) -> list[Any]:
+    """One row's cells for the csv module (the hot loop of a million-row export: kept inline)."""
+    out = list(row)
+    for j, v in enumerate(out):
+        kind = v.__class__
+        if kind is str:
+            if v[:1] in _SUSPECT and _risky(v):
+                out[j] = QUOTE + v
+        elif kind not in _PLAIN_TYPES:  # dates, lazy translations, str subclasses: as text
+            out[j] = _csv_cell(v)
+    return out
+
+
+class CsvWriter:
+    """A ``csv.writer`` whose every text cell is guarded; numbers and empty cells pass as they are."""
+
+    def __init__(self, out: IO[str], *, delimiter: str, lineterminator: str) -> None:
+        self._writer = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(_csv_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        self._writer.writerows(map(_csv_row, rows))
+
+
+def csv_writer_open(
+    *, out: IO[str], delimiter: str = ",", lineterminator: str = "\r\n"
+) -> CsvWriter:
+    """The product's CSV writer on the text stream ``out`` (open it with ``newline=""``)."""
+    return CsvWriter(out, delimiter=delimiter, lineterminator=lineterminator)
+
+
+def _xlsx_text(text: str) -> str:
+    if "\r" in text:  # XML reads a carriage return as a line feed: say so before writing
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _XML_ILLEGAL.search(text):
+        text = _XML_ILLEGAL.sub("\ufffd", text)
+    if len(text) > XLSX_CELL_MAX_CHARS:
+        text = text[: XLSX_CELL_MAX_CHARS - 1] + "\u2026"
+    return text
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A value openpyxl can store without a formula: texts cleaned, non-finite floats empty."""
+    if isinstance(value, str):
+        return _xlsx_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    if hasattr(value, "isoformat"):  # dates and times: openpyxl stores them as dates
+        return value
+    return _xlsx_text(str(value))
+
+
+def _protect(cell: Cell) -> None:  # a normal or a write-only cell
+    """A text cell stays text: never a formula, and quote-prefixed when it is at risk."""
+    if cell.data_type == "f" or (cell.data_type == "s" and isinstance(cell.value, str)):
+        cell.data_type = "s"
+        if _risky(str(cell.value)):
+            cell.quotePrefix = True
+            cell.number_format = TEXT_FORMAT
+
+
+class Sheet:
+    """One worksheet of a :class:`Workbook`. Cell values go through :meth:`append` and
+    :meth:`cell`; ``layout`` gives the openpyxl worksheet for widths, fonts, frozen panes and
+    validations (only in a normal workbook; :meth:`Workbook.save` protects every cell again)."""
+
+    def __init__(self, worksheet: Any, *, write_only: bool) -> None:
+        self._ws = worksheet
+        self._write_only = write_only
+
+    @property
+    def layout(self) -> Worksheet:
+        if self._write_only:
+            raise TypeError("a write-only sheet has no layout: use a normal workbook")
+        ws: Worksheet = self._ws
+        return ws
+
+    @property
+    def max_row(self) -> int:
+        return int(self.layout.max_row)
+
+    def append(self, row: Sequence[Any]) -> None:
+        """Add ``row`` below the last one."""
+        if self._write_only:
+            self._ws.append([self._write_only_cell(v) for v in row])
+            return
+        ws = self.layout
+        ws.append([_xlsx_value(v) for v in row])
+        if row:
+            for cell in ws[ws.max_row]:
+                _protect(cell)
+
+    def _write_only_cell(self, value: Any) -> Any:
+        value = _xlsx_value(value)
+        if not isinstance(value, str) or value[:1] not in _SUSPECT:
+            return value
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._ws, value=value)
+        _protect(cell)
+        return cell
+
+    def cell(self, *, row: int, column: int, value: Any) -> Cell:
+        """Set one cell (1-based) of a normal workbook and return it (for its style)."""
+        cell: Cell = self.layout.cell(row=row, column=column, value=_xlsx_value(value))
+        _protect(cell)
+        return cell
+
+
+class Workbook:
+    """An XLSX workbook of the product: see :func:`workbook_create`."""
+
+    def __init__(self, *, write_only: bool) -> None:
+        from openpyxl import Workbook as OpenpyxlWorkbook
+
+        self._wb = OpenpyxlWorkbook(write_only=write_only)
+        self._write_only = write_only
+        self._first = not write_only  # a normal workbook starts with one empty sheet
+
+    def sheet(self, *, title: str) -> Sheet:
+        """A new sheet named ``title`` (the normal workbook's first sheet is reused)."""
+        if self._first:
+            self._first = False
+            ws = self._wb.active
+            assert ws is not None
+            ws.title = title
+        else:
+            ws = self._wb.create_sheet(title=title)
+        return Sheet(ws, write_only=self._write_only)
+
+    def save(self, *, out: IO[bytes]) -> None:
+        """Write the workbook to ``out``; in a normal workbook every cell is checked once more."""
+        if not self._write_only:
+            for ws in self._wb.worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        _protect(cell)
+        self._wb.save(out)
+
+
+def workbook_create(*, write_only: bool = False) -> Workbook:
+    """A new XLSX workbook. ``write_only`` streams rows (bounded memory, no layout)."""
+    return Workbook(write_only=write_only)
