@@ -203,3 +203,30 @@ def test_command_xlsform_round_trip_and_load(tmp_path: Path) -> None:
     assert "low == high" in str(info.value)
     with pytest.raises(CommandError):
         call_command("framework", "validate", str(tmp_path / "missing.yaml"))
+
+
+def test_commands_read_a_workbook_without_an_extension(tmp_path: Path) -> None:
+    """``import-xlsform`` and ``load`` tell an XLSForm by its content, not by its name."""
+    xlsx = tmp_path / "mini.xlsx"
+    call_command("framework", "export-xlsform", str(MINI), "--out", str(xlsx), stdout=io.StringIO())
+    bare = tmp_path / "mini-form"
+    xlsx.rename(bare)
+    back = tmp_path / "back.yaml"
+    call_command("framework", "import-xlsform", str(bare), "--out", str(back), stdout=io.StringIO())
+    assert edition_load(path=back) == edition_load(path=MINI)
+    out = io.StringIO()
+    call_command("framework", "load", str(bare), stdout=out)
+    assert "stored edition test-2026.1" in out.getvalue()
+    pdf = tmp_path / "scan"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    with pytest.raises(CommandError, match=r"scan.*it is a PDF document, not an Excel workbook"):
+        call_command("framework", "import-xlsform", str(pdf), "--out", str(back))
+    with pytest.raises(CommandError, match=r"missing.*No such file"):
+        call_command("framework", "import-xlsform", str(tmp_path / "missing"), "--out", str(back))
+
+
+def test_upload_of_an_xlsform_named_without_extension(admin_user: User, tmp_path: Path) -> None:
+    out = tmp_path / "mini.xlsx"
+    call_command("framework", "export-xlsform", str(MINI), "--out", str(out), stdout=io.StringIO())
+    row = framework_edition_upload(user=admin_user, filename="form", content=out.read_bytes())
+    assert edition_load(text=row.source) == edition_load(path=MINI)

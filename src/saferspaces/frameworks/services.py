@@ -66,7 +66,8 @@ def edition_parse_upload(*, filename: str, content: bytes) -> tuple[Edition, str
     if len(content) > MAX_UPLOAD_BYTES:
         raise FrameworkUploadError(_("The file is larger than 5 MB."))
     name = Path(filename).name or "upload"
-    if name.lower().endswith(".xlsx"):
+    # an XLSForm is a zip archive: told by its content, even when the name has no extension
+    if name.lower().endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
         import io
 
         try:

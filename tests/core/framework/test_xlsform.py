@@ -183,3 +183,96 @@ def test_import_ignores_the_status_fields_without_skip_logic_columns(tmp_path: P
     again = xlsform_import(path=path)
     assert set(again.questions()) == set(edition.questions())
     assert not any(code.endswith("__status") for code in again.questions())
+
+
+# KoboToolbox and ODK forms carry metadata rows (type start, end, today, ...): not questions
+METADATA_TYPES = (
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+)
+
+
+def _with_metadata_and_spaced_groups(path: Path) -> None:
+    """Kobo's standard metadata rows at the top and inside a group, and the spaced group syntax
+    (``begin group`` / ``end group``) that XLSForm allows besides ``begin_group``."""
+    wb = load_workbook(path)
+    ws = wb["survey"]
+    header = [c.value for c in ws[1]]
+    type_col, name_col = header.index("type") + 1, header.index("name") + 1
+    for row in range(2, ws.max_row + 1):
+        cell = ws.cell(row=row, column=type_col)
+        if cell.value in ("begin_group", "end_group"):
+            cell.value = cell.value.replace("_", " ")
+    ws.insert_rows(2, amount=len(METADATA_TYPES))
+    for i, kind in enumerate(METADATA_TYPES, start=2):
+        ws.cell(row=i, column=type_col, value=kind)
+        ws.cell(row=i, column=name_col, value=kind.replace("-", "_"))
+    inside = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(row=r, column=type_col).value == "begin group"
+    )
+    ws.insert_rows(inside + 1)
+    ws.cell(row=inside + 1, column=type_col, value="end")
+    ws.cell(row=inside + 1, column=name_col, value="end_inside")
+    wb.save(path)
+
+
+def test_kobo_metadata_rows_and_spaced_groups_are_accepted(tmp_path: Path) -> None:
+    edition = edition_load(path=MINI)
+    path = _export(edition, tmp_path)
+    _with_metadata_and_spaced_groups(path)
+    warnings: list[str] = []  # pyxform accepts the form: these are metadata, not questions
+    xform = xls2xform.convert(xlsform=str(path), warnings=warnings).xform
+    assert len(warnings) == 2  # subscriberid and simserial: "no longer supported on most devices"
+    assert all("no longer supported" in w for w in warnings), warnings
+    assert 'jr:preload="timestamp"' in xform and 'jr:preloadParams="end"' in xform
+    assert xlsform_import(path=path) == edition
+
+
+def test_a_workbook_is_recognised_by_its_content_not_its_name(tmp_path: Path) -> None:
+    edition = edition_load(path=MINI)
+    bare = tmp_path / "framework-form"  # no extension, as saved by some download managers
+    _export(edition, tmp_path).rename(bare)
+    assert xlsform_import(path=bare) == edition
+    odd = tmp_path / "form.data"
+    odd.write_bytes(bare.read_bytes())
+    assert xlsform_import(path=odd) == edition
+    with bare.open("rb") as fh:
+        assert xlsform_import(stream=fh, file="upload") == edition
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"%PDF-1.7\n...", "a PDF document"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Excel 97-2003 (.xls)"),
+        (b"type,name,label\ntext,q1,Q1\n", "a text file"),
+        (
+            b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+            "an OpenDocument spreadsheet (.ods)",
+        ),
+        (b"", "the file is empty"),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_named_for_what_it_is(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    path = tmp_path / "form"
+    path.write_bytes(content)
+    with pytest.raises(FrameworkValidationError) as info:
+        xlsform_import(path=path)
+    (problem,) = info.value.problems
+    assert problem.file == str(path)
+    assert problem.message.startswith("cannot read the workbook: ")
+    assert says in problem.message
+    assert "save it as an Excel workbook (.xlsx)" in problem.message or says == "the file is empty"

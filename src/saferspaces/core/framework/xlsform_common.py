@@ -32,6 +32,33 @@ LANGUAGE_NAMES = {
 }
 LANG_SUFFIX_RE = re.compile(r"\(([a-z]{2,3})\)\s*$")
 
+# survey rows that are not questions: the metadata XLSForm defines (KoboToolbox adds start and end
+# to every new form; pyxform also reads the ``uri:`` and ``imei`` spellings) and form furniture
+METADATA_TYPES = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "imei",
+        "subscriberid",
+        "simserial",
+        "phonenumber",
+        "username",
+        "email",
+        "audit",
+        "start-geopoint",
+        "background-audio",
+        "uri:deviceid",
+        "uri:subscriberid",
+        "uri:simserial",
+        "uri:phonenumber",
+        "uri:username",
+        "uri:email",
+    }
+)
+NOT_QUESTION_TYPES = METADATA_TYPES | {"note", "calculate"}
+
 CHECKLIST_GROUP = "checklist"
 YPN_LIST = "yes_partly_no"
 META_SHEET = "saferspaces"

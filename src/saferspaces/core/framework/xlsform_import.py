@@ -15,6 +15,7 @@ from typing import IO, Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from saferspaces.core.filetypes import signature_of
 from saferspaces.core.framework.errors import FrameworkValidationError, Problem
 from saferspaces.core.framework.loader import edition_from_data
 from saferspaces.core.framework.model import Edition
@@ -37,6 +38,7 @@ from saferspaces.core.framework.xlsform_common import (
     COL_WEIGHT,
     LANG_SUFFIX_RE,
     META_SHEET,
+    NOT_QUESTION_TYPES,
     STATUS_ANSWERED,
     STATUS_KIND,
     STATUS_LIST,
@@ -109,6 +111,11 @@ def xlsform_import(
     Raises :class:`FrameworkValidationError` with every problem (sheet and row in ``file``).
     """
     name = file or (str(path) if path is not None else "<xlsform>")
+    if path is not None:  # read the file by its content, whatever its name or extension
+        with open(path, "rb") as fh:
+            return xlsform_import(stream=fh, file=name)
+    assert stream is not None, "give a path or a stream"
+    _workbook_check(stream, name)
     reader = _Reader(name)
     try:
         wb = load_workbook(path if path is not None else stream, read_only=True, data_only=True)  # type: ignore[arg-type]
@@ -131,6 +138,34 @@ def xlsform_import(
     if reader.problems:
         raise FrameworkValidationError(reader.problems)
     return edition_from_data(data=data, lines=reader.lines, file=f"{name} [survey]", source=name)
+
+
+def _workbook_check(stream: IO[bytes], name: str) -> None:
+    """Refuse, by its first bytes, a file that is not an Excel workbook, saying what it is."""
+    start = stream.tell()
+    head = stream.read(4096)
+    stream.seek(start)
+    if head.startswith(b"PK\x03\x04"):
+        if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head[:200]:
+            what = "an OpenDocument spreadsheet (.ods)"
+        elif b"word/" in head and b"xl/" not in head:
+            what = "a Word document (.docx)"
+        else:
+            return  # a zip archive: openpyxl says what is missing if it is not a workbook
+    elif (signature := signature_of(head)) is not None:
+        what = signature[1]
+    elif b"\0" not in head:
+        what = "a text file (CSV or similar)"
+    else:
+        what = "a file of another kind"
+    message = (
+        f"it is {what}, not an Excel workbook: save it as an Excel workbook (.xlsx)"
+        if head
+        else "the file is empty"
+    )
+    raise FrameworkValidationError(
+        [Problem(name, "", None, f"cannot read the workbook: {message}")]
+    )
 
 
 def _choices(rows: list[tuple[int, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -175,9 +210,11 @@ def _survey(
     for row, rec in rows:
         xtype = str(rec.get("type", "")).strip()
         first = xtype.split()[0] if xtype else ""
+        # "begin group" and "begin_group" are the same row; "end" alone is the end-time metadata
+        structure = "_".join(xtype.lower().split())
         name = rec.get("name")
-        if first in ("begin_group", "begin", "begin_repeat"):
-            if xtype.replace(" ", "_").startswith("begin_repeat"):
+        if structure in ("begin_group", "begin_repeat"):
+            if structure == "begin_repeat":
                 reader.add("survey", row, "repeats are not supported in a framework edition")
                 continue
             if name == CHECKLIST_GROUP and not stack:
@@ -202,7 +239,7 @@ def _survey(
             reader.lines[path] = row
             stack.append((dim, path))
             continue
-        if first in ("end_group", "end", "end_repeat"):
+        if structure in ("end_group", "end_repeat"):
             if in_checklist and not stack:
                 in_checklist = False
             elif stack:
@@ -212,8 +249,8 @@ def _survey(
             continue
         if not xtype:
             continue
-        if first in ("note", "calculate", "start", "end", "today", "deviceid"):
-            continue  # form furniture, not a question
+        if first.lower() in NOT_QUESTION_TYPES:
+            continue  # metadata (start, end, today, deviceid, ...) and form furniture
         if _is_status_field(xtype, name, rec):
             continue  # companion status field of the next question (answers only)
         if in_checklist and not stack:
