@@ -7,6 +7,8 @@ export DJANGO_SETTINGS_MODULE := saferspaces.settings
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PORT ?= 8000
+# absolute links (invitations) point to the port served, unless SAFERSPACES_SITE_URL is set
+SITE_URL = $(or $(SAFERSPACES_SITE_URL),http://127.0.0.1:$(PORT))
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := SAFERSPACES_DEBUG=1
@@ -28,9 +30,9 @@ install: $(VENV)/.synced ## create the virtual environment from the committed lo
 
 run: install ## migrate an SQLite database, load the demo and serve on http://127.0.0.1:$(PORT)
 	$(DEV) $(BIN)/saferspaces migrate --noinput
-	$(DEV) $(BIN)/saferspaces demo load
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
-	$(DEV) $(BIN)/saferspaces runserver 127.0.0.1:$(PORT)
+	$(DEV) SAFERSPACES_SITE_URL='$(SITE_URL)' $(BIN)/saferspaces demo load
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops); links in e-mails use $(SITE_URL)"
+	$(DEV) SAFERSPACES_SITE_URL='$(SITE_URL)' $(BIN)/saferspaces runserver 127.0.0.1:$(PORT)
 
 test: install ## the whole suite on SQLite (browser tests included), then again on PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
