@@ -67,7 +67,7 @@ def answers_of(unit):
 units = [Unit(i, i, f"City {i}", "BE", "BE100", i % 10 == 0) for i in range(UNITS)]
 ctx = ExportContext(round_id=1, round_title="bench", edition=edition, edition_sha256="0" * 64,
                     pipeline_name="bench", pipeline_sha256="0" * 64,
-                    generated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+                    data_as_of=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 start = time.perf_counter()
 coded = units_code(units=units, round_id=1, key=b"bench")
 rows = 0
