@@ -51,8 +51,18 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
+    """The roles held in an authority's team."""
+
     RESPONDENT = "respondent", _("Respondent")
     LEAD = "lead", _("Lead")
+
+
+class InvitationRole(models.TextChoices):
+    """What an invitation offers: a role in an authority's team, or coordinating a network."""
+
+    RESPONDENT = Role.RESPONDENT.value, _("Respondent")
+    LEAD = Role.LEAD.value, _("Lead")
+    COORDINATOR = "coordinator", _("Coordinator")
 
 
 class AuthorityMembership(models.Model):
@@ -85,6 +95,14 @@ class NetworkCoordinator(models.Model):
         "authorities.Network", on_delete=models.CASCADE, related_name="coordinators"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
 
     class Meta:
         constraints = [
@@ -96,27 +114,79 @@ class NetworkCoordinator(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mailed invitation to join an authority with a role. Only a hash of the token is stored."""
+    """An e-mailed invitation: to join an authority's team with a role, or to coordinate a
+    network (exactly one of the two). Only a hash of the token is stored; re-sending replaces
+    the token, so only the latest link works."""
 
     email = models.EmailField(_("e-mail address"))
     authority = models.ForeignKey(
-        "authorities.Authority", on_delete=models.CASCADE, related_name="invitations"
+        "authorities.Authority",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        null=True,
+        blank=True,
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    network = models.ForeignKey(
+        "authorities.Network",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=20, choices=InvitationRole.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        authority__isnull=False,
+                        network__isnull=True,
+                        role__in=[Role.RESPONDENT.value, Role.LEAD.value],
+                    )
+                    | models.Q(
+                        authority__isnull=True,
+                        network__isnull=False,
+                        role=InvitationRole.COORDINATOR.value,
+                    )
+                ),
+                name="invitation_to_an_authority_or_a_network",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"invitation of {self.email} to {self.authority} as {self.role}"
+        target = self.authority if self.authority_id else self.network
+        return f"invitation of {self.email} to {target} as {self.role}"
+
+    @property
+    def target_name(self) -> str:
+        """The authority or the network the invitation is for."""
+        target = self.authority if self.authority_id else self.network
+        return target.name if target is not None else ""
+
+    def state(self, *, now: Any) -> str:
+        """accepted, revoked, expired or pending at ``now``."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"

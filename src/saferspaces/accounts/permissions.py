@@ -8,6 +8,12 @@ Views, templates and services ask these functions; nothing else decides access. 
 * Nobody else sees an authority's unpublished data. The registry (name, country, kind, NUTS) is public.
 * A **lead** manages the authority's team (invitations); so does an administrator.
 * Coordinators and administrators maintain framework editions.
+* **Administrators** create and edit networks and grant or revoke their coordinators, and use
+  Django's admin site for repairs.
+* A network's **coordinators** (and administrators) add and remove its authorities, register
+  authorities from a file for it, and see and manage its invitations.
+* An authority's lead, the coordinators of its networks and administrators invite its lead and
+  re-send or withdraw the invitations of its team.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from django.db.models import Q, QuerySet
 from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
 
 if TYPE_CHECKING:
+    from saferspaces.accounts.models import Invitation
     from saferspaces.authorities.models import Authority, Network
 
 
@@ -68,6 +75,39 @@ def can_view_network_private(user: Any, network: Network) -> bool:
 
 
 def can_register_authority(user: Any) -> bool:
+    return is_administrator(user)
+
+
+def coordinates_network(user: Any, network: Network) -> bool:
+    return _active(user) and NetworkCoordinator.objects.filter(user=user, network=network).exists()
+
+
+def can_manage_networks(user: Any) -> bool:
+    """Create and edit networks, grant and revoke their coordinators: administrators."""
+    return is_administrator(user)
+
+
+def can_manage_network_members(user: Any, network: Network) -> bool:
+    """Add and remove a network's authorities, register them from a file, see and manage the
+    network's invitations: its coordinators and administrators."""
+    return is_administrator(user) or coordinates_network(user, network)
+
+
+def can_invite_lead(user: Any, authority: Authority) -> bool:
+    """Invite an authority's lead: those who manage its team, and its networks' coordinators."""
+    return can_manage_authority_team(user, authority) or coordinates_authority(user, authority)
+
+
+def can_manage_invitation(user: Any, invitation: Invitation) -> bool:
+    """Re-send or withdraw an invitation. Coordinator invitations: administrators; invitations
+    to an authority's team: its lead, its networks' coordinators and administrators."""
+    if invitation.network_id is not None:
+        return can_manage_networks(user)
+    return invitation.authority is not None and can_invite_lead(user, invitation.authority)
+
+
+def can_use_admin_site(user: Any) -> bool:
+    """Django's admin site, for repairs: administrators only."""
     return is_administrator(user)
 
 

@@ -44,3 +44,26 @@ def authority_team(*, authority: Any) -> dict[str, Any]:
             )
         ),
     }
+
+
+def network_invitations(*, network: Any, user: Any, now: Any) -> list[dict[str, Any]]:
+    """The invitations of a network: to coordinate it (for those who grant coordination) and to
+    the teams of its authorities; each with its state at ``now``. Pending ones first, then the
+    most recent."""
+    from django.db.models import Q
+
+    from saferspaces.accounts import permissions
+
+    scope = Q(authority__networks=network)
+    if permissions.can_manage_networks(user):
+        scope |= Q(network=network)
+    invitations = (
+        Invitation.objects.filter(scope)
+        .select_related("authority", "network", "invited_by")
+        .distinct()
+        .order_by("-created_at", "email")
+    )
+    order = {"pending": 0, "expired": 1, "accepted": 2, "revoked": 3}
+    rows = [{"invitation": i, "state": i.state(now=now)} for i in invitations]
+    rows.sort(key=lambda row: order[str(row["state"])])
+    return rows

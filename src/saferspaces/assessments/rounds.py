@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from saferspaces.assessments import permissions
 from saferspaces.assessments.editions import assessment_edition, edition_layout
 from saferspaces.assessments.models import (
     Assessment,
+    AssessmentState,
     Assignment,
     QuestionFlag,
     Round,
@@ -85,6 +87,63 @@ def round_open(
                 now=now,
             )
         return round_
+
+
+def rounds_open(*, network: Network, today: dt.date) -> QuerySet[Round]:
+    """The network's rounds still open on ``today``: not closed, deadline not passed."""
+    return Round.objects.filter(network=network, closed_at__isnull=True, deadline__gte=today)
+
+
+def round_participant_add(
+    *, round_: Round, authority: Authority, user: Any, now: dt.datetime
+) -> Assessment:
+    """A late joiner: ``authority`` (a member of the round's network) gets its assessment in the
+    round, like those chosen when it opened. Returns the existing one if it has it already."""
+    if not round_.network.authorities.filter(pk=authority.pk).exists():
+        raise DomainError(
+            _("%(authority)s is not in the network %(network)s.")
+            % {"authority": authority.name, "network": round_.network.name}
+        )
+    existing = Assessment.objects.filter(round=round_, authority=authority).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        return _assessment_create(
+            authority=authority,
+            edition=round_.edition,
+            round_=round_,
+            title=round_.title,
+            consensus=round_.consensus,
+            reference_year=round_.period_end.year,
+            user=user,
+            now=now,
+        )
+
+
+def round_participant_remove(*, round_: Round, authority: Authority) -> bool:
+    """Withdraw ``authority`` from the round if its assessment there is still empty (a draft
+    without any answer, evidence or history); refuses otherwise: answers are never deleted.
+    Returns whether there was an assessment to remove."""
+    assessment = Assessment.objects.filter(round=round_, authority=authority).first()
+    if assessment is None:
+        return False
+    started = (
+        assessment.state != AssessmentState.DRAFT
+        or assessment.answers.exists()
+        or assessment.revisions.exists()
+        or assessment.individual_answers.exists()
+        or assessment.evidence.exists()
+    )
+    if started:
+        raise DomainError(
+            _(
+                "%(authority)s has started its assessment in the round %(round)s; its answers "
+                "are kept, so it cannot leave the network while the round is open."
+            )
+            % {"authority": authority.name, "round": round_.title}
+        )
+    assessment.delete()
+    return True
 
 
 def _assessment_create(

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from saferspaces.accounts.models import Role
-from saferspaces.authorities.models import AuthorityKind
+from saferspaces.authorities.models import Authority, AuthorityKind, Network
+from saferspaces.core.limits import FILE_MAX_BYTES
 
 
 class AuthorityFilterForm(forms.Form):
@@ -60,3 +62,66 @@ class AuthorityForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.RESPONDENT)
+
+
+class NetworkForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who the network brings together and what for; shown on its public page."),
+    )
+
+
+class CoordinatorForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the coordinator"),
+        help_text=_(
+            "A person with an account becomes a coordinator at once; anyone else is invited "
+            "by e-mail and creates their account when accepting."
+        ),
+    )
+
+
+class _AuthorityChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Authority) -> str:  # type: ignore[override]
+        return f"{obj.name} ({obj.country_code}, {obj.nuts_region_id})"
+
+
+class NetworkAuthorityForm(forms.Form):
+    authority = _AuthorityChoice(
+        label=_("Authority"),
+        queryset=Authority.objects.none(),
+        help_text=_(
+            "Registered authorities that are not in the network yet. An authority that is not "
+            "registered is registered first by an administrator, or with a file."
+        ),
+    )
+    lead_email = forms.EmailField(
+        label=_("E-mail address of its lead"),
+        required=False,
+        help_text=_("If given, the lead is invited to the authority's team."),
+    )
+
+    def __init__(self, *args: object, network: Network, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Authority.objects.exclude(networks=network)
+            .select_related("nuts_region")
+            .order_by("country_code", "name")
+        )
+
+
+class AuthorityUploadForm(forms.Form):
+    file = forms.FileField(label=_("Table of authorities"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["file"].help_text = gettext(
+            "CSV or Excel (.xlsx), at most %(size)s MB, one authority per row."
+        ) % {"size": FILE_MAX_BYTES // (1024 * 1024)}
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"

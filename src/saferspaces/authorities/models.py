@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +43,24 @@ class Network(models.Model):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("last changed"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -99,6 +119,14 @@ class Authority(models.Model):
     )
     is_demo = models.BooleanField(_("demonstration data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -126,3 +154,44 @@ class Authority(models.Model):
         if self.population and self.area_km2:
             return float(self.population) / float(self.area_km2)
         return None
+
+
+class AuthorityUpload(models.Model):
+    """A table of authorities a coordinator uploaded for a network, kept between its preview and
+    its confirmation (and afterwards, as the record of who registered whom from which file).
+
+    ``rows`` are the rows as read and checked (see ``authorities/bulk.py``); ``problems`` every
+    problem found, by row and column. Confirming re-checks everything against the registry.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="uploads")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=10)
+    rows = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    records = models.JSONField(default=list)  # the cells as read, checked again on confirmation
+    columns = models.JSONField(default=dict)  # field -> the column heading in the file
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    applied_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for {self.network}"

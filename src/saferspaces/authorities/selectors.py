@@ -33,6 +33,7 @@ def authority_detail(*, user: Any, authority: Authority) -> dict[str, Any]:
         "networks": list(authority.networks.all()),
         "can_view_private": permissions.can_view_authority_private(user, authority),
         "can_manage_team": permissions.can_manage_authority_team(user, authority),
+        "can_manage_invitations": permissions.can_invite_lead(user, authority),
         "role": permissions.role_in_authority(user, authority),
     }
     if context["can_view_private"]:
@@ -45,6 +46,8 @@ def network_list() -> QuerySet[Network]:
 
 
 def network_detail(*, user: Any, network: Network) -> dict[str, Any]:
+    from saferspaces.authorities.forms import CoordinatorForm
+
     can_view_private = permissions.can_view_network_private(user, network)
     context: dict[str, Any] = {
         "network": network,
@@ -52,7 +55,13 @@ def network_detail(*, user: Any, network: Network) -> dict[str, Any]:
             network.authorities.select_related("nuts_region").order_by("country_code", "name")
         ),
         "can_view_private": can_view_private,
+        "can_manage_network": permissions.can_manage_networks(user),
+        "can_manage_members": permissions.can_manage_network_members(user, network),
     }
     if can_view_private:
-        context["coordinators"] = [c.user for c in network.coordinators.select_related("user")]
+        context["coordinators"] = [
+            c.user for c in network.coordinators.select_related("user").order_by("user__email")
+        ]
+    if context["can_manage_network"]:
+        context["coordinator_form"] = CoordinatorForm()
     return context

@@ -95,7 +95,14 @@ def authority_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def network_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "authorities/network_list.html", {"networks": selectors.network_list()})
+    return render(
+        request,
+        "authorities/network_list.html",
+        {
+            "networks": selectors.network_list(),
+            "can_create": permissions.can_manage_networks(request.user),
+        },
+    )
 
 
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -45,3 +45,7 @@ class LimitExceeded(ValueError):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+
+#: how many authorities one uploaded table may register at once (bulk registration)
+AUTHORITY_TABLE_MAX_ROWS: Final = 2_000
