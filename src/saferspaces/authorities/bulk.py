@@ -268,6 +268,7 @@ def _check(
             problem("name", _("Enter the authority's name."))
         elif len(name) > 200:
             problem("name", _("Enter at most 200 characters."))
+        country_ok = False
         if not re.fullmatch(r"[A-Z]{2}", country):
             problem("country", _("Enter a two-letter country code as in NUTS, e.g. FR or EL."))
         elif country in COUNTRY_HINTS:
@@ -281,6 +282,8 @@ def _check(
                 "country",
                 _("The registry has no NUTS region in %(country)s.") % {"country": country},
             )
+        else:
+            country_ok = True
         region = ctx.regions.get(nuts)
         if not nuts:
             problem(
@@ -289,7 +292,7 @@ def _check(
             )
         elif not _NUTS.fullmatch(nuts) or region is None:
             problem("nuts", _("Unknown NUTS code %(code)s.") % {"code": nuts})
-        elif re.fullmatch(r"[A-Z]{2}", country) and region.country_code != country:
+        elif country_ok and region.country_code != country:
             problem(
                 "nuts",
                 _("NUTS region %(code)s is in %(region_country)s, not %(country)s.")
