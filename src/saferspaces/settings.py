@@ -106,6 +106,7 @@ except EnvError as error:
 globals().update(_email)
 
 INSTALLED_APPS = [
+    "saferspaces.web.admin_site.SaferSpacesAdminConfig",  # Django's admin, administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("saferspaces.reports.urls")),
     path("", include("saferspaces.exports.urls")),
     path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

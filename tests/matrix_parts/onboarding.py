@@ -60,10 +60,10 @@ def placeholders() -> dict[str, object]:
             network=network,
             filename="matrix.csv",
             content=(
-                "name,country,nuts,lau,population,lead_email\n"
-                "Ville nouvelle,FR,FRL04,,52000,lead@ville-nouvelle.example\n"
-                "Ville sans code,FR,,,x,not-an-address\n"
-            ).encode(),
+                b"name,country,nuts,lau,population,lead_email\n"
+                b"Ville nouvelle,FR,FRL04,,52000,lead@ville-nouvelle.example\n"
+                b"Ville sans code,FR,,,x,not-an-address\n"
+            ),
             by=coordinator,
             now=timezone.now(),
         )
