@@ -129,7 +129,7 @@ def test_a_file_that_is_not_a_table_is_refused_with_its_reason(world: World) -> 
     too_many = HEADER + "".join(
         f"Town {i},FR,FR101,,1000,l{i}@x.example,\n" for i in range(AUTHORITY_TABLE_MAX_ROWS + 1)
     )
-    with pytest.raises(DomainError, match="at most 2000 authorities"):
+    with pytest.raises(DomainError, match=f"at most {AUTHORITY_TABLE_MAX_ROWS} authorities"):
         _preview(world, too_many)
     assert not AuthorityUpload.objects.exists()
 

@@ -48,4 +48,4 @@ class LimitExceeded(ValueError):
 
 
 #: how many authorities one uploaded table may register at once (bulk registration)
-AUTHORITY_TABLE_MAX_ROWS: Final = 2_000
+AUTHORITY_TABLE_MAX_ROWS: Final = 500
