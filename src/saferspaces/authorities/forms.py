@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saferspaces.accounts.models import Role
 from saferspaces.authorities.models import Authority, AuthorityKind, Network
-from saferspaces.core.limits import FILE_MAX_BYTES
+from saferspaces.core.limits import AUTHORITY_TABLE_MAX_ROWS, FILE_MAX_BYTES
 
 
 class AuthorityFilterForm(forms.Form):
@@ -122,6 +122,6 @@ class AuthorityUploadForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["file"].help_text = gettext(
-            "CSV or Excel (.xlsx), at most %(size)s MB, one authority per row."
-        ) % {"size": FILE_MAX_BYTES // (1024 * 1024)}
+            "CSV or Excel (.xlsx), at most %(size)s MB and %(rows)s authorities, one per row."
+        ) % {"size": FILE_MAX_BYTES // (1024 * 1024), "rows": AUTHORITY_TABLE_MAX_ROWS}
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
