@@ -15,7 +15,11 @@ from types import MappingProxyType
 from typing import IO, Any
 
 from saferspaces.core.opendata.errors import Location, ParseError, Problem
-from saferspaces.core.opendata.flags import FLAG_MEANINGS, MISSING_MARKER
+from saferspaces.core.opendata.flags import (
+    FLAG_MEANINGS,
+    JSONSTAT_CONF_SEPARATOR,
+    status_parse,
+)
 from saferspaces.core.opendata.observation import Observation
 from saferspaces.core.opendata.readers.common import (
     ProblemSink,
@@ -69,10 +73,17 @@ def _status_lookup(status: Any, source: str) -> Mapping[int, str] | str:
     if isinstance(status, list):
         return {i: s for i, s in enumerate(status) if isinstance(s, str) and s}
     if isinstance(status, dict):
-        try:
-            return {int(k): str(v) for k, v in status.items()}
-        except ValueError:
-            raise _fail(source, "status", "status keys must be flat indexes") from None
+        lookup: dict[int, str] = {}
+        for key, text in status.items():
+            try:
+                flat = int(key)
+            except ValueError:
+                raise _fail(source, "status", "status keys must be flat indexes") from None
+            if isinstance(text, str):
+                lookup[flat] = text
+            elif text is not None:
+                raise _fail(source, f"status.{key}", f"a status is a string, found {text!r}")
+        return lookup
     raise _fail(source, "status", "status must be a string, an array or an object")
 
 
@@ -145,6 +156,7 @@ def jsonstat_read(
     for i in range(len(sizes) - 2, -1, -1):
         strides[i] = strides[i + 1] * sizes[i + 1]
     series_cache: dict[tuple[int, ...], MappingProxyType[str, str]] = {}
+    parsed_status: dict[str, tuple[str, ...]] = {}
     time_kept: dict[int, bool] = {}
     stats.cells = len(indexes)
     unknown = stats.unknown_flags
@@ -193,9 +205,19 @@ def jsonstat_read(
         else:
             value = float(raw)
         flag_text = status if isinstance(status, str) else status.get(flat, "")
-        flags = tuple(
-            dict.fromkeys(ch for ch in flag_text if not ch.isspace() and ch != MISSING_MARKER)
-        )
+        flags = parsed_status.get(flag_text)
+        if flags is None:
+            try:
+                flags = status_parse(text=flag_text, separator=JSONSTAT_CONF_SEPARATOR)
+            except ValueError:
+                sink.report(
+                    line=None,
+                    column=flat,
+                    message=f"status[{flat}] is {flag_text!r}, not a Eurostat status: flag "
+                    "letters such as 'p' or 'ep', then '|C' for a confidentiality status",
+                )
+                continue
+            parsed_status[flag_text] = flags
         if value is None:
             stats.missing += 1
         if flags:

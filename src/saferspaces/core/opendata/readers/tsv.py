@@ -7,7 +7,8 @@
 
 Both: one row per series, the series key comma-separated in the first cell, one tab-separated
 cell per period. A cell is a number, or ``:`` for not available, optionally followed by a space
-and flag letters (``18.2 e``, ``: u``). The file is read line by line, never whole.
+and status letters (``18.2 e``, ``: u``; since 2025 also a confidentiality status after ``@``,
+``: @C``; see :mod:`saferspaces.core.opendata.flags`). The file is read line by line, never whole.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from types import MappingProxyType
 from typing import IO, Any
 
 from saferspaces.core.opendata.errors import Location, ParseError, Problem
-from saferspaces.core.opendata.flags import FLAG_MEANINGS, MISSING_MARKER
+from saferspaces.core.opendata.flags import (
+    FLAG_MEANINGS,
+    MISSING_MARKER,
+    TSV_CONF_SEPARATOR,
+    status_parse,
+)
 from saferspaces.core.opendata.observation import DataFormat, Observation
 from saferspaces.core.opendata.readers.common import (
     ProblemSink,
@@ -30,6 +36,8 @@ from saferspaces.core.opendata.readers.common import (
 )
 
 _CACHE_LIMIT = 4096
+#: Eurostat's notation for "less than half of the unit used, and not a real zero"
+_LESS_THAN_HALF = "0n"
 _Cell = tuple[float | None, tuple[str, ...]]
 
 
@@ -75,23 +83,18 @@ def tsv_header_parse(
 
 
 def tsv_cell_parse(*, text: str) -> tuple[float | None, tuple[str, ...]]:
-    """Parse one cell (``"18.2 e"``, ``": u"``, ``"70.0 "``); raise ``ValueError`` if malformed."""
+    """Parse one cell (``"18.2 e"``, ``": u"``, ``": @C"``, ``"0n"``, ``"70.0 "``); raise
+    ``ValueError`` if malformed. ``0n`` (less than half the unit, not a real zero) reads as 0
+    with the flag ``n``."""
     stripped = text.strip()
     if not stripped:
         raise ValueError("empty cell (Eurostat writes ':' for a value that is not available)")
     number, _, flag_text = stripped.partition(" ")
-    if " " in flag_text:
-        flag_text = flag_text.replace(" ", "")
-    if not flag_text:
-        flags: tuple[str, ...] = ()
-    elif not (flag_text.isascii() and flag_text.isalpha()):
-        raise ValueError(f"{flag_text!r} after the value are not flag letters")
-    elif len(flag_text) == 1:
-        flags = (flag_text,)
-    else:
-        flags = tuple(dict.fromkeys(flag_text))
+    flags = status_parse(text=flag_text, separator=TSV_CONF_SEPARATOR)
     if number == MISSING_MARKER:
         return None, flags
+    if number == _LESS_THAN_HALF:
+        return 0.0, tuple(dict.fromkeys(("n", *flags)))
     try:
         value = float(number)
     except ValueError:
