@@ -49,3 +49,15 @@ class LimitExceeded(ValueError):
 
 #: how many authorities one uploaded table may register at once (bulk registration)
 AUTHORITY_TABLE_MAX_ROWS: Final = 500
+
+# --- open-data files: Eurostat TSV (also gzip) and JSON-stat, the NUTS table -------------------
+# (docs/operations.md, "Limits on input", "Open-data files"; the NUTS table obeys FILE_MAX_BYTES)
+
+#: a Eurostat file as stored or as sent (packed when it is a ``.tsv.gz``), checked before reading
+#: when the size is known and while streaming otherwise
+OPENDATA_FILE_MAX_BYTES: Final = 200 * MB
+#: the largest ratio unpacked / packed of a gzip stream, checked while it is read (Eurostat's
+#: files pack 5 to 70 times; a bomb a thousand times)
+GZIP_RATIO_MAX: Final = 200
+#: a JSON document, which is parsed whole (JSON-stat), once unpacked
+JSON_DOCUMENT_MAX_BYTES: Final = 50 * MB

@@ -1,5 +1,12 @@
 """Fetching a dataset: an injectable :class:`Transport`, with an HTTP one for Eurostat's API and
-a file one for downloaded files. Both hand back a binary stream, gzip already undone."""
+a file one for downloaded files. Both hand back a binary stream, gzip already undone.
+
+Both obey the limits of :mod:`saferspaces.core.limits`: the size as stored or sent
+(``OPENDATA_FILE_MAX_BYTES``, before reading when it is known, while streaming otherwise), and
+for gzip the unpacked size and ratio (``GZIP_UNPACKED_MAX_BYTES``, ``GZIP_RATIO_MAX``), checked
+while unpacking. Damaged or cut gzip data is a :class:`ParseError` saying so, never the
+decompressor's own exception.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,19 @@ import io
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from saferspaces.core.opendata.errors import Location, NetworkError, OpenDataError
+from saferspaces.core.limits import (
+    GZIP_RATIO_MAX,
+    GZIP_UNPACKED_MAX_BYTES,
+    MB,
+    OPENDATA_FILE_MAX_BYTES,
+)
+from saferspaces.core.opendata.errors import Location, NetworkError, OpenDataError, ParseError
 from saferspaces.core.opendata.observation import DataFormat
 
 #: Eurostat's dissemination API (SDMX 2.1 and the JSON-stat statistics API live under it).
@@ -30,8 +44,18 @@ class FetchRequest:
     since: int | None = None
 
 
+def _too_large(location: str, size: int | None = None) -> OpenDataError:
+    told = f" ({size / MB:,.0f} MB)" if size is not None else ""
+    return OpenDataError(
+        f"the file is larger than {OPENDATA_FILE_MAX_BYTES // MB} MB{told}, the limit for an "
+        "open-data file: ask Eurostat for fewer periods (--since) or download the .tsv.gz",
+        location=Location(location, step="fetch"),
+    )
+
+
 class _CountingReader(io.RawIOBase):
-    """Counts the bytes read from the underlying stream; turns I/O errors into NetworkError."""
+    """Counts the bytes read from the underlying stream and refuses more than the limit; turns
+    I/O errors into NetworkError."""
 
     def __init__(self, inner: IO[bytes], location: str) -> None:
         super().__init__()
@@ -53,11 +77,80 @@ class _CountingReader(io.RawIOBase):
         n = len(data)
         buffer[:n] = data
         self.count += n
+        if self.count > OPENDATA_FILE_MAX_BYTES:
+            raise _too_large(self._location)
         return n
 
     def close(self) -> None:
         try:
             self._inner.close()
+        finally:
+            super().close()
+
+
+class _Tally:
+    """Counts the packed bytes the gzip decoder takes (it reads 8 KiB at a time)."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+        self.count = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.inner.read(size)
+        self.count += len(data)
+        return data
+
+    def seek(self, offset: int, /) -> int:
+        return self.inner.seek(offset)
+
+
+class _Gunzip(io.RawIOBase):
+    """Undoes gzip as it is read, within the limits on the unpacked size and ratio."""
+
+    def __init__(self, packed: IO[bytes], location: str) -> None:
+        super().__init__()
+        self._packed = _Tally(packed)
+        self._gzip = gzip.GzipFile(fileobj=self._packed, mode="rb")
+        self._location = location
+        self.unpacked = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _refuse(self, message: str) -> ParseError:
+        return ParseError(
+            f"{message} (after {self.unpacked:,} unpacked bytes); nothing was loaded",
+            location=Location(self._location, step="fetch"),
+        )
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._gzip.read(len(buffer))
+        except EOFError:
+            raise self._refuse(
+                "the gzip data is cut short: the file ends inside the compressed stream "
+                "(an interrupted download?)"
+            ) from None
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            raise self._refuse(f"the gzip data is damaged ({exc})") from None
+        n = len(data)
+        self.unpacked += n
+        if self.unpacked > GZIP_UNPACKED_MAX_BYTES:
+            raise self._refuse(
+                f"the gzip data unpacks to more than {GZIP_UNPACKED_MAX_BYTES // MB} MB, the "
+                "limit for an open-data file"
+            )
+        if self.unpacked > GZIP_RATIO_MAX * self._packed.count + MB:
+            raise self._refuse(
+                f"the gzip data unpacks to more than {GZIP_RATIO_MAX} times its size, which no "
+                "Eurostat file does: refused as a decompression bomb"
+            )
+        buffer[:n] = data
+        return n
+
+    def close(self) -> None:
+        try:
+            self._gzip.close()
         finally:
             super().close()
 
@@ -97,7 +190,7 @@ def fetched_wrap(
         gzipped = buffered.peek(2)[:2] == _GZIP_MAGIC
     stream: IO[bytes] = buffered
     if gzipped:
-        stream = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"), 64 * 1024)  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Gunzip(buffered, location), 64 * 1024)  # type: ignore[arg-type]
     return Fetched(
         stream=stream, location=location, size=size, compressed=gzipped, _counter=counter
     )
@@ -128,6 +221,9 @@ class FileTransport:
                 f"cannot open the file ({exc.strerror})", location=Location(str(path), step="fetch")
             ) from None
         size = path.stat().st_size
+        if size > OPENDATA_FILE_MAX_BYTES:
+            raw.close()
+            raise _too_large(str(path), size)
         return fetched_wrap(raw=raw, location=str(path), size=size)
 
 
@@ -195,6 +291,9 @@ class HttpTransport:
         length = headers.get("Content-Length")
         encoding = (headers.get("Content-Encoding") or "").lower()
         size = int(length) if length and length.isdigit() else None
+        if size is not None and size > OPENDATA_FILE_MAX_BYTES:
+            response.close()
+            raise _too_large(url, size)
         return fetched_wrap(
             raw=response, location=url, size=size, gzipped=True if encoding == "gzip" else None
         )

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from saferspaces.core.opendata.errors import GeographyError, Location, ParseError, Problem
 from saferspaces.core.opendata.geography.codes import GeoLevel, NutsCode, nuts_parse
-from saferspaces.core.opendata.readers.common import text_stream
+from saferspaces.core.opendata.readers.common import lines_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,8 @@ class NutsTable:
 
 def nuts_table_read(*, stream: IO[Any], source: str = "") -> NutsTable:
     """Read the NUTS table; every malformed row is reported at once in one :class:`ParseError`."""
-    text = text_stream(stream, source=source)
-    reader = csv.reader(text, delimiter=";")
+    lines = (text for _line, text in lines_read(stream=stream, source=source))
+    reader = csv.reader(lines, delimiter=";")
     header = next(reader, None)
     if header is None or [h.strip().lstrip("\ufeff") for h in header[:4]] != [
         "Country code",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from saferspaces.core.opendata.errors import Location, ParseError, Problem
+from saferspaces.core.opendata.errors import Location, OpenDataError, ParseError, Problem
 from saferspaces.core.opendata.observation import DataFormat, Observation
 from saferspaces.core.opendata.readers.common import (
     ReadStats,
@@ -40,6 +41,34 @@ __all__ = [
 ]
 
 _PEEK = 4096
+_T = TypeVar("_T")
+#: What a reader (or the libraries under it) may raise on input it was not written for; turned
+#: into a ParseError naming the file, so that no input ends in a traceback.
+_READER_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    EOFError,
+    OSError,
+    zlib.error,
+)
+
+
+def _guarded(items: Iterator[_T], *, source: str) -> Iterator[_T]:
+    """Yield from a reader, turning any exception of its own into a :class:`ParseError`."""
+    try:
+        yield from items
+    except OpenDataError:
+        raise
+    except _READER_ERRORS as exc:
+        raise ParseError(
+            f"the file cannot be read ({type(exc).__name__}: {str(exc)[:200]})",
+            location=Location(source, step="parse"),
+        ) from None
 
 
 def format_detect(*, head: bytes, source: str = "") -> DataFormat:
@@ -94,7 +123,7 @@ def observations_read(
     """Detect the format of a binary stream (unless ``fmt`` is given) and read it."""
     buffered, fmt = _buffered_with_format(stream=stream, fmt=fmt, source=source)
     reader = jsonstat_read if fmt is DataFormat.JSON_STAT else tsv_read
-    return reader(
+    observations = reader(
         stream=buffered,
         dataset=dataset,
         source=source,
@@ -103,6 +132,7 @@ def observations_read(
         keep_series=keep_series,
         keep_time=keep_time,
     )
+    return _guarded(observations, source=source)
 
 
 def observation_rows_read(
@@ -129,8 +159,8 @@ def observation_rows_read(
             keep_series=keep_series,
             keep_time=keep_time,
         )
-        return ([obs] for obs in cells)
-    return tsv_rows_read(
+        return _guarded(([obs] for obs in cells), source=source)
+    rows = tsv_rows_read(
         stream=buffered,
         dataset=dataset,
         source=source,
@@ -139,3 +169,4 @@ def observation_rows_read(
         keep_series=keep_series,
         keep_time=keep_time,
     )
+    return _guarded(rows, source=source)

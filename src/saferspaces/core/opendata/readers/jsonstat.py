@@ -8,7 +8,6 @@ available: they are yielded (as missing) only when they carry a status flag.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
@@ -27,7 +26,9 @@ from saferspaces.core.opendata.readers.common import (
     SeriesFilter,
     TimeFilter,
     geo_dimension,
+    json_load,
 )
+from saferspaces.core.opendata.transport import EUROSTAT_API
 
 
 def _fail(source: str, path: str, message: str) -> ParseError:
@@ -87,6 +88,42 @@ def _status_lookup(status: Any, source: str) -> Mapping[int, str] | str:
     raise _fail(source, "status", "status must be a string, an array or an object")
 
 
+def _role(role: Mapping[str, Any], name: str) -> list[str]:
+    """The dimensions a role names (an array; one name alone is taken as an array of one)."""
+    names = role.get(name)
+    if isinstance(names, str):
+        return [names]
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _version_check(doc: Mapping[str, Any], *, dataset: str, source: str) -> None:
+    """Refuse JSON-stat 1.x (and any version but 2.x) with a message that says so."""
+    version = doc.get("version")
+    bundled = [
+        str(name)
+        for name, value in doc.items()
+        if isinstance(value, dict)
+        and isinstance(value.get("dimension"), dict)
+        and "id" in value["dimension"]
+    ]
+    if version is None and "id" not in doc and bundled:
+        found = "this is a JSON-stat 1.x file (a bundle of the dataset(s) " + ", ".join(
+            repr(name) for name in bundled[:5]
+        )
+        found += ", with 'id' and 'size' inside 'dimension')"
+    elif version is not None and not str(version).startswith("2."):
+        found = f"this file says JSON-stat version {str(version)[:20]!r}"
+    else:
+        return
+    raise _fail(
+        source,
+        "version" if version is not None else "$",
+        f"{found}; Safer Spaces reads JSON-stat 2.0, as Eurostat's statistics API serves it "
+        f"today: download it again from {EUROSTAT_API}/statistics/1.0/data/{dataset}, or "
+        "download the TSV format",
+    )
+
+
 def jsonstat_read(
     *,
     stream: IO[Any],
@@ -100,19 +137,14 @@ def jsonstat_read(
     """Yield the cells of a JSON-stat 2.0 dataset as observations (see the module docstring)."""
     stats = stats if stats is not None else ReadStats()
     sink = ProblemSink(problems=problems, source=source, stats=stats)
-    try:
-        doc = json.load(stream)
-    except json.JSONDecodeError as exc:
-        raise ParseError(
-            f"not valid JSON ({exc.msg})",
-            location=Location(source, line=exc.lineno, column=exc.colno),
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text ({exc.reason})", location=Location(source)) from None
+    doc = json_load(stream=stream, source=source)
     if not isinstance(doc, dict):
         raise _fail(source, "$", "a JSON-stat document is a JSON object")
+    _version_check(doc, dataset=dataset, source=source)
     if doc.get("class", "dataset") != "dataset":
         raise _fail(source, "class", f"expected class 'dataset', found {doc.get('class')!r}")
+    if not isinstance(doc.get("dimension"), dict):
+        raise _fail(source, "dimension", "'dimension' must be an object describing each dimension")
     ids, sizes = doc.get("id"), doc.get("size")
     if not isinstance(ids, list) or not isinstance(sizes, list) or len(ids) != len(sizes):
         raise _fail(source, "id", "'id' and 'size' must be arrays of the same length")
@@ -122,7 +154,7 @@ def jsonstat_read(
     codes = [_categories(doc, dim, size, source) for dim, size in zip(ids, sizes, strict=True)]
     raw_role = doc.get("role")
     role: dict[str, Any] = raw_role if isinstance(raw_role, dict) else {}
-    time_roles = role.get("time") or []
+    time_roles = _role(role, "time")
     time_name = next((n for n in ids if n in time_roles), None)
     if time_name is None:
         time_name = next((n for n in ids if n.lower() in ("time", "time_period")), None)
@@ -130,7 +162,7 @@ def jsonstat_read(
         raise _fail(source, "id", "no time dimension (role 'time' or a dimension named 'time')")
     time_pos = ids.index(time_name)
     series_dims = tuple(n.lower() for n in ids if n != time_name)
-    geo_roles = [str(n).lower() for n in (role.get("geo") or [])]
+    geo_roles = [n.lower() for n in _role(role, "geo")]
     geo_name = next((n for n in series_dims if n in geo_roles), None) or geo_dimension(series_dims)
     stats.dimensions = series_dims
     stats.time_periods = tuple(codes[time_pos])

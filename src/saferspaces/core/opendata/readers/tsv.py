@@ -32,7 +32,7 @@ from saferspaces.core.opendata.readers.common import (
     SeriesFilter,
     TimeFilter,
     geo_dimension,
-    text_stream,
+    lines_read,
 )
 
 _CACHE_LIMIT = 4096
@@ -145,11 +145,8 @@ def tsv_rows_read(
     """Like :func:`tsv_read`, one list of observations per row (all share one series)."""
     stats = stats if stats is not None else ReadStats()
     sink = ProblemSink(problems=problems, source=source, stats=stats)
-    text = text_stream(stream, source=source)
-    try:
-        header = text.readline()
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text ({exc.reason})", location=Location(source, 1)) from None
+    lines = lines_read(stream=stream, source=source)
+    _, header = next(lines, (1, ""))
     if not header.strip():
         raise ParseError("the file is empty", location=Location(source, 1))
     _fmt, dims, _time_name, periods = tsv_header_parse(line=header, source=source)
@@ -168,19 +165,7 @@ def tsv_rows_read(
     cache: dict[str, _Cell] = {}
     unknown = stats.unknown_flags
     flag_counts = stats.flag_counts
-    line_no = 1
-    lines = iter(text)
-    while True:
-        try:
-            raw = next(lines)
-        except StopIteration:
-            break
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                f"not UTF-8 text ({exc.reason})", location=Location(source, line_no + 1)
-            ) from None
-        line_no += 1
-        row = raw.rstrip("\r\n")
+    for line_no, row in lines:
         if not row.strip():
             continue
         cells = row.split("\t")
