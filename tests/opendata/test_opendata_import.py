@@ -181,3 +181,43 @@ def test_since_skips_older_periods_and_a_missing_file_is_a_failed_run() -> None:
     with pytest.raises(OpenDataImportError, match="no such file"):
         opendata_import(source="crim_gen_reg", file=Path("/nonexistent/x.tsv"))
     assert ImportRun.objects.filter(source="crim_gen_reg", status=RunStatus.FAILED).count() == 1
+
+
+def test_a_gzip_file_cut_short_is_a_failed_run_with_its_message(tmp_path: Path) -> None:
+    import gzip
+
+    whole = gzip.compress((CORE_FIXTURES / "crim_gen_reg_sdmx.tsv").read_bytes())
+    path = tmp_path / "crim_gen_reg.tsv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(OpenDataImportError, match="cut short") as caught:
+        opendata_import(source="crim_gen_reg", file=path, clock=StepClock())
+    run = ImportRun.objects.get(pk=caught.value.run.pk)  # type: ignore[union-attr]
+    assert run.status == RunStatus.FAILED and "cut short" in run.error_message
+    assert run.finished_at is not None
+    assert not Observation.objects.exists()
+    assert not ImportRun.objects.filter(status=RunStatus.RUNNING).exists()
+
+
+def test_an_import_stopped_by_any_exception_is_a_failed_run_never_running(tmp_path: Path) -> None:
+    # the progress line writes to the terminal; a closed one (a pipe whose reader went away)
+    # raises in the middle of the import
+    closed = (tmp_path / "progress.log").open("w")
+    closed.close()
+
+    def progress(event: object) -> None:
+        closed.write(f"{event}\n")
+
+    with pytest.raises(OpenDataImportError) as caught:
+        opendata_import(
+            source="crim_gen_reg",
+            file=CORE_FIXTURES / "crim_gen_reg_sdmx.tsv",
+            clock=StepClock(),
+            progress=progress,
+        )
+    run = ImportRun.objects.get(pk=caught.value.run.pk)  # type: ignore[union-attr]
+    assert run.status == RunStatus.FAILED
+    assert "I/O operation on closed file" in run.error_message
+    assert "I/O operation on closed file" in caught.value.message
+    assert run.finished_at is not None
+    assert not Observation.objects.exists()
+    assert not ImportRun.objects.filter(status=RunStatus.RUNNING).exists()

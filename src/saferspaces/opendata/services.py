@@ -3,6 +3,7 @@ confirmation of an authority's geography match."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,8 @@ from saferspaces.opendata.models import (
 )
 from saferspaces.opendata.models import RunStatus as RunStatusChoice
 from saferspaces.opendata.sink import DatabaseSink
+
+logger = logging.getLogger(__name__)
 
 #: Seconds the API transport waits for Eurostat before giving up.
 API_TIMEOUT_S = 60.0
@@ -128,12 +131,28 @@ def opendata_import(
         _report_save(run, exc.report)
         raise OpenDataImportError(str(exc), run=run) from None
     except OpenDataError as exc:  # defensive: the pipeline wraps its errors in ImportFailed
-        run.status = RunStatusChoice.FAILED
-        run.error_message = str(exc)
-        run.finished_at = now()
-        run.save()
+        _run_failed(run, str(exc), now)
         raise OpenDataImportError(str(exc), run=run) from None
+    except Exception as exc:  # a bug, the database, the terminal: recorded, never left running
+        logger.exception("open-data import run %s stopped on an unexpected error", run.pk)
+        message = _(
+            "The import stopped on an unexpected error (%(kind)s: %(error)s); nothing was loaded."
+        ) % {"kind": type(exc).__name__, "error": str(exc)[:500]}
+        _run_failed(run, message, now)
+        raise OpenDataImportError(message, run=run) from None
+    except BaseException:  # Ctrl+C, the process asked to stop
+        _run_failed(run, _("The import was interrupted; nothing was loaded."), now)
+        raise
     return run
+
+
+def _run_failed(run: ImportRun, message: str, now: Callable[[], datetime]) -> None:
+    """Record a run that stopped outside the pipeline's own failure report."""
+    run.status = RunStatusChoice.FAILED
+    run.error_message = message
+    run.loaded_count = run.derived_count = 0
+    run.finished_at = now()
+    run.save()
 
 
 def geography_match_confirm(
