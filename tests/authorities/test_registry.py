@@ -154,3 +154,34 @@ def test_each_bad_field_is_named(field: str, kwargs: dict[str, object], message:
     with pytest.raises(DomainError) as caught:
         authority_create(**base)  # type: ignore[arg-type]
     assert caught.value.field == field and message in caught.value.message
+
+
+def test_a_cut_registry_is_refused_unless_asked_for_a_part(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    lines = (shared_data / "nuts" / "NUTS2021-NUTS2024.csv").read_bytes().split(b"\n")
+    cut = tmp_path / "NUTS2021-NUTS2024.csv"
+    cut.write_bytes(b"\n".join(lines[:1000]) + b"\n")
+    with pytest.raises(CommandError) as caught:
+        call_command("import-nuts", str(cut))
+    assert "nothing imported" in str(caught.value) and "cut short" in str(caught.value)
+    assert "--partial" in str(caught.value)
+    assert NutsRegion.objects.count() == 0
+    # a person who means to import only some countries says so
+    whole_countries = [line for line in lines[:1000] if not line.startswith(b"IT;")]
+    cut.write_bytes(b"\n".join(whole_countries) + b"\n")
+    report = nuts_import(path=cut, partial=True)
+    assert report.created == NutsRegion.objects.count() > 800
+    assert not NutsRegion.objects.filter(country_code="SE").exists()
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from saferspaces.core.limits import FILE_MAX_BYTES
+
+    big = tmp_path / "nuts.csv"
+    with big.open("wb") as handle:
+        handle.write(b"Country code;NUTS Code;NUTS label;NUTS level\n")
+        handle.truncate(FILE_MAX_BYTES + 1)  # sparse: nothing written to the disk
+    with pytest.raises(DomainError, match="larger than 10 MB"):
+        nuts_import(path=big)
+    assert NutsRegion.objects.count() == 0

@@ -18,7 +18,13 @@ from saferspaces.accounts import permissions
 from saferspaces.accounts.models import Role, User
 from saferspaces.accounts.services import IssuedInvitation, invitation_create
 from saferspaces.authorities.models import Authority, AuthorityKind, Network, NutsRegion
-from saferspaces.core.nuts import NutsFileError, NutsParseResult, nuts_parse_bytes
+from saferspaces.core.limits import FILE_MAX_BYTES, MB
+from saferspaces.core.nuts import (
+    NutsFileError,
+    NutsParseResult,
+    nuts_coverage_check,
+    nuts_parse_bytes,
+)
 from saferspaces.errors import DomainError
 
 if TYPE_CHECKING:
@@ -44,15 +50,29 @@ class NutsImportReport:
         )
 
 
-def nuts_import(*, path: Path) -> NutsImportReport:
-    """Import (or update) the NUTS registry from a file. All or nothing."""
+def nuts_import(*, path: Path, partial: bool = False) -> NutsImportReport:
+    """Import (or update) the NUTS registry from a file. All or nothing.
+
+    The file must hold a whole classification (``nuts_coverage_check``: a file cut short is
+    refused) unless ``partial`` says a part is meant (some countries only)."""
     try:
+        size = path.stat().st_size
+        if size > FILE_MAX_BYTES:
+            raise DomainError(
+                _(
+                    "%(path)s is larger than %(limit)s MB; the NUTS classification file is "
+                    "about 60 KB. Is it the right file?"
+                )
+                % {"path": path, "limit": FILE_MAX_BYTES // MB}
+            )
         data = path.read_bytes()
     except OSError as error:
         raise DomainError(
             _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}
         ) from None
     parsed = nuts_parse_bytes(data=data, source=str(path))
+    if not partial:
+        nuts_coverage_check(result=parsed, source=str(path))
     return nuts_store(parsed=parsed)
 
 

@@ -4,6 +4,10 @@ The file is ``;``-separated UTF-8 (often with a byte-order mark) with the header
 ``Country code;NUTS Code;NUTS label;NUTS level;Country order;#``. It contains empty rows
 (``;;;;;;;``) and Extra-Regio codes (``FRZ``, ``FRZZ``, ``FRZZZ``) which are dropped. Every other
 problem is collected with its line number; nothing is returned unless the whole file is sound.
+
+:func:`nuts_coverage_check` then tells a whole classification from a part of one (a file cut
+short, some countries only): a NUTS 1 or NUTS 2 region without regions under it, EU countries
+missing, counts that are not those of a classification Eurostat published.
 """
 
 from __future__ import annotations
@@ -11,11 +15,53 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+from saferspaces.core.limits import LINE_MAX_CHARS
+from saferspaces.core.opendata.readers.common import NotUtf8, utf8_decode
 
 REQUIRED_COLUMNS = ("Country code", "NUTS Code", "NUTS label", "NUTS level")
 CODE_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
+
+#: The EU-27 countries by their NUTS codes (Greece is EL).
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "EL",
+        "ES",
+        "FI",
+        "FR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+#: Regions of the EU-27 (NUTS 1, NUTS 2, NUTS 3) in each classification Eurostat published for
+#: them (docs/data-sources.md, "NUTS registry"), newest first.
+NUTS_CLASSIFICATIONS: dict[str, tuple[int, int, int]] = {
+    "NUTS 2024": (92, 244, 1165),
+    "NUTS 2021": (92, 242, 1166),
+}
 
 
 @dataclass(frozen=True)
@@ -30,15 +76,26 @@ class NutsRecord:
     def parent_code(self) -> str | None:
         return self.code[:-1] if self.level > 1 else None
 
+    @property
+    def level_name(self) -> str:
+        return f"NUTS {self.level}"
+
 
 @dataclass(frozen=True)
 class NutsProblem:
+    """A problem on ``line``, in the named ``column`` or at character ``char`` (1-based)."""
+
     line: int
     column: str | None
     message: str
+    char: int | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column '{self.column}'" if self.column else "")
+        where = f"line {self.line}"
+        if self.char is not None:
+            where += f", column {self.char}"
+        if self.column:
+            where += f", column '{self.column}'"
         return f"{where}: {self.message}"
 
 
@@ -76,7 +133,7 @@ def is_extra_regio(code: str) -> bool:
 def nuts_parse(*, lines: Iterable[str], source: str = "<input>") -> NutsParseResult:
     """Parse and validate NUTS rows; raise :class:`NutsFileError` with all problems found."""
     result = NutsParseResult()
-    reader = csv.reader(lines, delimiter=";")
+    reader = csv.reader(_bounded(lines, source), delimiter=";")
     try:
         header = next(reader)
     except StopIteration:
@@ -194,11 +251,86 @@ def nuts_parse(*, lines: Iterable[str], source: str = "<input>") -> NutsParseRes
     return result
 
 
+def _bounded(lines: Iterable[str], source: str) -> Iterator[str]:
+    """The lines, refusing one longer than :data:`LINE_MAX_CHARS` with its number."""
+    for number, line in enumerate(lines, start=1):
+        if len(line.rstrip("\r\n")) > LINE_MAX_CHARS:
+            raise NutsFileError(
+                source,
+                [
+                    NutsProblem(
+                        number,
+                        None,
+                        f"the line is longer than {LINE_MAX_CHARS:,} characters: "
+                        "is it the NUTS classification file?",
+                    )
+                ],
+            )
+        yield line
+
+
 def nuts_parse_bytes(*, data: bytes, source: str) -> NutsParseResult:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+        text = utf8_decode(data=data)
+    except NotUtf8 as error:
         raise NutsFileError(
-            source, [NutsProblem(1, None, f"not UTF-8 text (byte {error.start})")]
+            source, [NutsProblem(error.line, None, error.message, char=error.column)]
         ) from None
     return nuts_parse(lines=io.StringIO(text, newline=""), source=source)
+
+
+def nuts_coverage_check(*, result: NutsParseResult, source: str) -> None:
+    """Refuse a file that holds only part of a classification, saying why.
+
+    A file cut at a row boundary parses cleanly (every region comes after its parent), so the
+    parse cannot see it. This check does: every NUTS 1 region has NUTS 2 regions under it and
+    every NUTS 2 region NUTS 3 regions; the EU countries are all there; the number of EU regions
+    at each level is that of a published classification (:data:`NUTS_CLASSIFICATIONS`).
+    """
+    problems: list[NutsProblem] = []
+    parents = {record.parent_code for record in result.records}
+    below = {1: "NUTS 2", 2: "NUTS 3"}
+    for record in result.records:
+        if record.level in below and record.code not in parents:
+            problems.append(
+                NutsProblem(
+                    record.line,
+                    "NUTS Code",
+                    f"{record.level_name} region '{record.code}' has no {below[record.level]} "
+                    "region in the file",
+                )
+            )
+    counts = [0, 0, 0]
+    countries = set()
+    for record in result.records:
+        if record.country_code in EU_COUNTRIES:
+            counts[record.level - 1] += 1
+            countries.add(record.country_code)
+    if tuple(counts) not in NUTS_CLASSIFICATIONS.values():
+        last = max((record.line for record in result.records), default=1)
+        known = "; ".join(
+            f"{name} has {n1} NUTS 1, {n2} NUTS 2 and {n3:,} NUTS 3 regions"
+            for name, (n1, n2, n3) in NUTS_CLASSIFICATIONS.items()
+        )
+        message = (
+            f"the file has {counts[0]} NUTS 1, {counts[1]} NUTS 2 and {counts[2]:,} NUTS 3 "
+            f"regions in EU countries; {known}"
+        )
+        missing = sorted(EU_COUNTRIES - countries)
+        if missing:
+            message += (
+                f"; {len(missing)} of the {len(EU_COUNTRIES)} EU countries are missing "
+                f"({', '.join(missing)})"
+            )
+        problems.append(NutsProblem(last, None, message))
+    if problems:
+        problems.append(
+            NutsProblem(
+                max((record.line for record in result.records), default=1),
+                None,
+                "the file holds only part of the classification: cut short (an interrupted "
+                "download?) or a selection. Import the whole file from Eurostat, or use "
+                "--partial to import a part on purpose",
+            )
+        )
+        raise NutsFileError(source, problems)

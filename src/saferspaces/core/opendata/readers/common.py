@@ -82,6 +82,28 @@ def not_utf8(*, byte: int) -> str:
     )
 
 
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8, with the line and column (in characters) of the first one."""
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def utf8_decode(*, data: bytes) -> str:
+    """Decode UTF-8 text, a leading byte-order mark dropped; raise :class:`NotUtf8` with the
+    line and column of the first byte that is not UTF-8."""
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + len(data) - len(body)
+        line, column = utf8_location(data=data, offset=offset)
+        raise NotUtf8(not_utf8(byte=data[offset]), line=line, column=column) from None
+
+
 def lines_read(
     *, stream: IO[Any], source: str, max_chars: int = LINE_MAX_CHARS
 ) -> Iterator[tuple[int, str]]:
@@ -153,12 +175,9 @@ def json_load(*, stream: IO[Any], source: str) -> Any:
     data = document_read(stream=stream, source=source, max_bytes=JSON_DOCUMENT_MAX_BYTES)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = utf8_location(data=raw, offset=exc.start)
-        raise ParseError(
-            not_utf8(byte=raw[exc.start]), location=Location(source, line, column)
-        ) from None
+        text = utf8_decode(data=raw)
+    except NotUtf8 as exc:
+        raise ParseError(exc.message, location=Location(source, exc.line, exc.column)) from None
     too_deep = False
     try:
         doc = json.loads(text)
