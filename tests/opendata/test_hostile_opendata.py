@@ -1,0 +1,215 @@
+"""Hostile open-data and NUTS files on the command line (issue 14): each is refused with a clear
+message naming where the problem is, a non-zero exit and no traceback, within the bounds of
+``tests/hostile.py`` (5 s, 256 MB), and nothing is written (a failed import run is recorded with
+its message; no observation, no region).
+
+Each command runs in a child process (``run_isolated``) on its own copy of a migrated SQLite
+database, so a reader that ran away would be measured, and killed, there. The time bound is
+asserted on the child's CPU time (user + system, from the resource usage the kernel keeps for
+reaped children): on a shared machine the wall time also counts the time spent waiting for a
+CPU, which says nothing about the reader. The wall time is bounded by the harness's safety net.
+
+No web page takes an open-data or NUTS file (imports run from the command line; the pages of
+``/open-data/runs/`` only show the runs), so the command line is the surface tested here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import resource
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hostile import RSS_MAX_MB, SECONDS_MAX, Outcome, cli_argv, cli_database, run_isolated
+from saferspaces.core.limits import GZIP_RATIO_MAX, JSON_DEPTH_MAX, LINE_MAX_CHARS
+
+MIB = 1024 * 1024
+HEADER = b"indic_ur,unit,cities\\time\t2019 \t2015 \n"
+ROW = b"PS1012V,PC,AT%03dC\t70.0 \t72.0 \n"
+
+
+def _gib_line(path: Path) -> None:
+    """About 1 MB of gzip holding one line of 1 GiB: concatenated gzip members, each 1 MiB of
+    the same digit once unpacked (a gzip reader must read them as one stream)."""
+    member = gzip.compress(b"7" * MIB, compresslevel=9)
+    with path.open("wb") as out:
+        out.write(gzip.compress(HEADER + b"PS1012V,PC,AT001C\t"))
+        for _ in range(1024):
+            out.write(member)
+
+
+def _line_50mb(path: Path) -> None:
+    with path.open("wb") as out:
+        out.write(HEADER + b"PS1012V,PC,AT001C\t")
+        for _ in range(50):
+            out.write(b"7" * MIB)
+        out.write(b"\n")
+
+
+def _deep_json(path: Path) -> None:
+    head = b'{"version": "2.0", "class": "dataset", "value": '
+    path.write_bytes(head + b"[" * 200_000 + b"]" * 200_000 + b"}")
+
+
+def _jsonstat_1x(path: Path) -> None:
+    dimension = {
+        "id": ["indic_ur", "unit", "cities", "time"],
+        "size": [1, 1, 1, 2],
+        "role": {"time": ["time"], "geo": ["cities"]},
+        "indic_ur": {"category": {"index": {"PS1012V": 0}}},
+        "unit": {"category": {"index": {"PC": 0}}},
+        "cities": {"category": {"index": {"AT001C": 0}}},
+        "time": {"category": {"index": {"2015": 0, "2019": 1}}},
+    }
+    bundle = {"urb_percep": {"label": "Perception survey", "dimension": dimension}}
+    bundle["urb_percep"]["value"] = [72.0, 70.0]
+    path.write_text(json.dumps(bundle))
+
+
+def _rows(count: int) -> bytes:
+    return HEADER + b"".join(ROW % i for i in range(1, count + 1))
+
+
+def _truncated_gzip(path: Path) -> None:
+    packed = gzip.compress(_rows(200))
+    path.write_bytes(packed[: len(packed) // 2])
+
+
+def _random(path: Path) -> None:
+    path.write_bytes(random.Random(14).randbytes(MIB))
+
+
+def _latin1_line_8(path: Path) -> None:
+    lines = _rows(200).split(b"\n")
+    lines[7] = lines[7].replace(b"PS1012V,PC", "PS1012V,Pé".encode("latin-1"))
+    path.write_bytes(b"\n".join(lines))
+
+
+def _nuts_lines(shared_data: Path) -> list[bytes]:
+    return (shared_data / "nuts" / "NUTS2021-NUTS2024.csv").read_bytes().split(b"\n")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile file, the command that reads it and what the refusal must say."""
+
+    name: str
+    command: str  # "opendata" or "import-nuts"
+    write: Callable[[Path, Path], None]  # (path, shared data) -> None
+    says: tuple[str, ...]
+    shared: bool = False
+
+
+TOO_LONG = f"longer than {LINE_MAX_CHARS:,} characters"
+CASES = [
+    Case(
+        "gib-line.tsv.gz",
+        "opendata",
+        lambda p, _s: _gib_line(p),
+        ("unpacked bytes", f"more than {GZIP_RATIO_MAX} times its size"),
+    ),
+    Case("line-50mb.tsv", "opendata", lambda p, _s: _line_50mb(p), ("line 2", TOO_LONG)),
+    Case(
+        "deep.json",
+        "opendata",
+        lambda p, _s: _deep_json(p),
+        (f"line 1, column {48 + JSON_DEPTH_MAX}", f"nested deeper than {JSON_DEPTH_MAX}"),
+    ),
+    Case("jsonstat-1x.json", "opendata", lambda p, _s: _jsonstat_1x(p), ("JSON-stat 1.x",)),
+    Case("cut.tsv.gz", "opendata", lambda p, _s: _truncated_gzip(p), ("gzip", "cut short")),
+    Case("random.tsv", "opendata", lambda p, _s: _random(p), ("line 1, column 1", "not a")),
+    Case(
+        "latin1.tsv",
+        "opendata",
+        lambda p, _s: _latin1_line_8(p),
+        ("line 8, column 10", "0xE9", "not UTF-8"),
+    ),
+    Case(
+        "nuts-cut.csv",
+        "import-nuts",
+        lambda p, s: p.write_bytes(b"\n".join(_nuts_lines(s)[:1000]) + b"\n"),
+        ("cut short", "15 of the 27 EU countries are missing", "--partial"),
+        shared=True,
+    ),
+    Case(
+        "nuts-no-parent.csv",
+        "import-nuts",
+        lambda p, s: p.write_bytes(
+            b"\n".join(line for line in _nuts_lines(s) if not line.startswith(b"BE;BE21;"))
+        ),
+        ("line 7", "parent region 'BE21' of 'BE211' is not in the file"),
+        shared=True,
+    ),
+    Case(
+        "nuts-latin1.csv",
+        "import-nuts",
+        lambda p, s: p.write_bytes(
+            b"\n".join(_nuts_lines(s)).replace(b"Mechelen", "Méchelen".encode("latin-1"))
+        ),
+        ("line 8, column 16", "not UTF-8"),
+        shared=True,
+    ),
+    Case("nuts-50mb-line.csv", "import-nuts", lambda p, _s: _line_50mb(p), ("larger than 10 MB",)),
+    Case("nuts-random.csv", "import-nuts", lambda p, _s: _random(p), ("not UTF-8", "column")),
+]
+
+
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[Outcome, float]:
+    """Run the command in a child process; return what it did and its CPU seconds."""
+    before = _cpu_of_children()
+    outcome = run_isolated(argv, env=env)
+    return outcome, _cpu_of_children() - before
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the migrated database is made once for the whole test session."""
+    path = tmp_path_factory.getbasetemp() / "hostile-cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_each_hostile_file_is_refused_within_bounds_and_changes_nothing(
+    case: Case, cache_dir: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    shared = request.getfixturevalue("shared_data") if case.shared else tmp_path
+    path = tmp_path / case.name
+    case.write(path, shared)
+    database = tmp_path / "db.sqlite3"
+    env = cli_database(cache_dir, database)
+    if case.command == "opendata":
+        argv = cli_argv("opendata", "import", "urb_percep", "--file", str(path), "--quiet")
+    else:
+        argv = cli_argv("import-nuts", str(path))
+
+    outcome, cpu_seconds = _run(argv, env)
+
+    assert not outcome.timed_out and not outcome.crashed, outcome.describe()
+    assert outcome.returncode != 0, outcome.describe()
+    assert "Traceback" not in outcome.stderr, outcome.describe()
+    for fragment in case.says:
+        assert fragment in outcome.stderr, outcome.describe()
+    assert str(path) in outcome.stderr, outcome.describe()
+    assert cpu_seconds < SECONDS_MAX, f"{cpu_seconds:.2f} s of CPU\n{outcome.describe()}"
+    assert outcome.peak_rss_mb < RSS_MAX_MB, outcome.describe()
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM authorities_nutsregion").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM opendata_observation").fetchone() == (0,)
+        runs = db.execute("SELECT status, error_message FROM opendata_importrun").fetchall()
+    if case.command == "opendata":
+        ((status, error),) = runs
+        assert status == "failed" and case.says[-1] in error
+    else:
+        assert runs == []
