@@ -189,12 +189,13 @@ def test_a_gzip_file_cut_short_is_a_failed_run_with_its_message(tmp_path: Path) 
     whole = gzip.compress((CORE_FIXTURES / "crim_gen_reg_sdmx.tsv").read_bytes())
     path = tmp_path / "crim_gen_reg.tsv.gz"
     path.write_bytes(whole[: len(whole) // 2])
+    before = Observation.objects.count()
     with pytest.raises(OpenDataImportError, match="cut short") as caught:
         opendata_import(source="crim_gen_reg", file=path, clock=StepClock())
     run = ImportRun.objects.get(pk=caught.value.run.pk)  # type: ignore[union-attr]
     assert run.status == RunStatus.FAILED and "cut short" in run.error_message
     assert run.finished_at is not None
-    assert not Observation.objects.exists()
+    assert Observation.objects.count() == before
     assert not ImportRun.objects.filter(status=RunStatus.RUNNING).exists()
 
 
@@ -207,6 +208,7 @@ def test_an_import_stopped_by_any_exception_is_a_failed_run_never_running(tmp_pa
     def progress(event: object) -> None:
         closed.write(f"{event}\n")
 
+    before = Observation.objects.count()
     with pytest.raises(OpenDataImportError) as caught:
         opendata_import(
             source="crim_gen_reg",
@@ -219,5 +221,5 @@ def test_an_import_stopped_by_any_exception_is_a_failed_run_never_running(tmp_pa
     assert "I/O operation on closed file" in run.error_message
     assert "I/O operation on closed file" in caught.value.message
     assert run.finished_at is not None
-    assert not Observation.objects.exists()
+    assert Observation.objects.count() == before
     assert not ImportRun.objects.filter(status=RunStatus.RUNNING).exists()
