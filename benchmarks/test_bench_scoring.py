@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from saferspaces.core.scoring.pipeline import (
 from saferspaces.core.scoring.sensitivity import sensitivity_parse, sensitivity_run
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "data" / "coinr-asem"
+SHARED = Path(os.environ.get("SAFERSPACES_SHARED_DATA", REPO.parent / "shared" / "data")) / "coinr-asem"
 GB = 1024**3
 
 
