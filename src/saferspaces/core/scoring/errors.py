@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+# how many unit codes a warning's text names (all of them stay in ``StepWarning.units``)
+UNITS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,66 @@ class Problem:
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class StepWarning:
+    """Something a step did that changes results without stopping the run, with its location.
+
+    ``kind`` is a stable key (``infinite``, ``missing``, ``constant``, ``zero_weights``...)
+    for programs and translations; ``units`` lists every unit concerned (empty: all of them).
+    """
+
+    kind: str
+    message: str
+    step: str | None = None
+    indicator: str | None = None
+    units: tuple[str, ...] = ()
+
+    def location(self) -> str:
+        return Problem(self.message, step=self.step, indicator=self.indicator).location()
+
+    def units_text(self) -> str:
+        shown = ", ".join(self.units[:UNITS_SHOWN])
+        more = len(self.units) - UNITS_SHOWN
+        return f"{shown} and {more} more" if more > 0 else shown
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if not self.units:
+            return text
+        n = len(self.units)
+        return f"{text} ({n} unit{'s' if n > 1 else ''}: {self.units_text()})"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "step": self.step,
+            "indicator": self.indicator,
+            "units": list(self.units),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> StepWarning:
+        return cls(
+            kind=str(data.get("kind", "")),
+            message=str(data.get("message", "")),
+            step=data.get("step"),
+            indicator=data.get("indicator"),
+            units=tuple(str(u) for u in data.get("units") or ()),
+        )
+
+    def for_units(self, units: Iterable[str]) -> StepWarning | None:
+        """This warning restricted to ``units`` (None if it concerns none of them)."""
+        if not self.units:
+            return self
+        keep = set(units)
+        mine = tuple(u for u in self.units if u in keep)
+        return (
+            StepWarning(self.kind, self.message, self.step, self.indicator, mine) if mine else None
+        )
 
 
 class ScoringError(Exception):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .aggregate import aggregate_blocks
+from .aggregate import aggregate_groups, groups_build
 from .data import Dataset, FloatArray, Framework
 from .weights import weights_effective
 
@@ -45,15 +45,17 @@ def scores_by_kind(
             c for c in framework.indicators if c in data.codes and framework.node(c).kind == kind
         ]
         x = data.values[:, [data.index(c) for c in codes]]
-        wmat = np.zeros((len(codes), len(dims)))
-        for j, dim in enumerate(dims):
-            for k, c in enumerate(codes):
-                wmat[k, j] = eff[dim].get(c, 0.0)
-        out.append(
-            aggregate_blocks(x, wmat, method=method)
-            if codes
-            else np.full((len(data.units), len(dims)), np.nan)
+        # each dimension over its own indicators of the kind, with their effective weights
+        member = [(k, j, eff[dim][c]) for j, dim in enumerate(dims) for k, c in enumerate(codes)
+                  if c in eff[dim]]  # fmt: skip
+        groups = groups_build(
+            columns=np.array([m[0] for m in member], dtype=np.intp),
+            group=np.array([m[1] for m in member], dtype=np.intp),
+            weights=np.array([m[2] for m in member], dtype=np.float64),
+            n_groups=len(dims),
+            n_columns=len(codes),
         )
+        out.append(aggregate_groups(x, groups, method=method))
     return KindScores(
         units=data.units, dimensions=dims, perception=out[0], status=out[1], gap=out[0] - out[1]
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .data import Dataset, Framework
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, StepWarning
 
 _MISSING = object()
 
@@ -157,3 +157,4 @@ class StepOutput:
     data: Dataset
     details: Mapping[str, Any] = field(default_factory=dict)
     weights: dict[str, float] | None = None
+    warnings: tuple[StepWarning, ...] = ()

@@ -19,7 +19,7 @@ import yaml
 from .aggregate import aggregate_validate, data_aggregate
 from .data import Dataset, Framework
 from .denominate import data_denominate, denominate_validate
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, StepWarning
 from .impute import data_impute, impute_validate
 from .normalise import data_normalise, normalise_validate
 from .params import RunState, StepOutput
@@ -28,6 +28,8 @@ from .treat import data_treat, treat_validate
 from .weights import data_weights, weights_validate
 
 Validator = Callable[..., dict[str, Any]]
+# what a memoised step prefix produced: data, weights in force, details, warnings
+StepCacheEntry = tuple[Dataset, dict[str, float], Mapping[str, Any], tuple[StepWarning, ...]]
 Runner = Callable[..., StepOutput]
 
 STEPS: Mapping[str, tuple[Validator, Runner]] = {
@@ -78,6 +80,7 @@ class StepRecord:
     params: Mapping[str, Any]
     data: Dataset | None
     details: Mapping[str, Any]
+    warnings: tuple[StepWarning, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +89,11 @@ class PipelineResult:
     records: tuple[StepRecord, ...]
     results: Dataset
     weights: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> tuple[StepWarning, ...]:
+        """Every step's warnings, in step order."""
+        return tuple(w for r in self.records for w in r.warnings)
 
     def record(self, step_id: str) -> StepRecord:
         for r in self.records:
@@ -223,7 +231,7 @@ def pipeline_run(
     framework: Framework,
     spec: PipelineSpec,
     keep_intermediate: bool = True,
-    cache: MutableMapping[str, tuple[Dataset, dict[str, float], Mapping[str, Any]]] | None = None,
+    cache: MutableMapping[str, StepCacheEntry] | None = None,
 ) -> PipelineResult:
     """Run the steps in order on ``data``.
 
@@ -251,7 +259,7 @@ def pipeline_run(
         prefix = prefix + "|" + _key(st)
         hit = cache.get(prefix) if cache is not None else None
         if hit is not None:
-            current, weights, details = hit
+            current, weights, details, warnings = hit
             state = RunState(framework=framework, weights=weights)
         else:
             runner = STEPS[st.kind][1]
@@ -259,9 +267,9 @@ def pipeline_run(
             current = out.data
             if out.weights is not None:
                 state = RunState(framework=framework, weights=out.weights)
-            details = out.details
+            details, warnings = out.details, out.warnings
             if cache is not None and i < len(spec.steps) - 1:
-                cache[prefix] = (current, state.weights, details)
+                cache[prefix] = (current, state.weights, details, warnings)
         records.append(
             StepRecord(
                 index=i,
@@ -270,6 +278,7 @@ def pipeline_run(
                 params=st.params,
                 data=current if keep_intermediate else None,
                 details=details,
+                warnings=warnings,
             )
         )
     return PipelineResult(

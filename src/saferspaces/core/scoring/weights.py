@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
-from .aggregate import aggregate_blocks
+from .aggregate import aggregate_groups, groups_build
 from .data import Dataset, FloatArray, Framework
 from .errors import PipelineError, Problem
 from .params import ParamReader, RunState, StepOutput
@@ -62,14 +62,15 @@ def _children_matrix(data: Dataset, state: RunState, level: int) -> tuple[list[s
     codes = [c for c in fw.indicators if c in data.codes]
     cur = data.values[:, [data.index(c) for c in codes]]
     for lev in range(2, level + 1):
-        parents = list(fw.aggregates(lev))
-        pos = {c: k for k, c in enumerate(codes)}
-        wmat = np.zeros((len(codes), len(parents)))
-        for j, a in enumerate(parents):
-            for ch in fw.children(a):
-                if ch in pos:
-                    wmat[pos[ch], j] = state.weights.get(ch, 1.0)
-        cur, codes = aggregate_blocks(cur, wmat), parents
+        parents, rows, cols, kids = fw.level_structure(lev, tuple(codes))
+        groups = groups_build(
+            columns=rows,
+            group=cols,
+            weights=np.array([state.weights.get(ch, 1.0) for ch in kids], dtype=np.float64),
+            n_groups=len(parents),
+            n_columns=len(codes),
+        )
+        cur, codes = aggregate_groups(cur, groups), list(parents)
     return codes, cur
 
 
