@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .data import Dataset, Framework
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, StepWarning
 from .params import ParamReader, RunState, StepOutput
 
 
@@ -46,6 +46,7 @@ def data_denominate(
     by: Mapping[str, str] = params["denominators"]
     scale = float(params["scale"])
     problems: list[Problem] = []
+    warnings: list[StepWarning] = []
     values = data.values.copy()
     for code, den in by.items():
         if code not in data.codes:
@@ -65,6 +66,18 @@ def data_denominate(
                 )
             )
         j = data.index(code)
+        lost = np.flatnonzero(np.isnan(d) & ~np.isnan(values[:, j]))
+        if lost.size:
+            warnings.append(
+                StepWarning(
+                    "missing",
+                    f"the denominator {den!r} is missing for these units: their values are "
+                    "set to missing",
+                    step=step,
+                    indicator=code,
+                    units=tuple(data.units[i] for i in lost),
+                )
+            )
         with np.errstate(invalid="ignore", divide="ignore"):
             values[:, j] = values[:, j] / d * scale if scale != 1.0 else values[:, j] / d
     if problems:
@@ -72,4 +85,5 @@ def data_denominate(
     return StepOutput(
         data=data.with_values(values),
         details={"denominated": dict(by), "scale": scale},
+        warnings=tuple(warnings),
     )

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy.stats import rankdata
 
 from .data import Dataset, FloatArray, Framework
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, StepWarning
 from .params import ParamReader, RunState, StepOutput
 
 METHODS = (
@@ -45,6 +46,14 @@ def _colmin_max(x: FloatArray) -> tuple[FloatArray, FloatArray]:
         return x.min(axis=0), x.max(axis=0)
 
 
+def constant_columns(x: FloatArray) -> npt.NDArray[np.bool_]:
+    """Columns whose present values are all equal (at least one present)."""
+    if x.ndim == 1:
+        x = x[:, None]
+    mn, mx = np.fmin.reduce(x, axis=0), np.fmax.reduce(x, axis=0)
+    return np.asarray(mn == mx, dtype=np.bool_)
+
+
 def normalise_minmax(x: FloatArray, lower: float = 0.0, upper: float = 100.0) -> FloatArray:
     """``(x - min)/(max - min) * (u - l) + l`` column-wise; NaN for a zero range."""
     mn, mx = _colmin_max(x)
@@ -53,13 +62,18 @@ def normalise_minmax(x: FloatArray, lower: float = 0.0, upper: float = 100.0) ->
 
 
 def normalise_zscore(x: FloatArray, mean: float = 0.0, sd: float = 1.0) -> FloatArray:
-    """``(x - mean(x)) / sd(x) * sd + mean`` with the sample standard deviation."""
+    """``(x - mean(x)) / sd(x) * sd + mean`` with the sample standard deviation.
+
+    Undefined (missing) for a constant column, whose standard deviation is 0 (rounding in the
+    mean must not turn it into a tiny non-zero one).
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         present = ~np.isnan(x)
         n = present.sum(axis=0)
         mu = np.where(present, x, 0.0).sum(axis=0) / n
         d = np.where(present, x - mu, 0.0)
         s = np.sqrt((d * d).sum(axis=0) / (n - 1))
+        s = np.where(constant_columns(x), np.nan, s)
         return np.asarray((x - mu) / s * sd + mean, dtype=np.float64)
 
 
@@ -284,11 +298,87 @@ def affine_coefficients(
             n = (~np.isnan(x)).sum(axis=0)
             mu = np.nansum(x, axis=0) / n
             sd = np.sqrt(np.nansum((x - mu) ** 2, axis=0) / (n - 1))
-            sc = spec["sd"] / sd
+            sc = np.where(constant_columns(x), np.nan, spec["sd"] / sd)
             # y = dir * sc * (x - mu) + mean: the direction flips the deviation, not the centre
             return dirs * sc, spec["mean"] - dirs * mu * sc
         sc = 100.0 / (spec["upper"] - spec["lower"])  # scaled
         return dirs * sc, np.full(x.shape[1], -spec["lower"] * sc)
+
+
+# why a method divided by zero, for the warnings
+_INFINITE_WHY = {
+    "fracmax": "x / max(x) with a maximum of 0 after the direction is applied (a direction -1 "
+    "indicator whose minimum is 0)",
+    "target": "the target equals the worst value",
+    "reference": "the reference unit has the worst value",
+}
+# what a method divides by that is 0 for a constant indicator
+_SPREAD = {
+    "minmax": "range (max - min)",
+    "dist2max": "range (max - min)",
+    "zscore": "standard deviation",
+    "prank": "number of values minus 1",
+}
+
+
+def normalise_warnings(
+    *,
+    before: FloatArray,
+    after: FloatArray,
+    codes: list[str],
+    methods: list[str],
+    units: tuple[str, ...],
+    step: str,
+) -> list[StepWarning]:
+    """What a normalisation did to each column that the user must know: a constant indicator
+    made missing, values made infinite (kept, as COINr does) or missing (0/0)."""
+    out: list[StepWarning] = []
+    new_inf = np.isinf(after) & ~np.isinf(before)
+    new_nan = np.isnan(after) & ~np.isnan(before)
+    flagged = np.flatnonzero(new_inf.any(axis=0) | new_nan.any(axis=0))
+    constant = constant_columns(before[:, flagged]) if flagged.size else flagged
+    for k, const in zip(flagged.tolist(), constant.tolist(), strict=True):
+        code, method = codes[k], methods[k]
+        if const and method in _SPREAD:
+            values = before[~np.isnan(before[:, k]), k]
+            spread = _SPREAD[method]
+            out.append(
+                StepWarning(
+                    "constant",
+                    f"all present values are equal ({values[0]:g}): {method} divides by their "
+                    f"{spread}, 0, so the indicator is missing for every unit; drop it or use a "
+                    "method with fixed bounds (goalposts, scaled)",
+                    step=step,
+                    indicator=code,
+                )
+            )
+            continue
+        inf_rows = np.flatnonzero(new_inf[:, k])
+        if inf_rows.size:
+            why = _INFINITE_WHY.get(method, "a division by zero")
+            out.append(
+                StepWarning(
+                    "infinite",
+                    f"values are infinite: {method} divides by zero ({why}); they are kept, as "
+                    "COINr does, so the aggregates above this indicator are infinite or "
+                    "undefined for these units; use another method (e.g. minmax)",
+                    step=step,
+                    indicator=code,
+                    units=tuple(units[i] for i in inf_rows),
+                )
+            )
+        nan_rows = np.flatnonzero(new_nan[:, k])
+        if nan_rows.size:
+            out.append(
+                StepWarning(
+                    "missing",
+                    f"values are set to missing: {method} is undefined for them (0/0)",
+                    step=step,
+                    indicator=code,
+                    units=tuple(units[i] for i in nan_rows),
+                )
+            )
+    return out
 
 
 def data_normalise(
@@ -302,25 +392,33 @@ def data_normalise(
             [state.framework.node(c).direction if use_dirs else 1 for c in ind], dtype=np.float64
         )
         a, b = affine_coefficients(data.values, dirs, params)
-        out = np.multiply(data.values, a, out=data.values if owned else None)
-        out += b
-        ok = np.isfinite(a) & np.isfinite(b)
-        bad = [c for c, good in zip(ind, ok, strict=True) if not good]
+        # only columns with a non-finite coefficient can change beyond "missing stays missing"
+        odd = np.flatnonzero(~(np.isfinite(a) & np.isfinite(b)))
+        before = data.values[:, odd].copy() if odd.size else None
+        with np.errstate(invalid="ignore", over="ignore"):
+            out = np.multiply(data.values, a, out=data.values if owned else None)
+            out += b
+        warnings: list[StepWarning] = []
+        if before is not None:
+            warnings = normalise_warnings(
+                before=before,
+                after=out[:, odd],
+                codes=[ind[k] for k in odd],
+                methods=[params["method"]] * odd.size,
+                units=data.units,
+                step=step,
+            )
         return StepOutput(
             data=data.with_values(out),
-            details={
-                "method": params["method"],
-                "warnings": dict.fromkeys(
-                    bad, "zero range or undefined scale: values set to missing"
-                ),
-            },
+            details={"method": params["method"]},
+            warnings=tuple(warnings),
         )
     values = data.values.copy()
     groups: dict[str, list[str]] = {}
     for code in ind:
         key = "__default__" if code not in overrides else code
         groups.setdefault(key, []).append(code)
-    warnings: dict[str, str] = {}
+    warnings = []
     for key, codes in groups.items():
         spec = params if key == "__default__" else overrides[key]
         idx = [data.index(c) for c in codes]
@@ -329,11 +427,19 @@ def data_normalise(
         )
         sub = values[:, idx]
         res = _apply(spec["method"], sub, spec, dirs, codes, data, state, step)
-        newly_nan = np.isnan(res) & ~np.isnan(sub)
-        for k in np.flatnonzero(newly_nan.any(axis=0)):
-            warnings[codes[k]] = "zero range or undefined reference: values set to missing"
+        warnings.extend(
+            normalise_warnings(
+                before=sub,
+                after=res,
+                codes=codes,
+                methods=[spec["method"]] * len(codes),
+                units=data.units,
+                step=step,
+            )
+        )
         values[:, idx] = res
     return StepOutput(
         data=data.with_values(values),
-        details={"method": params["method"], "warnings": warnings},
+        details={"method": params["method"]},
+        warnings=tuple(warnings),
     )

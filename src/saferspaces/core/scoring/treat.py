@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .data import Dataset, FloatArray, Framework
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, StepWarning
 from .params import ParamReader, RunState, StepOutput
 
 FALLBACKS = ("log_ct", "log_ct_orig", "log_gii", "boxcox", "none")
@@ -311,6 +311,7 @@ def data_treat(
     overrides: Mapping[str, Any] = params["indicators"]
     details: dict[str, Any] = {}
     problems: list[Problem] = []
+    warnings: list[StepWarning] = []
     for k, code in enumerate(ind):
         spec = overrides.get(code, params)
         if spec == "none":
@@ -341,7 +342,17 @@ def data_treat(
                 values = data.values if owned else data.values.copy()
             values[:, idx[k]] = col
             details[code] = info
+            if info.get("passes") is False:
+                warnings.append(
+                    StepWarning(
+                        "still_skewed",
+                        f"still fails the skew and kurtosis test after the treatment "
+                        f"({info['treatment']}): its outliers keep a strong influence",
+                        step=step,
+                        indicator=code,
+                    )
+                )
     if problems:
         raise PipelineError(problems)
     out = data if values is None else data.with_values(values)
-    return StepOutput(data=out, details={"treated": details})
+    return StepOutput(data=out, details={"treated": details}, warnings=tuple(warnings))
