@@ -73,3 +73,66 @@ def test_errors_become_command_errors(shared_data: Path, tmp_path: Path) -> None
         call_command(
             Command(), "build", *_args(shared_data, tmp_path / "missing.yaml", tmp_path / "o.csv")
         )
+
+
+TARIFF_FRACMAX = """\
+steps:
+  - step: normalise
+    params: {method: minmax, range: [0, 100], indicators: {Tariff: {method: fracmax}}}
+  - step: aggregate
+"""
+
+
+def test_build_prints_every_step_warning_to_stderr(shared_data: Path, tmp_path: Path) -> None:
+    pipeline, out = tmp_path / "p.yaml", tmp_path / "results.csv"
+    pipeline.write_text(TARIFF_FRACMAX, encoding="utf-8")
+    stdout, stderr = StringIO(), StringIO()
+    call_command(
+        Command(), "build", *_args(shared_data, pipeline, out), stdout=stdout, stderr=stderr
+    )
+    err = stderr.getvalue()
+    assert "Warnings (" in err and "Warnings" not in stdout.getvalue()
+    lines = err.splitlines()
+    tariff = [ln for ln in lines if "indicator 'Tariff'" in ln]
+    assert len(tariff) == 2  # infinite for 46 units, missing (0/0) for the 2 at 0
+    assert "step 1 (normalise), indicator 'Tariff': values are infinite" in tariff[0]
+    assert "(46 units: AUT, BEL, BGR, HRV, CYP and 41 more)" in tariff[0]
+    assert "set to missing" not in tariff[0]
+    assert "values are set to missing" in tariff[1] and "(2 units: CHE, SGP)" in tariff[1]
+    assert any("indicator 'Instit': the aggregate is infinite" in ln for ln in lines)
+    # the unrelated aggregates are computed, as COINr computes them
+    _, rows = table_read(path=out)
+    assert 0 < rows["AUS"]["Physical"] < 100 and 0 < rows["AUS"]["Sust"] < 100
+
+
+def test_sensitivity_prints_warnings_and_failed_runs(shared_data: Path, tmp_path: Path) -> None:
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(
+        TARIFF_FRACMAX
+        + """\
+sensitivity:
+  analysis: uncertainty
+  target: Sust
+  N: 8
+  seed: 3
+  assumptions:
+    - name: Normalisation
+      step: normalise
+      values:
+        - {method: minmax, range: [0, 100], indicators: {Tariff: {method: fracmax}}}
+        - {method: minmax, range: [0, 100], indicators: {CostImpEx: {method: fracmax}}}
+    - {name: Aggregation, step: aggregate, param: method, values: [arithmetic, geometric]}
+""",
+        encoding="utf-8",
+    )
+    stdout, stderr = StringIO(), StringIO()
+    args = _args(shared_data, pipeline, tmp_path / "u.csv")
+    call_command(Command(), "sensitivity", *args, stdout=stdout, stderr=stderr)
+    err = stderr.getvalue()
+    assert "Warnings of the pipeline as written (" in err
+    assert "indicator 'Tariff': values are infinite" in err
+    other = [ln for ln in err.splitlines() if "'CostImpEx': values are infinite" in ln]
+    assert other and all(ln.strip().startswith("in ") and " of 8 runs: " in ln for ln in other)
+    # the geometric mean over min-max zeros fails: counted and explained
+    assert " of 8 runs failed (their scores are missing):" in err
+    assert "geometric mean needs positive values" in err

@@ -58,7 +58,7 @@ def test_fracmax_of_a_reversed_indicator_with_minimum_zero_is_infinite_not_missi
     assert found["infinite"].units == ("u1", "u2")
     assert "values are infinite" in found["infinite"].message
     assert "missing" not in found["infinite"].message
-    assert "maximum of 0 after the direction is applied" in found["infinite"].message
+    assert "the maximum is 0 once the direction is applied" in found["infinite"].message
     assert found["missing"].units == ("u0", "u3")
     assert found["infinite"].step == "1 (normalise)"
     # the aggregates above it are warned about too, not the other pillar

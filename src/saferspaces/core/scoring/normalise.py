@@ -307,8 +307,8 @@ def affine_coefficients(
 
 # why a method divided by zero, for the warnings
 _INFINITE_WHY = {
-    "fracmax": "x / max(x) with a maximum of 0 after the direction is applied (a direction -1 "
-    "indicator whose minimum is 0)",
+    "fracmax": "x / max(x), and the maximum is 0 once the direction is applied: a direction -1 "
+    "indicator whose minimum is 0",
     "target": "the target equals the worst value",
     "reference": "the reference unit has the worst value",
 }
@@ -359,9 +359,9 @@ def normalise_warnings(
             out.append(
                 StepWarning(
                     "infinite",
-                    f"values are infinite: {method} divides by zero ({why}); they are kept, as "
-                    "COINr does, so the aggregates above this indicator are infinite or "
-                    "undefined for these units; use another method (e.g. minmax)",
+                    f"values are infinite: {method} divides by zero ({why}); kept, as COINr "
+                    "does, so the aggregates above this indicator are infinite or undefined for "
+                    "these units; use another method (e.g. minmax)",
                     step=step,
                     indicator=code,
                     units=tuple(units[i] for i in inf_rows),

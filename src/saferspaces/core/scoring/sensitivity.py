@@ -24,14 +24,14 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from scipy.stats import rankdata
 
 from .data import Dataset, FloatArray, Framework
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, StepWarning
 from .pipeline import PipelineSpec, StepSpec, pipeline_run, step_spec_build
 
 OUTPUTS = ("band_change", "score_change", "rank_change")
@@ -104,6 +104,9 @@ class SensitivityResult:
     aggregate_intervals: Mapping[str, tuple[FloatArray, FloatArray]] = field(default_factory=dict)
     failed_runs: int = 0
     failure_messages: tuple[str, ...] = ()
+    warnings: tuple[StepWarning, ...] = ()  # of the nominal run
+    # warnings of the other runs that the nominal run has not, with how many runs had each
+    run_warnings: tuple[tuple[StepWarning, int], ...] = ()
 
 
 npt_int = Any  # integer numpy array (kept loose for readability)
@@ -400,6 +403,8 @@ def sensitivity_run(
     runs = np.full((sample.shape[0], len(targets), len(units)), np.nan)
     upos = {u: i for i, u in enumerate(units)}
     failures: list[str] = []
+    seen = {(w.kind, w.step, w.indicator, w.message) for w in nominal_res.warnings}
+    run_notes: dict[tuple[str, str | None, str | None, str], tuple[StepWarning, int]] = {}
     for r in range(sample.shape[0]):
         # an assumption without 'param' replaces the step's parameters; others set one parameter
         bases: dict[str, dict[str, Any]] = {}
@@ -436,6 +441,10 @@ def sensitivity_run(
             # as COINr: a run whose methods conflict gives missing scores, counted and explained
             failures.append(str(exc))
             continue
+        for w in res.warnings:
+            if (key := (w.kind, w.step, w.indicator, w.message)) not in seen:
+                first, count = run_notes.get(key, (w, 0))
+                run_notes[key] = (first, count + 1)
         cols = [res.results.index(t) for t in targets]
         if res.results.units == units:
             runs[r] = res.results.values[:, cols].T
@@ -445,7 +454,8 @@ def sensitivity_run(
                     runs[r, :, upos[u]] = res.results.values[i, cols]
     with warnings.catch_warnings():  # all-missing columns (failed runs) give NaN summaries
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _summarise(sens, units, runs, nominal_all, targets, sample, d, rng, failures)
+        out = _summarise(sens, units, runs, nominal_all, targets, sample, d, rng, failures)
+    return replace(out, warnings=nominal_res.warnings, run_warnings=tuple(run_notes.values()))
 
 
 def _summarise(

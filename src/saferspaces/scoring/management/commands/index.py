@@ -2,6 +2,8 @@
 
 Only parses arguments, calls the pure core (:mod:`saferspaces.core.scoring`) and prints; the
 core's errors become a :class:`CommandError` with their message (non-zero exit, no traceback).
+Every step's warnings (infinite or missing values, constant indicators...) go to stderr after
+the results are written, each with its step, indicator and units.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saferspaces.core.scoring.coinr_io import data_read, meta_read, results_write
-from saferspaces.core.scoring.errors import ScoringError
+from saferspaces.core.scoring.errors import ScoringError, StepWarning
 from saferspaces.core.scoring.pipeline import pipeline_load, pipeline_run
 from saferspaces.core.scoring.sensitivity import (
     SensitivityResult,
@@ -81,6 +83,16 @@ class Command(BaseCommand):
             f"{len(result.results.units)} units x {len(result.results.codes)} codes "
             f"written to {options['out']} ({elapsed:.3f} s)"
         )
+        self._warn("Warnings", [(w, None) for w in result.warnings])
+
+    def _warn(self, title: str, items: list[tuple[StepWarning, int | None]], runs: int = 0) -> None:
+        """Print warnings to stderr, one a line (with the number of runs that had it, if given)."""
+        if not items:
+            return
+        self.stderr.write(f"{title} ({len(items)}):", style_func=self.style.WARNING)
+        for w, n in items:
+            prefix = f"in {n} of {runs} runs: " if n is not None else ""
+            self.stderr.write(f"  {prefix}{w}", style_func=self.style.WARNING)
 
     def _sensitivity(self, options: dict[str, Any]) -> None:
         meta, data, spec = self._load(options)
@@ -98,9 +110,20 @@ class Command(BaseCommand):
         res = sensitivity_run(data=data, framework=meta.framework, spec=spec, sens=sens)
         elapsed = time.perf_counter() - t0
         self._write_units(options["out"], res)
+        runs = res.scores.shape[0]
         self.stdout.write(
-            f"{res.scores.shape[0]} pipeline runs in {elapsed:.3f} s; per-unit intervals written to {options['out']}"
+            f"{runs} pipeline runs in {elapsed:.3f} s; per-unit intervals written to {options['out']}"
         )
+        self._warn("Warnings of the pipeline as written", [(w, None) for w in res.warnings])
+        self._warn("Other warnings of the analysis runs", list(res.run_warnings), runs)
+        if res.failed_runs:
+            self.stderr.write(
+                f"{res.failed_runs} of {runs} runs failed (their scores are missing):",
+                style_func=self.style.WARNING,
+            )
+            for message in res.failure_messages:
+                text = message.replace("\n", "\n  ")
+                self.stderr.write(f"  {text}", style_func=self.style.WARNING)
         if res.indices is not None:
             self.stdout.write(f"{'assumption':<20} {'first':>8} {'total':>8}  (5-95 % bootstrap)")
             for i in res.indices:
