@@ -51,6 +51,28 @@ REASONS = {
 }
 
 
+# the scoring engine's step warnings (``StepWarning.kind``) that stored scores can carry
+SCORING_WARNINGS = {
+    "constant": _(
+        "every assessment scored together gave the same value, so it cannot be compared across "
+        "them and has no score"
+    ),
+    "infinite": _(
+        "the normalisation divided by zero: some values are infinite, and so are the scores "
+        "above them"
+    ),
+    "missing": _("the normalisation is undefined for some values (0/0): they are missing"),
+    "undefined": _("the score is undefined although its parts have values: it is missing"),
+    "zero_weights": _("only parts with a weight of 0 have values: the score is missing"),
+}
+
+
+@register.filter
+def scoring_warning(kind: str | None) -> str:
+    """A warning of the scoring engine in words."""
+    return str(SCORING_WARNINGS.get(kind or "", _("a scoring step changed some values")))
+
+
 @register.filter
 def reason(code: str | None) -> str:
     """A reason code of the scoring engine in words."""

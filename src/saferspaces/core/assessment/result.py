@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from saferspaces.core.framework.answers import AnswerValue
+from saferspaces.core.scoring.errors import StepWarning
 
 # effective statuses of an indicator in a score; "unscorable" = answered but no score
 # (data_driven with too few units or no spread across units, a choice without a score)
@@ -156,6 +157,7 @@ class UnitScores:
     rules: Mapping[str, IndicatorRule]
     indicators: Mapping[str, IndicatorScore]
     nodes: Mapping[str, NodeScores]
+    warnings: tuple[StepWarning, ...] = ()  # the engine's warnings that concern this unit
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class ScoreResult:
     n_units: int
     rules: Mapping[str, IndicatorRule]
     units: Mapping[str, UnitScores]
+    warnings: tuple[StepWarning, ...] = ()  # of the engine's steps (normalisation, weights)
 
     def unit(self, code: str) -> UnitScores:
         return self.units[code]

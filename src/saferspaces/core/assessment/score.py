@@ -15,7 +15,7 @@ import numpy as np
 from saferspaces.core.framework.answers import AnswerState
 from saferspaces.core.framework.model import Edition, Indicator
 from saferspaces.core.scoring.data import FloatArray, dataset_build
-from saferspaces.core.scoring.errors import Problem
+from saferspaces.core.scoring.errors import Problem, StepWarning
 from saferspaces.core.scoring.normalise import normalise_goalposts
 from saferspaces.core.scoring.pipeline import PipelineSpec, pipeline_run
 
@@ -202,11 +202,13 @@ def assessments_score(
     )
     weights: dict[str, float] = fw.weights()
     y = x.copy()
+    warnings: tuple[StepWarning, ...] = ()
     if n:
         data = dataset_build(units=unit_codes, codes=codes, values=x, source=pipeline.source)
         run = pipeline_run(data=data, framework=fw, spec=run_spec, keep_intermediate=False)
         y = run.results.matrix(codes)
         weights = dict(run.weights)
+        warnings = run.warnings
     weights.update(pipeline.aggregate_weights())
     rules: dict[str, IndicatorRule] = {}
     for j, ind in enumerate(inds):
@@ -320,6 +322,7 @@ def assessments_score(
             rules=rules,
             indicators=ind_scores,
             nodes=nodes_out,
+            warnings=tuple(w for w in (note.for_units([u]) for note in warnings) if w is not None),
         )
     return ScoreResult(
         edition_id=edition.id,
@@ -335,6 +338,7 @@ def assessments_score(
         n_units=n,
         rules=rules,
         units=out_units,
+        warnings=warnings,
     )
 
 

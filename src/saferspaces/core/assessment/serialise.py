@@ -13,7 +13,11 @@ Shape (``format: saferspaces-assessment-scores/1``)::
                               {answered, dont_know, not_collected, unanswered, not_applicable,
                                unscorable}, "weights": {indicator: effective weight},
                               "missing": {indicator: reason}, "interval"?},
-                         "gap": {"value", "reason"?, "interval"?}}}}}}
+                         "gap": {"value", "reason"?, "interval"?}}}}},
+     "warnings"?: [{"kind", "message", "step", "indicator", "units"}]}
+
+``warnings`` (only when there are any) are the engine's step warnings that concern the stored
+units (``units`` lists those of them it names; empty = every unit).
 
 Contributions are not stored: each is ``weights[i] * indicators[i].score``. Keys in a fixed
 order; absent optional keys mean None. No ranks or ordinal positions.
@@ -24,6 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from saferspaces.core.scoring.errors import StepWarning
 
 from .errors import AssessmentError, Problem
 from .result import (
@@ -108,7 +114,8 @@ def score_result_to_json(
 ) -> dict[str, Any]:
     """A JSON-serialisable dict of ``result`` (only the given ``units`` if any)."""
     chosen = list(result.units) if units is None else list(units)
-    return {
+    notes = [w for w in (note.for_units(chosen) for note in result.warnings) if w is not None]
+    out: dict[str, Any] = {
         "format": FORMAT,
         "edition": result.edition_id,
         "pipeline": {
@@ -132,6 +139,9 @@ def score_result_to_json(
             for u in chosen
         },
     }
+    if notes:
+        out["warnings"] = [w.as_json() for w in notes]
+    return out
 
 
 def _tuple2(v: Any) -> tuple[Any, Any] | None:
@@ -184,6 +194,8 @@ def unit_scores_from_json(data: Mapping[str, Any], unit: str) -> UnitScores:
                 spread=None if sp is None else (_value_read(sp[0]), _value_read(sp[1])),
             )
         scores = {c: i.score for c, i in indicators.items()}
+        notes = (StepWarning.from_json(w).for_units([unit]) for w in data.get("warnings", ()))
+        warnings = tuple(w for w in notes if w is not None)
         nodes: dict[str, NodeScores] = {}
         for c, n in u["nodes"].items():
             g = n["gap"]
@@ -213,4 +225,5 @@ def unit_scores_from_json(data: Mapping[str, Any], unit: str) -> UnitScores:
         rules=rules,
         indicators=indicators,
         nodes=nodes,
+        warnings=warnings,
     )
