@@ -114,3 +114,23 @@ def test_normalise_step_added_when_absent(small: Edition) -> None:
     p = edition_pipeline_load(text=text, edition=small, source="x")
     assert [s.kind for s in p.spec.steps] == ["normalise", "weights", "aggregate"]
     assert p.normalisation("SAF_S03")["method"] == "minmax"
+
+
+@pytest.mark.parametrize(
+    ("weights", "where"),
+    [
+        ("{LIV_S02: 0}", "indicator 'LIV_B'"),  # its only scored indicator
+        ("{SAF_P01: 0, SAF_P02: 0, SAF_S01: 0, SAF_S02: 0, SAF_S03: 0}", "indicator 'SAF'"),
+        ("{LIV_A: 0, LIV_B: 0}", "indicator 'LIV'"),
+    ],
+)
+def test_all_zero_weights_under_a_dimension_are_refused(
+    small: Edition, weights: str, where: str
+) -> None:
+    """Its score would be 0/0: refused when the pipeline is loaded, naming the dimension."""
+    text = pipeline_text().replace(
+        "{method: framework}", f"{{method: given, weights: {weights}}}", 1
+    )
+    errs = _errors(text, small)
+    assert len(errs) == 1 and where in errs[0] and "have weight 0" in errs[0], errs
+    assert "_PAD_" not in errs[0]  # the padding of the engine's hierarchy is never shown

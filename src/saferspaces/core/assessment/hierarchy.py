@@ -11,10 +11,14 @@ composite top node :data:`OVERALL_CODE` exists only when asked for.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from saferspaces.core.framework.model import Dimension, Edition, Indicator
+from saferspaces.core.scoring.aggregate import aggregate_weights_check
 from saferspaces.core.scoring.data import Framework, Node, framework_build
+from saferspaces.core.scoring.errors import Problem
+from saferspaces.core.scoring.pipeline import PipelineSpec
+from saferspaces.core.scoring.weights import weights_static
 
 PASS_THROUGH = "pass_through"  # noqa: S105 (a node kind, not a secret)
 OVERALL_CODE = "_OVERALL"
@@ -120,3 +124,30 @@ def _nodes(edition: Edition, overall: bool) -> Iterator[Node]:
 def edition_scoring_framework(*, edition: Edition, overall: bool = False) -> Framework:
     """The engine's :class:`Framework` for ``edition`` (see the module docstring)."""
     return framework_build(_nodes(edition, overall), source=edition.source or edition.id)
+
+
+def edition_weights_check(
+    *, framework: Framework, spec: PipelineSpec, source: str
+) -> list[Problem]:
+    """Dimensions whose children all have weight 0 under the pipeline's weights (0/0 scores).
+
+    An edition pipeline's weights never depend on the data, so this is known when it is loaded;
+    a padding aggregate is reported as the dimension it pads.
+    """
+    weights = framework.weights()
+    label = None
+    for st in spec.steps:
+        if st.kind == "weights":
+            weights = weights_static(framework=framework, weights=weights, params=st.params)
+        if st.kind == "aggregate":
+            weights.update(st.params.get("weights") or {})
+            label = st.label
+    out = []
+    for p in aggregate_weights_check(
+        framework=framework, weights=weights, step=label, source=source
+    ):
+        code = p.indicator
+        while code is not None and code.startswith(PAD_PREFIX):
+            code = framework.node(code).parent
+        out.append(replace(p, indicator=code))
+    return out

@@ -38,7 +38,11 @@ from saferspaces.core.scoring.errors import Problem, ScoringError
 from saferspaces.core.scoring.pipeline import PipelineSpec, pipeline_parse
 
 from .errors import EditionPipelineError
-from .hierarchy import edition_scored_dimensions, edition_scoring_framework
+from .hierarchy import (
+    edition_scored_dimensions,
+    edition_scoring_framework,
+    edition_weights_check,
+)
 
 PLATFORM_KEYS = (
     "overall",
@@ -465,6 +469,8 @@ def edition_pipeline_load(*, text: str, edition: Edition, source: str) -> Editio
             spec = pipeline_parse(raw=engine_raw, framework=framework, source=source)
         except ScoringError as exc:
             problems.extend(exc.problems)
+    if spec is not None and not problems:
+        problems.extend(edition_weights_check(framework=framework, spec=spec, source=source))
     if problems or spec is None:
         raise EditionPipelineError(problems)
     return EditionPipeline(

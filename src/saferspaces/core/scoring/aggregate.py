@@ -313,7 +313,7 @@ def _level_warnings(
     present = (~np.isnan(current)).astype(np.float64)
     any_weighted = aggregate_groups(present, weighted) > 0 if nan.any() else nan
     any_child = aggregate_groups(present, every) > 0 if nan.any() else nan
-    members = {int(g): every.order[a:b] for g, a, b in _segments(every)}
+    members = {g: every.order[lo:hi] for g, lo, hi in _segments(every)}
     for j, parent in enumerate(parents):
         rows = np.flatnonzero(infinite[:, j])
         if rows.size:
@@ -393,9 +393,9 @@ def data_aggregate(
             raise PipelineError(problems)
         if method == "copeland":
             agg = np.full((current.shape[0], len(parents)), np.nan)
-            for g, a, b in _segments(weighted):
-                members = weighted.order[a:b]
-                agg[:, g] = aggregate_copeland(current[:, members], weighted.weights[a:b])
+            for g, lo, hi in _segments(weighted):
+                members = weighted.order[lo:hi]
+                agg[:, g] = aggregate_copeland(current[:, members], weighted.weights[lo:hi])
         else:
             agg = aggregate_groups(current, weighted, method=method, p=pf)
         warnings.extend(

@@ -442,9 +442,9 @@ def sensitivity_run(
             failures.append(str(exc))
             continue
         for w in res.warnings:
-            if (key := (w.kind, w.step, w.indicator, w.message)) not in seen:
-                first, count = run_notes.get(key, (w, 0))
-                run_notes[key] = (first, count + 1)
+            if (note := (w.kind, w.step, w.indicator, w.message)) not in seen:
+                first, count = run_notes.get(note, (w, 0))
+                run_notes[note] = (first, count + 1)
         cols = [res.results.index(t) for t in targets]
         if res.results.units == units:
             runs[r] = res.results.values[:, cols].T

@@ -147,19 +147,31 @@ def weights_validate(
     return spec
 
 
+STATIC_METHODS = ("framework", "equal", "given")
+
+
+def weights_static(
+    *, framework: Framework, weights: Mapping[str, float], params: Mapping[str, Any]
+) -> dict[str, float]:
+    """The weights after a weights step that does not look at the data (``STATIC_METHODS``)."""
+    method = params["method"]
+    if method == "framework":
+        return framework.weights()
+    if method == "equal":
+        return dict.fromkeys(framework.codes, 1.0)
+    if method == "given":
+        return {**weights, **params["weights"]}
+    raise ValueError(f"weights method {method!r} depends on the data")
+
+
 def data_weights(
     *, data: Dataset, state: RunState, params: Mapping[str, Any], step: str, owned: bool = False
 ) -> StepOutput:
     fw = state.framework
     method = params["method"]
     details: dict[str, Any] = {"method": method}
-    if method == "framework":
-        new = fw.weights()
-    elif method == "equal":
-        new = dict.fromkeys(fw.codes, 1.0)
-    elif method == "given":
-        new = dict(state.weights)
-        new.update(params["weights"])
+    if method in STATIC_METHODS:
+        new = weights_static(framework=fw, weights=state.weights, params=params)
     else:
         new = dict(state.weights)
         explained: dict[str, float] = {}
