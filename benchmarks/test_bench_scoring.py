@@ -28,7 +28,9 @@ from saferspaces.core.scoring.pipeline import (
 from saferspaces.core.scoring.sensitivity import sensitivity_parse, sensitivity_run
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SAFERSPACES_SHARED_DATA", REPO.parent / "shared" / "data")) / "coinr-asem"
+SHARED = (
+    Path(os.environ.get("SAFERSPACES_SHARED_DATA", REPO.parent / "shared" / "data")) / "coinr-asem"
+)
 GB = 1024**3
 
 
