@@ -258,6 +258,7 @@ def aggregate_weights_check(
 def _check_domain(
     current: FloatArray,
     codes: list[str],
+    parents: list[str],
     every: Groups,
     method: str,
     p: float | None,
@@ -266,24 +267,25 @@ def _check_domain(
 ) -> list[Problem]:
     """Values the method cannot take (COINr stops on them too), one problem per child."""
     if method == "geometric" or (method == "generalised" and p is not None and p < 0):
-        bad, need = current <= 0, "positive values"
+        bad, need, value = current <= 0, "positive values", "<= 0"
     elif method == "harmonic":
-        bad, need = current == 0, "non-zero values"
+        bad, need, value = current == 0, "non-zero values", "of 0"
     else:
         return []
-    is_child = np.zeros(len(codes), dtype=bool)
-    is_child[every.order] = True
-    bad &= is_child[None, :]
-    name = "geometric mean" if method == "geometric" else f"{method} mean"
-    if method == "generalised":
-        name = f"generalised mean with p = {p:g} < 0"
+    flagged = np.flatnonzero(bad.any(axis=0))
+    if not flagged.size:
+        return []
+    parent_of = {int(c): parents[g] for g, lo, hi in _segments(every) for c in every.order[lo:hi]}
+    name = f"generalised mean with p = {p:g} < 0" if method == "generalised" else f"{method} mean"
     out = []
-    for k in np.flatnonzero(bad.any(axis=0)):
+    for k in flagged:
         rows = np.flatnonzero(bad[:, k])
+        if int(k) not in parent_of:
+            continue
         out.append(
             Problem(
-                f"the {name} needs {need}: {rows.size} unit(s) have a value "
-                f"{'<= 0' if need == 'positive values' else 'of 0'} (e.g. {units[int(rows[0])]}); "
+                f"the {name} needs {need}: {rows.size} unit(s) have a value {value} "
+                f"(e.g. {units[int(rows[0])]}) in the aggregate {parent_of[int(k)]}; "
                 "normalise to a positive range first",
                 step=step,
                 indicator=codes[k],
@@ -388,7 +390,9 @@ def data_aggregate(
         method = params["method"][lev]
         p = params["p"][lev]
         pf = float(p) if p is not None else None
-        problems = _check_domain(current, current_codes, every, method, pf, data.units, step)
+        problems = _check_domain(
+            current, current_codes, parents, every, method, pf, data.units, step
+        )
         if problems:
             raise PipelineError(problems)
         if method == "copeland":
