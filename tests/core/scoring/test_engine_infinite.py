@@ -16,6 +16,9 @@ from saferspaces.core.scoring.pipeline import pipeline_parse, pipeline_run
 
 from .helpers import asem
 
+# numpy must not warn: every division by zero is handled and reported as a step warning
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TOL = 1e-9
 

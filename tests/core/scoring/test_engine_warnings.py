@@ -16,6 +16,9 @@ from saferspaces.core.scoring.pipeline import PipelineResult, pipeline_parse, pi
 
 from .helpers import small_dataset, small_framework
 
+# numpy must not warn: every division by zero is handled and reported as a step warning
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 # i0 has direction -1 and a minimum of 0 (units u0 and u3)
 X = np.array(
     [
