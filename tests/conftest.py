@@ -96,3 +96,18 @@ def demo_module(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-
         from saferspaces.frameworks.models import FrameworkEdition
 
         FrameworkEdition.objects.all().delete()  # synced by the demo; other modules start empty
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():  # type: ignore[no-untyped-def]
+    """Every test starts in the default language and leaves none active.
+
+    Django's locale middleware activates a request's language in the thread that serves it and
+    never deactivates it; the test client serves requests in the test's own thread, so a French
+    request would otherwise leave the next test speaking French.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
