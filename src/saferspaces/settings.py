@@ -244,3 +244,33 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Background work: the task queue (django-tasks with its database backend) ----------------
+# Tasks (report PDFs, scoring after a submission, e-mails) are stored in the database and run by
+# `saferspaces worker` processes; `immediate` runs each task at once where it is enqueued (the
+# test suite's default). See docs/operations.md, "Background work".
+try:
+    TASKS_MODE = env_choice(
+        "SAFERSPACES_TASKS",
+        "immediate" if TESTING else "database",
+        choices=("database", "immediate"),
+    )
+    WORKER_LEASE_SECONDS = env_int("SAFERSPACES_WORKER_LEASE_SECONDS", 30, minimum=2, maximum=3600)
+    TASK_TIMEOUT_SECONDS = env_int("SAFERSPACES_TASK_TIMEOUT_SECONDS", 900, minimum=10)
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+TASK_ATTEMPTS = 3  # a task is taken at most this many times (a worker stopped during the others)
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "saferspaces.background"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_MODE == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+# every e-mail goes through the queue (one `email_send` task); the worker delivers it with the
+# backend chosen by EMAIL_URL
+EMAIL_DELIVERY_BACKEND = str(_email["EMAIL_BACKEND"])
+EMAIL_BACKEND = "saferspaces.background.mail.QueuedEmailBackend"
+LOGGING["loggers"]["django_tasks"] = {"level": "WARNING" if TESTING else "INFO"}  # type: ignore[index]
