@@ -111,3 +111,46 @@ def _language_reset():  # type: ignore[no-untyped-def]
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+# --- The task queue ------------------------------------------------------------------------------
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def database_queue(settings):  # type: ignore[no-untyped-def]
+    """Tasks stored in the database queue, as in production, instead of run when enqueued (the
+    suite's default). Returns ``run()``, which runs every ready task in this process with the
+    queue's own worker code (claim, run, record), as ``saferspaces worker --batch`` does, and
+    returns how many ran."""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_QUEUE
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run(limit: int = 100) -> int:
+        ran = 0
+        while ran < limit:
+            with transaction.atomic():
+                result = DBTaskResult.objects.ready().get_locked()
+                if result is not None:
+                    result.claim(worker.worker_id)
+            if result is None:
+                return ran
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run

@@ -52,15 +52,18 @@ def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def run_job() -> Any:
-    """``run_job(kind, parameters, language)``: a report job created and rendered right away (no
-    background thread), as finished: done with its file, or failed with its message."""
-    from saferspaces.reports.services import report_job_create, report_job_run
+    """``run_job(kind, parameters, language)``: a report job created and rendered right away (the
+    test suite's queue runs a task when it is enqueued), as finished: done with its file, or
+    failed with its message."""
+    from saferspaces.reports.jobs import report_job_run
+    from saferspaces.reports.services import report_job_create
 
     def run(kind: str, parameters: dict[str, Any], language: str) -> Any:
-        job = report_job_create(
-            kind=kind, parameters=parameters, language=language, user=None, background=False
-        )
-        return report_job_run(job_id=job.pk)
+        job = report_job_create(kind=kind, parameters=parameters, language=language, user=None)
+        if not job.finished:  # the database queue is on: run the job as its task would
+            return report_job_run(job_id=job.pk, task_id=job.task_id, worker="test")
+        job.refresh_from_db()
+        return job
 
     return run
 

@@ -15,7 +15,8 @@ from django.utils import translation
 
 from saferspaces.assessments.models import Assessment
 from saferspaces.reports.models import JobState, ReportJob
-from saferspaces.reports.services import report_job_create, report_job_run
+from saferspaces.reports.jobs import report_job_run
+from saferspaces.reports.services import report_job_create
 
 
 def _quiet(progress: int, message: str) -> None:
@@ -73,7 +74,6 @@ def test_the_pdf_in_each_language(
             parameters={"round": pilot_round.pk},
             language="en",
             user=None,
-            background=False,
         )
         assert again.pk == job.pk
         # ...and rendering again gives the very same bytes
@@ -99,7 +99,7 @@ def test_a_change_in_the_data_changes_the_fingerprint_not_the_date_rule(pilot_ro
 
 
 def test_job_pages_poll_while_running_then_offer_the_download(
-    client_for: Any, pilot_round: Any, media: Path
+    client_for: Any, pilot_round: Any, media: Path, database_queue: Any
 ) -> None:
     c = client_for("coordinator")
     r = c.post(f"/rounds/{pilot_round.pk}/analysis/pdf/")
@@ -108,8 +108,9 @@ def test_job_pages_poll_while_running_then_offer_the_download(
     assert r["Location"] == f"/reports/jobs/{job.pk}/"
     page = c.get(r["Location"]).content.decode()
     assert "<progress" in page and 'hx-trigger="every 1s"' in page and 'aria-live="polite"' in page
+    assert "No background worker is running" in page  # nobody would take the task yet
     assert c.get(f"/reports/jobs/{job.pk}/download/").status_code == 404  # not ready yet
-    report_job_run(job_id=job.pk)
+    assert database_queue() == 1  # a worker runs the job's task
     status = c.get(f"/reports/jobs/{job.pk}/status/").content.decode()
     assert "hx-trigger" not in status and 'value="100"' in status
     assert f"/reports/jobs/{job.pk}/download/" in status

@@ -7,3 +7,10 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports and pilot analysis")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from saferspaces.background.recovery import reconciler_register
+        from saferspaces.reports.jobs import report_jobs_reconcile
+
+        # the workers repair report jobs whose task was lost, after each recovery
+        reconciler_register(report_jobs_reconcile)

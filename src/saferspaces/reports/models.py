@@ -3,7 +3,13 @@
 A job renders one report (its ``kind`` and ``parameters``) in one language from the stored data.
 ``fingerprint`` summarises that data (latest changes of answers, transitions, scores, flags,
 evidence), so a finished job with the same parameters and fingerprint is reused instead of
-rendering again: the same data gives the same bytes (``sha256``).
+rendering again: the same data gives the same bytes (``sha256``). ``key`` sums up the four, and
+at most one job per key is waiting or running (a unique constraint).
+
+The task queue runs the job (``task_id`` is its current task); the job keeps what people see:
+the progress, a message, the number of ``attempts`` (a worker stopped during the others) and
+``runs``, one entry per attempt (worker, start, end, outcome). ``run_token`` identifies the
+attempt that holds the job: an attempt whose token no longer matches writes nothing.
 """
 
 from __future__ import annotations
@@ -45,10 +51,26 @@ class ReportJob(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    run_token = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    runs = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["kind", "language", "fingerprint"])]
+        indexes = [
+            models.Index(fields=["kind", "language", "fingerprint"]),
+            models.Index(fields=["state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(key=""),
+                name="reports_one_pending_job_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.parameters} {self.language}: {self.state}"
@@ -56,3 +78,6 @@ class ReportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+
+PENDING = (JobState.QUEUED, JobState.RUNNING)

@@ -1,33 +1,30 @@
-"""Report jobs: create (or reuse) one, and run it with progress, in the background.
+"""Report jobs: the renderers of each kind of report, and ``report_job_create``.
 
 ``report_job_create`` reuses a finished job with the same kind, parameters, language and data
-fingerprint (the file would be byte-identical); otherwise it queues a job that starts after the
-transaction commits, in a daemon thread. ``report_job_run`` never raises: a failure is stored
-on the job (state ``failed`` with a message). Operators can run queued jobs with
-``saferspaces reports run-pending``.
+fingerprint (the file would be byte-identical), or the job already waiting for the same data;
+otherwise it creates a job and gives it to the task queue (``reports.jobs``), where a worker
+process renders it with progress. A failure is stored on the job (state ``failed`` with a
+message for people).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-import time
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import OperationalError, close_old_connections, connection, transaction
-from django.utils import timezone, translation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments.models import Assessment, Round
 from saferspaces.errors import DomainError
-from saferspaces.reports.models import JobState, ReportJob, ReportKind
-from saferspaces.reports.pdf import PdfError, pdf_render, sha256_hex
-
-log = logging.getLogger(__name__)
+from saferspaces.reports.jobs import report_job_enqueue, report_jobs_reconcile
+from saferspaces.reports.models import PENDING, JobState, ReportJob, ReportKind
+from saferspaces.reports.pdf import pdf_render
 
 Progress = Callable[[int, str], None]
 
@@ -128,19 +125,10 @@ RENDERERS: dict[str, Callable[[dict[str, Any], str, Progress], Rendered]] = {
 }
 
 
-def report_job_start(*, job_id: int) -> threading.Thread:
-    """Run a job in a daemon thread (its own database connection, closed at the end)."""
-
-    def target() -> None:
-        close_old_connections()
-        try:
-            report_job_run(job_id=job_id)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target, name=f"report-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
+def _key(kind: str, parameters: dict[str, Any], language: str, fingerprint: str) -> str:
+    """One report of the same data: at most one job per key waits or runs."""
+    text = json.dumps([kind, parameters, language, fingerprint], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def report_job_create(
@@ -150,11 +138,16 @@ def report_job_create(
     language: str,
     user: Any,
     now: dt.datetime | None = None,
-    background: bool = True,
 ) -> ReportJob:
-    """A finished job for the same data, or a new queued one (started after commit)."""
+    """A finished job for the same data, the job already waiting or running for it, or a new
+    job given to the task queue (in this transaction: both are stored, or neither).
+
+    A waiting or running job is first checked: if its worker stopped, the queue retries it or
+    the job fails (with its "Try again" button), so asking again never returns a stuck job.
+    """
     if kind not in RENDERERS:
         raise DomainError(_("Unknown kind of report."), field="kind")
+    now = now or timezone.now()
     fingerprint = FINGERPRINTS[kind](parameters)
     reuse = (
         ReportJob.objects.filter(
@@ -169,99 +162,29 @@ def report_job_create(
     )
     if reuse is not None and reuse.file.storage.exists(reuse.file.name or ""):
         return reuse
-    pending = ReportJob.objects.filter(
-        kind=kind,
-        parameters=parameters,
-        language=language,
-        fingerprint=fingerprint,
-        state__in=(JobState.QUEUED, JobState.RUNNING),
-    ).first()
+    key = _key(kind, parameters, language, fingerprint)
+    pending = ReportJob.objects.filter(key=key, state__in=PENDING).first()
     if pending is not None:
-        return pending
+        from saferspaces.background.recovery import tasks_recover_now
+
+        tasks_recover_now(now=now)
+        report_jobs_reconcile(now=now, job_ids=[pending.pk])
+        pending.refresh_from_db()
+        if pending.state in PENDING:
+            return pending
     with transaction.atomic():
-        job = ReportJob.objects.create(
-            kind=kind,
-            parameters=parameters,
-            language=language,
-            fingerprint=fingerprint,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
-            created_at=now or timezone.now(),
-            message=_("Waiting to start"),
-        )
-        if background:
-            transaction.on_commit(lambda: report_job_start(job_id=job.pk))
-    return job
-
-
-def _update(lookup: dict[str, Any], fields: dict[str, Any]) -> int:
-    """Update job rows. SQLite refuses a write while another connection reads the table
-    ("database table is locked", e.g. the progress page polling); such a write is retried for
-    up to about two seconds instead of failing the job."""
-    for attempt in range(40):
         try:
-            return ReportJob.objects.filter(**lookup).update(**fields)
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == 39:
-                raise
-            time.sleep(0.05)
-    return 0
-
-
-def _set(job_id: int, **fields: Any) -> None:
-    _update({"pk": job_id}, fields)
-
-
-def report_job_run(*, job_id: int, now: Callable[[], dt.datetime] = timezone.now) -> ReportJob:
-    """Render a queued job, updating its progress at each stage. Never raises for a failed
-    report: the job ends ``failed`` with a message. A job already taken is left alone."""
-    claimed = _update(
-        {"pk": job_id, "state": JobState.QUEUED},
-        {"state": JobState.RUNNING, "progress": 5, "message": _("Reading the round's data")},
-    )
-    job = ReportJob.objects.get(pk=job_id)
-    if not claimed:
-        return job
-    with translation.override(job.language):
-
-        def progress(value: int, message: str) -> None:
-            _set(job_id, progress=value, message=message)
-
-        try:
-            rendered = RENDERERS[job.kind](dict(job.parameters), job.language, progress)
-            progress(90, _("Storing the file"))
-            job.file.save(rendered.filename, ContentFile(rendered.data), save=False)
-            _set(
-                job_id,
-                file=job.file.name,
-                sha256=sha256_hex(rendered.data),
-                state=JobState.DONE,
-                progress=100,
-                message=_("The PDF is ready."),
-                finished_at=now(),
-            )
-        except (DomainError, PdfError) as exc:
-            _set(
-                job_id,
-                state=JobState.FAILED,
-                message=exc.message[:500],
-                finished_at=now(),
-            )
-        except Exception as exc:  # a report must never end in a server error
-            log.exception("report job %s failed", job_id)
-            _set(
-                job_id,
-                state=JobState.FAILED,
-                message=(_("The report could not be made: %(error)s") % {"error": exc})[:500],
-                finished_at=now(),
-            )
-    return ReportJob.objects.get(pk=job_id)
-
-
-def report_jobs_run_pending() -> list[ReportJob]:
-    """Run every queued job, oldest first (the operators' command)."""
-    ids = list(
-        ReportJob.objects.filter(state=JobState.QUEUED)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    return [report_job_run(job_id=pk) for pk in ids]
+            with transaction.atomic():
+                job = ReportJob.objects.create(
+                    kind=kind,
+                    parameters=parameters,
+                    language=language,
+                    fingerprint=fingerprint,
+                    key=key,
+                    created_by=user if getattr(user, "is_authenticated", False) else None,
+                    created_at=now,
+                    message=_("Waiting to start"),
+                )
+        except IntegrityError:  # another request created it at the same moment
+            return ReportJob.objects.get(key=key, state__in=PENDING)
+        return report_job_enqueue(job=job)

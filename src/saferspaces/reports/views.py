@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saferspaces.assessments.models import Assessment, Round
+from saferspaces.background.recovery import worker_available
 from saferspaces.errors import DomainError
 from saferspaces.reports import permissions, selectors
 from saferspaces.reports.models import JobState, ReportJob, ReportKind
@@ -56,11 +58,14 @@ def round_analysis_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_analysis_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
+    language = request.POST.get("language") or _language()
     try:
+        if language not in dict(settings.LANGUAGES):
+            raise DomainError(_("Choose a language of the list."), field="language")
         job = report_job_create(
             kind=ReportKind.ROUND_ANALYSIS,
             parameters={"round": round_.pk},
-            language=_language(),
+            language=language,
             user=request.user,
         )
     except DomainError as exc:
@@ -152,17 +157,26 @@ def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
     )
 
 
+def _job_context(job: ReportJob, target: JobTarget) -> dict[str, object]:
+    waiting = job.state == JobState.QUEUED
+    return {
+        "job": job,
+        "target": target,
+        "no_worker": waiting and not worker_available(now=timezone.now()),
+    }
+
+
 @login_required
 def job_view(request: HttpRequest, pk: int) -> HttpResponse:
     job, target = _job(request, pk)
-    return render(request, "reports/job.html", {"job": job, "target": target})
+    return render(request, "reports/job.html", _job_context(job, target))
 
 
 @login_required
 def job_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's status block alone (polled with htmx while the job runs)."""
     job, target = _job(request, pk)
-    return render(request, "reports/_job_status.html", {"job": job, "target": target})
+    return render(request, "reports/_job_status.html", _job_context(job, target))
 
 
 @login_required
