@@ -28,11 +28,11 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.synced ## create the virtual environment from the committed lock file
 
-run: install ## migrate an SQLite database, load the demo and serve on http://127.0.0.1:$(PORT)
+run: install ## migrate an SQLite database, load the demo, serve on http://127.0.0.1:$(PORT) with a task worker
 	$(DEV) $(BIN)/saferspaces migrate --noinput
 	$(DEV) SAFERSPACES_SITE_URL='$(SITE_URL)' $(BIN)/saferspaces demo load
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops); links in e-mails use $(SITE_URL)"
-	$(DEV) SAFERSPACES_SITE_URL='$(SITE_URL)' $(BIN)/saferspaces runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with one task worker (Ctrl+C stops both); links in e-mails use $(SITE_URL)"
+	$(DEV) SAFERSPACES_SITE_URL='$(SITE_URL)' $(BIN)/saferspaces serve 127.0.0.1:$(PORT)
 
 test: install ## the whole suite on SQLite (browser tests included), then again on PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
