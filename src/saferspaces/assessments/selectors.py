@@ -394,7 +394,11 @@ def assessment_scores(*, assessment: Assessment, language: str) -> dict[str, Any
     from saferspaces.assessments.scoring import scores_present
 
     run = ScoreRun.objects.filter(assessment=assessment).select_related("computed_by").first()
+    # the scores of the latest submission are computed by a background task: until it has run,
+    # the page says so
+    submitted = assessment.submitted_at
+    pending = submitted is not None and (run is None or run.computed_at < submitted)
     if run is None:
-        return {"run": None, "rows": []}
+        return {"run": None, "rows": [], "pending": pending}
     edition = assessment_edition(assessment=assessment)
-    return scores_present(run=run, edition=edition, language=language[:2])
+    return scores_present(run=run, edition=edition, language=language[:2]) | {"pending": pending}

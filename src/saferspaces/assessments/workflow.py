@@ -68,7 +68,8 @@ def assessment_transition(
 
     Submitting needs every relevant question answered or explicitly marked (don't know, not
     applicable, data not collected); returning needs a comment; a private assessment (outside
-    any round) is never reviewed. Scores are computed on submission.
+    any round) is never reviewed. A submission enqueues its scoring (a background task, in
+    this transaction).
     """
     if action not in RULES:
         raise DomainError(_("Unknown action %(action)s.") % {"action": action})
@@ -119,7 +120,12 @@ def assessment_transition(
 
         peer_profile_state_sync(assessment=locked)
         if target == S.SUBMITTED:
-            from saferspaces.assessments.scoring import assessment_score
+            from saferspaces.assessments.tasks import assessment_score_task
 
-            assessment_score(assessment=locked, user=user, trigger="submit", now=now)
+            assessment_score_task.enqueue(
+                assessment_id=locked.pk,
+                user_id=getattr(user, "pk", None),
+                trigger="submit",
+                at=now.isoformat(),
+            )
         return locked

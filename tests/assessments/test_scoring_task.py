@@ -1,0 +1,61 @@
+"""Scoring after a submission runs as a background task: the submission stores its task in the
+same transaction and returns without scoring; the scores page says they are being computed;
+a worker then stores them, stamped with the time of the submission. A refused submission
+leaves no task."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from assessment_helpers import fill_all
+from saferspaces.assessments.models import ScoreRun
+from saferspaces.assessments.workflow import assessment_transition
+from saferspaces.errors import DomainError
+
+
+def _scoring_tasks() -> list[Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path__endswith="assessment_score_task"))
+
+
+def test_a_submission_enqueues_its_scoring_and_a_worker_stores_the_scores(
+    assessment: Any, team: Any, database_queue: Any, client: Any
+) -> None:
+    with pytest.raises(DomainError):  # refused (unanswered questions): no task either
+        assessment_transition(assessment=assessment, action="submit", user=team.lead)
+    assert _scoring_tasks() == []
+    fill_all(assessment, team.respondent)
+    at = dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC)
+    assessment_transition(assessment=assessment, action="submit", user=team.lead, now=at)
+    assert not ScoreRun.objects.filter(assessment=assessment).exists()  # the request did not score
+    (task,) = _scoring_tasks()
+    assert task.status == "READY"
+    assert task.args_kwargs["kwargs"] == {
+        "assessment_id": assessment.pk,
+        "user_id": team.lead.pk,
+        "trigger": "submit",
+        "at": at.isoformat(),
+    }
+    client.force_login(team.lead)
+    page = client.get(f"/assessments/{assessment.pk}/scores/").content.decode()
+    assert "being computed in the background" in page
+    assert database_queue() == 1
+    run = ScoreRun.objects.get(assessment=assessment)
+    assert run.trigger == "submit" and run.computed_at == at and run.computed_by == team.lead
+    assert run.state == "submitted"
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL" and task.return_value == run.pk
+    page = client.get(f"/assessments/{assessment.pk}/scores/").content.decode()
+    assert "being computed in the background" not in page
+
+
+def test_with_the_immediate_queue_the_scores_are_there_when_the_submission_returns(
+    assessment: Any, team: Any
+) -> None:
+    fill_all(assessment, team.respondent)
+    assessment_transition(assessment=assessment, action="submit", user=team.lead)
+    assert ScoreRun.objects.get(assessment=assessment).trigger == "submit"
