@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saferspaces.background.queue import TaskContext, TaskResultStatus, queue_stores_tasks, task
 from saferspaces.errors import DomainError
@@ -213,9 +214,12 @@ def report_job_enqueue(*, job: ReportJob) -> ReportJob:
 
 
 def _interrupted_message(attempts: int) -> str:
-    return _(
+    return ngettext(
+        "The preparation was interrupted %(n)s time (the background worker stopped). Try "
+        "again; if it happens again, tell the site's operators.",
         "The preparation was interrupted %(n)s times (the background worker stopped). Try "
-        "again; if it happens again, tell the site's operators."
+        "again; if it happens again, tell the site's operators.",
+        attempts,
     ) % {"n": attempts}
 
 
