@@ -13,8 +13,8 @@ import pytest
 from django.utils import translation
 
 from saferspaces.assessments.models import Assessment, AssessmentState
-from saferspaces.reports.models import JobState, ReportJob
 from saferspaces.reports.jobs import report_job_run
+from saferspaces.reports.models import JobState, ReportJob
 from saferspaces.reports.services import RENDERERS, report_job_create
 
 DONE = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)

@@ -131,3 +131,31 @@ def test_an_unexpected_error_shows_a_message_for_people_and_logs_the_error(
     assert str(blocker) not in job.message and "Errno" not in job.message  # no technical text
     assert f"report job {job.pk} failed" in caplog.text and "Error" in caplog.text
     assert [r["outcome"] for r in job.runs] == ["failed"]
+
+
+def test_a_job_left_running_by_a_stopped_process_is_taken_up_when_asked_again(
+    client_for: Any, pilot_round: Any, media: Path, database_queue: Any
+) -> None:
+    # what the daemon threads of earlier versions left after a restart: "running 20 %", no task
+    stuck = ReportJob.objects.create(
+        kind="round_analysis",
+        parameters={"round": pilot_round.pk},
+        language="en",
+        state=JobState.RUNNING,
+        progress=20,
+        message="Analysing the answers of the round",
+    )
+    from saferspaces.reports.services import FINGERPRINTS, _key
+
+    fingerprint = FINGERPRINTS["round_analysis"]({"round": pilot_round.pk})
+    ReportJob.objects.filter(pk=stuck.pk).update(
+        fingerprint=fingerprint,
+        key=_key("round_analysis", {"round": pilot_round.pk}, "en", fingerprint),
+    )
+    c = client_for("coordinator")
+    again = c.post(f"/rounds/{pilot_round.pk}/analysis/pdf/")
+    page = c.get(again["Location"]).content.decode()
+    assert 'value="20"' not in page and "Waiting to start again" in page
+    assert database_queue() == 1
+    job = ReportJob.objects.get(pk=again["Location"].split("/")[-2])
+    assert job.state == JobState.DONE

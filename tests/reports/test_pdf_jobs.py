@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from saferspaces.assessments.models import Assessment
-from saferspaces.reports.models import JobState, ReportJob
 from saferspaces.reports.jobs import report_job_run
+from saferspaces.reports.models import JobState, ReportJob
 from saferspaces.reports.services import report_job_create
 
 
