@@ -174,3 +174,37 @@ def test_the_heartbeat_ends_a_worker_declared_lost_or_running_a_task_too_long() 
     assert beat("silent", lambda: None) == [
         "this worker was declared lost (no heartbeat within the lease)"
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_goes_on_when_a_recovery_fails(caplog: Any) -> None:
+    from django.utils import timezone
+
+    from saferspaces.background import recovery
+    from saferspaces.background.models import WorkerProcess
+    from saferspaces.background.worker import Heartbeat, Lease
+
+    def broken(*, now: dt.datetime) -> None:
+        raise RuntimeError("a reconciler with a bug")
+
+    lease = Lease(lease=dt.timedelta(seconds=2), attempts=3, task_timeout=dt.timedelta(hours=1))
+    start = timezone.now()
+    recovery.worker_register(worker_id="steady", hostname="here", pid=os.getpid(), now=start)
+    recovery.reconciler_register(broken)
+    reasons: list[str] = []
+    heart = Heartbeat(
+        worker_id="steady",
+        hostname="here",
+        lease=lease,
+        current=lambda: None,
+        on_lost=reasons.append,
+    )
+    try:
+        heart.start()
+        time.sleep(3.5)  # several beats and recoveries
+    finally:
+        heart.stop()
+        heart.join(timeout=30)
+        recovery._RECONCILERS.remove(broken)
+    assert reasons == [] and "recovery failed" in caplog.text
+    assert WorkerProcess.objects.get(worker_id="steady").seen_at > start + dt.timedelta(seconds=2)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkerProcess(models.Model):
     worker_id = models.CharField(max_length=64, primary_key=True)
-    hostname = models.CharField(max_length=255)
+    hostname = models.CharField(max_length=255)  # the machine: host name and pid namespace
     pid = models.PositiveIntegerField()
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField()

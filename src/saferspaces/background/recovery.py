@@ -69,6 +69,18 @@ class Recovery:
         return bool(self.workers_lost or self.retried or self.failed)
 
 
+def this_machine() -> str:
+    """This machine as workers record it: the host name and, on Linux, the process-id namespace
+    (two containers with the same host name do not see each other's processes)."""
+    import socket
+
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()[:255]
+    return f"{socket.gethostname()} (pid namespace {namespace})"[:255]
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id exists on this machine."""
     try:
@@ -121,8 +133,8 @@ def tasks_recover(
 ) -> Recovery:
     """Mark lost workers, then retry or fail the tasks they left running (see the module).
 
-    ``hostname`` is this machine's name: a worker of this machine whose process is gone
-    (``alive(pid)`` is false) is lost without waiting for the lease. Safe to run in several
+    ``hostname`` is this machine (:func:`this_machine`): a worker of this machine whose process
+    is gone (``alive(pid)`` is false) is lost without waiting for the lease. Safe to run in several
     processes at once: it works inside the queue's exclusive transaction and skips task rows
     another process holds.
     """
@@ -232,8 +244,6 @@ def tasks_recover_now(*, now: dt.datetime) -> Recovery:
     """:func:`tasks_recover` with the site's lease and attempts, from this machine (for callers
     outside a worker, such as a person asking again for a report). Nothing to do when the queue
     does not store tasks."""
-    import socket
-
     from django.conf import settings
 
     from saferspaces.background.queue import queue_stores_tasks
@@ -244,7 +254,7 @@ def tasks_recover_now(*, now: dt.datetime) -> Recovery:
         now=now,
         lease=dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS),
         attempts=settings.TASK_ATTEMPTS,
-        hostname=socket.gethostname(),
+        hostname=this_machine(),
     )
 
 

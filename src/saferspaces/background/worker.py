@@ -29,6 +29,7 @@ from saferspaces.background.recovery import (
     Recovery,
     reconcilers_run,
     tasks_recover,
+    this_machine,
     worker_beat,
     worker_register,
     worker_stop,
@@ -124,26 +125,28 @@ class Heartbeat(threading.Thread):
         try:
             while not self.stopping.wait(self.lease.beat_seconds):
                 try:
-                    if not worker_beat(worker_id=self.worker_id, now=timezone.now()):
-                        self.on_lost(
-                            "this worker was declared lost (no heartbeat within the lease)"
-                        )
-                        return
-                    running = self.current()
-                    limit = self.lease.task_timeout.total_seconds()
-                    if running is not None and time.monotonic() - running[1] > limit:
-                        self.on_lost(
-                            f"task {running[0]} ran longer than its limit of {limit:.0f} s"
-                        )
-                        return
-                    if time.monotonic() >= next_recovery:
-                        maintenance_run(
-                            lease=self.lease, now=timezone.now(), hostname=self.hostname
-                        )
-                        next_recovery = time.monotonic() + self.lease.recover_seconds
+                    alive = worker_beat(worker_id=self.worker_id, now=timezone.now())
                 except DatabaseError as error:  # the database is away: try again at the next beat
                     log.warning("worker %s: heartbeat failed: %s", self.worker_id, error)
                     connection.close()
+                    continue
+                if not alive:
+                    self.on_lost("this worker was declared lost (no heartbeat within the lease)")
+                    return
+                running = self.current()
+                limit = self.lease.task_timeout.total_seconds()
+                if running is not None and time.monotonic() - running[1] > limit:
+                    self.on_lost(f"task {running[0]} ran longer than its limit of {limit:.0f} s")
+                    return
+                if time.monotonic() >= next_recovery:
+                    next_recovery = time.monotonic() + self.lease.recover_seconds
+                    try:
+                        maintenance_run(
+                            lease=self.lease, now=timezone.now(), hostname=self.hostname
+                        )
+                    except Exception:  # the heartbeat must go on whatever the recovery meets
+                        log.exception("worker %s: recovery failed", self.worker_id)
+                        connection.close()
         finally:
             connection.close()
 
@@ -167,8 +170,8 @@ def worker_run(
     or SIGTERM finish the current task first; a second signal interrupts it). Returns the
     worker's id."""
     lease = lease or lease_from_settings()
-    hostname = socket.gethostname()
-    worker_id = worker_id_new(hostname=hostname, pid=os.getpid())
+    hostname = this_machine()
+    worker_id = worker_id_new(hostname=socket.gethostname(), pid=os.getpid())
     worker_register(worker_id=worker_id, hostname=hostname, pid=os.getpid(), now=timezone.now())
     maintenance_run(lease=lease, now=timezone.now(), hostname=hostname)
     worker = LeasedWorker(

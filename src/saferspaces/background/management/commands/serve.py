@@ -63,7 +63,8 @@ class Command(BaseCommand):
         def on_signal(signum: int, frame: FrameType | None) -> None:
             stop.append(signum)
 
-        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl+C, kill, terminal closed
+        previous = {s: signal.signal(s, on_signal) for s in stops}
         restarts: list[float] = []
         status = 0
         try:

@@ -11,7 +11,6 @@ e-mails) from the database queue.
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -48,6 +47,7 @@ class Command(BaseCommand):
             options["max_tasks"] is not None and options["max_tasks"] < 1
         ):
             raise CommandError("--interval must be 0 or more and --max-tasks 1 or more.")
+        from saferspaces.background.recovery import this_machine
         from saferspaces.background.worker import lease_from_settings, maintenance_run, worker_run
 
         if options["status"]:
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             return
         if options["recover"]:
             recovery = maintenance_run(
-                lease=lease_from_settings(), now=timezone.now(), hostname=socket.gethostname()
+                lease=lease_from_settings(), now=timezone.now(), hostname=this_machine()
             )
             self.stdout.write(
                 f"{len(recovery.workers_lost)} worker(s) lost, {len(recovery.retried)} task(s) "
