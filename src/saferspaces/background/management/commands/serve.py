@@ -1,6 +1,6 @@
 """``saferspaces serve [ADDRESS:PORT]``: the development web server and one task worker, as one
-command (what ``make run`` runs). Ctrl+C (or SIGTERM) stops both: the web server at once, the
-worker after its current task. A worker that ends on its own (a task past its time limit, a
+command (what ``make run`` runs). Ctrl+C (or SIGTERM, or closing the terminal) stops both: the
+web server at once, the worker after its current task. A worker that ends on its own (a task past its time limit, a
 crash) is started again; when the web server ends, the worker is stopped too.
 
 Production runs the two as separate services (gunicorn and ``saferspaces worker``, see
@@ -87,7 +87,9 @@ class Command(BaseCommand):
                     )
                     worker = _start("worker")
         finally:
-            _signal_group(web, signal.SIGINT)
+            # SIGTERM, not SIGINT: a process started in the background of a shell ignores
+            # SIGINT, and both the development server and the worker stop cleanly on SIGTERM
+            _signal_group(web, signal.SIGTERM)
             _signal_group(worker, signal.SIGTERM)
             deadline = time.monotonic() + STOP_GRACE
             for child in (web, worker):
