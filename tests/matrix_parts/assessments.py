@@ -42,7 +42,7 @@ ENTRIES = {
     "assessments:scores": ("get", A + "/scores/", PRIVATE),
     "assessments:transition": ("post", A + "/transition/", POST_REDIRECT),
     "assessments:assign": ("post", A + "/assign/", POST_REDIRECT),
-    "assessments:flag": ("post", A + "/q/QOL_P01/flag/", POST_REDIRECT),
+    "assessments:flag": ("post", A + "/q/QOL_P01/flag/", POST_REFUSED),
     "assessments:save": ("post", A + "/q/QOL_P01/save/", POST_REFUSED),
     "assessments:evidence_add": ("post", A + "/q/QOL_P01/evidence/", POST_REFUSED),
     "assessments:evidence_file": ("get", A + "/evidence/999999/", NO_SUCH_EVIDENCE),

@@ -27,7 +27,9 @@ from saferspaces.assessments.models import (
 )
 from saferspaces.core.framework import AnswerError
 from saferspaces.core.framework.answers import AnswerState, answer_state_build
+from saferspaces.core.limits import COMMENT_MAX_CHARS, TEXT_ANSWER_MAX_CHARS
 from saferspaces.errors import DomainError
+from saferspaces.inputs import text_clean
 
 
 class AnswerConflict(DomainError):
@@ -96,11 +98,18 @@ def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
 
 
 def _state(question: Question, status: str, raw: object) -> AnswerState:
+    if question.answer.type == "text" and isinstance(raw, str):
+        text_clean(raw, field="value", label=_("Answer"), max_chars=TEXT_ANSWER_MAX_CHARS)
     try:
         return answer_state_build(question=question, status=status, raw=raw)
     except AnswerError as error:
         field = "status" if error.message.startswith("unknown status") else "value"
         raise DomainError(error.message, field=field) from None
+
+
+def comment_clean(comment: str) -> str:
+    """The comment on an answer as stored, or :class:`DomainError` for the ``comment`` field."""
+    return text_clean(comment, field="comment", label=_("Comment"), max_chars=COMMENT_MAX_CHARS)
 
 
 def answer_write(
@@ -123,7 +132,7 @@ def answer_write(
     current_version = current.version if current else 0
     if current_version != expected_version:
         raise AnswerConflict(current=current)
-    comment = comment.strip()
+    comment = comment_clean(comment)
     if (
         current is not None
         and current.status == state.status
@@ -233,7 +242,7 @@ def individual_answer_save(
             defaults={
                 "status": state.status,
                 "value": state.value,
-                "comment": comment.strip(),
+                "comment": comment_clean(comment),
                 "updated_at": now,
             },
         )

@@ -18,10 +18,11 @@ from saferspaces.assessments.answering import answer_lock
 from saferspaces.assessments.models import Assessment, Evidence
 from saferspaces.core.filetypes import EVIDENCE_KINDS, FileTypeError, filetype_detect
 from saferspaces.errors import DomainError
+from saferspaces.inputs import max_length, text_clean
 
 
 def _check_url(url: str) -> str:
-    url = url.strip()
+    url = text_clean(url, field="url", label=_("Link"), max_chars=max_length(Evidence, "url"))
     if not url:
         return ""
     try:
@@ -47,7 +48,12 @@ def evidence_add(
     """Attach evidence to the answer to ``code``. A file must be of an accepted type (checked on
     its content, not only its name) and within ``SAFERSPACES_EVIDENCE_MAX_MB``."""
     now = now or timezone.now()
-    source_name = source_name.strip()
+    source_name = text_clean(
+        source_name,
+        field="source_name",
+        label=_("Source"),
+        max_chars=max_length(Evidence, "source_name"),
+    )
     if not source_name:
         raise DomainError(_("Name the source of the evidence."), field="source_name")
     if year is not None and not 1900 <= year <= now.year + 1:
@@ -83,7 +89,7 @@ def evidence_add(
         evidence = Evidence(
             assessment=lock.assessment,
             code=code,
-            source_name=source_name[:300],
+            source_name=source_name,
             year=year,
             url=url,
             added_by=user,

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saferspaces.authorities.models import Authority, Network
+from saferspaces.core.limits import COMMENT_MAX_CHARS
 from saferspaces.frameworks.models import FrameworkEdition
+from saferspaces.inputs import Form
 
 
 class DateInput(forms.DateInput):
@@ -17,7 +19,7 @@ def _editions() -> Any:
     return FrameworkEdition.objects.order_by("-date", "-edition_id")
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     edition = forms.ModelChoiceField(
         label=_("Framework edition"),
@@ -61,7 +63,7 @@ class RoundForm(forms.Form):
             self.fields["edition"].initial = first.edition_id
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     edition = forms.ModelChoiceField(
         label=_("Framework edition"),
@@ -85,10 +87,13 @@ class StartForm(forms.Form):
             self.fields["edition"].initial = first.edition_id
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     action = forms.ChoiceField(
         choices=[(a, a) for a in ("submit", "return", "accept", "reopen")], widget=forms.HiddenInput
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -23,8 +23,10 @@ from saferspaces.assessments.models import (
     Transition,
 )
 from saferspaces.authorities.models import Authority, Network
+from saferspaces.core.limits import NOTE_MAX_CHARS
 from saferspaces.errors import DomainError
 from saferspaces.frameworks.models import FrameworkEdition
+from saferspaces.inputs import text_clean
 
 
 def round_open(
@@ -254,11 +256,12 @@ def question_flag(
         raise DomainError(_("Unknown question %(code)s.") % {"code": code}, field="code")
     if reason not in ("unclear", "not_fitting"):
         raise DomainError(_("Choose why you flag this question."), field="reason")
+    note = text_clean(note, field="note", label=_("Note"), max_chars=NOTE_MAX_CHARS)
     return QuestionFlag.objects.create(
         edition=assessment.edition,
         code=code,
         assessment=assessment,
         reason=reason,
-        note=note.strip()[:2000],
+        note=note,
         user=user,
     )

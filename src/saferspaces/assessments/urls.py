@@ -1,6 +1,7 @@
 from django.urls import path
 
 from saferspaces.assessments import views, views_files, views_fill
+from saferspaces.frameworks import converters as _converters  # noqa: F401  <edition:...>
 
 app_name = "assessments"
 
@@ -47,5 +48,5 @@ urlpatterns = [
         views_files.import_preview_view,
         name="import_preview",
     ),
-    path("frameworks/<str:edition_id>/feedback/", views.feedback_page, name="feedback"),
+    path("frameworks/<edition:edition_id>/feedback/", views.feedback_page, name="feedback"),
 ]

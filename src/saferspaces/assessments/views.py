@@ -21,6 +21,7 @@ from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.errors import DomainError
 from saferspaces.frameworks.models import FrameworkEdition
+from saferspaces.inputs import ascii_int
 from saferspaces.opendata.permissions import can_view_import_runs
 
 
@@ -144,10 +145,8 @@ def transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(request, pk)
-    try:
-        ids = [int(v) for v in request.POST.getlist("users")]
-    except ValueError:
-        ids = [-1]
+    read = [ascii_int(v) for v in request.POST.getlist("users")]
+    ids = [-1 if i is None else i for i in read]  # -1 is nobody's: refused as a stranger
     try:
         assignment_set(
             assessment=assessment,

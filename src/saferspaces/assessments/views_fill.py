@@ -25,6 +25,7 @@ from saferspaces.assessments.prefill import prefill_decide
 from saferspaces.assessments.rounds import question_flag
 from saferspaces.core.framework.answers import ANSWER_STATUSES, ANSWERED
 from saferspaces.errors import DomainError
+from saferspaces.inputs import ascii_int
 
 PENDING_KEY = "saferspaces.pending_answers"
 
@@ -57,15 +58,13 @@ def _posted(request: HttpRequest, multiple: bool) -> Posted:
     has_value = bool(value) and (multiple or str(value).strip() != "")
     if not status and has_value:
         status = ANSWERED  # typing an answer is choosing to answer
-    try:
-        version = int(post.get("version", "0"))
-    except ValueError:
-        version = -1  # never matches: shown as a conflict, nothing overwritten
+    version = ascii_int(post.get("version", "0"))
     return Posted(
         status=status,
         value=value,
-        comment=post.get("comment", "")[:5000],
-        version=version,
+        comment=post.get("comment", ""),
+        # a version that cannot be read never matches: shown as a conflict, nothing overwritten
+        version=-1 if version is None else version,
         autosave=post.get("autosave") == "1",
     )
 
@@ -149,6 +148,20 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     )
 
 
+# where the message about a field takes the reader: ``q-<code>-<anchor>`` in _question.html
+ERROR_ANCHORS = {
+    "status": "status",
+    "value": "value",
+    "comment": "comment",
+    "source_name": "ev-source",
+    "year": "ev-year",
+    "url": "ev-url",
+    "file": "ev-file",
+    "reason": "fl-u",
+    "note": "fl-note",
+}
+
+
 def _question_response(
     request: HttpRequest,
     assessment: Assessment,
@@ -156,6 +169,7 @@ def _question_response(
     *,
     posted: Posted | None = None,
     error: DomainError | None = None,
+    failed: str = "",
     conflict: AnswerConflict | None = None,
     saved: bool = False,
     oob: frozenset[str] = frozenset(),
@@ -181,6 +195,12 @@ def _question_response(
         "qv": qv,
         "posted": posted,
         "error": error,
+        "error_anchor": f"q-{code}-{ERROR_ANCHORS.get(error.field or '', 'value')}"
+        if error
+        else "",
+        # the evidence or feedback form that was refused, shown again with what was sent
+        "failed": failed,
+        "sent": request.POST if failed else {},
         "conflict": conflict,
         "saved": saved,
         "oob": [q for q in view.questions if q.question.code != code],
@@ -266,12 +286,12 @@ def answer_history_page(request: HttpRequest, pk: int, code: str) -> HttpRespons
 
 
 def _year(text: str) -> int | None:
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None
-    if not text.isdigit():
+    year = ascii_int(text)
+    if year is None:
         raise DomainError(_("Enter the year as four digits, for example 2024."), field="year")
-    return int(text)
+    return year
 
 
 @login_required
@@ -289,7 +309,9 @@ def evidence_add_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             file=request.FILES.get("file"),
         )
     except DomainError as error:
-        return _question_response(request, assessment, code, error=error, status=422)
+        return _question_response(
+            request, assessment, code, error=error, failed="evidence", status=422
+        )
     messages.success(request, _("Evidence added."))
     return redirect(reverse("assessments:question", args=[assessment.pk, code]))
 
@@ -327,17 +349,14 @@ def evidence_remove_view(request: HttpRequest, pk: int, eid: int) -> HttpRespons
 def prefill_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Use or reject the open-data suggestion of a question."""
     assessment = assessment_get(request, pk)
-    try:
-        version = int(request.POST.get("version", "0"))
-    except ValueError:
-        version = -1
+    version = ascii_int(request.POST.get("version", "0"))
     try:
         prefill_decide(
             assessment=assessment,
             code=code,
             user=request.user,
             decision=request.POST.get("decision", ""),
-            expected_version=version,
+            expected_version=-1 if version is None else version,
         )
     except AnswerConflict as conflict:
         return _question_response(request, assessment, code, conflict=conflict, status=409)
@@ -362,7 +381,6 @@ def flag_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you: your feedback on this question was recorded."))
+        return _question_response(request, assessment, code, error=error, failed="flag", status=422)
+    messages.success(request, _("Thank you: your feedback on this question was recorded."))
     return redirect(reverse("assessments:question", args=[assessment.pk, code]))

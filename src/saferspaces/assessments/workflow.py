@@ -22,7 +22,9 @@ from saferspaces.assessments.models import (
     TransitionAction,
 )
 from saferspaces.assessments.selectors import assessment_unanswered
+from saferspaces.core.limits import COMMENT_MAX_CHARS
 from saferspaces.errors import DomainError
+from saferspaces.inputs import text_clean
 
 S = AssessmentState
 
@@ -74,7 +76,7 @@ def assessment_transition(
     if action not in RULES:
         raise DomainError(_("Unknown action %(action)s.") % {"action": action})
     now = now or timezone.now()
-    comment = comment.strip()
+    comment = text_clean(comment, field="comment", label=_("Comment"), max_chars=COMMENT_MAX_CHARS)
     sources, target, allowed = RULES[action]
     with transaction.atomic():
         locked = (

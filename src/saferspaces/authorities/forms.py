@@ -7,16 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from saferspaces.accounts.models import Role
 from saferspaces.authorities.models import Authority, AuthorityKind, Network
 from saferspaces.core.limits import AUTHORITY_TABLE_MAX_ROWS, FILE_MAX_BYTES
+from saferspaces.inputs import Form
+
+POPULATION_MAX = 100_000_000  # more than any NUTS 1 region; the column holds 2**31 - 1
 
 
-class AuthorityFilterForm(forms.Form):
+class AuthorityFilterForm(Form):
     country = forms.CharField(label=_("Country code"), required=False, max_length=2)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *AuthorityKind.choices]
     )
 
 
-class AuthorityForm(forms.Form):
+class AuthorityForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     country_code = forms.CharField(
         label=_("Country code"), max_length=2, help_text=_("Two letters, as in NUTS: FR, DE, EL...")
@@ -28,7 +31,9 @@ class AuthorityForm(forms.Form):
         help_text=_("The NUTS 1, 2 or 3 region the authority lies in, e.g. FR101."),
     )
     lau_code = forms.CharField(label=_("LAU code"), max_length=20, required=False)
-    population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
+    population = forms.IntegerField(
+        label=_("Population"), min_value=0, max_value=POPULATION_MAX, required=False
+    )
     area_km2 = forms.DecimalField(
         label=_("Area (km²)"), min_value=0, max_digits=10, decimal_places=2, required=False
     )
@@ -59,12 +64,12 @@ class AuthorityForm(forms.Form):
         return [code.strip().lower() for code in raw.split(",") if code.strip()]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.RESPONDENT)
 
 
-class NetworkForm(forms.Form):
+class NetworkForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -75,7 +80,7 @@ class NetworkForm(forms.Form):
     )
 
 
-class CoordinatorForm(forms.Form):
+class CoordinatorForm(Form):
     email = forms.EmailField(
         label=_("E-mail address of the coordinator"),
         help_text=_(
@@ -90,7 +95,7 @@ class _AuthorityChoice(forms.ModelChoiceField):
         return f"{obj.name} ({obj.country_code}, {obj.nuts_region_id})"
 
 
-class NetworkAuthorityForm(forms.Form):
+class NetworkAuthorityForm(Form):
     authority = _AuthorityChoice(
         label=_("Authority"),
         queryset=Authority.objects.none(),
@@ -116,7 +121,7 @@ class NetworkAuthorityForm(forms.Form):
         )
 
 
-class AuthorityUploadForm(forms.Form):
+class AuthorityUploadForm(Form):
     file = forms.FileField(label=_("Table of authorities"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -16,6 +16,16 @@ from typing import Final
 
 MB: Final = 1024 * 1024
 
+#: the text fields of one request (a form's body, files apart), as sent: Django's
+#: ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Django decodes percent escapes in pure Python, about a second
+#: per megabyte of escapes on a busy server; the longest real form body is a few tens of kilobytes
+FORM_BODY_MAX_BYTES: Final = 2 * MB
+#: free text typed into a form, in characters (a field stored in a column of limited width takes
+#: that width, its model field's ``max_length``)
+COMMENT_MAX_CHARS: Final = 5_000
+NOTE_MAX_CHARS: Final = 2_000
+TEXT_ANSWER_MAX_CHARS: Final = 5_000
+
 #: an uploaded or read file, as stored (compressed where it is a zip or gzip container)
 FILE_MAX_BYTES: Final = 10 * MB
 #: a framework edition file (YAML or XLSForm) as uploaded

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from saferspaces.core.dashboard import PeerCriteria
 from saferspaces.core.dashboard.peers import FACTOR_CHOICES, INCOME_CHOICES
+from saferspaces.core.limits import NOTE_MAX_CHARS
+from saferspaces.inputs import Form
 
 ANY = ""
 
@@ -62,7 +64,7 @@ class PlainSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-class PeerCriteriaForm(forms.Form):
+class PeerCriteriaForm(Form):
     """The similarity criteria, read from the query string (a GET form)."""
 
     criteria = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
@@ -127,7 +129,7 @@ class PeerCriteriaForm(forms.Form):
         )
 
 
-class SharingForm(forms.Form):
+class SharingForm(Form):
     open_to_contact = forms.BooleanField(
         label=_("Similar authorities may contact us about our practices"),
         required=False,
@@ -142,7 +144,7 @@ class SharingForm(forms.Form):
         label=_("What we are happy to talk about"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=NOTE_MAX_CHARS,
     )
     publish_results = forms.BooleanField(
         label=_("Our scores may be shown under our name"),

@@ -14,10 +14,12 @@ from saferspaces.accounts.permissions import can_manage_authority_team
 from saferspaces.assessments import permissions as assessment_permissions
 from saferspaces.assessments.models import Evidence, Round
 from saferspaces.authorities.models import Authority
+from saferspaces.core.limits import NOTE_MAX_CHARS
 from saferspaces.dashboard.models import PeerSharing, PublishedAggregate
 from saferspaces.dashboard.network import round_distributions
 from saferspaces.dashboard.profile import KINDS
 from saferspaces.errors import DomainError
+from saferspaces.inputs import max_length, text_clean
 
 
 def can_publish(user: Any, round_: Round) -> bool:
@@ -48,9 +50,16 @@ def sharing_update(
         )
     sharing, _created = PeerSharing.objects.select_for_update().get_or_create(authority=authority)
     sharing.open_to_contact = open_to_contact
-    sharing.contact_name = contact_name.strip()
+    sharing.contact_name = text_clean(
+        contact_name,
+        field="contact_name",
+        label=_("Contact person"),
+        max_chars=max_length(PeerSharing, "contact_name"),
+    )
     sharing.contact_email = contact_email.strip()
-    sharing.note = note.strip()
+    sharing.note = text_clean(
+        note, field="note", label=_("What we are happy to talk about"), max_chars=NOTE_MAX_CHARS
+    )
     sharing.publish_results = publish_results
     sharing.updated_by = user
     sharing.updated_at = now or timezone.now()

@@ -22,6 +22,7 @@ from saferspaces.dashboard import selectors
 from saferspaces.dashboard.forms import PeerCriteriaForm, SharingForm
 from saferspaces.dashboard.services import aggregates_publish, can_publish, sharing_update
 from saferspaces.errors import DomainError
+from saferspaces.inputs import query_int
 from saferspaces.web.charts import FORMATS, chart_table_response
 
 
@@ -61,10 +62,9 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     authority = get_object_or_404(Authority, slug=slug)
     if not can_view_authority_private(request.user, authority):
         raise PermissionDenied
-    raw = request.GET.get("assessment", "")
     context = selectors.dashboard_profile(
         authority=authority,
-        assessment_pk=int(raw) if raw.isdigit() else None,
+        assessment_pk=query_int(request.GET, "assessment"),
         language=_language(),
     )
     return _chart_download(request, context, authority.slug) or render(

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saferspaces.inputs import Form
 
-class EditionUploadForm(forms.Form):
+
+class EditionUploadForm(Form):
     file = forms.FileField(
         label=_("Edition file"),
         help_text=_(

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from saferspaces.frameworks import converters as _converters  # noqa: F401  <edition:...>
 from saferspaces.frameworks import views
 
 app_name = "frameworks"
@@ -7,7 +8,7 @@ app_name = "frameworks"
 urlpatterns = [
     path("", views.edition_list, name="list"),
     path("upload/", views.edition_upload, name="upload"),
-    path("<str:edition_id>/", views.edition_detail, name="detail"),
-    path("<str:edition_id>/xlsform/", views.edition_xlsform, name="xlsform"),
-    path("<str:edition_id>/source/", views.edition_source, name="source"),
+    path("<edition:edition_id>/", views.edition_detail, name="detail"),
+    path("<edition:edition_id>/xlsform/", views.edition_xlsform, name="xlsform"),
+    path("<edition:edition_id>/source/", views.edition_source, name="source"),
 ]

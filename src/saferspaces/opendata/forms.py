@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saferspaces.inputs import Form
 
-class GeographyMatchForm(forms.Form):
+
+class GeographyMatchForm(Form):
     city_code = forms.CharField(
         label=_("Urban Audit city code"),
         required=False,

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from saferspaces.core.framework.errors import AnswerError
 from saferspaces.core.framework.model import ChecklistItem, Indicator, Text, text_get
 from saferspaces.core.framework.scoring import answer_validate
+from saferspaces.core.limits import TEXT_ANSWER_MAX_CHARS
+from saferspaces.core.text import text_control_character
 
 ANSWERED = "answered"
 DONT_KNOW = "dont_know"
@@ -125,6 +127,15 @@ def answer_parse(*, question: Question, raw: object) -> AnswerValue:
         value = str(raw).strip()
     else:
         value = str(raw).strip()
+        found = text_control_character(value)
+        if found is not None:
+            raise AnswerError(code=question.code, message=f"remove the {found} from the text")
+        if len(value) > TEXT_ANSWER_MAX_CHARS:
+            raise AnswerError(
+                code=question.code,
+                message=f"the text has {len(value)} characters, more than the "
+                f"{TEXT_ANSWER_MAX_CHARS} allowed",
+            )
     answer_validate(question=question, answer=value)
     return value
 
