@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from saferspaces.core import limits
 from saferspaces.envvars import (
     EnvError,
     env_bool,
@@ -221,8 +222,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if DEBUG or TESTING:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.FORM_BODY_MAX_BYTES  # a larger body: the 400 page says why
 
+CSRF_FAILURE_VIEW = "saferspaces.web.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = SITE_URL.startswith("https")

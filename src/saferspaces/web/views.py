@@ -1,13 +1,25 @@
 from __future__ import annotations
 
-from django.db import connection
+import logging
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from saferspaces import __version__
 from saferspaces.accounts.selectors import user_home_context
+from saferspaces.core.limits import FORM_BODY_MAX_BYTES, MB
+from saferspaces.inputs import BadParameter
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -30,21 +42,78 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
+# --- error pages ---------------------------------------------------------------------------------
+# An error page must render when the database is what failed: the 500 page never asks it anything
+# (no request context, so no context processor, no session, no user), and the 400, 403 and 404
+# pages, which show the person's navigation when they can, fall back to the same page without it
+# when a query fails. The last resort, if even a template fails, is a page written here.
+
+
+def _error_context(exception: BaseException | None) -> dict[str, Any]:
+    """The explanation of a refused request that the person can act on (ours only)."""
+    if isinstance(exception, BadParameter):
+        return {"reason": exception.message}
+    if isinstance(exception, RequestDataTooBig):
+        return {
+            "reason": _(
+                "The form sent more than %(mb)s MB of text. Nothing was changed: shorten the "
+                "text and send it again."
+            )
+            % {"mb": FORM_BODY_MAX_BYTES // MB}
+        }
+    if isinstance(exception, TooManyFieldsSent):
+        return {"reason": _("The form sent too many fields. Nothing was changed.")}
+    return {}
+
+
+def _error_page(
+    request: HttpRequest, template: str, status: int, context: dict[str, Any]
+) -> HttpResponse:
+    try:
+        return render(request, template, context, status=status)
+    except DatabaseError:
+        logger.warning("the %s page was shown without the database", status, exc_info=True)
+    return error_page_offline(template=template, status=status, context=context)
+
+
+def error_page_offline(*, template: str, status: int, context: dict[str, Any]) -> HttpResponse:
+    """``template`` rendered without the request: no context processor, no query, no session."""
+    context = {**context, "offline": True, "saferspaces_version": __version__}
+    html: str
+    try:
+        html = loader.render_to_string(template, context)
+    except Exception:  # a broken template must not turn an error page into a bare one
+        logger.exception("the %s page could not be rendered", status)
+        title = _("Something went wrong on our side")
+        html = (
+            f'<!DOCTYPE html><html lang="{escape(get_language() or "en")}"><head>'
+            f'<meta charset="utf-8"><title>{escape(title)}</title></head>'
+            f'<body><main><h1>{escape(title)}</h1><p><a href="/">{escape(_("Go to the home page"))}'
+            "</a></p></main></body></html>"
+        )
+    return HttpResponse(html, status=status)
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return _error_page(request, "400.html", 400, _error_context(exception))
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return _error_page(request, "403.html", 403, {})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form sent from an expired page, or without the cookie."""
+    return _error_page(request, "403_csrf.html", 403, {})
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _error_page(request, "404.html", 404, {})
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context: the database may be the thing that failed.
-    return render(request, "500.html", {"minimal": True}, status=500)
+    # The database may be what failed (down, or its transaction broken): never ask it anything.
+    return error_page_offline(template="500.html", status=500, context={})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
