@@ -82,6 +82,7 @@ def test_the_500_page_renders_with_the_database_down(broken_routes) -> None:  # 
     assert response.status_code == 500
     html = _site_page(response)
     assert "Something went wrong on our side" in html and "secret internals" not in html
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
 @override_settings(DEBUG=False)
