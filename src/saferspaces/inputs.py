@@ -27,7 +27,15 @@ from django.utils.translation import gettext_lazy
 from saferspaces.core.text import ascii_int, text_control_character
 from saferspaces.errors import DomainError
 
-__all__ = ["BadParameter", "Form", "ascii_int", "max_length", "query_int", "text_clean"]
+__all__ = [
+    "BadParameter",
+    "Form",
+    "ModelMultipleChoiceField",
+    "ascii_int",
+    "max_length",
+    "query_int",
+    "text_clean",
+]
 
 
 class BadParameter(BadRequest):
@@ -105,6 +113,23 @@ def _no_control_character(value: Any) -> None:
             code="control_character",
             params={"codepoint": found.codepoint, "position": found.position},
         )
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices of rows by id: an id that is not a whole number in ASCII digits, or that does not
+    fit a 64-bit column, is an invalid choice before any query (a 30-digit id overflows SQLite's
+    integers and PostgreSQL's ``bigint``)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if ascii_int(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
 
 
 class Form(forms.Form):

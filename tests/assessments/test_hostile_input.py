@@ -4,6 +4,7 @@ SQLite the NUL would have been stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 
 from saferspaces.assessments.answering import answer_save
 from saferspaces.assessments.evidence import evidence_add
-from saferspaces.assessments.models import Answer, Evidence, QuestionFlag
+from saferspaces.assessments.models import Answer, Evidence, QuestionFlag, Round
 from saferspaces.core.limits import COMMENT_MAX_CHARS
 from saferspaces.errors import DomainError
 
@@ -154,3 +155,22 @@ def test_a_version_in_other_digits_is_a_conflict_not_a_crash(assessment, team, v
     )
     assert r.status_code == 409
     assert not Answer.objects.filter(assessment=assessment, code="QOL_P01").exists()
+
+
+@pytest.mark.parametrize("authority", ["9" * 30, "²", "-9223372036854775809"])
+def test_an_authority_id_that_no_column_holds_is_an_invalid_choice(team, authority) -> None:  # type: ignore[no-untyped-def]
+    today = dt.date.today()
+    r = _client(team.coordinator).post(
+        f"/networks/{team.network.slug}/rounds/new/",
+        {
+            "title": "Round with a strange id",
+            "edition": "ssf-2026.1",
+            "period_start": f"{today.year - 1}-01-01",
+            "period_end": f"{today.year - 1}-12-31",
+            "deadline": (today + dt.timedelta(days=30)).isoformat(),
+            "authorities": [str(team.authority.pk), authority],
+        },
+    )
+    assert r.status_code == 200  # the form again, with the message at the field
+    assert "is not a valid value" in r.content.decode()
+    assert not Round.objects.filter(title="Round with a strange id").exists()

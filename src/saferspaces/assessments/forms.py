@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.core.limits import COMMENT_MAX_CHARS
 from saferspaces.frameworks.models import FrameworkEdition
-from saferspaces.inputs import Form
+from saferspaces.inputs import Form, ModelMultipleChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -48,7 +48,7 @@ class RoundForm(Form):
             "leave it off to show dimensions only."
         ),
     )
-    authorities = forms.ModelMultipleChoiceField(
+    authorities = ModelMultipleChoiceField(
         label=_("Authorities taking part"),
         queryset=Authority.objects.none(),
         widget=forms.CheckboxSelectMultiple,
