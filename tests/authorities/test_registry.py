@@ -140,6 +140,8 @@ def test_duplicate_authority_is_refused() -> None:
         ("country_code", {"country_code": "Germany"}, "two-letter country code"),
         ("kind", {"kind": "village"}, "Choose the kind"),
         ("languages", {"languages": ["German"]}, "ISO 639"),
+        ("population", {"population": 10**19}, "population between 0 and 100000000"),
+        ("population", {"population": -1}, "population between 0 and 100000000"),
     ],
 )
 def test_each_bad_field_is_named(field: str, kwargs: dict[str, object], message: str) -> None:
@@ -185,3 +187,19 @@ def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Pat
     with pytest.raises(DomainError, match="larger than 10 MB"):
         nuts_import(path=big)
     assert NutsRegion.objects.count() == 0
+
+
+def test_a_population_no_column_holds_is_refused_by_the_form() -> None:
+    from django.test import Client
+
+    from saferspaces.accounts.models import User
+
+    _region("DE300")
+    admin = User.objects.create_superuser("admin@example.org", "x")
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    sent = {"name": "Big", "country_code": "DE", "kind": "city", "nuts_code": "DE300"}
+    response = client.post("/authorities/new/", {**sent, "population": "9" * 19})
+    assert response.status_code == 400
+    assert "less than or equal to 100000000" in response.content.decode()
+    assert Authority.objects.count() == 0

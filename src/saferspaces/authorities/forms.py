@@ -6,10 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from saferspaces.accounts.models import Role
 from saferspaces.authorities.models import Authority, AuthorityKind, Network
-from saferspaces.core.limits import AUTHORITY_TABLE_MAX_ROWS, FILE_MAX_BYTES
+from saferspaces.core.limits import AUTHORITY_TABLE_MAX_ROWS, FILE_MAX_BYTES, POPULATION_MAX
 from saferspaces.inputs import Form
-
-POPULATION_MAX = 100_000_000  # more than any NUTS 1 region; the column holds 2**31 - 1
 
 
 class AuthorityFilterForm(Form):

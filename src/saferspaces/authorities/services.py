@@ -18,7 +18,7 @@ from saferspaces.accounts import permissions
 from saferspaces.accounts.models import Role, User
 from saferspaces.accounts.services import IssuedInvitation, invitation_create
 from saferspaces.authorities.models import Authority, AuthorityKind, Network, NutsRegion
-from saferspaces.core.limits import FILE_MAX_BYTES, MB
+from saferspaces.core.limits import FILE_MAX_BYTES, MB, POPULATION_MAX
 from saferspaces.core.nuts import (
     NutsFileError,
     NutsParseResult,
@@ -202,6 +202,11 @@ def authority_create(
             _("LAU code %(code)s is already used by another authority in %(country)s.")
             % {"code": lau_code, "country": country_code},
             field="lau_code",
+        )
+    if population is not None and not 0 <= population <= POPULATION_MAX:
+        raise DomainError(
+            _("Enter a population between 0 and %(max)s.") % {"max": POPULATION_MAX},
+            field="population",
         )
     for language in languages or []:
         if not re.fullmatch(r"[a-z]{2,3}", language):

@@ -25,6 +25,8 @@ FORM_BODY_MAX_BYTES: Final = 2 * MB
 COMMENT_MAX_CHARS: Final = 5_000
 NOTE_MAX_CHARS: Final = 2_000
 TEXT_ANSWER_MAX_CHARS: Final = 5_000
+#: an authority's population: more than any NUTS 1 region (the column holds up to 2**31 - 1)
+POPULATION_MAX: Final = 100_000_000
 
 #: an uploaded or read file, as stored (compressed where it is a zip or gzip container)
 FILE_MAX_BYTES: Final = 10 * MB
