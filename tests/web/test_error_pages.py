@@ -130,4 +130,4 @@ def test_a_csrf_failure_is_the_sites_page() -> None:
 def test_a_form_body_over_the_limit_is_a_400_that_says_so(broken_routes) -> None:  # type: ignore[no-untyped-def]
     response = _signed_in().post("/accounts/email/", {"email": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 400
-    assert "The form sent more than 2 MB of text" in response.content.decode()
+    assert "The form sent more than 1 MB of text" in response.content.decode()

@@ -17,9 +17,10 @@ from typing import Final
 MB: Final = 1024 * 1024
 
 #: the text fields of one request (a form's body, files apart), as sent: Django's
-#: ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Django decodes percent escapes in pure Python, about a second
-#: per megabyte of escapes on a busy server; the longest real form body is a few tens of kilobytes
-FORM_BODY_MAX_BYTES: Final = 2 * MB
+#: ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Django decodes percent escapes in pure Python, with about 80
+#: bytes of memory per byte of body (10 MB of escapes: 0.8 GB and a second of CPU); the longest
+#: real form body is a few tens of kilobytes
+FORM_BODY_MAX_BYTES: Final = 1 * MB
 #: free text typed into a form, in characters (a field stored in a column of limited width takes
 #: that width, its model field's ``max_length``)
 COMMENT_MAX_CHARS: Final = 5_000
