@@ -129,7 +129,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_pk_value",
                         params={"pk": pk},
                     )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # not in django-stubs
 
 
 class Form(forms.Form):
