@@ -273,3 +273,12 @@ def test_upload_preview_and_confirm_pages(world: World, client) -> None:  # type
     client.force_login(world.other_coordinator)
     assert client.get(base).status_code == 403
     assert client.post(location).status_code == 403
+
+
+@pytest.mark.parametrize("population", ["²", "١٢٣", "１２", "9" * 19])
+def test_a_population_in_other_digits_or_too_large_is_a_problem(
+    world: World, population: str
+) -> None:
+    upload = _preview(world, HEADER + f"Odd,FR,FR101,,{population},h@x.example,\n")
+    assert _problems(upload) == [(2, "population", _problems(upload)[0][2])]
+    assert not Authority.objects.filter(name="Odd").exists()

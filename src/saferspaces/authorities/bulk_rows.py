@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from saferspaces.accounts.models import AuthorityMembership, Invitation
 from saferspaces.authorities.models import Authority, AuthorityKind, Network, NutsRegion
 from saferspaces.core.answers_io.tables import Table
+from saferspaces.core.limits import POPULATION_MAX
 
 FIELDS = ("name", "country", "nuts", "lau", "population", "lead_email", "kind")
 REQUIRED = ("name", "country", "nuts", "population", "lead_email")
@@ -93,10 +94,10 @@ def _population(value: object) -> int | None:
         number = int(value)
     else:
         digits = _SPACES.sub("", str(value or ""))
-        if not digits.isdigit() or len(digits) > 10:
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 10:
             return None
         number = int(digits)
-    return number if 0 < number <= 100_000_000 else None
+    return number if 0 < number <= POPULATION_MAX else None
 
 
 def _kinds() -> dict[str, str]:
