@@ -3,7 +3,13 @@
 A hostile file may exhaust memory, recurse until the interpreter dies, or crash a C extension: none
 of that may take the test run down with it, and the bounds (seconds, peak resident memory) are
 those of the child alone. :func:`run_isolated` starts the child, kills it when it overruns its
-time, and reads its peak RSS from ``wait4``'s resource usage (Linux reports ``ru_maxrss`` in KiB).
+time, and reads its peak RSS and CPU time from ``wait4``'s resource usage (Linux reports
+``ru_maxrss`` in KiB).
+
+The measured process is started by a small launcher, never forked from the test process itself:
+Linux carries a process's peak RSS across ``fork`` and ``exec`` (``ru_maxrss`` of a child forked
+from a pytest process of 600 MB starts at 600 MB), so the launcher, a bare interpreter of about
+10 MB, forks the command and reports the command's own ``wait4`` figures.
 
 Commands of the product run as ``python -m saferspaces.cli ...`` against a database given in the
 environment; :func:`cli_database` copies a migrated SQLite file made once per test session, so a
@@ -38,6 +44,7 @@ class Outcome:
     seconds: float
     peak_rss_mb: float
     timed_out: bool
+    cpu_seconds: float = 0.0
 
     @property
     def crashed(self) -> bool:
@@ -46,10 +53,28 @@ class Outcome:
 
     def describe(self) -> str:
         return (
-            f"exit {self.returncode}, {self.seconds:.2f} s, peak {self.peak_rss_mb:.0f} MB"
+            f"exit {self.returncode}, {self.seconds:.2f} s ({self.cpu_seconds:.2f} s CPU), "
+            f"peak {self.peak_rss_mb:.0f} MB"
             f"{', timed out' if self.timed_out else ''}\n"
             f"stdout: {self.stdout[-2000:]}\nstderr: {self.stderr[-4000:]}"
         )
+
+
+#: forks the command (argv[2:]), waits for it, writes "exit maxrss_kib cpu_seconds" to fd argv[1]
+_LAUNCHER = """
+import os, sys
+report = int(sys.argv[1])
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+os.write(report, f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} "
+                 f"{usage.ru_utime + usage.ru_stime}".encode())
+"""
 
 
 def run_isolated(
@@ -65,15 +90,18 @@ def run_isolated(
     on ``Outcome.seconds``, so that an overrun is reported with its measured time.
     """
     child_env = {**os.environ, **(env or {})}
+    report_read, report_write = os.pipe()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        argv,
+        [sys.executable, "-S", "-c", _LAUNCHER, str(report_write), *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=child_env,
         cwd=cwd,
         start_new_session=True,
+        pass_fds=(report_write,),
     )
+    os.close(report_write)
     out: list[bytes] = []
     err: list[bytes] = []
     readers = [
@@ -92,20 +120,26 @@ def run_isolated(
     timer = threading.Timer(timeout, watchdog)
     timer.start()
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
     finally:
         timer.cancel()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with os.fdopen(report_read, "rb") as report:
+        figures = report.read().decode().split()
     for reader in readers:
         reader.join(timeout=5)
+    if len(figures) == 3:  # the launcher saw the command end
+        returncode, peak_kib, cpu = int(figures[0]), int(figures[1]), float(figures[2])
+    else:  # the launcher itself was killed (a timeout): no figures
+        returncode, peak_kib, cpu = proc.returncode, 0, 0.0
     return Outcome(
-        returncode=proc.returncode,
+        returncode=returncode,
         stdout=b"".join(out).decode("utf-8", "replace"),
         stderr=b"".join(err).decode("utf-8", "replace"),
         seconds=seconds,
-        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_mb=peak_kib / 1024,
         timed_out=timed_out.is_set(),
+        cpu_seconds=cpu,
     )
 
 
