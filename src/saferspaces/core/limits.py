@@ -29,35 +29,84 @@ TEXT_ANSWER_MAX_CHARS: Final = 5_000
 #: an authority's population: more than any NUTS 1 region (the column holds up to 2**31 - 1)
 POPULATION_MAX: Final = 100_000_000
 
-#: an uploaded or read file, as stored (compressed where it is a zip or gzip container)
+#: an uploaded or read file, as stored (compressed where it is a zip or gzip container); also the
+#: largest request body of a page that declares no upload limit of its own
 FILE_MAX_BYTES: Final = 10 * MB
-#: a framework edition file (YAML or XLSForm) as uploaded
+#: room for a form's other fields and multipart headers in a request body, on top of the file
+FORM_FIELDS_ROOM_BYTES: Final = 64 * 1024
+#: a framework edition file (YAML or XLSForm) as uploaded or read by ``framework`` commands
 EDITION_FILE_MAX_BYTES: Final = 5 * MB
+#: an answers file or a KoboToolbox / ODK submission export (CSV or XLSX) as uploaded
+ANSWERS_FILE_MAX_BYTES: Final = 5 * MB
 #: the total of the uncompressed members of a zip container (XLSX, ODS, XLSForm, Kobo exports)
-ZIP_UNPACKED_MAX_BYTES: Final = 50 * MB
-#: the largest ratio unpacked / packed of one zip member (a bomb has several hundreds)
+ZIP_UNPACKED_MAX_BYTES: Final = 20 * MB
+#: the largest ratio unpacked / packed of one zip member (a bomb has several hundreds) ...
 ZIP_RATIO_MAX: Final = 100
+#: ... checked on members that unpack to more than this (small parts compress as they like)
+ZIP_RATIO_FROM_BYTES: Final = 1 * MB
 #: how many members a zip container may have
 ZIP_MEMBERS_MAX: Final = 2_000
+#: how many tags (``<``) the XML members of one workbook may hold together: the work of the
+#: spreadsheet reader grows with them (about 125,000 filled cells)
+XML_MARKUP_MAX: Final = 500_000
+#: the deepest nesting of XML elements in a member of a zip container
+XML_DEPTH_MAX: Final = 64
 #: the unpacked size of a gzip stream (``.tsv.gz`` from Eurostat)
 GZIP_UNPACKED_MAX_BYTES: Final = 500 * MB
 #: the longest line of a text table (TSV, CSV), in characters
 LINE_MAX_CHARS: Final = 1 * MB
+#: the most cells (rows x columns, empty ones included) of a table read into memory
+TABLE_CELLS_MAX: Final = 1_000_000
 #: the deepest nesting of YAML collections, counted before the document is composed
 YAML_DEPTH_MAX: Final = 64
 #: how many aliases (``*name``) a YAML document may use
 YAML_ALIASES_MAX: Final = 1_000
+#: how many values (scalars and collections) a YAML document may hold, each alias counting as
+#: the values it repeats; the bundled edition holds about 7,500, a synthetic edition of 1,000
+#: questions (the benchmark) about 75,000
+YAML_NODES_MAX: Final = 200_000
 #: the deepest nesting of JSON arrays and objects
 JSON_DEPTH_MAX: Final = 64
 
 
-class LimitExceeded(ValueError):
-    """An input goes beyond one of the limits above; ``where`` names the file and place."""
+class InputError(ValueError):
+    """An input cannot be read: it is broken, or (:class:`LimitExceeded`) beyond a limit.
 
-    def __init__(self, message: str, *, where: str = "") -> None:
+    ``where`` names the file (and sheet or member); ``row`` (of a spreadsheet), ``line`` and
+    ``column`` (1-based) the place in it when known. ``str()`` gives all of it in one sentence.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        row: int | None = None,
+    ) -> None:
         self.message = message
         self.where = where
-        super().__init__(f"{where}: {message}" if where else message)
+        self.line = line
+        self.column = column
+        self.row = row
+        super().__init__(f"{self.place}: {message}" if self.place else message)
+
+    @property
+    def place(self) -> str:
+        """``"file, line 3, column 7"`` or ``"file, sheet x, row 12"`` (the parts known)."""
+        parts = [self.where] if self.where else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class LimitExceeded(InputError):
+    """An input goes beyond one of the limits above; ``where`` names the file and place."""
 
 
 #: how many authorities one uploaded table may register at once (bulk registration)
