@@ -10,7 +10,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from saferspaces.core.assessment import edition_pipeline_load
 from saferspaces.core.framework import (
     Edition,
     FrameworkValidationError,
@@ -20,11 +19,12 @@ from saferspaces.core.framework import (
 from saferspaces.core.framework.dump import edition_dump
 from saferspaces.core.framework.xlsform_import import xlsform_import
 from saferspaces.core.framework.yamlsource import yaml_read
+from saferspaces.core.limits import EDITION_FILE_MAX_BYTES, MB, InputError
+from saferspaces.core.safeload.text import text_decode
 from saferspaces.errors import DomainError
 from saferspaces.frameworks.models import FrameworkEdition
 
 EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class FrameworkUploadError(DomainError):
@@ -63,8 +63,10 @@ def _peek_previous(text: str) -> str | None:
 
 def edition_parse_upload(*, filename: str, content: bytes) -> tuple[Edition, str]:
     """Validate an uploaded YAML edition or XLSForm; returns the edition and its YAML source."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise FrameworkUploadError(_("The file is larger than 5 MB."))
+    if len(content) > EDITION_FILE_MAX_BYTES:
+        raise FrameworkUploadError(
+            _("The file is larger than %(mb)s MB.") % {"mb": EDITION_FILE_MAX_BYTES // MB}
+        )
     name = Path(filename).name or "upload"
     # an XLSForm is a zip archive: told by its content, even when the name has no extension
     if name.lower().endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
@@ -78,9 +80,12 @@ def edition_parse_upload(*, filename: str, content: bytes) -> tuple[Edition, str
             ) from None
         return edition, edition_dump(edition=edition)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FrameworkUploadError(_("The file is not UTF-8 text.")) from None
+        text = text_decode(content=content, where=name)
+    except InputError as exc:
+        raise FrameworkUploadError(
+            _("The file is not UTF-8 text."),
+            problems=(Problem(name, "", exc.line, f"column {exc.column}: {exc.message}"),),
+        ) from None
     previous = _previous(_peek_previous(text))
     try:
         edition = edition_load(text=text, file=name, previous=previous)
@@ -132,6 +137,9 @@ def framework_editions_sync_bundled(*, directory: Path | None = None) -> SyncRep
     Raises :class:`FrameworkValidationError` when a bundled file is invalid (nothing written).
     An uploaded edition with the same identifier is never overwritten (reported as conflict).
     """
+    # the scoring stack (scipy) loads here, not on every upload or ``framework`` command
+    from saferspaces.core.assessment import edition_pipeline_load
+
     folder = directory or EDITIONS_DIR
     report = SyncReport()
     loaded: list[tuple[Edition, str, str]] = []

@@ -10,17 +10,19 @@ with an :class:`AnswerFileError` that says what the file really is.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from saferspaces.core.answers_io.errors import AnswerFileError
 from saferspaces.core.filetypes import signature_of
+from saferspaces.core.limits import ANSWERS_FILE_MAX_BYTES, InputError
+from saferspaces.core.safeload.sheets import sheet_header, sheet_rows, workbook_open
+from saferspaces.core.safeload.text import byte_place, csv_records, size_text
+from saferspaces.core.safeload.zipcheck import zip_check, zip_open
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED_FACTOR = 20  # a workbook may unzip to at most 20 times the byte limit
+DEFAULT_MAX_BYTES = ANSWERS_FILE_MAX_BYTES
 DELIMITERS = (",", ";", "\t")
 Cell = object
 
@@ -41,12 +43,13 @@ class Table:
     delimiter: str | None = None
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
-
-
 def _refuse(filename: str, message: str) -> AnswerFileError:
     return AnswerFileError(filename=filename, message=message)
+
+
+def _refused_input(filename: str, error: InputError) -> AnswerFileError:
+    """The bounded readers' error, its place (sheet, row, line, column) before the reason."""
+    return _refuse(filename, f"{error.place}: {error.message}" if error.place else error.message)
 
 
 def _not_a_table(filename: str, what: str) -> AnswerFileError:
@@ -66,11 +69,13 @@ def table_read(
 ) -> Table:
     """The table held by ``content``; ``wanted`` picks the sheet of a workbook by its header.
 
-    Raises :class:`AnswerFileError` for an empty, oversized or non-tabular file.
+    Raises :class:`AnswerFileError` for an empty, oversized, damaged or non-tabular file, and
+    for one beyond the limits of :mod:`saferspaces.core.limits`, naming the sheet and row or
+    the line and column of the problem.
     """
     if len(content) > max_bytes:
         raise _refuse(
-            filename, f"the file is {_size(len(content))}; the limit is {_size(max_bytes)}"
+            filename, f"the file is {size_text(len(content))}; the limit is {size_text(max_bytes)}"
         )
     if not content.strip(b" \t\r\n\x00") or content in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         raise _refuse(filename, "the file is empty")
@@ -84,9 +89,12 @@ def table_read(
                 "Open it in Excel or LibreOffice and save it as .xlsx or .csv.",
             )
         raise _not_a_table(filename, what)
-    if content.startswith(b"PK\x03\x04"):
-        return _xlsx(filename, content, max_bytes, wanted)
-    return _csv(filename, content)
+    try:
+        if content.startswith(b"PK\x03\x04"):
+            return _xlsx(filename, content, wanted)
+        return _csv(filename, content)
+    except InputError as error:
+        raise _refused_input(filename, error) from None
 
 
 # --- Excel ----------------------------------------------------------------------------------
@@ -96,7 +104,7 @@ def _zip_kind(names: set[str], archive: zipfile.ZipFile) -> str | None:
     if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
         return None
     if "mimetype" in names:
-        mimetype = archive.read("mimetype").decode("ascii", "replace")
+        mimetype = archive.read("mimetype")[:200].decode("ascii", "replace")
         if "spreadsheet" in mimetype:
             return "an OpenDocument spreadsheet (.ods); save it as .xlsx or .csv"
         return "an OpenDocument file"
@@ -107,43 +115,26 @@ def _zip_kind(names: set[str], archive: zipfile.ZipFile) -> str | None:
     return "a ZIP archive"
 
 
-def _xlsx(
-    filename: str,
-    content: bytes,
-    max_bytes: int,
-    wanted: Callable[[Sequence[str]], bool] | None,
-) -> Table:
-    from openpyxl import load_workbook
-
+def _xlsx(filename: str, content: bytes, wanted: Callable[[Sequence[str]], bool] | None) -> Table:
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            kind = _zip_kind(names, archive)
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        archive = zip_open(content=content, where="")
+    except InputError:
         raise _refuse(
             filename, "the file looks like an Excel workbook but is damaged or incomplete"
         ) from None
+    with archive:
+        zip_check(content=content, where="")
+        kind = _zip_kind(set(archive.namelist()), archive)
     if kind is not None:
         raise _not_a_table(filename, kind)
-    if unzipped > max_bytes * MAX_UNZIPPED_FACTOR:
-        raise _refuse(filename, "the workbook is too large once unpacked")
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise _refuse(
-            filename, f"the Excel workbook cannot be read ({type(exc).__name__}); is it damaged?"
-        ) from None
+    wb = workbook_open(content=content, where="", checked=True)
     try:
         chosen = None
         first = None
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible" and first is not None:
                 continue
-            ws.reset_dimensions()  # some exporters write a wrong dimension
-            rows = ws.iter_rows(values_only=True)
-            header_row = next(rows, None)
-            header = _header(header_row or ())
+            header = _header(sheet_header(ws, where=f"sheet {ws.title}"))
             if first is None:
                 first = (ws, header)
             if wanted is None or wanted(header):
@@ -152,9 +143,10 @@ def _xlsx(
         ws, header = chosen or first or (None, ())
         if ws is None:
             raise _refuse(filename, "the workbook has no sheet")
-        out: list[tuple[int, tuple[Cell, ...]]] = []
-        for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            out.append((i, tuple(_clean(v) for v in values)))
+        out = []
+        for i, values in sheet_rows(ws, where=f"sheet {ws.title}", width=len(header)):
+            if any(v is not None for v in values):  # a gap of missing rows holds no cell
+                out.append((i, tuple(_clean(v) for v in values)))
         return Table("xlsx", header, tuple(out), sheet=ws.title)
     finally:
         wb.close()
@@ -189,7 +181,21 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
     for encoding in candidates:
         try:
             text = content.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if encoding.startswith("utf-8") and _mostly_utf8(content):
+                line, column = byte_place(content, error.start)
+                raise _refuse(
+                    filename,
+                    f"line {line}, column {column}: byte 0x{content[error.start]:02X} is not "
+                    "UTF-8, yet the rest of the file is: it mixes two encodings. Save it again "
+                    "from Excel as 'CSV UTF-8', or as .xlsx",
+                ) from None
+            if encoding == "utf-16":
+                raise _refuse(
+                    filename,
+                    f"the text is not valid UTF-16 (byte {error.start + 1} of the file); "
+                    "save it again from Excel as 'CSV UTF-8', or as .xlsx",
+                ) from None
             continue
         if _CONTROL.search(text[:65536]):
             raise _not_a_table(filename, "a binary file")
@@ -203,11 +209,21 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
     )
 
 
+def _mostly_utf8(content: bytes) -> bool:
+    """Whether non-ASCII text in ``content`` is UTF-8 at least once (so a bad byte is a mix-up,
+    not a Windows-1252 file)."""
+    decoded = content.decode("utf-8", "replace")
+    return any(ord(ch) > 127 and ch != "\ufffd" for ch in decoded)
+
+
 def _delimiter(line: str) -> str:
     best = ","
     best_n = 0
     for d in DELIMITERS:
-        n = len(next(csv.reader([line], delimiter=d), []))
+        try:
+            n = len(next(csv.reader([line], delimiter=d), []))
+        except csv.Error:  # an oversized cell: the parse proper reports it with its line
+            n = 0
         if n > best_n:
             best, best_n = d, n
     return best
@@ -222,16 +238,20 @@ def _csv(filename: str, content: bytes) -> Table:
         raise _not_a_table(filename, "a JSON document")
     first, _, rest = text.partition("\n")
     delimiter = None
+    offset = 0
     if m := _SEP_LINE.match(first.rstrip("\r")):  # Excel's "sep=;" directive line
         delimiter = m.group(1)
         text = rest
+        offset = 1
     if delimiter is None:
-        head = next((line for line in text.split("\n") if line.strip()), "")
+        head = next((line for line in _head_lines(text) if line.strip()), "")
         delimiter = _delimiter(head.rstrip("\r"))
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise _refuse(filename, f"the CSV text cannot be read: {exc}") from None
+    records = [
+        record
+        for _line, record in csv_records(
+            text=text, delimiter=delimiter, where="", first_line=1 + offset
+        )
+    ]
     skipped = 0
     while records and not any(c.strip() for c in records[0]):
         records.pop(0)  # leading blank lines
@@ -244,3 +264,13 @@ def _csv(filename: str, content: bytes) -> Table:
         for i, record in enumerate(records[1:], start=2 + skipped)
     )
     return Table("csv", header, rows, encoding=encoding, delimiter=delimiter)
+
+
+def _head_lines(text: str) -> Iterator[str]:
+    """The first lines of ``text``, without splitting the whole of it."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        yield text[start:end]
+        start = end + 1

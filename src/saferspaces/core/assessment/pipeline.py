@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from saferspaces.core.framework.model import Edition
+from saferspaces.core.limits import FILE_MAX_BYTES, InputError
+from saferspaces.core.safeload.text import file_read, text_decode
 from saferspaces.core.scoring.data import Framework
-from saferspaces.core.scoring.errors import Problem, ScoringError
-from saferspaces.core.scoring.pipeline import PipelineSpec, pipeline_parse
+from saferspaces.core.scoring.errors import PipelineError, Problem, ScoringError
+from saferspaces.core.scoring.pipeline import PipelineSpec, pipeline_parse, pipeline_yaml_load
 
 from .errors import EditionPipelineError
 from .hierarchy import (
@@ -445,13 +445,9 @@ def _check_steps(
 def edition_pipeline_load(*, text: str, edition: Edition, source: str) -> EditionPipeline:
     """Read and validate an edition's pipeline file; every problem names file/step/indicator."""
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise EditionPipelineError(
-            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source, row=row)]
-        ) from None
+        raw = pipeline_yaml_load(text=text, source=source)
+    except PipelineError as exc:
+        raise EditionPipelineError(exc.problems) from None
     if not isinstance(raw, Mapping):
         raise EditionPipelineError(
             [Problem("a pipeline file must be a mapping with 'steps'", file=source)]
@@ -499,9 +495,14 @@ def edition_pipeline_find(*, edition: Edition, directory: Path) -> EditionPipeli
     if path is None:
         return edition_pipeline_default(edition=edition)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = text_decode(content=file_read(path=path, max_bytes=FILE_MAX_BYTES), where=str(path))
+    except OSError as exc:
         raise EditionPipelineError(
             [Problem(f"cannot read the pipeline file: {exc}", file=str(path))]
+        ) from None
+    except InputError as exc:
+        at = f"column {exc.column}: " if exc.column is not None else ""
+        raise EditionPipelineError(
+            [Problem(f"{at}{exc.message}", file=str(path), row=exc.line)]
         ) from None
     return edition_pipeline_load(text=text, edition=edition, source=str(path))

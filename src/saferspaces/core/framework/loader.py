@@ -11,6 +11,8 @@ from saferspaces.core.framework.model import Edition
 from saferspaces.core.framework.parse import edition_parse, languages_read
 from saferspaces.core.framework.rules import rules_check
 from saferspaces.core.framework.yamlsource import yaml_read
+from saferspaces.core.limits import EDITION_FILE_MAX_BYTES, InputError
+from saferspaces.core.safeload.text import file_read, text_decode
 
 
 def edition_load(
@@ -31,16 +33,16 @@ def edition_load(
     name = file or (str(path) if path is not None else "<text>")
     if path is not None:
         try:
-            raw = Path(path).read_bytes()
+            raw = file_read(path=path, max_bytes=EDITION_FILE_MAX_BYTES, where=name)
+            text = text_decode(content=raw, where=name)
         except OSError as exc:
             raise FrameworkValidationError(
                 [Problem(name, "", None, f"cannot read the file: {exc.strerror or exc}")]
             ) from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
+        except InputError as exc:
+            at = f"column {exc.column}: " if exc.column is not None else ""
             raise FrameworkValidationError(
-                [Problem(name, "", None, f"the file is not UTF-8 text (byte {exc.start})")]
+                [Problem(name, "", exc.line, f"{at}{exc.message}")]
             ) from None
     assert text is not None
     located = yaml_read(text=text, file=name)

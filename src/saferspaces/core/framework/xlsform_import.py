@@ -8,12 +8,8 @@ runs the same validation as for YAML files: every problem is reported with sheet
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 from typing import IO, Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from saferspaces.core.filetypes import signature_of
 from saferspaces.core.framework.errors import FrameworkValidationError, Problem
@@ -46,6 +42,10 @@ from saferspaces.core.framework.xlsform_common import (
     YPN_LIST,
 )
 from saferspaces.core.framework.yamlsource import path_join as pj
+from saferspaces.core.limits import EDITION_FILE_MAX_BYTES, InputError, LimitExceeded
+from saferspaces.core.safeload.jsontext import json_loads
+from saferspaces.core.safeload.sheets import sheet_header, sheet_rows, workbook_open
+from saferspaces.core.safeload.text import file_read, size_text
 
 _FROM_XLSFORM_TYPE = {
     "decimal": "number",
@@ -69,26 +69,49 @@ class _Reader:
         if raw is None or raw == "":
             return None
         try:
-            return json.loads(str(raw))
+            return json_loads(text=str(raw), where=column)
         except json.JSONDecodeError as exc:
             self.add(sheet, row, f"column {column}: invalid JSON ({exc.msg})")
-            return None
+        except LimitExceeded as exc:
+            self.add(sheet, row, f"column {column}: {exc.message}")
+        return None
 
 
-def _rows(ws: Any) -> list[tuple[int, dict[str, Any]]]:
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        return []
+def _rows(ws: Any, name: str) -> list[tuple[int, dict[str, Any]]]:
+    where = f"{name} [{ws.title}]"
+    header = sheet_header(ws, where=where)
     names = [str(h).strip() if h is not None else "" for h in header]
+    while names and not names[-1]:
+        names.pop()
     out = []
-    for i, values in enumerate(rows, start=2):
+    for i, values in sheet_rows(ws, where=where, width=len(names)):
         record = {
             n: v for n, v in zip(names, values, strict=False) if n and v is not None and v != ""
         }
         if record:
             out.append((i, record))
     return out
+
+
+def _problem(error: InputError, name: str, prefix: str = "") -> Problem:
+    """A bounded reader's error as a problem of the file (its sheet and row when known)."""
+    file = error.where or name
+    if error.column is not None:
+        prefix += f"column {error.column}: "
+    return Problem(file, "", error.row or error.line, prefix + error.message)
+
+
+def _content(path: Path | str | None, stream: IO[bytes] | None, name: str) -> bytes:
+    """The bytes of the workbook, refused beyond the size of an edition file."""
+    if path is not None:
+        return file_read(path=path, max_bytes=EDITION_FILE_MAX_BYTES, where=name)
+    assert stream is not None
+    content = stream.read(EDITION_FILE_MAX_BYTES + 1)
+    if len(content) > EDITION_FILE_MAX_BYTES:
+        raise LimitExceeded(
+            f"the file is larger than {size_text(EDITION_FILE_MAX_BYTES)}", where=name
+        )
+    return content
 
 
 def _texts(record: dict[str, Any], prefix: str) -> dict[str, str] | None:
@@ -112,16 +135,26 @@ def xlsform_import(
     """
     name = file or (str(path) if path is not None else "<xlsform>")
     if path is not None:  # read the file by its content, whatever its name or extension
-        with open(path, "rb") as fh:
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            raise FrameworkValidationError(
+                [Problem(name, "", None, f"cannot read the file: {exc.strerror or exc}")]
+            ) from None
+        with fh:
             return xlsform_import(stream=fh, file=name)
     assert stream is not None, "give a path or a stream"
     _workbook_check(stream, name)
     reader = _Reader(name)
     try:
-        wb = load_workbook(path if path is not None else stream, read_only=True, data_only=True)  # type: ignore[arg-type]
-    except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        wb = workbook_open(content=_content(None, stream, name), where=name)
+    except OSError as exc:
         raise FrameworkValidationError(
-            [Problem(name, "", None, f"cannot read the workbook: {exc}")]
+            [Problem(name, "", None, f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
+    except InputError as exc:
+        raise FrameworkValidationError(
+            [_problem(exc, name, "cannot read the workbook: ")]
         ) from None
     try:
         sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
@@ -130,9 +163,11 @@ def xlsform_import(
                 reader.add(required, None, f"the workbook has no {required!r} sheet")
         if reader.problems:
             raise FrameworkValidationError(reader.problems)
-        choices = _choices(_rows(sheets["choices"]) if "choices" in sheets else [])
-        data = _meta(_rows(sheets[META_SHEET]), reader)
-        _survey(_rows(sheets["survey"]), choices, data, reader)
+        choices = _choices(_rows(sheets["choices"], name) if "choices" in sheets else [])
+        data = _meta(_rows(sheets[META_SHEET], name), reader)
+        _survey(_rows(sheets["survey"], name), choices, data, reader)
+    except InputError as exc:
+        raise FrameworkValidationError([_problem(exc, name)]) from None
     finally:
         wb.close()
     if reader.problems:

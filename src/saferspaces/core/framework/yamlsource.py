@@ -1,7 +1,9 @@
 """Read YAML into plain Python data while keeping the line number of every path.
 
 Lines are looked up lazily in the composed node tree (only when a problem is reported), so
-reading a large valid file costs little more than parsing it.
+reading a large valid file costs little more than parsing it. The tree is composed within the
+limits of :mod:`saferspaces.core.limits` (depth, aliases, values) by
+:func:`~saferspaces.core.safeload.yamlload.yaml_compose`.
 """
 
 from __future__ import annotations
@@ -13,14 +15,11 @@ from typing import Any
 import yaml
 
 from saferspaces.core.framework.errors import Problem
+from saferspaces.core.limits import LimitExceeded
+from saferspaces.core.safeload.yamlload import yaml_compose
 
 _BOOL_WORDS = frozenset({"true", "false"})
 _STR_TAG = "tag:yaml.org,2002:str"
-
-try:  # libyaml is much faster; fall back to the pure-Python loader
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
@@ -83,7 +82,11 @@ def yaml_read(*, text: str, file: str) -> LocatedData:
     """Parse ``text``; syntax errors and duplicate keys become problems, never exceptions."""
     out = LocatedData(data=None)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml_compose(text=text, file=file)
+    except LimitExceeded as exc:
+        at = f"column {exc.column}: " if exc.column is not None else ""
+        out.problems.append(Problem(file, "", exc.line, f"{at}{exc.message}"))
+        return out
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

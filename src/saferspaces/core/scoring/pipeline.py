@@ -16,6 +16,10 @@ from typing import Any
 
 import yaml
 
+from saferspaces.core.limits import FILE_MAX_BYTES, InputError, LimitExceeded
+from saferspaces.core.safeload.text import file_read, text_decode
+from saferspaces.core.safeload.yamlload import yaml_load
+
 from .aggregate import aggregate_validate, data_aggregate
 from .data import Dataset, Framework
 from .denominate import data_denominate, denominate_validate
@@ -102,22 +106,37 @@ class PipelineResult:
         raise KeyError(step_id)
 
 
-def pipeline_read(*, path: Path) -> Mapping[str, Any]:
-    """Read a pipeline YAML file into a mapping (errors name the file and line)."""
+def pipeline_yaml_load(*, text: str, source: str) -> Any:
+    """Plain data of a pipeline's YAML text, within the YAML limits of ``core.limits``.
+
+    Raises :class:`PipelineError` naming the file and line of a syntax error or of the place
+    where a limit (depth, aliases, values) is passed.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PipelineError(
-            [Problem(f"cannot read the pipeline file: {exc.strerror}", file=str(path))]
-        ) from None
-    try:
-        raw = yaml.safe_load(text)
+        return yaml_load(text=text, file=source)
+    except LimitExceeded as exc:
+        at = f"column {exc.column}: " if exc.column is not None else ""
+        raise PipelineError([Problem(f"{at}{exc.message}", file=source, row=exc.line)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise PipelineError(
-            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path), row=row)]
+            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source, row=row)]
         ) from None
+
+
+def pipeline_read(*, path: Path) -> Mapping[str, Any]:
+    """Read a pipeline YAML file into a mapping (errors name the file and line)."""
+    try:
+        text = text_decode(content=file_read(path=path, max_bytes=FILE_MAX_BYTES), where=str(path))
+    except OSError as exc:
+        raise PipelineError(
+            [Problem(f"cannot read the pipeline file: {exc.strerror}", file=str(path))]
+        ) from None
+    except InputError as exc:
+        at = f"column {exc.column}: " if exc.column is not None else ""
+        raise PipelineError([Problem(f"{at}{exc.message}", file=str(path), row=exc.line)]) from None
+    raw = pipeline_yaml_load(text=text, source=str(path))
     if not isinstance(raw, Mapping):
         raise PipelineError(
             [Problem("a pipeline file must be a mapping with 'steps'", file=str(path))]

@@ -17,10 +17,15 @@ from saferspaces.core.framework.diff import diff_report, edition_diff
 from saferspaces.core.framework.dump import edition_dump
 from saferspaces.core.framework.xlsform_export import xlsform_export
 from saferspaces.core.framework.xlsform_import import xlsform_import
+from saferspaces.core.limits import EDITION_FILE_MAX_BYTES, InputError
+from saferspaces.core.safeload.text import file_read
 
 
 class Command(BaseCommand):
     help = "Validate, compare, convert and store self-assessment framework editions."
+    # a file tool: Django's system checks import every view (and scipy), tripling the time
+    # of refusing a bad file; ``saferspaces check`` runs them
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -45,6 +50,8 @@ class Command(BaseCommand):
             getattr(self, "_" + options["action"].replace("-", "_"))(options)
         except FrameworkValidationError as exc:
             raise CommandError("\n" + problems_report(problems=exc.problems)) from None
+        except InputError as exc:
+            raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
 
@@ -79,7 +86,8 @@ class Command(BaseCommand):
 
         path: Path = o["file"]
         try:
-            row = framework_edition_upload(user=None, filename=path.name, content=path.read_bytes())
+            content = file_read(path=path, max_bytes=EDITION_FILE_MAX_BYTES)
+            row = framework_edition_upload(user=None, filename=path.name, content=content)
         except FrameworkUploadError as exc:
             report = "\n" + problems_report(problems=exc.problems) if exc.problems else ""
             raise CommandError(f"{path}: {exc.message}{report}") from None
