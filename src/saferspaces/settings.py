@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "saferspaces.web.uploads.UploadLimitMiddleware",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -222,6 +223,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if DEBUG or TESTING:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# request bodies over a page's upload limit are refused unread (saferspaces.web.uploads)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = limits.FORM_BODY_MAX_BYTES  # a larger body: the 400 page says why
 

@@ -34,6 +34,11 @@ def _check_url(url: str) -> str:
     return url
 
 
+def evidence_max_bytes() -> int:
+    """The largest evidence file, from ``SAFERSPACES_EVIDENCE_MAX_MB``."""
+    return int(settings.EVIDENCE_MAX_MB) * 1024 * 1024
+
+
 def evidence_add(
     *,
     assessment: Assessment,
@@ -63,7 +68,7 @@ def evidence_add(
     url = _check_url(url)
     file_fields: dict[str, Any] = {}
     if file is not None:
-        limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
+        limit = evidence_max_bytes()
         if file.size is None or file.size > limit:
             raise DomainError(
                 _("The file is larger than %(mb)s MB.") % {"mb": settings.EVIDENCE_MAX_MB},

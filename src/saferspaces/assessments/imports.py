@@ -33,9 +33,10 @@ from saferspaces.core.answers_io import (
     xlsform_submissions_read,
 )
 from saferspaces.core.framework.answers import AnswerState
+from saferspaces.core.limits import ANSWERS_FILE_MAX_BYTES
 from saferspaces.errors import DomainError
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_BYTES = ANSWERS_FILE_MAX_BYTES
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -21,7 +21,9 @@ from saferspaces.assessments.imports import (
 )
 from saferspaces.assessments.models import AnswerImport
 from saferspaces.assessments.views_fill import assessment_get
+from saferspaces.core.limits import MB
 from saferspaces.errors import DomainError
+from saferspaces.web.uploads import upload_limit
 
 
 @login_required
@@ -38,6 +40,7 @@ def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+@upload_limit(MAX_IMPORT_BYTES)
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -51,7 +54,10 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             if upload is None:
                 raise DomainError(_("Choose a file to upload."), field="file")
             if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-                raise DomainError(_("The file is larger than 5 MB."), field="file")
+                raise DomainError(
+                    _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // MB},
+                    field="file",
+                )
             imported = answers_import_preview(
                 assessment=assessment,
                 user=request.user,

@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from saferspaces.assessments import permissions, selectors
 from saferspaces.assessments.answering import AnswerConflict, answer_save, individual_answer_save
-from saferspaces.assessments.evidence import evidence_add, evidence_remove
+from saferspaces.assessments.evidence import evidence_add, evidence_max_bytes, evidence_remove
 from saferspaces.assessments.models import Assessment, Evidence
 from saferspaces.assessments.prefill import prefill_decide
 from saferspaces.assessments.rounds import question_flag
 from saferspaces.core.framework.answers import ANSWER_STATUSES, ANSWERED
 from saferspaces.errors import DomainError
 from saferspaces.inputs import ascii_int
+from saferspaces.web.uploads import upload_limit
 
 PENDING_KEY = "saferspaces.pending_answers"
 
@@ -294,6 +295,7 @@ def _year(text: str) -> int | None:
     return year
 
 
+@upload_limit(evidence_max_bytes)
 @login_required
 @require_POST
 def evidence_add_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from saferspaces.accounts.permissions import can_manage_frameworks
 from saferspaces.core.framework import text_get
 from saferspaces.core.framework.xlsform_export import xlsform_export
+from saferspaces.core.limits import EDITION_FILE_MAX_BYTES
 from saferspaces.frameworks import selectors
 from saferspaces.frameworks.forms import EditionUploadForm
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.services import FrameworkUploadError, framework_edition_upload
+from saferspaces.web.uploads import upload_limit
 
 
 def _language() -> str:
@@ -79,6 +81,7 @@ def edition_source(request: HttpRequest, edition_id: str) -> HttpResponse:
     return response
 
 
+@upload_limit(EDITION_FILE_MAX_BYTES)
 @login_required
 @require_http_methods(["GET", "POST"])
 def edition_upload(request: HttpRequest) -> HttpResponse:
