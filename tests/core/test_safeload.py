@@ -143,6 +143,14 @@ def test_xml_depth_is_checked_with_member_line_and_column() -> None:
     assert (info.value.line, info.value.column) == (2, 13)
 
 
+def test_xml_under_another_name_is_checked_too() -> None:
+    """A workbook's relationships may send the reader to any member: XML is known by its start."""
+    deep = b"\xef\xbb\xbf  <a>" + b"<x>" * 100 + b"</x>" * 100 + b"</a>"
+    with pytest.raises(LimitExceeded, match="nested more than 64"):
+        zip_check(content=_zip({"xl/worksheets/sheet1.bin": deep}), where="w")
+    zip_check(content=_zip({"xl/media/image1.png": b"\x89PNG" + b"<" * 10}), where="w")
+
+
 def test_broken_xml_and_dtds_are_refused() -> None:
     with pytest.raises(InputError, match="mismatched tag") as info:
         zip_check(content=_zip({"a.xml": b"<a><b></a>"}), where="w")

@@ -29,6 +29,7 @@ Cell = object
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")
+_NON_ASCII_TEXT = re.compile(r"[^\x00-\x7f\ufffd]")
 
 
 @dataclass(frozen=True)
@@ -212,8 +213,7 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
 def _mostly_utf8(content: bytes) -> bool:
     """Whether non-ASCII text in ``content`` is UTF-8 at least once (so a bad byte is a mix-up,
     not a Windows-1252 file)."""
-    decoded = content.decode("utf-8", "replace")
-    return any(ord(ch) > 127 and ch != "\ufffd" for ch in decoded)
+    return _NON_ASCII_TEXT.search(content.decode("utf-8", "replace")) is not None
 
 
 def _delimiter(line: str) -> str:

@@ -143,11 +143,16 @@ def _member_check(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: _Budget, max_depth: int
 ) -> None:
     xml = info.filename.lower().endswith(_XML_SUFFIXES)
-    parser = _DepthParser(max_depth) if xml else None
+    parser: _DepthParser | None = None
     place = ", ".join(p for p in (where, info.filename) if p)
+    first = True
     try:
         with archive.open(info) as member:
             while chunk := member.read(CHUNK):
+                if first:  # XML under another name is parsed too: a reader may be sent to it
+                    xml = xml or _looks_xml(chunk)
+                    parser = _DepthParser(max_depth) if xml else None
+                    first = False
                 budget.spend(chunk, xml, where)
                 if parser is not None:
                     parser.feed(chunk, place)
@@ -160,6 +165,19 @@ def _member_check(
         ) from None
     except (NotImplementedError, RuntimeError) as error:
         raise InputError(f"{info.filename} cannot be unpacked ({error})", where=where) from None
+
+
+def _looks_xml(chunk: bytes) -> bool:
+    """Whether a member starts like XML (after a byte-order mark and blanks)."""
+    head = chunk[:256]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (
+            head[2:]
+            .decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "ignore")
+            .lstrip()
+            .startswith("<")
+        )
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
 
 
 class _DepthParser:
