@@ -19,6 +19,17 @@ def test_peak_memory_of_the_child_is_measured() -> None:
     assert outcome.peak_rss_mb > 290
 
 
+def test_the_peak_is_the_childs_own_not_the_test_runs() -> None:
+    """Linux counts the parent's memory in a forked child's peak; the launcher avoids it."""
+    ballast = bytearray(400 * 1024 * 1024)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page: 400 MB resident here
+    outcome = run_isolated([sys.executable, "-c", "pass"])
+    del ballast
+    assert outcome.returncode == 0, outcome.describe()
+    assert outcome.peak_rss_mb < 100, outcome.describe()
+    assert 0 < outcome.cpu_seconds < 5
+
+
 def test_a_hang_is_killed_and_reported() -> None:
     outcome = run_isolated([sys.executable, "-c", "import time; time.sleep(60)"], timeout=1)
     assert outcome.timed_out
