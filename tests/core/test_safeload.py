@@ -105,6 +105,19 @@ def test_yaml_errors_stay_pyyamls(text: str, says: str) -> None:
         yaml_compose(text=text, file="f")
 
 
+def test_a_pipeline_file_has_a_lower_bound_of_its_own() -> None:
+    from saferspaces.core.limits import PIPELINE_YAML_NODES_MAX
+    from saferspaces.core.scoring.errors import PipelineError
+    from saferspaces.core.scoring.pipeline import pipeline_yaml_load
+
+    def flat(values: int) -> str:  # the mapping, its key and the list are values too
+        return "steps: [" + ", ".join(["1"] * (values - 3)) + "]"
+
+    assert pipeline_yaml_load(text=flat(PIPELINE_YAML_NODES_MAX), source="p")["steps"]
+    with pytest.raises(PipelineError, match="more than 50,000 values"):
+        pipeline_yaml_load(text=flat(PIPELINE_YAML_NODES_MAX + 1), source="p.yaml")
+
+
 def test_an_empty_stream_is_none() -> None:
     assert yaml_compose(text="", file="f") is None
     assert yaml_compose(text="# only a comment\n", file="f") is None

@@ -65,6 +65,9 @@ YAML_ALIASES_MAX: Final = 1_000
 #: the values it repeats; the bundled edition holds about 7,500, a synthetic edition of 1,000
 #: questions (the benchmark) about 75,000
 YAML_NODES_MAX: Final = 200_000
+#: the same for a scoring pipeline file (the examples hold 23 to 142 values; weights for a
+#: framework of 10,000 indicators about 20,000)
+PIPELINE_YAML_NODES_MAX: Final = 50_000
 #: the deepest nesting of JSON arrays and objects
 JSON_DEPTH_MAX: Final = 64
 

@@ -191,12 +191,12 @@ def _too_many(max_nodes: int) -> str:
     )
 
 
-def yaml_load(*, text: str, file: str) -> Any:
+def yaml_load(*, text: str, file: str, max_nodes: int = YAML_NODES_MAX) -> Any:
     """Plain Python data (like ``yaml.safe_load``) of a document within the YAML limits.
 
     Raises :class:`~saferspaces.core.limits.LimitExceeded` or ``yaml.YAMLError``.
     """
-    node = yaml_compose(text=text, file=file)
+    node = yaml_compose(text=text, file=file, max_nodes=max_nodes)
     if node is None:
         return None
     return yaml.constructor.SafeConstructor().construct_document(node)

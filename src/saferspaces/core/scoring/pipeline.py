@@ -16,7 +16,12 @@ from typing import Any
 
 import yaml
 
-from saferspaces.core.limits import FILE_MAX_BYTES, InputError, LimitExceeded
+from saferspaces.core.limits import (
+    FILE_MAX_BYTES,
+    PIPELINE_YAML_NODES_MAX,
+    InputError,
+    LimitExceeded,
+)
 from saferspaces.core.safeload.text import file_read, text_decode
 from saferspaces.core.safeload.yamlload import yaml_load
 
@@ -113,7 +118,7 @@ def pipeline_yaml_load(*, text: str, source: str) -> Any:
     where a limit (depth, aliases, values) is passed.
     """
     try:
-        return yaml_load(text=text, file=source)
+        return yaml_load(text=text, file=source, max_nodes=PIPELINE_YAML_NODES_MAX)
     except LimitExceeded as exc:
         at = f"column {exc.column}: " if exc.column is not None else ""
         raise PipelineError([Problem(f"{at}{exc.message}", file=source, row=exc.line)]) from None

@@ -32,6 +32,8 @@ def _fmt(v: float) -> str:
 
 class Command(BaseCommand):
     help = "Build a composite indicator from COINr-style iData/iMeta tables, or analyse its sensitivity."
+    # a file tool: Django's system checks import every view; ``saferspaces check`` runs them
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{build,sensitivity}")
