@@ -1,8 +1,10 @@
 """Command line of the framework core: ``python -m saferspaces.core.framework``.
 
 Sub-commands: ``validate FILE``, ``diff OLD NEW``, ``export-xlsform FILE OUT``,
-``import-xlsform XLSX OUT``. Exit status 0 on success, 1 with a report when a file is invalid,
-2 on wrong usage. Never a traceback for bad input.
+``import-xlsform XLSX OUT``, ``json-schema`` (the JSON Schema of an edition file, for editors)
+and ``docs-tables [--write FILE]`` (the tables of ``docs/framework.md``, rendered from the
+schema declaration). Exit status 0 on success, 1 with a report when a file is invalid (or, for
+``docs-tables --check``, out of date), 2 on wrong usage. Never a traceback for bad input.
 """
 
 from __future__ import annotations
@@ -38,11 +40,24 @@ def framework_cli(*, argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     p = sub.add_parser("import-xlsform", help="import an XLSForm as an edition file")
     p.add_argument("xlsx")
     p.add_argument("out")
+    sub.add_parser("json-schema", help="print the JSON Schema of an edition file")
+    p = sub.add_parser("docs-tables", help="the field tables of docs/framework.md")
+    p.add_argument("--write", metavar="FILE", help="rewrite the tables of FILE in place")
+    p.add_argument("--check", metavar="FILE", help="exit 1 when the tables of FILE differ")
     try:
         args = parser.parse_args(list(argv))
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
+        if args.command == "json-schema":
+            import json
+
+            from saferspaces.core.framework.json_schema import edition_json_schema
+
+            out.write(json.dumps(edition_json_schema(), indent=2, ensure_ascii=False) + "\n")
+            return 0
+        if args.command == "docs-tables":
+            return _docs_tables(args.write, args.check, out, err)
         if args.command == "validate":
             edition = edition_load(path=args.file)
             n_dims = sum(1 for _ in edition.dimensions_walk())
@@ -83,6 +98,39 @@ def framework_cli(*, argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         err.write(f"{exc.filename or ''}: {exc.strerror or exc}\n")
         return 1
     return 2  # pragma: no cover
+
+
+def _docs_tables(write: str | None, check: str | None, out: TextIO, err: TextIO) -> int:
+    from pathlib import Path
+
+    from saferspaces.core.framework.doctables import (
+        docs_tables,
+        docs_tables_apply,
+        docs_tables_missing,
+    )
+
+    target = write or check
+    if target is None:
+        for name, table in docs_tables().items():
+            out.write(f"<!-- generated: {name} -->\n\n{table}\n<!-- /generated -->\n\n")
+        return 0
+    text = Path(target).read_text(encoding="utf-8")
+    missing = docs_tables_missing(text=text)
+    if missing:
+        err.write(f"{target}: no place for the tables {', '.join(missing)} (add the markers)\n")
+        return 1
+    new = docs_tables_apply(text=text)
+    if check:
+        if new != text:
+            err.write(
+                f"{target}: the tables differ from the schema declaration; run docs-tables --write\n"
+            )
+            return 1
+        out.write(f"{target}: the tables match the schema declaration\n")
+        return 0
+    Path(target).write_text(new, encoding="utf-8")
+    out.write(f"{target}: {'tables rewritten' if new != text else 'tables already up to date'}\n")
+    return 0
 
 
 def main() -> None:

@@ -64,6 +64,11 @@ class EditionDiff:
     dimensions: tuple[DimensionChange, ...]
     checklist_added: tuple[str, ...]
     checklist_removed: tuple[str, ...]
+    families: tuple[str, str] = ("", "")  # (old, new): trends compare within one family only
+
+    @property
+    def same_family(self) -> bool:
+        return self.families[0] == self.families[1]
 
     def by_action(self, action: str) -> tuple[IndicatorChange, ...]:
         return tuple(c for c in self.indicators if c.action == action)
@@ -169,12 +174,18 @@ def edition_diff(*, old: Edition, new: Edition) -> EditionDiff:
         dimensions=tuple(dims),
         checklist_added=tuple(c.code for c in new.checklist if c.code not in old_cl),
         checklist_removed=tuple(c.code for c in old.checklist if c.code not in new_cl),
+        families=(old.instrument.family, new.instrument.family),
     )
 
 
 def diff_report(*, diff: EditionDiff, language: str = "en", verbose: bool = False) -> str:
     """A plain-text report of ``diff`` (what ``framework diff OLD NEW`` prints)."""
     lines = [f"Changes from {diff.old_id} to {diff.new_id}"]
+    if not diff.same_family:
+        lines.append(
+            f"  note: {diff.old_id} is of the family {diff.families[0]!r}, {diff.new_id} of "
+            f"{diff.families[1]!r}: trends compare editions of one family only"
+        )
     if not diff.follows:
         lines.append(
             f"  note: {diff.new_id} does not declare {diff.old_id} as its previous edition; "

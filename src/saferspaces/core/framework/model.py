@@ -2,17 +2,28 @@
 
 All human text is a :data:`Text`: a mapping from language code to string. Build editions with
 :func:`saferspaces.core.framework.loader.edition_load`, which validates them first.
+
+Format version 2 adds the instrument header (:class:`Instrument`), rich content, repeat groups
+and computed fields; a version-1 file is the first instrument with the defaults of
+:func:`instrument_v1`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-Text = Mapping[str, str]
+from saferspaces.core.framework.expression import Calculation
+from saferspaces.core.framework.instrument import Instrument, edition_family
+from saferspaces.core.framework.texts import Text as Text  # re-exported: model.Text
+from saferspaces.core.framework.texts import text_get as text_get
 
-FORMAT_ID = "saferspaces-framework/1"
+FORMAT_V1 = "saferspaces-framework/1"
+FORMAT_V2 = "saferspaces-framework/2"
+FORMAT_ID = FORMAT_V1  # the format of the first edition (kept for version-1 writers)
+FORMAT_VERSIONS: Mapping[str, int] = {FORMAT_V1: 1, FORMAT_V2: 2}
+FORMAT_LATEST = 2
 
 KINDS = ("perception", "status", "context")
 ROLES = ("scored", "background")
@@ -30,7 +41,10 @@ ANSWER_TYPES = (
     "not_scored",
 )
 SCORING_METHODS = ("goalposts", "target", "choice_scores", "scale", "data_driven", "not_scored")
-CHECKLIST_SECTIONS = ("scope", "geography", "sources", "surveys", "people")
+CHECKLIST_SECTIONS = ("scope", "geography", "sources", "surveys", "people")  # version 1
+REPEAT_DEPTH_MAX = 3  # repeat groups nest at most this deep
+REPEAT_COUNT_LIMIT = 1000  # no repeat group takes more instances than this
+REPEAT_DEFAULT_MAX = 100
 SOURCE_KINDS = ("survey", "register", "audit", "open_data", "administrative")
 CHANGE_ACTIONS = ("keep", "rename", "replace", "drop", "add")
 YES_PARTLY_NO = ("yes", "partly", "no")
@@ -55,17 +69,6 @@ METHODS_BY_ANSWER: Mapping[str, tuple[str, ...]] = {
 }
 RELEVANCE_GROUPS = ("all", "any")
 RELEVANCE_LEAVES = ("equals", "answered", "in", "greater_than", "less_than")
-
-
-def text_get(text: Text | None, language: str, fallback: str = "en") -> str:
-    """The text in ``language``, else in ``fallback``, else the first available, else ''."""
-    if not text:
-        return ""
-    if language in text:
-        return text[language]
-    if fallback in text:
-        return text[fallback]
-    return next(iter(text.values()), "")
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,25 @@ class Guidance:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A public source: its address, its title and the date it was read."""
+
+    url: str
+    title: str
+    accessed: dt.date
+
+
+@dataclass(frozen=True)
+class Content:
+    """Rich content of a dimension or an item: why it matters, how to do it, examples, links."""
+
+    why: Text | None = None
+    how: Text | None = None
+    examples: Text | None = None
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     kind: str
@@ -157,10 +179,32 @@ class Indicator:
     relevant: Relevance | None = None
     guidance: Guidance | None = None
     sdg: tuple[str, ...] = ()
+    content: Content | None = None
+    calculate: Calculation | None = None  # a computed field: never asked, always computed
 
     @property
     def scored(self) -> bool:
         return self.scoring.method != "not_scored"
+
+
+@dataclass(frozen=True)
+class RepeatGroup:
+    """Items answered once per instance (a list of measures; sites, each with scenarios)."""
+
+    code: str
+    title: Text
+    items: tuple[Indicator, ...]
+    help: Text | None = None
+    min: int = 0
+    max: int = REPEAT_DEFAULT_MAX
+    repeats: tuple[RepeatGroup, ...] = ()
+
+    def walk(self) -> Iterator[tuple[tuple[RepeatGroup, ...], RepeatGroup]]:
+        """This group and every nested one, each with the groups around it (outermost first)."""
+        yield (), self
+        for sub in self.repeats:
+            for outer, group in sub.walk():
+                yield (self, *outer), group
 
 
 @dataclass(frozen=True)
@@ -172,6 +216,8 @@ class Dimension:
     weight: float | None = None
     children: tuple[Dimension, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    content: Content | None = None
+    repeats: tuple[RepeatGroup, ...] = ()
 
     def walk(self) -> Iterator[tuple[tuple[Dimension, ...], Dimension]]:
         """This dimension and all sub-dimensions, each with its ancestors (outermost first)."""
@@ -200,6 +246,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ItemPlace:
+    """An item with where it sits: its dimension and the repeat groups around it."""
+
+    item: Indicator
+    dimension: Dimension
+    repeats: tuple[RepeatGroup, ...] = ()
+
+    @property
+    def repeat_codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.repeats)
+
+
+@dataclass(frozen=True)
 class Edition:
     id: str
     date: dt.date
@@ -212,6 +271,19 @@ class Edition:
     checklist: tuple[ChecklistItem, ...] = ()
     format: str = FORMAT_ID
     source: str = field(default="", compare=False)  # file it was read from (not compared)
+    instrument: Instrument = field(default_factory=lambda: Instrument(family=""))
+
+    def __post_init__(self) -> None:
+        if not self.instrument.family:  # built without a header: the first instrument
+            object.__setattr__(
+                self,
+                "instrument",
+                replace(self.instrument, family=edition_family(edition_id=self.id)),
+            )
+
+    @property
+    def format_version(self) -> int:
+        return FORMAT_VERSIONS.get(self.format, 1)
 
     def dimensions_walk(self) -> Iterator[tuple[tuple[Dimension, ...], Dimension]]:
         for dim in self.dimensions:
@@ -227,7 +299,36 @@ class Edition:
         return {ind.code: ind for _, ind in self.indicators()}
 
     def questions(self) -> dict[str, Indicator | ChecklistItem]:
-        """Every answerable question (checklist items and indicators) by code."""
+        """Every answerable question (checklist items and indicators) by code.
+
+        Items inside repeat groups are not among them: they are answered once per instance,
+        under an answer key (:mod:`saferspaces.core.framework.answerkey`); see :meth:`items`.
+        """
         out: dict[str, Indicator | ChecklistItem] = {c.code: c for c in self.checklist}
         out.update(self.indicator_map())
         return out
+
+    def items(self) -> Iterator[ItemPlace]:
+        """Every indicator, those inside repeat groups too, with where it sits (file order)."""
+        for _, dim in self.dimensions_walk():
+            for ind in dim.indicators:
+                yield ItemPlace(ind, dim)
+            for group in dim.repeats:
+                yield from _repeat_items(dim, group, ())
+
+    def repeat_groups(self) -> Iterator[tuple[Dimension, tuple[RepeatGroup, ...]]]:
+        """Every repeat group as its chain of groups (outermost first), with its dimension."""
+        for _, dim in self.dimensions_walk():
+            for top in dim.repeats:
+                for outer, group in top.walk():
+                    yield dim, (*outer, group)
+
+
+def _repeat_items(
+    dim: Dimension, group: RepeatGroup, outer: tuple[RepeatGroup, ...]
+) -> Iterator[ItemPlace]:
+    chain = (*outer, group)
+    for item in group.items:
+        yield ItemPlace(item, dim, chain)
+    for sub in group.repeats:
+        yield from _repeat_items(dim, sub, chain)

@@ -7,37 +7,29 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from saferspaces.core.framework.context import Ctx
-from saferspaces.core.framework.model import KINDS, YES_PARTLY_NO
+from saferspaces.core.framework.model import YES_PARTLY_NO
+from saferspaces.core.framework.rules_items import (
+    items_check,
+    raw_dims,
+    raw_items,
+    scope_problem,
+    scope_reaches,
+)
 from saferspaces.core.framework.yamlsource import path_join as pj
 
 WEIGHT_TOLERANCE = 0.01
 NUMERIC_TYPES = ("number", "percentage", "rate_per_100k", "year", "likert")
 
 
-def _dims(raw: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every dimension mapping (depth first) with its path."""
-    if not isinstance(raw, list):
-        return
-    for i, dim in enumerate(raw):
-        if isinstance(dim, dict):
-            sub = pj(path, i)
-            yield sub, dim
-            yield from _dims(dim.get("children"), pj(sub, "children"))
-
-
 def _questions(data: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every checklist item and indicator mapping with its path."""
+    """Every checklist item and indicator mapping with its path (repeat items too)."""
     checklist = data.get("checklist")
     if isinstance(checklist, list):
         for i, item in enumerate(checklist):
             if isinstance(item, dict):
                 yield pj("checklist", i), item
-    for path, dim in _dims(data.get("dimensions"), "dimensions"):
-        inds = dim.get("indicators")
-        if isinstance(inds, list):
-            for i, ind in enumerate(inds):
-                if isinstance(ind, dict):
-                    yield pj(pj(path, "indicators"), i), ind
+    for path, item, _ in raw_items(data):
+        yield path, item
 
 
 def rules_check(data: Any, ctx: Ctx, *, previous_codes: frozenset[str] | None = None) -> None:
@@ -47,9 +39,17 @@ def rules_check(data: Any, ctx: Ctx, *, previous_codes: frozenset[str] | None = 
     questions = {
         q["code"]: (path, q) for path, q in _questions(data) if isinstance(q.get("code"), str)
     }
-    _relevance_refs(questions, ctx)
+    scopes = {
+        item["code"]: scope
+        for _, item, scope in raw_items(data)
+        if isinstance(item.get("code"), str)
+    }
+    _relevance_refs(questions, scopes, ctx)
     _changes(data, questions, ctx, previous_codes)
-    _weights(data, ctx)
+    if ctx.instrument.result_model == "composite":
+        _weights(data, ctx)
+    if ctx.version >= 2:
+        items_check(data, questions, scopes, ctx)
 
 
 def _leaves(raw: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -77,7 +77,11 @@ def _answer_values(answer: Any) -> set[Any] | None:
     return None
 
 
-def _relevance_refs(questions: Mapping[str, tuple[str, dict[str, Any]]], ctx: Ctx) -> None:
+def _relevance_refs(
+    questions: Mapping[str, tuple[str, dict[str, Any]]],
+    scopes: Mapping[str, tuple[str, ...]],
+    ctx: Ctx,
+) -> None:
     graph: dict[str, set[str]] = {}
     for code, (qpath, q) in questions.items():
         for lpath, leaf in _leaves(q.get("relevant"), pj(qpath, "relevant")):
@@ -92,6 +96,9 @@ def _relevance_refs(questions: Mapping[str, tuple[str, dict[str, Any]]], ctx: Ct
                 what = ctx.code_kinds.get(ref)
                 hint = f" ({ref!r} is a {what}, not a question)" if what else ""
                 ctx.add(qref, f"dangling reference: no checklist item or indicator {ref!r}{hint}")
+                continue
+            if not scope_reaches(scopes.get(code, ()), scopes.get(ref, ())):
+                ctx.add(qref, scope_problem(ref, scopes.get(ref, ())))
                 continue
             graph.setdefault(code, set()).add(ref)
             answer = questions[ref][1].get("answer")
@@ -184,15 +191,16 @@ def _changes(
 
 
 def _weights(data: Mapping[str, Any], ctx: Ctx) -> None:
+    kinds = ctx.instrument.kinds()
     _sibling_dims(data.get("dimensions"), "dimensions", None, ctx)
-    for path, dim in _dims(data.get("dimensions"), "dimensions"):
+    for path, dim in raw_dims(data.get("dimensions"), "dimensions"):
         if dim.get("role", "scored") == "background":
             continue
         inds = dim.get("indicators")
         if not isinstance(inds, list):
             continue
         groups: dict[str, float] = {}
-        if any(isinstance(i, dict) and i.get("kind") not in KINDS for i in inds):
+        if any(isinstance(i, dict) and i.get("kind") not in kinds for i in inds):
             continue  # a broken kind is reported already; sums would only echo it
         for ind in inds:
             if not isinstance(ind, dict):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from saferspaces.core.framework.schema import OBJECTS
+
 LANGUAGE_NAMES = {
     "bg": "Bulgarian",
     "cs": "Czech",
@@ -74,38 +76,50 @@ STATUS_HINT = {
     "fr": "Choisissez « Réponse » pour saisir une valeur, ou indiquez pourquoi il n'y en a pas.",
 }
 
-# custom columns of the survey sheet (pyxform and ODK ignore them)
-COL_KIND = "ss_kind"  # perception | status | context | checklist | dimension
-COL_ROLE = "ss_role"
-COL_WEIGHT = "ss_weight"
-COL_SECTION = "ss_section"
-COL_ANSWER = "ss_answer"
-COL_UNIT = "ss_unit"
-COL_MIN = "ss_min"
-COL_MAX = "ss_max"
-COL_SCORES = "ss_scores"
-COL_DIRECTION = "ss_direction"
-COL_SCORING = "ss_scoring"
-COL_RELEVANT = "ss_relevant"
-COL_GUIDANCE = "ss_guidance"
-COL_SDG = "ss_sdg"
-COL_SCORE = "ss_score"  # choices sheet
-CUSTOM_COLUMNS = (
-    COL_KIND,
-    COL_ROLE,
-    COL_WEIGHT,
-    COL_SECTION,
-    COL_ANSWER,
-    COL_UNIT,
-    COL_MIN,
-    COL_MAX,
-    COL_SCORES,
-    COL_DIRECTION,
-    COL_SCORING,
-    COL_RELEVANT,
-    COL_GUIDANCE,
-    COL_SDG,
+
+def xlsform_column(kind: str, field: str) -> str:
+    """The custom ``ss_*`` column of a field, as the schema declaration names it."""
+    columns = (c.strip() for c in OBJECTS[kind].fields[field].xlsform.split(","))
+    return next(c.split(":")[-1] for c in columns if c.split(":")[-1].startswith("ss_"))
+
+
+# custom columns of the survey sheet (pyxform and ODK ignore them), from the declaration
+COL_KIND = xlsform_column("indicator", "kind")  # also: checklist | dimension | repeat | status
+COL_ROLE = xlsform_column("dimension", "role")
+COL_WEIGHT = xlsform_column("indicator", "weight")
+COL_SECTION = xlsform_column("checklist_item", "section")
+COL_ANSWER = xlsform_column("answer", "type")
+COL_UNIT = xlsform_column("answer", "unit")
+COL_MIN = xlsform_column("answer", "min")
+COL_MAX = xlsform_column("answer", "max")
+COL_SCORES = xlsform_column("answer", "scores")
+COL_DIRECTION = xlsform_column("indicator", "direction")
+COL_SCORING = xlsform_column("indicator", "scoring")
+COL_RELEVANT = xlsform_column("indicator", "relevant")
+COL_GUIDANCE = xlsform_column("indicator", "guidance")
+COL_SDG = xlsform_column("indicator", "sdg")
+COL_CONTENT = xlsform_column("indicator", "content")
+COL_CALCULATE = xlsform_column("indicator", "calculate")
+COL_SCORE = xlsform_column("choice", "score")  # choices sheet
+CUSTOM_COLUMNS = tuple(
+    dict.fromkeys(
+        c.strip()
+        for spec in OBJECTS.values()
+        for f in spec.fields.values()
+        for c in f.xlsform.split(",")
+        if c.strip().startswith("ss_")
+    )
 )
+COLUMN_SINCE = {  # the format version from which a custom column is used
+    column: min(
+        max(f.since, spec.since)
+        for spec in OBJECTS.values()
+        for f in spec.fields.values()
+        if column in (c.strip() for c in f.xlsform.split(","))
+    )
+    for column in CUSTOM_COLUMNS
+}
+REPEAT_KIND = "repeat"  # ss_kind of a begin_repeat row
 
 XLSFORM_TYPE = {
     "number": "decimal",

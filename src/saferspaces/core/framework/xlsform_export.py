@@ -15,10 +15,13 @@ from typing import IO, Any
 from saferspaces.core.framework.answers import STATUS_LABELS
 from saferspaces.core.framework.dump import (
     change_to_data,
+    content_to_data,
     guidance_to_data,
+    instrument_to_data,
     relevance_to_data,
     scoring_to_data,
 )
+from saferspaces.core.framework.expression import expression_xpath
 from saferspaces.core.framework.model import (
     YES_PARTLY_NO,
     YPN_LABELS,
@@ -27,6 +30,7 @@ from saferspaces.core.framework.model import (
     Dimension,
     Edition,
     Indicator,
+    RepeatGroup,
     Text,
     text_get,
 )
@@ -35,6 +39,8 @@ from saferspaces.core.framework.xlsform_common import (
     CHECKLIST_GROUP,
     CHECKLIST_TITLE,
     COL_ANSWER,
+    COL_CALCULATE,
+    COL_CONTENT,
     COL_DIRECTION,
     COL_GUIDANCE,
     COL_KIND,
@@ -49,10 +55,12 @@ from saferspaces.core.framework.xlsform_common import (
     COL_SECTION,
     COL_UNIT,
     COL_WEIGHT,
+    COLUMN_SINCE,
     CONSTRAINT_MESSAGES,
     CONSTRAINT_MESSAGES_MIN,
     CUSTOM_COLUMNS,
     META_SHEET,
+    REPEAT_KIND,
     STATUS_ANSWERED,
     STATUS_CODES,
     STATUS_HINT,
@@ -84,11 +92,16 @@ class _Sheets:
         self.survey_cols += [f"hint::{language_column(lang)}" for lang in self.langs]
         self.survey_cols += ["relevant", "constraint"]
         self.survey_cols += [f"constraint_message::{language_column(lang)}" for lang in self.langs]
-        self.survey_cols += list(CUSTOM_COLUMNS)
+        version = edition.format_version
+        if version >= 2:
+            self.survey_cols.append("calculation")
+        self.survey_cols += [c for c in CUSTOM_COLUMNS if COLUMN_SINCE[c] <= version]
+        self.composite = edition.instrument.result_model == "composite"
         self.index = {c: i for i, c in enumerate(self.survey_cols)}
         self.survey: list[list[Any]] = []
         self.choices: list[list[Any]] = []
         self.answer_types = {code: q.answer.type for code, q in edition.questions().items()}
+        self.answer_types.update({p.item.code: p.item.answer.type for p in edition.items()})
         self.ypn_used = False
         self.status_used = False
 
@@ -177,7 +190,26 @@ class _Sheets:
         condition = "${" + name + "} = '" + STATUS_ANSWERED + "'"
         return f"{condition} and ({relevant})" if relevant else condition
 
+    def calculated(self, q: Indicator) -> None:
+        """A computed field: an XLSForm ``calculate`` row (no status field, never asked)."""
+        assert q.calculate is not None
+        cols: dict[str, Any] = {"type": "calculate", "name": q.code}
+        cols.update(self.texts("label", q.question))
+        cols.update(self.texts("hint", q.help))
+        cols["calculation"] = expression_xpath(q.calculate.tree)
+        cols[COL_CALCULATE] = q.calculate.source
+        cols[COL_KIND] = q.kind
+        if q.answer != AnswerSpec("number"):
+            answer = self.answer(q.code, q.answer)
+            cols.update({k: v for k, v in answer.items() if k.startswith("ss_")})
+        if q.content is not None:
+            cols[COL_CONTENT] = _json(content_to_data(q.content))
+        self.row(cols)
+
     def question(self, q: Indicator | ChecklistItem) -> None:
+        if isinstance(q, Indicator) and q.calculate is not None:
+            self.calculated(q)
+            return
         relevant = None
         if q.relevant is not None:
             relevant = relevance_xpath(condition=q.relevant, answer_types=self.answer_types)
@@ -197,7 +229,10 @@ class _Sheets:
             cols[COL_KIND] = q.kind
             cols[COL_DIRECTION] = q.direction
             cols[COL_WEIGHT] = q.weight
-            cols[COL_SCORING] = _json(scoring_to_data(q.scoring))
+            if self.composite:
+                cols[COL_SCORING] = _json(scoring_to_data(q.scoring))
+            if q.content is not None:
+                cols[COL_CONTENT] = _json(content_to_data(q.content))
             if q.guidance is not None:
                 cols[COL_GUIDANCE] = _json(guidance_to_data(q.guidance))
             if q.sdg:
@@ -210,12 +245,29 @@ class _Sheets:
         cols.update(self.texts("hint", dim.description))
         cols[COL_ROLE] = dim.role
         cols[COL_WEIGHT] = dim.weight
+        if dim.content is not None:
+            cols[COL_CONTENT] = _json(content_to_data(dim.content))
         self.row(cols)
         for child in dim.children:
             self.dimension(child)
         for ind in dim.indicators:
             self.question(ind)
+        for group in dim.repeats:
+            self.repeat(group)
         self.row({"type": "end_group", "name": dim.code})
+
+    def repeat(self, group: RepeatGroup) -> None:
+        cols: dict[str, Any] = {"type": "begin_repeat", "name": group.code, COL_KIND: REPEAT_KIND}
+        cols.update(self.texts("label", group.title))
+        cols.update(self.texts("hint", group.help))
+        cols[COL_MIN] = group.min
+        cols[COL_MAX] = group.max
+        self.row(cols)
+        for item in group.items:
+            self.question(item)
+        for sub in group.repeats:
+            self.repeat(sub)
+        self.row({"type": "end_repeat", "name": group.code})
 
 
 def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
@@ -280,6 +332,8 @@ def xlsform_export(*, edition: Edition, out: IO[bytes]) -> None:
             _json([change_to_data(c) for c in edition.changes]) if edition.changes else None,
         ),
     ]
+    if edition.instrument.declared:
+        meta.append(("instrument", _json(instrument_to_data(edition.instrument))))
     for key, value in meta:
         ws.append([key, value])
     wb.save(out=out)

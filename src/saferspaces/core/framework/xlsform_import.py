@@ -13,11 +13,14 @@ from typing import IO, Any
 
 from saferspaces.core.filetypes import signature_of
 from saferspaces.core.framework.errors import FrameworkValidationError, Problem
+from saferspaces.core.framework.expression import ExpressionError, calculation_from_xpath
 from saferspaces.core.framework.loader import edition_from_data
-from saferspaces.core.framework.model import Edition
+from saferspaces.core.framework.model import FORMAT_V1, Edition
 from saferspaces.core.framework.xlsform_common import (
     CHECKLIST_GROUP,
     COL_ANSWER,
+    COL_CALCULATE,
+    COL_CONTENT,
     COL_DIRECTION,
     COL_GUIDANCE,
     COL_KIND,
@@ -230,7 +233,23 @@ def _meta(rows: list[tuple[int, dict[str, Any]]], reader: _Reader) -> dict[str, 
     if "languages" in values and values["languages"][1]:
         edition["languages"] = str(values["languages"][1]).split()
     fmt = values.get("format", (0, None))[1]
-    return {"format": fmt, "edition": edition, "checklist": [], "dimensions": []}
+    data: dict[str, Any] = {"format": fmt, "edition": edition}
+    if "instrument" in values and values["instrument"][1] is not None:
+        row, raw = values["instrument"]
+        data["instrument"] = reader.json(META_SHEET, row, "instrument", raw)
+    return {**data, "checklist": [], "dimensions": []}
+
+
+def _container(
+    stack: list[tuple[dict[str, Any], str, str]], data: dict[str, Any], kind: str
+) -> tuple[list[Any], str]:
+    """Where the next group (a ``dimension`` or a ``repeat``) goes: the list and its path."""
+    if not stack:
+        return data["dimensions"], "dimensions"
+    parent, ppath, _ = stack[-1]
+    key = "children" if kind == "dimension" else "repeats"
+    parent.setdefault(key, [])
+    return parent[key], pj(ppath, key)
 
 
 def _survey(
@@ -239,9 +258,10 @@ def _survey(
     data: dict[str, Any],
     reader: _Reader,
 ) -> None:
-    # stack of (container list, path of that list, dimension dict or None)
-    stack: list[tuple[dict[str, Any] | None, str]] = []
+    # stack of (dimension or repeat dict, its path, "dimension" | "repeat")
+    stack: list[tuple[dict[str, Any], str, str]] = []
     in_checklist = False
+    v1 = data.get("format") in (None, FORMAT_V1)
     for row, rec in rows:
         xtype = str(rec.get("type", "")).strip()
         first = xtype.split()[0] if xtype else ""
@@ -249,30 +269,39 @@ def _survey(
         structure = "_".join(xtype.lower().split())
         name = rec.get("name")
         if structure in ("begin_group", "begin_repeat"):
-            if structure == "begin_repeat":
-                reader.add("survey", row, "repeats are not supported in a framework edition")
+            if structure == "begin_repeat" and (v1 or not stack):
+                where = "in a format-1 edition" if v1 else "outside a dimension group"
+                reader.add("survey", row, f"repeats are not supported {where}")
                 continue
             if name == CHECKLIST_GROUP and not stack:
                 in_checklist = True
                 continue
-            dim: dict[str, Any] = {"code": name, "title": _texts(rec, "label")}
-            if not stack and COL_ROLE in rec:
-                dim["role"] = rec[COL_ROLE]
-            if (desc := _texts(rec, "hint")) is not None:
-                dim["description"] = desc
-            if COL_WEIGHT in rec:
-                dim["weight"] = rec[COL_WEIGHT]
-            if stack:
-                parent, ppath = stack[-1]
-                assert parent is not None
-                parent.setdefault("children", [])
-                path = pj(pj(ppath, "children"), len(parent["children"]))
-                parent["children"].append(dim)
+            group: dict[str, Any] = {"code": name, "title": _texts(rec, "label")}
+            if structure == "begin_repeat":
+                kind = "repeat"
+                if (help_ := _texts(rec, "hint")) is not None:
+                    group["help"] = help_
+                for col, key in ((COL_MIN, "min"), (COL_MAX, "max")):
+                    if col in rec:
+                        group[key] = _int(rec[col])
             else:
-                path = pj("dimensions", len(data["dimensions"]))
-                data["dimensions"].append(dim)
+                kind = "dimension"
+                if not stack and COL_ROLE in rec:
+                    group["role"] = rec[COL_ROLE]
+                if (desc := _texts(rec, "hint")) is not None:
+                    group["description"] = desc
+                if content := reader.json("survey", row, COL_CONTENT, rec.get(COL_CONTENT)):
+                    group["content"] = content
+                if COL_WEIGHT in rec:
+                    group["weight"] = rec[COL_WEIGHT]
+            if kind == "dimension" and stack and stack[-1][2] == "repeat":
+                reader.add("survey", row, f"group {name!r} is inside a repeat: not supported")
+                continue
+            container, cpath = _container(stack, data, kind)
+            path = pj(cpath, len(container))
+            container.append(group)
             reader.lines[path] = row
-            stack.append((dim, path))
+            stack.append((group, path, kind))
             continue
         if structure in ("end_group", "end_repeat"):
             if in_checklist and not stack:
@@ -284,20 +313,22 @@ def _survey(
             continue
         if not xtype:
             continue
-        if first.lower() in NOT_QUESTION_TYPES:
+        if first.lower() == "calculate" and not (COL_CALCULATE in rec or COL_KIND in rec):
+            continue  # a foreign form's own calculation, not an item of the edition
+        if first.lower() in NOT_QUESTION_TYPES - {"calculate"}:
             continue  # metadata (start, end, today, deviceid, ...) and form furniture
         if _is_status_field(xtype, name, rec):
             continue  # companion status field of the next question (answers only)
         if in_checklist and not stack:
             path = pj("checklist", len(data["checklist"]))
-            item = _question(row, rec, choices, reader, checklist=True)
+            item = _question(row, rec, choices, reader, checklist=True, v1=v1)
             data["checklist"].append(item)
         elif stack:
-            dim_rec, dpath = stack[-1]
-            assert dim_rec is not None
-            dim_rec.setdefault("indicators", [])
-            path = pj(pj(dpath, "indicators"), len(dim_rec["indicators"]))
-            dim_rec["indicators"].append(_question(row, rec, choices, reader, checklist=False))
+            holder, hpath, kind = stack[-1]
+            key = "indicators" if kind == "dimension" else "items"
+            holder.setdefault(key, [])
+            path = pj(pj(hpath, key), len(holder[key]))
+            holder[key].append(_question(row, rec, choices, reader, checklist=False, v1=v1))
         else:
             reader.add("survey", row, f"question {name!r} is outside any dimension group")
             continue
@@ -334,6 +365,7 @@ def _question(
     reader: _Reader,
     *,
     checklist: bool,
+    v1: bool = True,
 ) -> dict[str, Any]:
     parts = str(rec["type"]).split()
     xtype = parts[0]
@@ -341,11 +373,15 @@ def _question(
     q: dict[str, Any] = {"code": rec.get("name")}
     if checklist:
         q["section"] = rec.get(COL_SECTION)
-    else:
+    elif v1 or COL_KIND in rec:
         q["kind"] = rec.get(COL_KIND)
     q["question"] = _texts(rec, "label")
     if (help_ := _texts(rec, "hint")) is not None:
         q["help"] = help_
+    if (content := reader.json("survey", row, COL_CONTENT, rec.get(COL_CONTENT))) is not None:
+        q["content"] = content
+    if xtype.lower() == "calculate":
+        return _calculated(row, rec, q, reader)
     atype = rec.get(COL_ANSWER) or _FROM_XLSFORM_TYPE.get(xtype)
     if atype is None:
         reader.add("survey", row, f"question type {xtype!r} is not supported")
@@ -396,6 +432,33 @@ def _question(
             q["guidance"] = g
         if COL_SDG in rec:
             q["sdg"] = str(rec[COL_SDG]).split()
+    return q
+
+
+def _calculated(
+    row: int, rec: dict[str, Any], q: dict[str, Any], reader: _Reader
+) -> dict[str, Any]:
+    """A computed field: its expression from ``ss_calculate``, else read back from XPath."""
+    if COL_CALCULATE in rec:
+        q["calculate"] = str(rec[COL_CALCULATE])
+    else:
+        try:
+            q["calculate"] = calculation_from_xpath(text=str(rec.get("calculation", ""))).source
+        except ExpressionError as exc:
+            reader.add(
+                "survey",
+                row,
+                f"column {COL_CALCULATE} is needed to import the calculation "
+                f"{rec.get('calculation')!r} ({exc})",
+            )
+    if COL_ANSWER in rec:
+        answer: dict[str, Any] = {"type": rec[COL_ANSWER]}
+        if (unit := reader.json("survey", row, COL_UNIT, rec.get(COL_UNIT))) is not None:
+            answer["unit"] = unit
+        for col, key in ((COL_MIN, "min"), (COL_MAX, "max")):
+            if col in rec:
+                answer[key] = rec[col]
+        q["answer"] = answer
     return q
 
 

@@ -1,4 +1,4 @@
-"""``framework validate|diff|export-xlsform|import-xlsform|load|sync-bundled``.
+"""``framework validate|diff|export-xlsform|import-xlsform|json-schema|load|sync-bundled``.
 
 Parses arguments, calls the pure core (:mod:`saferspaces.core.framework`) or the services, and
 prints. Invalid files become a :class:`CommandError` carrying the full report (non-zero exit,
@@ -7,6 +7,7 @@ never a traceback).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         p = sub.add_parser("import-xlsform", help="import an XLSForm as an edition file")
         p.add_argument("xlsx", type=Path)
         p.add_argument("--out", required=True, type=Path)
+        sub.add_parser("json-schema", help="print the JSON Schema of an edition file (editors)")
         p = sub.add_parser("load", help="validate an edition file and store it in the database")
         p.add_argument("file", type=Path)
         sub.add_parser("sync-bundled", help="store every bundled edition (idempotent)")
@@ -80,6 +82,11 @@ class Command(BaseCommand):
         e = xlsform_import(path=o["xlsx"])
         Path(o["out"]).write_text(edition_dump(edition=e), encoding="utf-8")
         self.stdout.write(f"{o['out']}: edition {e.id}")
+
+    def _json_schema(self, o: dict[str, Any]) -> None:
+        from saferspaces.core.framework.json_schema import edition_json_schema
+
+        self.stdout.write(json.dumps(edition_json_schema(), indent=2, ensure_ascii=False))
 
     def _load(self, o: dict[str, Any]) -> None:
         from saferspaces.frameworks.services import FrameworkUploadError, framework_edition_upload
