@@ -12,7 +12,7 @@ Grammar (whitespace is free; codes are item codes such as ``PROBABILITY``)::
     atom       := NUMBER | CODE | FUNCTION "(" expression ("," expression)* ")" | "(" expression ")"
 
 Functions: ``min(a, b, ...)``, ``max(a, b, ...)``, ``abs(x)``, ``round(x)`` or ``round(x, digits)``
-(``digits`` a whole number from 0 to 6) and ``if(condition, a, b)``. Comparisons and ``and`` /
+(``digits`` a whole number from 0 to 6; halves go up, as in XPath) and ``if(condition, a, b)``. Comparisons and ``and`` /
 ``or`` give a condition, which only ``if`` takes; a computed field is always a number. An
 expression is at most :data:`EXPRESSION_MAX_LENGTH` characters, :data:`EXPRESSION_MAX_NODES`
 parts and :data:`EXPRESSION_MAX_DEPTH` levels of nesting, so parsing and evaluating it takes
@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 
 EXPRESSION_MAX_LENGTH = 500
 EXPRESSION_MAX_NODES = 200
@@ -396,7 +397,16 @@ def _call(expr: Call, values: Mapping[str, object]) -> float | bool | None:
     if expr.name == "abs":
         return abs(nums[0])
     digits = int(nums[1]) if len(nums) == 2 else 0
-    return float(round(nums[0], digits))
+    return _round_half_up(nums[0], digits)
+
+
+def _round_half_up(x: float, digits: int) -> float:
+    """XPath's rounding: the nearest value, halves towards +infinity (2.5 -> 3, -2.5 -> -2),
+    on the decimal number as written (1.005 -> 1.01), as a form in ODK computes it."""
+    if not math.isfinite(x):
+        return x
+    scale = Decimal(10) ** digits
+    return float((Decimal(repr(x)) * scale + Decimal("0.5")).to_integral_value(ROUND_FLOOR) / scale)
 
 
 def calculation_evaluate(*, calculation: Calculation, values: Mapping[str, object]) -> float | None:

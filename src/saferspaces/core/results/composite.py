@@ -1,0 +1,146 @@
+"""The composite model: today's scoring engine (``assessments_score``), its scores as facts.
+
+Measures come from the instrument's declarations: ``score`` (all kinds together), each declared
+measure (``perception``, ``status``), each contrast (``gap`` = perception - status), and
+``coverage`` (the share of applicable indicators with a score). Indicators get a ``score`` fact
+below the dimension that holds them. The engine itself is untouched: this only reads its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from saferspaces.core.assessment import (
+    OVERALL_CODE,
+    EditionPipeline,
+    KindScore,
+    NodeScores,
+    assessments_score,
+    edition_pipeline_default,
+    score_result_to_json,
+)
+from saferspaces.core.assessment.answers import Spread
+from saferspaces.core.assessment.result import TOO_FEW_UNITS, ZERO_RANGE
+from saferspaces.core.framework.instrument import Contrast
+from saferspaces.core.framework.model import Edition
+
+from .common import Units, units_index
+from .facts import EXPLANATION_FORMAT, Fact, ResultSet, ResultWarning
+
+ROUND_REASONS = {
+    TOO_FEW_UNITS: "too few assessments in the round give a value to normalise it",
+    ZERO_RANGE: "every assessment in the round gives the same value",
+}
+
+
+def _depths(nodes: Mapping[str, NodeScores]) -> dict[str, int]:
+    """0 for the optional overall composite, 1 for top-level dimensions, +1 per level below."""
+    out: dict[str, int] = {}
+    for code in nodes:
+        depth = 0
+        current_code: str | None = code
+        while current_code is not None and current_code != OVERALL_CODE:
+            depth += 1
+            current_code = nodes[current_code].parent
+        out[code] = depth
+    return out
+
+
+def _contrast(node: NodeScores, contrast: Contrast) -> tuple[float | None, str | None]:
+    """The engine's gap is perception - status; a contrast may read it the other way."""
+    gap = node.gap
+    if gap.value is None:
+        return None, gap.reason
+    sign = 1.0 if contrast.difference == ("perception", "status") else -1.0
+    return sign * gap.value, None
+
+
+def _kind_fact(
+    unit: str, code: str, measure: str, ks: KindScore, parent: str | None, depth: int
+) -> Fact:
+    a = ks.availability
+    return Fact(
+        unit,
+        code,
+        measure,
+        ks.score,
+        parent=parent,
+        depth=depth,
+        coverage=a.share,
+        n=a.answered,
+        reason=ks.reason,
+    )
+
+
+def composite_compute(
+    *,
+    edition: Edition,
+    units: Units,
+    pipeline: EditionPipeline | None = None,
+    spreads: Mapping[str, Mapping[str, Spread]] | None = None,
+) -> ResultSet:
+    """Score the round with the engine and turn every score into facts."""
+    pipe = pipeline if pipeline is not None else edition_pipeline_default(edition=edition)
+    # answers inside repeat groups are checked, then left out: the engine scores the rest
+    repeated = {u: {k: s for k, s in states.items() if "/" in k} for u, states in units.items()}
+    if any(repeated.values()):
+        units_index(edition=edition, units=repeated)
+    scored = {u: {k: s for k, s in states.items() if "/" not in k} for u, states in units.items()}
+    result = assessments_score(edition=edition, pipeline=pipe, units=scored, spreads=spreads)
+    inst = edition.instrument
+    measures = [m for m in inst.measure_codes() if m in ("perception", "status")]
+    facts: list[Fact] = []
+    depths: dict[str, int] | None = None
+    round_reasons: dict[tuple[str, str], int] = {}
+    for unit, us in result.units.items():
+        if depths is None:
+            depths = _depths(us.nodes)
+        for code, node in us.nodes.items():
+            parent = node.parent
+            d = depths[code]
+            facts.append(_kind_fact(unit, code, "score", node.all_kinds, parent, d))
+            for m in measures:
+                facts.append(_kind_fact(unit, code, m, node.kind(m), parent, d))
+            a = node.all_kinds.availability
+            facts.append(
+                Fact(unit, code, "coverage", a.share, parent=parent, depth=d, n=a.applicable)
+            )
+            for c in inst.contrasts:
+                value, reason = _contrast(node, c)
+                facts.append(Fact(unit, code, c.code, value, parent=parent, depth=d, reason=reason))
+        for code, ind in us.indicators.items():
+            facts.append(
+                Fact(
+                    unit,
+                    code,
+                    "score",
+                    ind.score,
+                    parent=ind.holder,
+                    depth=depths.get(ind.holder, 0) + 1,
+                    n=1 if ind.score is not None else 0,
+                    reason=ind.reason or (ind.status if ind.score is None else None),
+                )
+            )
+            if ind.reason in ROUND_REASONS:
+                round_reasons[(code, ind.reason)] = round_reasons.get((code, ind.reason), 0) + 1
+    warnings = tuple(
+        ResultWarning(
+            code=reason, message=f"{code}: {ROUND_REASONS[reason]} ({n} assessments)", node=code
+        )
+        for (code, reason), n in sorted(round_reasons.items())
+    )
+    data = score_result_to_json(result)
+    explanations: dict[str, dict[str, Any]] = {
+        u: {"format": EXPLANATION_FORMAT, "model": "composite", **body}
+        for u, body in data.pop("units").items()
+    }
+    return ResultSet(
+        model="composite",
+        edition_id=edition.id,
+        family=inst.family,
+        facts=tuple(facts),
+        explanations=explanations,
+        warnings=warnings,
+        meta=data,
+    )

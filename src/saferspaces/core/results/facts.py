@@ -1,0 +1,81 @@
+"""What every result model returns: a long-form list of facts, an explanation per unit, and
+warnings (:class:`ResultSet`).
+
+A fact is one number about one unit (an assessment): ``(unit, node, measure, value)`` plus what
+it needs to be read and explained: the ``category`` it counts or places (a choice, a band, a
+level), the repeat ``instance`` it is about (``SITES[2]/SCENARIOS[1]``), its ``parent`` node and
+``depth`` (1 = a top-level dimension; items below their holder), its ``coverage`` (share of what
+it needs that was available), ``n`` (how many answers it rests on) and, when ``value`` is None,
+the ``reason``. No fact is a position among units: no model ranks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+EXPLANATION_FORMAT = "saferspaces-result-explanation/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    unit: str
+    node: str
+    measure: str
+    value: float | None
+    category: str = ""
+    instance: str = ""
+    parent: str | None = None
+    depth: int = 0
+    coverage: float | None = None
+    n: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able row (the shape of the long-form index)."""
+        return {k: getattr(self, k) for k in FACT_FIELDS}
+
+
+FACT_FIELDS = tuple(Fact.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class ResultWarning:
+    """Something a reader of the results should know (never a failure)."""
+
+    code: str
+    message: str
+    unit: str | None = None
+    node: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultSet:
+    """The results of one computation over the units given, by one result model."""
+
+    model: str
+    edition_id: str
+    family: str
+    facts: tuple[Fact, ...]
+    explanations: Mapping[str, Mapping[str, Any]]
+    warnings: tuple[ResultWarning, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)  # JSON-able: what produced them
+
+    def facts_of(self, unit: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.unit == unit)
+
+    def value(
+        self, *, unit: str, node: str, measure: str, category: str = "", instance: str = ""
+    ) -> float | None:
+        """The value of one fact (None when absent or without a value)."""
+        for f in self.facts:
+            if (f.unit, f.node, f.measure, f.category, f.instance) == (
+                unit,
+                node,
+                measure,
+                category,
+                instance,
+            ):
+                return f.value
+        return None
