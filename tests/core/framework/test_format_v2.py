@@ -157,3 +157,35 @@ def test_a_diff_across_families_says_trends_do_not_compare(
     assert "trends compare editions of one family only" in diff_report(diff=diff)
     same = edition_diff(old=pyramid, new=pyramid)
     assert same.same_family and "family" not in diff_report(diff=same)
+
+
+def test_repeat_groups_nested_thousands_deep_are_refused_quickly() -> None:
+    import time
+
+    from saferspaces.core.framework.loader import edition_from_data
+    from saferspaces.core.framework.yamlsource import yaml_read
+
+    data = yaml_read(text=(FIXTURES / "pyramid.yaml").read_text(encoding="utf-8"), file="p").data
+    group = data["dimensions"][0]["repeats"][0]
+    inner = group
+    for i in range(5000):  # far deeper than Python's recursion limit
+        nested = {
+            "code": f"DEEP_{i}",
+            "title": {"en": "Deep", "fr": "Profond"},
+            "items": [
+                {
+                    "code": f"DEEP_ITEM_{i}",
+                    "question": {"en": "Q", "fr": "Q"},
+                    "answer": {"type": "text"},
+                }
+            ],
+        }
+        inner["repeats"] = [nested]
+        inner = nested
+    start = time.perf_counter()
+    with pytest.raises(FrameworkValidationError) as info:
+        edition_from_data(data=data, file="deep.yaml")
+    assert time.perf_counter() - start < 2.0
+    (problem,) = info.value.problems
+    assert problem.path == "dimensions[0].repeats[0].repeats[0].repeats[0].repeats"
+    assert "repeat groups nest at most 3 deep" in problem.message

@@ -127,10 +127,6 @@ class Ctx:
             return self.enum(value, sub, values)
         return read(self, value, sub)
 
-    def typed(self, ftype: FieldType, value: Any, path: str) -> Any:
-        """Check ``value`` against ``ftype``: the value, or None with a problem reported."""
-        return _reader(ftype)(self, value, path)
-
     def seq(self, value: Any, path: str, *, min_len: int = 0) -> list[Any]:
         if not isinstance(value, list):
             self.add(path, f"expected a list, got {_what(value)}")

@@ -10,6 +10,7 @@ from typing import Any
 from saferspaces.core.framework.context import Ctx
 from saferspaces.core.framework.expression import ExpressionError, calculation_parse
 from saferspaces.core.framework.instrument import CONTEXT_KIND
+from saferspaces.core.framework.model import REPEAT_DEPTH_MAX
 from saferspaces.core.framework.yamlsource import path_join as pj
 
 CALC_INPUTS = ("number", "percentage", "rate_per_100k", "year", "likert")
@@ -32,8 +33,8 @@ def raw_dims(raw: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
 def _raw_repeats(
     raw: Any, path: str, outer: tuple[str, ...]
 ) -> Iterator[tuple[str, dict[str, Any], tuple[str, ...]]]:
-    if not isinstance(raw, list):
-        return
+    if not isinstance(raw, list) or len(outer) >= REPEAT_DEPTH_MAX:
+        return  # deeper groups are refused by the parser; their items are not read
     for i, group in enumerate(raw):
         if not isinstance(group, dict):
             continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 LATEST = 2
 VERSIONS = (1, 2)
@@ -194,10 +193,6 @@ class ObjectSpec:
             required = tuple(k for k, f in self.fields.items() if f.required_for(version))
             keys = self.by_version[version] = (allowed, required)
         return keys
-
-    @cached_property
-    def allowed_sets(self) -> Mapping[int, frozenset[str]]:
-        return {v: frozenset(self.allowed(v)) for v in VERSIONS}
 
     @property
     def title(self) -> str:
