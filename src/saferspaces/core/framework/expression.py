@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 EXPRESSION_MAX_LENGTH = 500
 EXPRESSION_MAX_NODES = 200
@@ -112,7 +113,7 @@ class Calculation:
 
     def refs(self) -> tuple[str, ...]:
         """The codes it reads, each once, in order of appearance."""
-        return tuple(dict.fromkeys(expression_refs(self.tree)))
+        return _refs(self.tree)
 
 
 class _Parser:
@@ -326,6 +327,11 @@ def expression_refs(expr: Expr) -> Iterator[str]:
     elif isinstance(expr, Call):
         for arg in expr.args:
             yield from expression_refs(arg)
+
+
+@lru_cache(maxsize=4096)
+def _refs(tree: Expr) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(expression_refs(tree)))
 
 
 def _num(value: object) -> float | None:

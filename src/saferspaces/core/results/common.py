@@ -14,7 +14,7 @@ from saferspaces.core.framework.answerkey import (
 from saferspaces.core.framework.answers import ANSWER_STATUSES, AnswerState, answers_for_relevance
 from saferspaces.core.framework.errors import AnswerError
 from saferspaces.core.framework.instances import AnswerIndex, answers_index
-from saferspaces.core.framework.model import Dimension, Edition, Indicator
+from saferspaces.core.framework.model import ChecklistItem, Dimension, Edition, Indicator
 from saferspaces.core.framework.relevance import relevance_evaluate
 from saferspaces.core.framework.scoring import answer_validate
 
@@ -56,6 +56,7 @@ def units_index(*, edition: Edition, units: Units) -> dict[str, AnswerIndex]:
     edition; raises :class:`ResultsError` listing every problem (nothing is skipped silently)."""
     places = edition_item_places(edition=edition)
     checklist = {c.code: c for c in edition.checklist}
+    checklist_codes = frozenset(checklist)
     problems: list[Problem] = []
     out: dict[str, AnswerIndex] = {}
     for unit, states in units.items():
@@ -65,32 +66,33 @@ def units_index(*, edition: Edition, units: Units) -> dict[str, AnswerIndex]:
         for inst, by_code in index.by_instance.items():
             for code, state in by_code.items():
                 key_obj = AnswerKey(item=code, instances=inst)
-                key = str(key_obj)
                 try:
-                    place = answer_key_check(
-                        key=key_obj, places=places, checklist=frozenset(checklist)
-                    )
+                    place = answer_key_check(key=key_obj, places=places, checklist=checklist_codes)
                 except AnswerKeyError as exc:
-                    problems.append(Problem(exc.message, unit=unit, indicator=key))
+                    problems.append(Problem(exc.message, unit=unit, indicator=str(key_obj)))
                     continue
-                question: Indicator | object = place.item if place else checklist[code]
-                if state.status not in ANSWER_STATUSES:
-                    problems.append(
-                        Problem(f"unknown status {state.status!r}", unit=unit, indicator=key)
-                    )
-                elif isinstance(question, Indicator) and question.calculate is not None:
-                    problems.append(
-                        Problem("a computed field is never answered", unit=unit, indicator=key)
-                    )
-                elif state.answered:
-                    try:
-                        answer_validate(question=question, answer=state.value)  # type: ignore[arg-type]
-                    except AnswerError as exc:
-                        problems.append(Problem(exc.message, unit=unit, indicator=key))
+                question: Indicator | ChecklistItem = place.item if place else checklist[code]
+                message = _state_problem(question, state)
+                if message is not None:
+                    problems.append(Problem(message, unit=unit, indicator=str(key_obj)))
         out[unit] = index
     if problems:
         raise ResultsError(problems)
     return out
+
+
+def _state_problem(question: Indicator | ChecklistItem, state: AnswerState) -> str | None:
+    """What is wrong with a stored state of ``question`` (None: nothing)."""
+    if state.status not in ANSWER_STATUSES:
+        return f"unknown status {state.status!r}"
+    if isinstance(question, Indicator) and question.calculate is not None:
+        return "a computed field is never answered"
+    if state.answered:
+        try:
+            answer_validate(question=question, answer=state.value)
+        except AnswerError as exc:
+            return exc.message
+    return None
 
 
 def applicable(item: Indicator, scope: Mapping[str, AnswerState]) -> bool:

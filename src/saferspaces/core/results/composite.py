@@ -14,8 +14,8 @@ from typing import Any
 from saferspaces.core.assessment import (
     OVERALL_CODE,
     EditionPipeline,
-    KindScore,
     NodeScores,
+    UnitScores,
     assessments_score,
     edition_pipeline_default,
     score_result_to_json,
@@ -26,7 +26,7 @@ from saferspaces.core.framework.instrument import Contrast
 from saferspaces.core.framework.model import Edition
 
 from .common import Units, units_index
-from .facts import EXPLANATION_FORMAT, Fact, ResultSet, ResultWarning
+from .facts import EXPLANATION_FORMAT, Fact, LazyExplanations, ResultSet, ResultWarning
 
 ROUND_REASONS = {
     TOO_FEW_UNITS: "too few assessments in the round give a value to normalise it",
@@ -56,21 +56,52 @@ def _contrast(node: NodeScores, contrast: Contrast) -> tuple[float | None, str |
     return sign * gap.value, None
 
 
-def _kind_fact(
-    unit: str, code: str, measure: str, ks: KindScore, parent: str | None, depth: int
-) -> Fact:
-    a = ks.availability
-    return Fact(
-        unit,
-        code,
-        measure,
-        ks.score,
-        parent=parent,
-        depth=depth,
-        coverage=a.share,
-        n=a.answered,
-        reason=ks.reason,
-    )
+def _unit_facts(
+    unit: str,
+    us: UnitScores,
+    depths: Mapping[str, int],
+    measures: list[str],
+    contrasts: tuple[Contrast, ...],
+) -> list[Fact]:
+    """The facts of one unit (positional arguments: this runs for every unit of a round)."""
+    out: list[Fact] = []
+    add = out.append
+    for code, node in us.nodes.items():
+        parent = node.parent
+        d = depths[code]
+        kinds = (("score", node.all_kinds), *((m, node.kind(m)) for m in measures))
+        for measure, ks in kinds:
+            a = ks.availability
+            add(
+                Fact(
+                    unit, code, measure, ks.score, "", "", parent, d, a.share, a.answered, ks.reason
+                )
+            )
+        a = node.all_kinds.availability
+        add(Fact(unit, code, "coverage", a.share, "", "", parent, d, None, a.applicable, None))
+        for c in contrasts:
+            value, reason = _contrast(node, c)
+            add(Fact(unit, code, c.code, value, "", "", parent, d, None, None, reason))
+    for code, ind in us.indicators.items():
+        score = ind.score
+        reason = ind.reason or (ind.status if score is None else None)
+        d = depths.get(ind.holder, 0) + 1
+        add(
+            Fact(
+                unit,
+                code,
+                "score",
+                score,
+                "",
+                "",
+                ind.holder,
+                d,
+                None,
+                int(score is not None),
+                reason,
+            )
+        )
+    return out
 
 
 def composite_compute(
@@ -96,32 +127,8 @@ def composite_compute(
     for unit, us in result.units.items():
         if depths is None:
             depths = _depths(us.nodes)
-        for code, node in us.nodes.items():
-            parent = node.parent
-            d = depths[code]
-            facts.append(_kind_fact(unit, code, "score", node.all_kinds, parent, d))
-            for m in measures:
-                facts.append(_kind_fact(unit, code, m, node.kind(m), parent, d))
-            a = node.all_kinds.availability
-            facts.append(
-                Fact(unit, code, "coverage", a.share, parent=parent, depth=d, n=a.applicable)
-            )
-            for c in inst.contrasts:
-                value, reason = _contrast(node, c)
-                facts.append(Fact(unit, code, c.code, value, parent=parent, depth=d, reason=reason))
+        facts += _unit_facts(unit, us, depths, measures, inst.contrasts)
         for code, ind in us.indicators.items():
-            facts.append(
-                Fact(
-                    unit,
-                    code,
-                    "score",
-                    ind.score,
-                    parent=ind.holder,
-                    depth=depths.get(ind.holder, 0) + 1,
-                    n=1 if ind.score is not None else 0,
-                    reason=ind.reason or (ind.status if ind.score is None else None),
-                )
-            )
             if ind.reason in ROUND_REASONS:
                 round_reasons[(code, ind.reason)] = round_reasons.get((code, ind.reason), 0) + 1
     warnings = tuple(
@@ -130,11 +137,14 @@ def composite_compute(
         )
         for (code, reason), n in sorted(round_reasons.items())
     )
-    data = score_result_to_json(result)
-    explanations: dict[str, dict[str, Any]] = {
-        u: {"format": EXPLANATION_FORMAT, "model": "composite", **body}
-        for u, body in data.pop("units").items()
-    }
+    meta = score_result_to_json(result, units=[])
+    meta.pop("units")
+
+    def explain(unit: str) -> Mapping[str, Any]:
+        body = score_result_to_json(result, units=[unit])["units"][unit]
+        return {"format": EXPLANATION_FORMAT, "model": "composite", **body}
+
+    explanations = LazyExplanations(list(result.units), explain)
     return ResultSet(
         model="composite",
         edition_id=edition.id,
@@ -142,5 +152,5 @@ def composite_compute(
         facts=tuple(facts),
         explanations=explanations,
         warnings=warnings,
-        meta=data,
+        meta=meta,
     )

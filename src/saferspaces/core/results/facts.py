@@ -11,7 +11,7 @@ the ``reason``. No fact is a position among units: no model ranks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,27 @@ class Fact:
 
 
 FACT_FIELDS = tuple(Fact.__dataclass_fields__)
+
+
+class LazyExplanations(Mapping[str, Mapping[str, Any]]):
+    """Explanations made when a unit's is read, not kept: a round of 10,000 units can be
+    written unit by unit without holding every explanation in memory."""
+
+    def __init__(self, units: Sequence[str], make: Callable[[str], Mapping[str, Any]]) -> None:
+        self._units = tuple(units)
+        self._known = frozenset(self._units)
+        self._make = make
+
+    def __getitem__(self, unit: str) -> Mapping[str, Any]:
+        if unit not in self._known:
+            raise KeyError(unit)
+        return self._make(unit)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._units)
+
+    def __len__(self) -> int:
+        return len(self._units)
 
 
 @dataclass(frozen=True)
