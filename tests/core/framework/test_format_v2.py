@@ -189,3 +189,25 @@ def test_repeat_groups_nested_thousands_deep_are_refused_quickly() -> None:
     (problem,) = info.value.problems
     assert problem.path == "dimensions[0].repeats[0].repeats[0].repeats[0].repeats"
     assert "repeat groups nest at most 3 deep" in problem.message
+
+
+def test_the_peer_conditions_are_those_of_the_pipeline_file() -> None:
+    from saferspaces.core.assessment.pipeline import BACKGROUND_KEYS
+    from saferspaces.core.framework.instrument import PEER_CONDITIONS
+
+    assert PEER_CONDITIONS == BACKGROUND_KEYS
+
+
+def test_validate_summarises_an_instrument() -> None:
+    import io
+
+    from saferspaces.core.framework.cli import framework_cli
+
+    out, err = io.StringIO(), io.StringIO()
+    path = str(FIXTURES / "vulnerability.yaml")
+    assert framework_cli(argv=["validate", path], out=out, err=err) == 0
+    assert out.getvalue() == (
+        f"{path}: valid edition vulnerability-2026.1 (2026-12-05) of the instrument "
+        "'vulnerability' (risk_matrix results, subject authority): 1 dimensions, 5 items "
+        "(5 in 2 repeat groups, 1 computed), 0 checklist items, languages en, fr\n"
+    )

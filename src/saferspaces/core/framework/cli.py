@@ -16,12 +16,10 @@ from typing import TextIO
 
 from saferspaces.core.framework.errors import FrameworkValidationError, problems_report
 from saferspaces.core.framework.loader import edition_load
+from saferspaces.core.framework.model import Edition
 
 
-def _indicator_count(edition: object) -> int:
-    from saferspaces.core.framework.model import Edition
-
-    assert isinstance(edition, Edition)
+def _indicator_count(edition: Edition) -> int:
     return sum(1 for _ in edition.indicators())
 
 
@@ -61,6 +59,9 @@ def framework_cli(*, argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         if args.command == "validate":
             edition = edition_load(path=args.file)
             n_dims = sum(1 for _ in edition.dimensions_walk())
+            if edition.instrument.declared:
+                out.write(_instrument_summary(args.file, edition) + "\n")
+                return 0
             out.write(
                 f"{args.file}: valid edition {edition.id} ({edition.date.isoformat()}): "
                 f"{n_dims} dimensions, {_indicator_count(edition)} indicators, "
@@ -98,6 +99,21 @@ def framework_cli(*, argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         err.write(f"{exc.filename or ''}: {exc.strerror or exc}\n")
         return 1
     return 2  # pragma: no cover
+
+
+def _instrument_summary(file: str, edition: Edition) -> str:
+    inst = edition.instrument
+    places = list(edition.items())
+    repeated = sum(1 for p in places if p.repeats)
+    groups = sum(1 for _ in edition.repeat_groups())
+    computed = sum(1 for p in places if p.item.calculate is not None)
+    return (
+        f"{file}: valid edition {edition.id} ({edition.date.isoformat()}) of the instrument "
+        f"{inst.family!r} ({inst.result_model} results, subject {inst.subject}): "
+        f"{sum(1 for _ in edition.dimensions_walk())} dimensions, {len(places)} items "
+        f"({repeated} in {groups} repeat groups, {computed} computed), "
+        f"{len(edition.checklist)} checklist items, languages {', '.join(edition.languages)}"
+    )
 
 
 def _docs_tables(write: str | None, check: str | None, out: TextIO, err: TextIO) -> int:
