@@ -141,7 +141,7 @@ def test_a_changed_declaration_shows_in_the_doc_check(tmp_path: Path) -> None:
 
 def test_every_object_has_its_table_and_the_answer_types_theirs() -> None:
     tables = docs_tables()
-    assert set(OBJECTS) | {"answer_types", "xlsform_columns"} == set(tables)
+    assert set(OBJECTS) | {"answer_types", "result_models", "xlsform_columns"} == set(tables)
     for name, spec in OBJECTS.items():
         rows = re.findall(r"^\| `([^`]+)` \|", tables[name], flags=re.MULTILINE)
         assert rows == list(spec.fields), name

@@ -80,6 +80,9 @@ def test_no_model_ranks_units(model: str, examples: dict[str, Edition], first: E
     result = results_compute(edition=edition, units=units)
     assert result.facts, model
     assert ranking_problems(result) == []
+    # every fact carries a measure its model declares
+    declared = {m.code for m in REGISTRY[model].measures(edition=edition)}
+    assert {f.measure for f in result.facts} <= declared
 
 
 @pytest.mark.parametrize("model", [m for m in RESULT_MODELS if m != "composite"])

@@ -2,7 +2,7 @@
 
 Each table sits between two markers in the page, ``<!-- generated: NAME -->`` and
 ``<!-- /generated -->``: one per object (``NAME`` is the object, e.g. ``indicator``), plus
-``answer_types`` and ``xlsform_columns``. :func:`docs_tables_apply` rewrites them;
+``answer_types``, ``result_models`` and ``xlsform_columns``. :func:`docs_tables_apply` rewrites them;
 ``python -m saferspaces.core.framework docs-tables --write docs/framework.md`` runs it, and a
 test fails when the page and the declaration differ.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from saferspaces.core.framework.instrument import RESULT_MODEL_SPECS, SHARING_KEYS
 from saferspaces.core.framework.model import ANSWER_TYPES, METHODS_BY_ANSWER
 from saferspaces.core.framework.schema import OBJECTS
 from saferspaces.core.framework.schema_answer import ANSWER_TYPE_DOCS
@@ -94,10 +95,32 @@ def xlsform_columns_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def result_models_table() -> str:
+    """The result models as declared in ``RESULT_MODEL_SPECS``."""
+    rows = ["| model | results | measures | may share | privacy, order |", "|---|---|---|---|---|"]
+    for name, spec in RESULT_MODEL_SPECS.items():
+        measures = ", ".join(f"`{m.code}`" for m in spec.measures)
+        if name == "composite":
+            measures += ", each declared measure and contrast"
+        shared = ", ".join(k for k in SHARING_KEYS if k in spec.may_share) or "nothing"
+        notes = []
+        if not spec.visible_to_colleagues:
+            notes.append("a respondent's results are shown to that person only")
+        if spec.aggregate_min_units:
+            notes.append(f"aggregates over {spec.aggregate_min_units} subjects at least")
+        if spec.orders_within_subject:
+            notes.append("orders the subject's own instances (never subjects)")
+        rows.append(
+            f"| `{name}` | {spec.summary} | {measures} | {shared} | {'; '.join(notes) or '—'} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def docs_tables() -> Mapping[str, str]:
     """Every generated table by marker name."""
     out = {name: object_table(name) for name in OBJECTS}
     out["answer_types"] = answer_types_table()
+    out["result_models"] = result_models_table()
     out["xlsform_columns"] = xlsform_columns_table()
     return out
 

@@ -249,7 +249,7 @@ RESULT_MODEL_SPECS: Mapping[str, ResultModelSpec] = {
         name="none",
         summary="a descriptive survey: counts of answers by choice where declared, else nothing",
         params="result_none",
-        measures=(COUNT, SHARE),
+        measures=(COUNT, SHARE, COVERAGE),
         may_share=frozenset(SHARING_KEYS),
     ),
 }
