@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from saferspaces.core.framework.errors import Problem
-from saferspaces.core.framework.expression import Calculation, ExpressionError, calculation_parse
 from saferspaces.core.framework.instrument import Instrument
 from saferspaces.core.framework.model import FORMAT_V1, FORMAT_V2, Text
 from saferspaces.core.framework.schema import OBJECTS
@@ -24,6 +23,9 @@ from saferspaces.core.framework.schema_types import (
     ObjectSpec,
 )
 from saferspaces.core.framework.yamlsource import path_join
+
+if TYPE_CHECKING:
+    from saferspaces.core.framework.expression import Calculation
 
 CODE_RE = re.compile(CODE_PATTERN)
 CHOICE_CODE_RE = re.compile(CHOICE_CODE_PATTERN)
@@ -239,6 +241,8 @@ class Ctx:
         return value
 
     def calculation(self, value: Any, path: str) -> Calculation | None:
+        from saferspaces.core.framework.expression import ExpressionError, calculation_parse
+
         if not isinstance(value, str) or not value.strip():
             self.add(path, f"expected an expression such as 'A * B', got {_what(value)}")
             return None

@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from saferspaces.core.framework.expression import Calculation
 from saferspaces.core.framework.instrument import Instrument, edition_family
 from saferspaces.core.framework.texts import Text as Text  # re-exported: model.Text
 from saferspaces.core.framework.texts import text_get as text_get
+
+if TYPE_CHECKING:  # the expression parser is imported only by files that compute
+    from saferspaces.core.framework.expression import Calculation
 
 FORMAT_V1 = "saferspaces-framework/1"
 FORMAT_V2 = "saferspaces-framework/2"

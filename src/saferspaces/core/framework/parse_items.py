@@ -7,10 +7,9 @@ always composite, so its checks and messages are those of format 1.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saferspaces.core.framework.context import SDG_RE, Ctx
-from saferspaces.core.framework.expression import Calculation
 from saferspaces.core.framework.instrument import CONTEXT_KIND, Instrument
 from saferspaces.core.framework.model import (
     REPEAT_DEFAULT_MAX,
@@ -30,6 +29,9 @@ from saferspaces.core.framework.parse_answer import (
     scoring_parse,
 )
 from saferspaces.core.framework.yamlsource import path_join as pj
+
+if TYPE_CHECKING:
+    from saferspaces.core.framework.expression import Calculation
 
 NOT_SCORED = Scoring("not_scored")
 CALCULATED_ANSWER = AnswerSpec("number")

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from saferspaces.core.framework.context import Ctx
-from saferspaces.core.framework.expression import ExpressionError, calculation_parse
 from saferspaces.core.framework.instrument import CONTEXT_KIND
 from saferspaces.core.framework.model import REPEAT_DEPTH_MAX
 from saferspaces.core.framework.yamlsource import path_join as pj
@@ -135,6 +134,8 @@ def items_check(data: Mapping[str, Any], questions: Questions, scopes: Scopes, c
 
 
 def _calculations(questions: Questions, scopes: Scopes, ctx: Ctx) -> None:
+    from saferspaces.core.framework.expression import ExpressionError, calculation_parse
+
     graph: dict[str, list[str]] = {}
     for code, (path, item) in questions.items():
         text = item.get("calculate")
