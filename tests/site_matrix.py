@@ -5,7 +5,15 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-PERSONA_ORDER = ("anonymous", "outsider", "respondent", "lead", "coordinator", "administrator")
+PERSONA_ORDER = (
+    "anonymous",
+    "outsider",
+    "respondent",
+    "lead",
+    "coordinator",
+    "ports_coordinator",  # coordinates only the second network (the persona authority is in both)
+    "administrator",
+)
 ALL = dict.fromkeys(PERSONA_ORDER, 200)
 LOGGED_IN = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
 ANON_ONLY = {"anonymous": 200, **dict.fromkeys(PERSONA_ORDER[1:], 302)}
@@ -15,6 +23,7 @@ ADMIN_ONLY = {
     "respondent": 403,
     "lead": 403,
     "coordinator": 403,
+    "ports_coordinator": 403,
     "administrator": 200,
 }
 LEAD_POST = {
@@ -23,17 +32,22 @@ LEAD_POST = {
     "respondent": 403,
     "lead": 400,
     "coordinator": 403,
+    "ports_coordinator": 403,
     "administrator": 400,
 }
 GONE = dict.fromkeys(PERSONA_ORDER, 410)
+# The coordinators of the main network (the network and rounds of the path), administrators.
 COORDINATOR_ONLY = {
     "anonymous": 302,
     "outsider": 403,
     "respondent": 403,
     "lead": 403,
     "coordinator": 200,
+    "ports_coordinator": 403,
     "administrator": 200,
 }
+# Any coordinator, whatever network they coordinate, and administrators.
+ANY_COORDINATOR = {**COORDINATOR_ONLY, "ports_coordinator": 200}
 MFA_PAGE = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 200)}
 MFA_REAUTH = {"anonymous": 302, **dict.fromkeys(PERSONA_ORDER[1:], 302)}
 # allauth answers 404 for recovery-code and deactivation pages while a person has no authenticator.
@@ -104,7 +118,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "frameworks:detail": ("get", "/frameworks/ssf-2026.1/", ALL),
     "frameworks:xlsform": ("get", "/frameworks/ssf-2026.1/xlsform/", ALL),
     "frameworks:source": ("get", "/frameworks/ssf-2026.1/source/", ALL),
-    "frameworks:upload": ("get", "/frameworks/upload/", COORDINATOR_ONLY),
+    "frameworks:upload": ("get", "/frameworks/upload/", ANY_COORDINATOR),
 }
 # Later apps contribute their routes in ``tests/matrix_parts/<app>.py``: a module with ``ENTRIES``
 # (same shape as MATRIX), optionally ``NOT_HTML`` (a set of names) and ``placeholders()`` (a

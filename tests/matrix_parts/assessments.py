@@ -4,30 +4,55 @@ of the demo's current round."""
 
 from __future__ import annotations
 
-from site_matrix import COORDINATOR_ONLY, LOGGED_IN, PERSONA_ORDER
+from site_matrix import ANY_COORDINATOR, COORDINATOR_ONLY, LOGGED_IN, PERSONA_ORDER
 
-PRIVATE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 200)}
+# A round's assessment: the authority's people, the coordinators of the round's network (not
+# those of the authority's other network) and administrators.
+OTHER_NETWORK = {"ports_coordinator": 403}
+PRIVATE = {
+    "anonymous": 302,
+    "outsider": 403,
+    **dict.fromkeys(PERSONA_ORDER[2:], 200),
+    **OTHER_NETWORK,
+}
 LEAD_ONLY = {
     "anonymous": 302,
     "outsider": 403,
     "respondent": 403,
     "lead": 200,
     "coordinator": 403,
+    "ports_coordinator": 403,
     "administrator": 200,
 }
 # POST without data: a redirect with a message for those who may act, 403 for strangers
-POST_REDIRECT = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 302)}
+POST_REDIRECT = {
+    "anonymous": 302,
+    "outsider": 403,
+    **dict.fromkeys(PERSONA_ORDER[2:], 302),
+    **OTHER_NETWORK,
+}
 # POST of an empty answer or evidence form: refused with 422 and the form shown again
-POST_REFUSED = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 422)}
+POST_REFUSED = {
+    "anonymous": 302,
+    "outsider": 403,
+    **dict.fromkeys(PERSONA_ORDER[2:], 422),
+    **OTHER_NETWORK,
+}
 TEAM_ONLY = {
     "anonymous": 302,
     "outsider": 403,
     "respondent": 200,
     "lead": 200,
     "coordinator": 403,
+    "ports_coordinator": 403,
     "administrator": 200,
 }
-NO_SUCH_EVIDENCE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 404)}
+NO_SUCH_EVIDENCE = {
+    "anonymous": 302,
+    "outsider": 403,
+    **dict.fromkeys(PERSONA_ORDER[2:], 404),
+    **OTHER_NETWORK,
+}
 
 A = "/assessments/{assessment}"
 ENTRIES = {
@@ -47,7 +72,7 @@ ENTRIES = {
     "assessments:evidence_add": ("post", A + "/q/QOL_P01/evidence/", POST_REFUSED),
     "assessments:evidence_file": ("get", A + "/evidence/999999/", NO_SUCH_EVIDENCE),
     "assessments:evidence_remove": ("post", A + "/evidence/999999/remove/", NO_SUCH_EVIDENCE),
-    "assessments:feedback": ("get", "/frameworks/ssf-2026.1/feedback/", COORDINATOR_ONLY),
+    "assessments:feedback": ("get", "/frameworks/ssf-2026.1/feedback/", ANY_COORDINATOR),
 }
 NOT_HTML = {"assessments:evidence_file"}
 PLACEHOLDER_KEYS = ("assessment", "round")

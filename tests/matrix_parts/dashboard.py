@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from site_matrix import ALL, COORDINATOR_ONLY, PERSONA_ORDER
 
-PRIVATE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 200)}
+# the authority's dashboard: its people, the coordinators of any of its networks (each sees only
+# the assessments of their own network's rounds), administrators
+AUTHORITY_PRIVATE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 200)}
+# one assessment's pages: not for the coordinators of the authority's other network
+PRIVATE = {**AUTHORITY_PRIVATE, "ports_coordinator": 403}
 LEAD_ONLY = {
     "anonymous": 302,
     "outsider": 403,
     "respondent": 403,
     "lead": 200,
     "coordinator": 403,
+    "ports_coordinator": 403,
     "administrator": 200,
 }
 PUBLISH = {
@@ -22,11 +27,12 @@ PUBLISH = {
     "respondent": 403,
     "lead": 403,
     "coordinator": 302,
+    "ports_coordinator": 403,
     "administrator": 302,
 }
 
 ENTRIES = {
-    "dashboard:profile": ("get", "/authorities/{authority}/dashboard/", PRIVATE),
+    "dashboard:profile": ("get", "/authorities/{authority}/dashboard/", AUTHORITY_PRIVATE),
     "dashboard:sharing": ("get", "/authorities/{authority}/sharing/", LEAD_ONLY),
     "dashboard:peers": ("get", "/assessments/{assessment}/peers/", PRIVATE),
     "dashboard:explain": ("get", "/assessments/{assessment}/explain/QOL_P01/", PRIVATE),

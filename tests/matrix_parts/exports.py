@@ -12,6 +12,7 @@ NO_SUCH_FILE = {
     "respondent": 403,
     "lead": 403,
     "coordinator": 404,
+    "ports_coordinator": 403,
     "administrator": 404,
 }
 ENTRIES = {

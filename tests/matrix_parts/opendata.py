@@ -3,20 +3,22 @@ administrators; an authority's geography for its lead, its coordinators and admi
 
 from __future__ import annotations
 
-from site_matrix import COORDINATOR_ONLY
+from site_matrix import ANY_COORDINATOR
 
+# the persona authority is in both networks: both coordinators may see and confirm its geography
 GEOGRAPHY = {
     "anonymous": 302,
     "outsider": 403,
     "respondent": 403,
     "lead": 200,
     "coordinator": 200,
+    "ports_coordinator": 200,
     "administrator": 200,
 }
 
 ENTRIES = {
-    "opendata:runs": ("get", "/open-data/runs/", COORDINATOR_ONLY),
-    "opendata:run_detail": ("get", "/open-data/runs/{opendata_run}/", COORDINATOR_ONLY),
+    "opendata:runs": ("get", "/open-data/runs/", ANY_COORDINATOR),
+    "opendata:run_detail": ("get", "/open-data/runs/{opendata_run}/", ANY_COORDINATOR),
     "opendata:geography": ("get", "/open-data/authorities/{authority}/geography/", GEOGRAPHY),
 }
 NOT_HTML: set[str] = set()

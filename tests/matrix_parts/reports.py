@@ -12,10 +12,22 @@ START_PDF = {
     "respondent": 403,
     "lead": 403,
     "coordinator": 302,  # to the job page
+    "ports_coordinator": 403,
     "administrator": 302,
 }
-PRIVATE = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 200)}
-PRIVATE_PDF = {"anonymous": 302, "outsider": 403, **dict.fromkeys(PERSONA_ORDER[2:], 302)}
+# the report of a round's assessment: not for the coordinators of the authority's other network
+PRIVATE = {
+    "anonymous": 302,
+    "outsider": 403,
+    **dict.fromkeys(PERSONA_ORDER[2:], 200),
+    "ports_coordinator": 403,
+}
+PRIVATE_PDF = {
+    "anonymous": 302,
+    "outsider": 403,
+    **dict.fromkeys(PERSONA_ORDER[2:], 302),
+    "ports_coordinator": 403,
+}
 # the placeholder job is still queued: it has no file yet
 DOWNLOAD_QUEUED = {**COORDINATOR_ONLY, "coordinator": 404, "administrator": 404}
 

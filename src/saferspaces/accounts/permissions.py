@@ -4,9 +4,12 @@ Views, templates and services ask these functions; nothing else decides access. 
 
 * An **administrator** (``is_superuser``) may do everything.
 * An authority's own people (**respondents** and **leads**) see its unpublished data.
-* A **coordinator** sees the unpublished data of the authorities in the networks they coordinate.
+* A **coordinator** sees the team and dashboard of the authorities in the networks they
+  coordinate, but of their assessments only those of the rounds their own networks run
+  (``saferspaces/assessments/permissions.py``: an authority in two networks has rounds in each).
 * Nobody else sees an authority's unpublished data. The registry (name, country, kind, NUTS) is public.
-* A **lead** manages the authority's team (invitations); so does an administrator.
+* A **lead** manages the authority's team (invitations) and what it shares with similar
+  authorities; so does an administrator.
 * Coordinators and administrators maintain framework editions.
 * **Administrators** create and edit networks and grant or revoke their coordinators, and use
   Django's admin site for repairs.
@@ -14,12 +17,15 @@ Views, templates and services ask these functions; nothing else decides access. 
   authorities from a file for it, and see and manage its invitations.
 * An authority's lead, the coordinators of its networks and administrators invite its lead and
   re-send or withdraw the invitations of its team.
+
+A view refuses with :class:`AccessDenied` and a reason when it can say truthfully why.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
@@ -27,6 +33,15 @@ from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator,
 if TYPE_CHECKING:
     from saferspaces.accounts.models import Invitation
     from saferspaces.authorities.models import Authority, Network
+
+
+class AccessDenied(PermissionDenied):
+    """A refusal that says why: the 403 page shows ``reason`` (translated; it names no private
+    data)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _active(user: Any) -> bool:
@@ -66,6 +81,12 @@ def can_view_authority_private(user: Any, authority: Authority) -> bool:
 
 def can_manage_authority_team(user: Any, authority: Authority) -> bool:
     return is_administrator(user) or role_in_authority(user, authority) == Role.LEAD
+
+
+def can_manage_sharing(user: Any, authority: Authority) -> bool:
+    """What the authority shares with similar authorities and the public: its leads and
+    administrators (the same people who manage its team)."""
+    return can_manage_authority_team(user, authority)
 
 
 def can_view_network_private(user: Any, network: Network) -> bool:

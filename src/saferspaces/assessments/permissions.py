@@ -1,7 +1,13 @@
 """Who may do what with rounds and assessments (built on the account rules).
 
-* An authority's respondents and leads see its assessments; so do the coordinators of the
-  round's network (of any network of the authority for private ones) and administrators.
+* A round's assessment is read by the authority's own people (respondents and leads), the
+  coordinators of *that round's* network and administrators. The coordinators of the authority's
+  other networks do not read it: each network sees the rounds it runs.
+* A private self-assessment (no round) is read only by the authority's own people and
+  administrators.
+* Everything reached through an assessment (answers, history, evidence files, scores, its
+  dashboard pages, report and PDF jobs, answer files) follows the assessment: views ask
+  :func:`can_view_assessment`; lists and dashboards filter with :func:`assessments_readable`.
 * Respondents and leads edit answers while the assessment is a draft or returned. A dimension
   assigned to some people is edited by them and by leads only.
 * Leads start private assessments, assign dimensions, set consensus answers, submit and reopen.
@@ -12,12 +18,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from saferspaces.accounts.models import NetworkCoordinator, Role
-from saferspaces.accounts.permissions import (
-    can_view_authority_private,
-    is_administrator,
-    role_in_authority,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
+from saferspaces.accounts.permissions import AccessDenied, is_administrator, role_in_authority
 
 if TYPE_CHECKING:
     from saferspaces.assessments.models import Assessment, Round
@@ -44,8 +49,58 @@ def can_start_assessment(user: Any, authority: Authority) -> bool:
     return is_administrator(user) or role_in_authority(user, authority) == Role.LEAD
 
 
+def _readable_by(user: Any) -> Q | None:
+    """The reading rule as a condition on assessments (None: everything; administrators)."""
+    if is_administrator(user):
+        return None
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    own_people = Exists(
+        AuthorityMembership.objects.filter(user=user, authority_id=OuterRef("authority_id"))
+    )
+    round_coordinator = Exists(
+        NetworkCoordinator.objects.filter(user=user, network_id=OuterRef("round__network_id"))
+    )
+    return Q(own_people) | Q(round__isnull=False) & Q(round_coordinator)
+
+
+def assessments_readable(user: Any) -> QuerySet[Assessment]:
+    """Every assessment ``user`` may read (see the module's rules)."""
+    from saferspaces.assessments.models import Assessment
+
+    rule = _readable_by(user)
+    return Assessment.objects.all() if rule is None else Assessment.objects.filter(rule)
+
+
 def can_view_assessment(user: Any, assessment: Assessment) -> bool:
-    return can_view_authority_private(user, assessment.authority)
+    """Whether ``user`` may read ``assessment`` and everything reached through it."""
+    rule = _readable_by(user)
+    return rule is None or assessments_readable(user).filter(pk=assessment.pk).exists()
+
+
+def assessment_refused() -> AccessDenied:
+    """What a person who may not read an assessment is told (it names nothing of it)."""
+    return AccessDenied(
+        _(
+            "An assessment is open only to its authority's own people, to the coordinators of "
+            "the network that runs its round, and to administrators. A self-assessment outside "
+            "any round is open only to the authority's own people and administrators."
+        )
+    )
+
+
+def assessments_shown_with(assessment: Assessment) -> QuerySet[Assessment]:
+    """The assessments of the same authority that every reader of ``assessment`` may read too,
+    so that a page or PDF about it (e.g. progress over time) shows nothing more to anyone: for a
+    round's assessment, those of the rounds of the same network; for a private self-assessment,
+    all of the authority's (only its own people and administrators read it)."""
+    from saferspaces.assessments.models import Assessment
+
+    same = Assessment.objects.filter(authority_id=assessment.authority_id)
+    round_ = assessment.round
+    if round_ is None:
+        return same
+    return same.filter(round__network_id=round_.network_id)
 
 
 def is_lead_of(user: Any, assessment: Assessment) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from saferspaces.accounts.permissions import authorities_with_private_access, is_administrator
+from saferspaces.accounts.permissions import is_administrator
 from saferspaces.assessments import permissions
 from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
 from saferspaces.assessments.models import (
@@ -273,11 +273,8 @@ def answer_history(*, assessment: Assessment, code: str) -> QuerySet[AnswerRevis
 
 
 def assessments_visible(*, user: Any) -> QuerySet[Assessment]:
-    """Assessments of the authorities whose unpublished data ``user`` may see."""
-    qs = Assessment.objects.select_related("authority", "round", "edition")
-    if is_administrator(user):
-        return qs
-    return qs.filter(authority__in=authorities_with_private_access(user))
+    """The assessments ``user`` may read (``permissions.assessments_readable``)."""
+    return permissions.assessments_readable(user).select_related("authority", "round", "edition")
 
 
 def rounds_visible(*, user: Any) -> QuerySet[Round]:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ def assessment_get(request: HttpRequest, pk: int) -> Assessment:
         Assessment.objects.select_related("authority", "edition", "round__network"), pk=pk
     )
     if not permissions.can_view_assessment(request.user, assessment):
-        raise PermissionDenied
+        raise permissions.assessment_refused()
     return assessment
 
 

@@ -273,8 +273,14 @@ def indicator_explain(*, scored: Scored, code: str, language: str) -> dict[str, 
     }
 
 
-def assessments_for_dashboard(*, authority: Authority) -> QuerySet[Assessment]:
-    """Scored assessments of the authority, newest first (for the picker)."""
-    return scored_assessments(authority=authority).order_by(
-        "-round__period_end", "-created_at", "-pk"
+def assessments_for_dashboard(
+    *, authority: Authority, among: QuerySet[Assessment]
+) -> QuerySet[Assessment]:
+    """Scored assessments of the authority, newest first (for the picker), limited to ``among``:
+    those the reader may read (``assessments_readable``) or that a report may show with its own
+    (``assessments_shown_with``)."""
+    return (
+        scored_assessments(authority=authority)
+        .filter(pk__in=among.values("pk"))
+        .order_by("-round__period_end", "-created_at", "-pk")
     )

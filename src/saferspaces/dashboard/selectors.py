@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from saferspaces.assessments.models import Assessment, Evidence
@@ -26,10 +27,15 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:code> of the explain URL
 
 
 def dashboard_profile(
-    *, authority: Authority, assessment_pk: int | None, language: str
+    *,
+    authority: Authority,
+    assessment_pk: int | None,
+    language: str,
+    among: QuerySet[Assessment],
 ) -> dict[str, Any]:
-    """The profile of one scored assessment (the latest by default) and the progress over all."""
-    choices = list(assessments_for_dashboard(authority=authority))
+    """The profile of one scored assessment (the latest by default) and the progress over all,
+    drawn only from ``among`` (the assessments the reader may read)."""
+    choices = list(assessments_for_dashboard(authority=authority, among=among))
     chosen = next((a for a in choices if a.pk == assessment_pk), choices[0] if choices else None)
     if chosen is None:
         return {"authority": authority, "choices": [], "scored": None}

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saferspaces.accounts.permissions import can_manage_authority_team
+from saferspaces.accounts.permissions import can_manage_sharing
 from saferspaces.assessments import permissions as assessment_permissions
 from saferspaces.assessments.models import Evidence, Round
 from saferspaces.authorities.models import Authority
@@ -41,7 +41,7 @@ def sharing_update(
     now: dt.datetime | None = None,
 ) -> PeerSharing:
     """Set what the authority shares; ``shared_evidence`` are the ids of its evidence to share."""
-    if not can_manage_authority_team(user, authority):
+    if not can_manage_sharing(user, authority):
         raise DomainError(_("Only a lead of this authority can change what it shares."))
     if open_to_contact and not contact_email:
         raise DomainError(

@@ -14,9 +14,18 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from saferspaces.accounts.permissions import can_manage_authority_team, can_view_authority_private
+from saferspaces.accounts.permissions import (
+    AccessDenied,
+    can_manage_sharing,
+    can_view_authority_private,
+)
 from saferspaces.assessments.models import Assessment, Round
-from saferspaces.assessments.permissions import can_view_round
+from saferspaces.assessments.permissions import (
+    assessment_refused,
+    assessments_readable,
+    can_view_assessment,
+    can_view_round,
+)
 from saferspaces.authorities.models import Authority
 from saferspaces.dashboard import selectors
 from saferspaces.dashboard.forms import PeerCriteriaForm, SharingForm
@@ -51,8 +60,8 @@ def _authority_assessment(request: HttpRequest, pk: int) -> Assessment:
         ),
         pk=pk,
     )
-    if not can_view_authority_private(request.user, assessment.authority):
-        raise PermissionDenied
+    if not can_view_assessment(request.user, assessment):
+        raise assessment_refused()
     return assessment
 
 
@@ -66,7 +75,9 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         authority=authority,
         assessment_pk=query_int(request.GET, "assessment"),
         language=_language(),
+        among=assessments_readable(request.user),
     )
+    context["can_manage_sharing"] = can_manage_sharing(request.user, authority)
     return _chart_download(request, context, authority.slug) or render(
         request, "dashboard/profile.html", context
     )
@@ -106,8 +117,8 @@ def explain(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sharing(request: HttpRequest, slug: str) -> HttpResponse:
     authority = get_object_or_404(Authority, slug=slug)
-    if not can_manage_authority_team(request.user, authority):
-        raise PermissionDenied
+    if not can_manage_sharing(request.user, authority):
+        raise AccessDenied(_("Only a lead of this authority can change what it shares."))
     context = selectors.sharing_get(authority=authority)
     current = context["sharing"]
     initial = {

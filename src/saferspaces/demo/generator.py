@@ -57,6 +57,12 @@ PERSONAS: tuple[Persona, ...] = (
         "Respondent for Montclair-sur-Mer (FR)",
     ),
     Persona("outsider", f"outsider@{DEMO_EMAIL_DOMAIN}", "none", "Logged-in person with no role"),
+    Persona(
+        "ports_coordinator",
+        f"ports-coordinator@{DEMO_EMAIL_DOMAIN}",
+        "coordinator",
+        "Coordinator of the port cities network (Montclair-sur-Mer is in both networks)",
+    ),
 )
 
 PERSONA_AUTHORITY = "Montclair-sur-Mer"
@@ -228,9 +234,7 @@ def demo_build(*, seed: int = DEMO_SEED, now: datetime) -> DemoReport:
         role=Role.RESPONDENT,
     )
     _user(PERSONAS[4].email, "Otto Outsider")
-    coordinator_grant(
-        user=_user(f"ports-coordinator@{DEMO_EMAIL_DOMAIN}", "Pia Ports"), network=ports
-    )
+    coordinator_grant(user=_user(PERSONAS[5].email, "Pia Ports"), network=ports)
     # A lead for every other demo authority, so that peers have people behind them.
     for authority in demo_authorities.exclude(pk=persona_authority.pk).order_by("pk"):
         lead = _user(f"lead-{authority.slug}@{DEMO_EMAIL_DOMAIN}", f"Lead of {authority.name}")

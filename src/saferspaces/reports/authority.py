@@ -28,6 +28,7 @@ from saferspaces.assessments.models import (
     PrefillDecision,
     ScoreRun,
 )
+from saferspaces.assessments.permissions import assessments_shown_with
 from saferspaces.core.dashboard import PeerCriteria
 from saferspaces.core.framework.model import text_get
 from saferspaces.core.reports.svg import COLOURS, Band, DotChart, Mark, Row, Series, svg_dot_rows
@@ -93,7 +94,10 @@ def authority_report_stamp(*, assessment: Assessment) -> tuple[str, dt.datetime]
 def authority_report(*, assessment: Assessment, language: str) -> dict[str, Any]:
     """The report of one scored assessment, or ``scored: None`` when it has no scores."""
     profile = dashboard_profile(
-        authority=assessment.authority, assessment_pk=assessment.pk, language=language
+        authority=assessment.authority,
+        assessment_pk=assessment.pk,
+        language=language,
+        among=assessments_shown_with(assessment),
     )
     scored = profile.get("scored")
     if scored is None or scored.assessment.pk != assessment.pk:

@@ -1,5 +1,6 @@
 """Who may read reports: a round's analysis its network's coordinators and administrators; an
-authority's report whoever may read the assessment (its team, its coordinators, administrators)."""
+authority's report whoever may read the assessment (its team, the coordinators of the round's
+network, administrators)."""
 
 from __future__ import annotations
 

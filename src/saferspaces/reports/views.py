@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from saferspaces.assessments.models import Assessment, Round
 from saferspaces.background.recovery import worker_available
+from saferspaces.assessments.permissions import assessment_refused
 from saferspaces.errors import DomainError
 from saferspaces.reports import permissions, selectors
 from saferspaces.reports.models import JobState, ReportJob, ReportKind
@@ -41,7 +42,7 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
         Assessment.objects.select_related("authority", "round__network", "edition"), pk=pk
     )
     if not permissions.can_view_authority_report(request.user, assessment):
-        raise PermissionDenied
+        raise assessment_refused()
     return assessment
 
 
@@ -123,7 +124,7 @@ def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
         if assessment is None:
             raise Http404
         if not permissions.can_view_authority_report(request.user, assessment):
-            raise PermissionDenied
+            raise assessment_refused()
         back = reverse("reports:authority_report", args=[assessment.pk])
         return job, JobTarget(
             title=_("PDF of the report of %(name)s") % {"name": assessment.authority.name},

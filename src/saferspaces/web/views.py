@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from saferspaces import __version__
+from saferspaces.accounts.permissions import AccessDenied
 from saferspaces.accounts.selectors import user_home_context
 from saferspaces.core.limits import FORM_BODY_MAX_BYTES, MB
 from saferspaces.inputs import BadParameter
@@ -99,7 +100,9 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, "403.html", 403, {})
+    """The refusal page; it says why when the view could (``AccessDenied``)."""
+    reason = exception.reason if isinstance(exception, AccessDenied) else None
+    return _error_page(request, "403.html", 403, {"reason": reason})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
