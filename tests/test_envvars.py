@@ -14,6 +14,7 @@ from saferspaces.envvars import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_path,
     env_str,
     env_url,
@@ -52,6 +53,16 @@ def test_required_string_and_lists() -> None:
     assert env_list("H", environ={"H": "a.eu, b.eu"}) == ["a.eu", "b.eu"]
     with pytest.raises(EnvError, match="empty items"):
         env_list("H", environ={"H": "a.eu,,b.eu"})
+
+
+def test_networks_are_addresses_or_ranges() -> None:
+    got = env_networks("P", environ={"P": "127.0.0.1, ::1,10.0.0.0/8"})
+    assert [str(n) for n in got] == ["127.0.0.1/32", "::1/128", "10.0.0.0/8"]
+    assert env_networks("P", environ={}) == ()
+    with pytest.raises(EnvError, match=r"P='nginx'.*IP addresses or networks"):
+        env_networks("P", environ={"P": "127.0.0.1,nginx"})
+    with pytest.raises(EnvError, match="empty items"):
+        env_networks("P", environ={"P": "127.0.0.1,"})
 
 
 def test_url_scheme_and_choice() -> None:
@@ -129,3 +140,10 @@ def test_production_settings_work_from_environment_variables_only() -> None:
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_bad_trusted_proxy_is_reported_in_one_line() -> None:
+    result = _cli({"SAFERSPACES_DEBUG": "1", "SAFERSPACES_TRUSTED_PROXIES": "127.0.0.1,nginx"})
+    assert result.returncode == 2
+    assert "SAFERSPACES_TRUSTED_PROXIES='nginx': expected a comma-separated list" in result.stderr
+    assert "Traceback" not in result.stderr

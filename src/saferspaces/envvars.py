@@ -7,6 +7,7 @@ No Django imports: this module is tested on its own.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -119,3 +120,23 @@ def env_path(name: str, default: str, *, environ: Mapping[str, str] | None = Non
     if not os.path.isabs(value):
         raise EnvError(name, value, "an absolute path")
     return value
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(
+    name: str, default: list[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> tuple[IPNetwork, ...]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1, ::1, 10.0.0.0/8``)."""
+    networks = []
+    for item in env_list(name, default, environ=environ):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise EnvError(
+                name,
+                item,
+                "a comma-separated list of IP addresses or networks, e.g. 127.0.0.1,::1,10.0.0.0/8",
+            ) from None
+    return tuple(networks)

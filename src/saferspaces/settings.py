@@ -23,6 +23,7 @@ from saferspaces.envvars import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_path,
     env_str,
     env_url,
@@ -101,6 +102,9 @@ try:
     EVIDENCE_MAX_MB = env_int("SAFERSPACES_EVIDENCE_MAX_MB", 20, minimum=1)
     STATIC_ROOT = Path(env_path("SAFERSPACES_STATIC_ROOT", str(PROJECT_DIR / "var" / "static")))
     MEDIA_ROOT = Path(env_path("SAFERSPACES_MEDIA_ROOT", str(PROJECT_DIR / "var" / "media")))
+    # the reverse proxies whose X-Forwarded-For is believed (saferspaces.accounts.adapter)
+    TRUSTED_PROXIES = env_networks("SAFERSPACES_TRUSTED_PROXIES", [])
+    SIGNUP_OPEN = env_bool("SAFERSPACES_SIGNUP_OPEN", False)  # else accounts come by invitation
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -200,7 +204,26 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+ACCOUNT_ADAPTER = "saferspaces.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "saferspaces.accounts.adapter.SignupForm"}
+# allauth's limits, merged into its defaults; counted per client address (behind a proxy, the
+# address SAFERSPACES_TRUSTED_PROXIES lets us believe) in the database cache shared by all
+# workers. Failed log-ins are counted per address *and account* pair: failures elsewhere never
+# lock a person out (docs/operations.md, "Log-in limits"). Off under tests, which turn them on.
+RATE_LIMITS = {
+    "login_failed": "30/5m/ip,10/5m/key",  # key: client address + e-mail (the account adapter)
+    "login": "60/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else RATE_LIMITS
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "saferspaces_cache",  # created by the migration accounts 0002
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Safer Spaces"
 

@@ -136,7 +136,8 @@ def test_password_reset_sends_an_email(client: Client, demo, mailoutbox) -> None
     assert len(mailoutbox) == 1 and "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
-def test_signup_requires_email_verification(client: Client, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_signup_requires_email_verification(client: Client, mailoutbox, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SIGNUP_OPEN = True  # open sign-up (SAFERSPACES_SIGNUP_OPEN=1); off by default
     response = client.post(
         "/accounts/signup/",
         {
