@@ -40,7 +40,15 @@ def shared_data() -> Path:
 
 # --- Django fixtures: the demo and its personas -------------------------------------------------
 
-PERSONA_KEYS = ("anonymous", "outsider", "respondent", "lead", "coordinator", "administrator")
+PERSONA_KEYS = (
+    "anonymous",
+    "outsider",
+    "respondent",
+    "lead",
+    "coordinator",
+    "ports_coordinator",
+    "administrator",
+)
 
 
 @pytest.fixture

@@ -238,9 +238,11 @@ def demo_rounds_build(
                 )
                 for act, fr, to, by, at, comment in steps
             ]
-            rng_q = random.Random(seed * 1000 + authority.pk * 10 + index)
+            # seeded by the authority's place in the network, never by a database id: the same
+            # demo whatever the database's sequences (PostgreSQL never reuses ids)
+            rng_q = random.Random(seed * 1000 + a_index * 10 + index)
             drawn = _answers(edition, rng_q, min(0.95, max(0.05, quality + tilt)), completeness)
-            for code, value in _background(authority, random.Random(authority.pk)).items():
+            for code, value in _background(authority, random.Random(seed + a_index)).items():
                 if code in drawn:
                     drawn[code] = ("answered", value)
             who = respondent.user if (respondent and authority.pk == persona.pk) else lead
