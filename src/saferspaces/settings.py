@@ -205,7 +205,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "saferspaces.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "saferspaces.accounts.adapter.SignupForm"}
 # allauth's limits, merged into its defaults; counted per client address (behind a proxy, the
 # address SAFERSPACES_TRUSTED_PROXIES lets us believe) in the database cache shared by all
 # workers. Failed log-ins are counted per address *and account* pair: failures elsewhere never

@@ -9,8 +9,8 @@
   (``login_failed``) gets the pair as its key. Wrong passwords typed elsewhere never refuse the
   right password; the pair that failed is the one slowed down.
 * **Sign-up** is open only with ``SAFERSPACES_SIGNUP_OPEN``. Otherwise accounts are created from
-  an invitation: opening a valid invitation link remembers it in the session, which opens the
-  sign-up form for the invited address only (already confirmed: the link came by e-mail to it).
+  an invitation: the invitation page itself asks an invited person without an account for a name
+  and a password (the address is the invitation's, confirmed by the link that came to it).
 """
 
 from __future__ import annotations
@@ -20,17 +20,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.account.forms import SignupForm as AllauthSignupForm
-from allauth.core import context
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from saferspaces.accounts.models import Invitation
-from saferspaces.accounts.selectors import invitation_pending
 from saferspaces.envvars import IPNetwork
 
 INVITATION_KEY = "saferspaces.invitation"
@@ -78,28 +70,6 @@ def _counted_address(address: str) -> str:
     return address
 
 
-def invitation_remember(*, request: HttpRequest, invitation: Invitation) -> None:
-    """Someone opened a valid invitation link without being logged in: the sign-up form is open
-    to them, for the invited address, which counts as confirmed."""
-    request.session[INVITATION_KEY] = invitation.pk
-    get_account_adapter(request).stash_verified_email(request, invitation.email)
-
-
-def signup_invitation(*, request: HttpRequest | None) -> Invitation | None:
-    """The still usable invitation remembered in the session, if any."""
-    if request is None or not hasattr(request, "session"):
-        return None
-    pk = request.session.get(INVITATION_KEY)
-    if not isinstance(pk, int):
-        return None
-    return invitation_pending(pk=pk, now=timezone.now())
-
-
-def signup_is_open(*, request: HttpRequest | None) -> bool:
-    """Open sign-up (a setting), or an invitation being taken up."""
-    return bool(settings.SIGNUP_OPEN) or signup_invitation(request=request) is not None
-
-
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return request_client_address(request)
@@ -111,20 +81,4 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{_counted_address(self.get_client_ip(request))}|{account}"
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return signup_is_open(request=request)
-
-
-class SignupForm(AllauthSignupForm):
-    """allauth's sign-up form; through an invitation, only for the invited address."""
-
-    def clean_email(self) -> str:
-        email: str = super().clean_email()
-        if settings.SIGNUP_OPEN:
-            return email
-        invitation = signup_invitation(request=context.request)
-        if invitation is not None and invitation.email.lower() != email.lower():
-            raise ValidationError(
-                _("This invitation is for %(email)s: create your account with that address.")
-                % {"email": invitation.email}
-            )
-        return email
+        return bool(settings.SIGNUP_OPEN)

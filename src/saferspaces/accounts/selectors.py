@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from saferspaces.accounts.models import AuthorityMembership, Invitation, NetworkCoordinator
@@ -68,14 +67,3 @@ def network_invitations(*, network: Any, user: Any, now: Any) -> list[dict[str, 
     rows = [{"invitation": i, "state": i.state(now=now)} for i in invitations]
     rows.sort(key=lambda row: order[str(row["state"])])
     return rows
-
-
-def invitation_pending(*, pk: int, now: datetime) -> Invitation | None:
-    """The invitation if it can still be accepted (not used, withdrawn or expired)."""
-    return (
-        Invitation.objects.filter(
-            pk=pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        )
-        .select_related("authority")
-        .first()
-    )
