@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saferspaces.assessments.models import Assessment, Round
-from saferspaces.background.recovery import worker_available
 from saferspaces.assessments.permissions import assessment_refused
+from saferspaces.background.recovery import worker_available
 from saferspaces.errors import DomainError
 from saferspaces.reports import permissions, selectors
 from saferspaces.reports.models import JobState, ReportJob, ReportKind
