@@ -114,7 +114,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "other network",
-        {"network": "net_ports"},
+        {"network": "net_ports", "upload": "upload_ports"},
         _relation(team=True, coordinator="ports_coordinator"),
     ),
 )
@@ -224,6 +224,7 @@ def objects_build(*, now: dt.datetime) -> dict[str, Any]:
         "auth_main_only": main_only[0].slug,
         "auth_ports_only": ports_only[0].slug,
         "net_ports": ports.slug,
+        "upload_ports": _upload(ports, users["ports_coordinator"], now),
     }
     for key, assessment in assessments.items():
         _answered_and_scored(assessment, users["administrator"], now)
@@ -232,6 +233,23 @@ def objects_build(*, now: dt.datetime) -> dict[str, Any]:
         values[names["evidence"]] = _evidence(assessment, users["administrator"], now)
         values[names["assessment_job"]] = _assessment_job(assessment.pk)
     return values
+
+
+def _upload(network: Any, by: Any, now: dt.datetime) -> int:
+    """A table of authorities uploaded to ``network``, waiting for its preview."""
+    from saferspaces.authorities.bulk import authority_bulk_preview
+    from saferspaces.authorities.models import AuthorityUpload
+
+    upload = AuthorityUpload.objects.filter(network=network, file_name="matrix-ports.csv").first()
+    if upload is None:
+        upload = authority_bulk_preview(
+            network=network,
+            filename="matrix-ports.csv",
+            content=b"name,country,nuts,lau,population,lead_email\nPort neuf,FR,FRL04,,9000,l@p.example\n",
+            by=by,
+            now=now,
+        )
+    return upload.pk
 
 
 def _answered_and_scored(assessment: Any, user: Any, now: dt.datetime) -> None:
