@@ -183,7 +183,9 @@ def demo_rounds_build(
                 completeness = 0.7 if state == AssessmentState.DRAFT else 1.0
             else:
                 state, completeness = AssessmentState.ACCEPTED, 1.0
-            submitted = opened + dt.timedelta(days=20 + a_index % 30)
+            # within the round's life so far: the latest acceptance (5 days after its
+            # submission) falls before ``now``, never in the future of the day of loading
+            submitted = opened + dt.timedelta(days=(20 if not last else 5) + a_index % 30)
             assessment = Assessment.objects.create(
                 authority=authority,
                 round=rnd,
