@@ -230,6 +230,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates and numbers follow the page's language: "5 December 2026" and "42.4" in English,
+# "5 décembre 2026" and "42,4" in French (saferspaces/formats/<language>/formats.py, then
+# Django's own locale formats). No thousands separator by default: years and codes stay whole.
+FORMAT_MODULE_PATH = ["saferspaces.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
 

@@ -101,11 +101,11 @@ def test_a_double_click_makes_no_new_version(assessment, team) -> None:  # type:
 @pytest.mark.parametrize(
     ("status", "raw", "field", "message"),
     [
-        ("answered", "120", "value", "above the maximum"),
-        ("answered", "many", "value", "is not a number"),
-        ("answered", "", "value", "an answer is needed"),
-        ("not_applicable", "40", "value", "a value was given"),
-        ("perhaps", "", "status", "unknown status"),
+        ("answered", "120", "value", "120 is above the maximum, 100."),
+        ("answered", "many", "value", "“many” is not a number"),
+        ("answered", "", "value", "An answer is needed"),
+        ("not_applicable", "40", "value", "You chose “Not applicable” and also gave an answer"),
+        ("perhaps", "", "status", "Choose whether you have an answer"),
     ],
 )
 def test_bad_answers_are_refused_and_change_nothing(  # type: ignore[no-untyped-def]
@@ -302,3 +302,32 @@ def test_evidence_is_removed_by_its_author_or_a_lead(assessment, team) -> None: 
         evidence_remove(evidence=e, user=team.respondent2)
     evidence_remove(evidence=e, user=team.lead)
     assert not Evidence.objects.filter(assessment=assessment).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "raw", "message"),
+    [
+        ("en", "42", "42 is below the minimum, 2000."),
+        ("fr", "42", "42 est inférieur au minimum, 2000."),
+        ("fr", "2024,5", "2024,5 n'est pas un nombre entier"),
+        ("fr", "quarante", "«\u00a0quarante\u00a0» n'est pas un nombre"),
+    ],
+)
+def test_refusals_are_written_in_the_page_language(  # type: ignore[no-untyped-def]
+    assessment, team, language: str, raw: str, message: str
+) -> None:
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(DomainError) as info:
+        answer_save(
+            assessment=assessment,
+            code="CL_SCOPE_YEAR",  # a year from 2000 to 2100
+            user=team.lead,
+            status="answered",
+            raw=raw,
+            expected_version=0,
+        )
+    assert message in info.value.message
+    assert "minimum 2000" not in info.value.message or language == "en"
+    assert info.value.field == "value"
+    assert not Answer.objects.filter(assessment=assessment).exists()

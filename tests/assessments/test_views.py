@@ -306,3 +306,18 @@ def test_a_round_page_shows_every_authority_in_a_bounded_number_of_queries(  # t
         html = c.get(f"/rounds/{round_.pk}/").content.decode()
     assert html.count('href="/assessments/') >= n
     assert "Montclair-sur-Mer" in html
+
+
+def test_a_refused_number_is_explained_in_french_on_the_french_page(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    c = _client(team.lead)
+    c.cookies["django_language"] = "fr"
+    r = c.post(
+        _save_url(assessment, "CL_SCOPE_YEAR"),
+        {"status": "answered", "value": "42", "version": "0"},
+        **HX,
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "42 est inférieur au minimum, 2000." in html
+    assert "is below the minimum" not in html
+    assert not Answer.objects.filter(assessment=assessment).exists()

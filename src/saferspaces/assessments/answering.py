@@ -13,9 +13,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
+from saferspaces.assessments.answer_messages import answer_error_field, answer_error_message
 from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
 from saferspaces.assessments.models import (
     Answer,
@@ -103,8 +105,10 @@ def _state(question: Question, status: str, raw: object) -> AnswerState:
     try:
         return answer_state_build(question=question, status=status, raw=raw)
     except AnswerError as error:
-        field = "status" if error.message.startswith("unknown status") else "value"
-        raise DomainError(error.message, field=field) from None
+        message = answer_error_message(
+            error, question=question, language=(get_language() or "en")[:2]
+        )
+        raise DomainError(message, field=answer_error_field(error)) from None
 
 
 def comment_clean(comment: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
@@ -49,7 +50,7 @@ def _refuse_state(assessment: Assessment, action: str) -> DomainError:
             % {
                 "state": state,
                 "who": last.by or _("someone"),
-                "when": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M"),
+                "when": date_format(timezone.localtime(last.at), "DATETIME_FORMAT"),
             }
         )
     return DomainError(

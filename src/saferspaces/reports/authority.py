@@ -35,7 +35,9 @@ from saferspaces.core.reports.svg import COLOURS, Band, DotChart, Mark, Row, Ser
 from saferspaces.dashboard.charts import kind_label
 from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
 from saferspaces.dashboard.selectors import dashboard_peers, dashboard_profile
+from saferspaces.reports.annex import pipeline_steps
 from saferspaces.reports.loading import RENDER_VERSION, round_data_stamp
+from saferspaces.web.numbers import number_text
 
 #: an indicator scoring at least STRONG of 100 is listed as a strength, under WEAK as a weakness
 #: (the top and bottom quarter of the scale every scoring rule maps answers into)
@@ -140,7 +142,7 @@ def authority_report(*, assessment: Assessment, language: str) -> dict[str, Any]
         "gap_threshold": scored.pipeline.options.gap_threshold,
         "change_tolerance": scored.pipeline.options.change_tolerance,
         "pipeline": scored.pipeline,
-        "steps": [{"kind": s.kind, "params": dict(s.params)} for s in scored.pipeline.spec.steps],
+        "steps": pipeline_steps(steps=scored.pipeline.spec.steps),
         "peer_minimum": view.minimum,
         "not_final": assessment.state in ("draft", "returned"),
     }
@@ -149,12 +151,13 @@ def authority_report(*, assessment: Assessment, language: str) -> dict[str, Any]
     context["kinds"] = [(k, kind_label(k)) for k in ("all", "perception", "status")]
     context["readings"] = [
         (
-            _("Strengths: indicators scoring %(n)s or more") % {"n": f"{STRONG:.0f}"},
+            _("Strengths: indicators scoring %(n)s or more")
+            % {"n": number_text(STRONG, decimals=0)},
             strengths,
             "t-strengths",
         ),
         (
-            _("Weaknesses: indicators scoring under %(n)s") % {"n": f"{WEAK:.0f}"},
+            _("Weaknesses: indicators scoring under %(n)s") % {"n": number_text(WEAK, decimals=0)},
             weaknesses,
             "t-weaknesses",
         ),
@@ -359,12 +362,12 @@ def _criteria_text(criteria: PeerCriteria) -> str:
         if key in ("population_factor", "density_factor"):
             parts.append(
                 _("%(criterion)s within a factor of %(f)s")
-                % {"criterion": criterion_title(key), "f": f"{value:g}"}
+                % {"criterion": criterion_title(key), "f": number_text(value)}
             )
         elif key == "income_range":
             parts.append(
                 _("%(criterion)s within %(r)s%% either way")
-                % {"criterion": criterion_title(key), "r": f"{value * 100:g}"}
+                % {"criterion": criterion_title(key), "r": number_text(value * 100)}
             )
         else:
             parts.append(criterion_title(key))

@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from saferspaces.core.framework.answers import AnswerState, answer_display
 from saferspaces.core.framework.model import Text, text_get
+from saferspaces.web.numbers import (
+    number_text,
+    percent_text,
+    rounding_rows,
+    score_text,
+    signed_text,
+)
 
 register = template.Library()
 
@@ -22,7 +29,12 @@ def tr(text: Text | None) -> str:
 def answer_text(question: Any, status: str | None, value: Any) -> str:
     """An answer as people read it (choice labels, units, statuses) in the current language."""
     state = AnswerState(status, value) if status else None
-    return answer_display(question=question, state=state, language=(get_language() or "en")[:2])
+    return answer_display(
+        question=question,
+        state=state,
+        language=(get_language() or "en")[:2],
+        number=number_text,
+    )
 
 
 @register.filter
@@ -83,17 +95,26 @@ def reason(code: str | None) -> str:
 
 @register.filter
 def score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    """A score with one decimal in the page's language (42.4; 42,4 in French)."""
+    return score_text(value)
 
 
 @register.filter
 def signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f}"
+    """A difference with its sign (+11.2; +11,2 in French)."""
+    return signed_text(value)
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.0f} %"
+    """A share in [0, 1] as a percentage (50 %)."""
+    return percent_text(value)
+
+
+@register.filter
+def number(value: float | int | None) -> str:
+    """A value as typed, in the page's language (2000, 12.5; 12,5 in French)."""
+    return number_text(value)
 
 
 @register.inclusion_tag("assessments/_authority_assessments.html", takes_context=True)
@@ -122,3 +143,26 @@ def network_rounds(context: dict[str, Any], network: Any) -> dict[str, Any]:
         "rounds": selectors.rounds_visible(user=user).filter(network=network),
         "can_open": permissions.can_open_round(user, network),
     }
+
+
+def _score_of(row: Any, kind: str) -> float | None:
+    scores = getattr(row, "scores", None) or {}
+    ks = scores.get(kind) if isinstance(scores, dict) else getattr(scores, kind, None)
+    return getattr(ks, "score", None)
+
+
+@register.inclusion_tag("assessments/_rounding_note.html")
+def rounding_note(rows: Any) -> dict[str, Any]:
+    """Once under a table that shows a gap beside its rounded parts, and only when a gap there
+    differs by 0.1 from the difference of the rounded scores: say that figures are rounded
+    from exact values, and where (42.44 - 31.26 is shown as +11.2 beside 42.4 and 31.3)."""
+    titles = rounding_rows(
+        (
+            str(getattr(r, "title", "")),
+            getattr(getattr(r, "gap", None), "value", None),
+            _score_of(r, "perception"),
+            _score_of(r, "status"),
+        )
+        for r in rows or []
+    )
+    return {"titles": titles, "step": number_text(0.1)}

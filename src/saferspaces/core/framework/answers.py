@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from saferspaces.core.framework.errors import AnswerError
@@ -66,7 +66,12 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 def _to_number(question: Question, raw: object) -> float:
     if isinstance(raw, bool):
-        raise AnswerError(code=question.code, message=f"expected a number, got {raw!r}")
+        raise AnswerError(
+            code=question.code,
+            message=f"expected a number, got {raw!r}",
+            kind="not_a_number",
+            params={"value": str(raw)},
+        )
     if isinstance(raw, int | float):
         x = float(raw)
     else:
@@ -79,10 +84,18 @@ def _to_number(question: Question, raw: object) -> float:
             x = float(text)
         except ValueError:
             raise AnswerError(
-                code=question.code, message=f"{str(raw).strip()!r} is not a number"
+                code=question.code,
+                message=f"{str(raw).strip()!r} is not a number",
+                kind="not_a_number",
+                params={"value": str(raw).strip()},
             ) from None
     if not math.isfinite(x):
-        raise AnswerError(code=question.code, message=f"expected a finite number, got {raw!r}")
+        raise AnswerError(
+            code=question.code,
+            message=f"expected a finite number, got {raw!r}",
+            kind="not_finite",
+            params={"value": str(raw).strip()},
+        )
     return x
 
 
@@ -104,7 +117,12 @@ def answer_parse(*, question: Question, raw: object) -> AnswerValue:
     elif atype in ("year", "likert"):
         x = _to_number(question, raw)
         if x != int(x):
-            raise AnswerError(code=question.code, message=f"{raw!r} is not a whole number")
+            raise AnswerError(
+                code=question.code,
+                message=f"{raw!r} is not a whole number",
+                kind="not_whole",
+                params={"value": x},
+            )
         value = int(x)
     elif atype == "multiple_choice":
         if isinstance(raw, str):
@@ -112,13 +130,20 @@ def answer_parse(*, question: Question, raw: object) -> AnswerValue:
         elif isinstance(raw, Sequence):
             items = [str(p).strip() for p in raw if str(p).strip()]
         else:
-            raise AnswerError(code=question.code, message=f"expected choice codes, got {raw!r}")
+            raise AnswerError(
+                code=question.code,
+                message=f"expected choice codes, got {raw!r}",
+                kind="not_a_choice",
+                params={"values": [str(raw)], "choices": [c.code for c in spec.choice_options()]},
+            )
         order = [c.code for c in spec.choice_options()]
         unknown = [c for c in items if c not in order]
         if unknown:
             raise AnswerError(
                 code=question.code,
                 message=f"{', '.join(map(repr, unknown))} not among the choices: {', '.join(order)}",
+                kind="not_a_choice",
+                params={"values": unknown, "choices": order},
             )
         value = [c for c in order if c in set(items)]
         if not value:
@@ -150,22 +175,35 @@ def answer_state_build(*, question: Question, status: str, raw: object = None) -
         raise AnswerError(
             code=question.code,
             message=f"unknown status {status!r}; expected one of: {', '.join(ANSWER_STATUSES)}",
+            kind="unknown_status",
+            params={"status": status, "statuses": list(ANSWER_STATUSES)},
         )
     value = answer_parse(question=question, raw=raw)
     if status == ANSWERED:
         if value is None:
-            raise AnswerError(code=question.code, message="an answer is needed")
+            raise AnswerError(
+                code=question.code, message="an answer is needed", kind="answer_needed"
+            )
         return AnswerState(status=status, value=value)
     if value is not None:
         raise AnswerError(
             code=question.code,
             message=f"a value was given with the status {status!r}: clear it or choose 'answer'",
+            kind="value_with_status",
+            params={"status": status},
         )
     return AnswerState(status=status)
 
 
-def answer_display(*, question: Question, state: AnswerState | None, language: str) -> str:
-    """A short human text of an answer, in ``language``."""
+def answer_display(
+    *,
+    question: Question,
+    state: AnswerState | None,
+    language: str,
+    number: Callable[[float], str] | None = None,
+) -> str:
+    """A short human text of an answer, in ``language``; ``number`` writes numbers the way the
+    reader's language does (the web layer passes its own; default ``%g``, a decimal point)."""
     if state is None:
         return text_get(STATUS_LABELS[UNANSWERED], language)
     if not state.answered:
@@ -177,10 +215,10 @@ def answer_display(*, question: Question, state: AnswerState | None, language: s
         codes = value if isinstance(value, list) else [str(value)]
         return "; ".join(labels.get(c, c) for c in codes)
     if isinstance(value, float):
-        shown = f"{value:g}"
+        shown = number(value) if number is not None else f"{value:g}"
         unit = text_get(spec.unit, language) if spec.unit else ""
         if spec.type == "percentage":
-            return f"{shown} %"
+            return f"{shown}\u00a0%"
         return f"{shown} {unit}".strip()
     return str(value)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -40,12 +40,50 @@ class FrameworkValidationError(FrameworkError):
         super().__init__(problems_report(problems=self.problems))
 
 
-class AnswerError(FrameworkError):
-    """An answer does not fit the answer type of its indicator."""
+#: What an :class:`AnswerError` can say, with the parameters each kind carries. The web layer
+#: writes each kind in the reader's language from ``kind`` and ``params`` (one place:
+#: ``saferspaces.assessments.answer_messages``); ``message`` is the English text for files and
+#: the command line.
+ANSWER_ERROR_KINDS: dict[str, tuple[str, ...]] = {
+    "invalid": (),  # any other problem: only the English message says more
+    "not_a_number": ("value",),
+    "not_finite": ("value",),
+    "not_whole": ("value",),
+    "below_minimum": ("value", "minimum"),
+    "above_maximum": ("value", "maximum"),
+    "not_a_scale_point": ("value", "points"),
+    "not_a_choice": ("values", "choices"),
+    "one_choice": (),
+    "not_text": (),
+    "unknown_status": ("status", "statuses"),
+    "answer_needed": (),
+    "value_with_status": ("status",),
+    "unknown_method": ("method",),
+}
 
-    def __init__(self, *, code: str, message: str) -> None:
+
+class AnswerError(FrameworkError):
+    """An answer does not fit the answer type of its question.
+
+    ``code`` is the question's code, ``kind`` one of :data:`ANSWER_ERROR_KINDS` and ``params``
+    its values (numbers as numbers, lists as lists), so that the message can be written in any
+    language; ``message`` is the English text.
+    """
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        kind: str = "invalid",
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        if kind not in ANSWER_ERROR_KINDS:
+            raise ValueError(f"unknown kind of answer error: {kind!r}")
         self.code = code
         self.message = message
+        self.kind = kind
+        self.params: dict[str, object] = dict(params or {})
         super().__init__(f"{code}: {message}")
 
 

@@ -18,15 +18,28 @@ def _clip(x: float) -> float:
 
 def _number(indicator: Indicator | ChecklistItem, answer: object) -> float:
     if isinstance(answer, bool) or not isinstance(answer, int | float | str):
-        raise AnswerError(code=indicator.code, message=f"expected a number, got {answer!r}")
+        raise AnswerError(
+            code=indicator.code,
+            message=f"expected a number, got {answer!r}",
+            kind="not_a_number",
+            params={"value": str(answer)},
+        )
     try:
         x = float(answer)
     except ValueError:
         raise AnswerError(
-            code=indicator.code, message=f"expected a number, got {answer!r}"
+            code=indicator.code,
+            message=f"expected a number, got {answer!r}",
+            kind="not_a_number",
+            params={"value": str(answer)},
         ) from None
     if x != x or x in (float("inf"), float("-inf")):
-        raise AnswerError(code=indicator.code, message=f"expected a finite number, got {answer!r}")
+        raise AnswerError(
+            code=indicator.code,
+            message=f"expected a finite number, got {answer!r}",
+            kind="not_finite",
+            params={"value": str(answer)},
+        )
     spec = indicator.answer
     lo = (
         spec.min
@@ -35,9 +48,19 @@ def _number(indicator: Indicator | ChecklistItem, answer: object) -> float:
     )
     hi = spec.max if spec.max is not None else (100.0 if spec.type == "percentage" else None)
     if lo is not None and x < lo:
-        raise AnswerError(code=indicator.code, message=f"{x:g} is below the minimum {lo:g}")
+        raise AnswerError(
+            code=indicator.code,
+            message=f"{x:g} is below the minimum {lo:g}",
+            kind="below_minimum",
+            params={"value": x, "minimum": lo},
+        )
     if hi is not None and x > hi:
-        raise AnswerError(code=indicator.code, message=f"{x:g} is above the maximum {hi:g}")
+        raise AnswerError(
+            code=indicator.code,
+            message=f"{x:g} is above the maximum {hi:g}",
+            kind="above_maximum",
+            params={"value": x, "maximum": hi},
+        )
     return x
 
 
@@ -50,7 +73,12 @@ def answer_validate(*, question: Indicator | ChecklistItem, answer: object) -> N
     if spec.type in ("number", "percentage", "rate_per_100k", "year"):
         x = _number(question, answer)
         if spec.type == "year" and x != int(x):
-            raise AnswerError(code=code, message=f"a year is a whole number, got {answer!r}")
+            raise AnswerError(
+                code=code,
+                message=f"a year is a whole number, got {answer!r}",
+                kind="not_whole",
+                params={"value": x},
+            )
     elif spec.type == "likert":
         values = {p.value for p in spec.scale}
         try:
@@ -59,20 +87,28 @@ def answer_validate(*, question: Indicator | ChecklistItem, answer: object) -> N
             v = None
         if isinstance(answer, bool) or v not in values:
             raise AnswerError(
-                code=code, message=f"{answer!r} is not a point of the scale {sorted(values)}"
+                code=code,
+                message=f"{answer!r} is not a point of the scale {sorted(values)}",
+                kind="not_a_scale_point",
+                params={"value": str(answer), "points": sorted(values)},
             )
     elif spec.type in ("yes_partly_no", "single_choice", "multiple_choice"):
         codes = {c.code for c in spec.choice_options()}
         chosen = answer if isinstance(answer, list | tuple | set | frozenset) else [answer]
         if spec.type != "multiple_choice" and len(chosen) != 1:
-            raise AnswerError(code=code, message="exactly one choice is expected")
+            raise AnswerError(
+                code=code, message="exactly one choice is expected", kind="one_choice"
+            )
         for c in chosen:
             if c not in codes:
                 raise AnswerError(
-                    code=code, message=f"{c!r} is not one of: {', '.join(sorted(codes))}"
+                    code=code,
+                    message=f"{c!r} is not one of: {', '.join(sorted(codes))}",
+                    kind="not_a_choice",
+                    params={"values": [str(c)], "choices": sorted(codes)},
                 )
     elif not isinstance(answer, str):
-        raise AnswerError(code=code, message=f"expected text, got {answer!r}")
+        raise AnswerError(code=code, message=f"expected text, got {answer!r}", kind="not_text")
 
 
 def answer_score(*, indicator: Indicator, answer: object) -> float | None:
@@ -117,5 +153,8 @@ def answer_score(*, indicator: Indicator, answer: object) -> float | None:
             return None
         return sum(scores_) / len(scores_)
     raise AnswerError(
-        code=indicator.code, message=f"unknown scoring method {rule.method!r}"
+        code=indicator.code,
+        message=f"unknown scoring method {rule.method!r}",
+        kind="unknown_method",
+        params={"method": rule.method},
     )  # pragma: no cover

@@ -1,0 +1,80 @@
+"""Numbers as people read them in the page's language: the one place that writes scores, signed
+gaps, percentages and typed values for people (42.4 in English, 42,4 in French).
+
+Templates use these through the ``score``, ``signed``, ``percent`` and ``number`` filters of
+``assessments`` templatetags; Python code that builds sentences calls them directly. Files for
+machines (CSV, XLSX, JSON) never go through here: they keep full precision and a decimal point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+
+MISSING = "—"
+PERCENT = "\u00a0%"  # a no-break space before the sign, as in French and ISO 80000
+
+
+def number_text(value: float | int | None, *, decimals: int | None = None) -> str:
+    """``value`` with the page's decimal separator and, from 10 000 up, its thousands separator.
+
+    ``decimals`` fixes the number of decimals; None shows as many as the value has (up to 6),
+    like ``%g`` without the exponent: 2000 -> "2000", 12.5 -> "12,5" in French.
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    if decimals is None:
+        x = float(value)
+        decimals = 0 if x.is_integer() else len(f"{x:.6f}".rstrip("0").split(".")[1])
+    grouping = abs(float(value)) >= 10_000
+    return number_format(
+        rounded(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=grouping
+    )
+
+
+def rounded(value: float | int, decimals: int = 1) -> Decimal:
+    """``value`` rounded half away from zero, as every figure on a page is (42.45 -> 42.5)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def rounding_shows(*, difference: float | None, first: float | None, second: float | None) -> bool:
+    """Whether ``difference`` (computed from the exact ``first`` and ``second``) is shown with a
+    value other than the difference of the rounded ``first`` and ``second`` beside it: 42.44 -
+    31.26 = 11.18 is shown as +11.2 next to 42.4 and 31.3, whose difference is 11.1."""
+    if difference is None or first is None or second is None:
+        return False
+    return rounded(difference) != rounded(first) - rounded(second)
+
+
+def rounding_rows(
+    rows: Iterable[tuple[str, float | None, float | None, float | None]],
+) -> list[str]:
+    """The labels of the rows (label, difference, first, second) where :func:`rounding_shows`."""
+    return [
+        label
+        for label, difference, first, second in rows
+        if rounding_shows(difference=difference, first=first, second=second)
+    ]
+
+
+def score_text(value: float | None) -> str:
+    """A 0-100 score with one decimal ("42.4"; "42,4" in French), or a dash when missing."""
+    return number_text(value, decimals=1)
+
+
+def signed_text(value: float | None) -> str:
+    """A difference with its sign and one decimal ("+11.2", "-3.0"; "+11,2" in French)."""
+    if value is None:
+        return MISSING
+    body = number_text(abs(value), decimals=1)
+    return ("-" if rounded(value) < 0 else "+") + body
+
+
+def percent_text(share: float | None, *, decimals: int = 0) -> str:
+    """A share in [0, 1] as a percentage ("50 %", with a no-break space)."""
+    if share is None:
+        return MISSING
+    return number_text(100 * share, decimals=decimals) + PERCENT

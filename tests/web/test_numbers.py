@@ -1,0 +1,58 @@
+"""Numbers and dates follow the page's language: 42.4 and 5 December 2026 in English, 42,4 and
+5 décembre 2026 in French; never "Dec. 5, 2026"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from saferspaces.web.numbers import number_text, percent_text, score_text, signed_text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["42.4", "+11.2", "-3.0", "+0.0", "50\u00a0%", "2000", "12.5", "25,000", "—"]),
+        ("fr", ["42,4", "+11,2", "-3,0", "+0,0", "50\u00a0%", "2000", "12,5", "25\u00a0000", "—"]),
+    ],
+)
+def test_numbers_in_each_language(language: str, expected: list[str]) -> None:
+    with translation.override(language):
+        got = [
+            score_text(42.44),
+            signed_text(11.2),
+            signed_text(-3.0),
+            signed_text(-0.04),  # rounds to zero: no minus sign in front of 0.0
+            percent_text(0.5),
+            number_text(2000.0),
+            number_text(12.5),
+            number_text(25_000),
+            score_text(None),
+        ]
+    assert got == expected
+
+
+def test_not_a_finite_number_is_shown_as_missing() -> None:
+    assert number_text(float("nan")) == "—" and number_text(float("inf")) == "—"
+
+
+@pytest.mark.parametrize(
+    ("language", "date", "datetime"),
+    [
+        ("en", "5 December 2026", "5 December 2026, 19:05"),
+        ("fr", "5 décembre 2026", "5 décembre 2026 à 19:05"),
+    ],
+)
+def test_dates_in_each_language(language: str, date: str, datetime: str) -> None:
+    moment = dt.datetime(2026, 12, 5, 19, 5)
+    template = Template(
+        '{% load assessments %}{{ d|date }}|{{ m|date:"DATETIME_FORMAT" }}|{{ d }}|{{ x|score }}'
+    )
+    with translation.override(language):
+        out = template.render(Context({"d": moment.date(), "m": moment, "x": 42.44}))
+    assert out.split("|")[:2] == [date, datetime]
+    assert out.split("|")[2] == date  # a date shown as is also follows the language
+    assert "Dec." not in out and "déc." not in out
