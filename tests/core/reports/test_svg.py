@@ -87,3 +87,22 @@ def test_same_input_same_bytes_and_always_well_formed(values: list[tuple]) -> No
     first = svg_dot_rows(_chart(rows))
     assert first == svg_dot_rows(_chart(rows))
     ET.fromstring(first)  # noqa: S314
+
+
+def test_a_long_legend_wraps_inside_the_chart() -> None:
+    """A French band label longer than the room after the series: the legend takes a second
+    line, every text starts inside the chart, and the rows move down to make room."""
+    import re
+
+    from saferspaces.core.reports.svg import WIDTH, Band, DotChart, Mark, Row, Series, svg_dot_rows
+
+    label = "Moitié centrale des collectivités comparables, avec la médiane"
+    rows = (Row("Qualité de vie", (Mark(0, 40.0),), Band(30.0, 50.0, 70.0)),)
+    short = svg_dot_rows(
+        DotChart("c", "t", "d", rows, (Series("Votre score"),), band_label="Pairs")
+    )
+    long = svg_dot_rows(DotChart("c", "t", "d", rows, (Series("Votre score"),), band_label=label))
+    height = lambda svg: float(re.search(r'height="([\d.]+)"', svg).group(1))  # noqa: E731
+    assert height(long) > height(short)
+    x_of_label = float(re.search(rf'<text x="([\d.]+)"[^>]*>{label}<', long).group(1))
+    assert x_of_label + len(label) * 6.1 <= WIDTH

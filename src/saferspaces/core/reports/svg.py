@@ -134,24 +134,40 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 1
     )
 
 
-def _legend(chart: DotChart) -> list[str]:
+LEGEND_LINE = 16.0  # height of a legend line; long legends (French) wrap onto more lines
+
+
+def _legend(chart: DotChart) -> tuple[list[str], int]:
+    """The legend's elements and its number of lines: an entry that would pass the right edge
+    starts a new line, so that no label runs out of the chart (or off a printed page)."""
+    entries: list[tuple[float, Series | None, str]] = [
+        (24 + len(series.label) * CHAR_W, series, series.label) for series in chart.series
+    ]
+    if chart.band_label:
+        entries.append((24 + len(chart.band_label) * CHAR_W, None, chart.band_label))
     out: list[str] = []
     x = float(LABEL_W)
     y = 14.0
-    for series in chart.series:
-        out.append(_shape(series, x + 5, y - 4))
-        out.append(_text(x + 14, y, series.label))
-        x += 24 + len(series.label) * CHAR_W
-    if chart.band_label:
-        out.append(
-            f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="18" height="10" fill="{BAND}" '
-            f'stroke="{GRID}"/>'
-        )
-        out.append(
-            f'<line x1="{_n(x + 9)}" y1="{_n(y - 10)}" x2="{_n(x + 9)}" y2="{_n(y + 2)}" stroke="{INK}" stroke-width="1.5"/>'
-        )
-        out.append(_text(x + 24, y, chart.band_label))
-    return out
+    lines = 1
+    for width, series, label in entries:
+        if x > LABEL_W and x + width > WIDTH - RIGHT_PAD:
+            x = float(LABEL_W)
+            y += LEGEND_LINE
+            lines += 1
+        if series is not None:
+            out.append(_shape(series, x + 5, y - 4))
+            out.append(_text(x + 14, y, label))
+        else:
+            out.append(
+                f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="18" height="10" fill="{BAND}" '
+                f'stroke="{GRID}"/>'
+            )
+            out.append(
+                f'<line x1="{_n(x + 9)}" y1="{_n(y - 10)}" x2="{_n(x + 9)}" y2="{_n(y + 2)}" stroke="{INK}" stroke-width="1.5"/>'
+            )
+            out.append(_text(x + 24, y, label))
+        x += width
+    return out, lines
 
 
 def _row(chart: DotChart, row: Row, top: float) -> list[str]:
@@ -196,7 +212,9 @@ def _offsets(count: int) -> list[float]:
 
 def svg_dot_rows(chart: DotChart) -> str:
     """The chart as an SVG document fragment (an ``<svg>`` element for inline use)."""
-    height = TOP + ROW_H * max(len(chart.rows), 1) + BOTTOM
+    legend, lines = _legend(chart)
+    top = TOP + LEGEND_LINE * (lines - 1)
+    height = top + ROW_H * max(len(chart.rows), 1) + BOTTOM
     title_id = f"{chart.chart_id}-title"
     desc_id = f"{chart.chart_id}-desc"
     out = [
@@ -208,16 +226,16 @@ def svg_dot_rows(chart: DotChart) -> str:
         f'<desc id="{desc_id}">{escape(chart.description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
-    bottom = TOP + ROW_H * max(len(chart.rows), 1)
+    bottom = top + ROW_H * max(len(chart.rows), 1)
     for tick in chart.ticks:
         x = _x(tick)
         out.append(
-            f'<line x1="{_n(x)}" y1="{TOP - 4}" x2="{_n(x)}" y2="{_n(bottom)}" stroke="{GRID}" '
-            f'stroke-width="0.8"/>'
+            f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(bottom)}" '
+            f'stroke="{GRID}" stroke-width="0.8"/>'
         )
         out.append(_text(x, bottom + 16, _n(tick), anchor="middle", size=10))
-    out += _legend(chart)
+    out += legend
     for index, row in enumerate(chart.rows):
-        out += _row(chart, row, TOP + index * ROW_H)
+        out += _row(chart, row, top + index * ROW_H)
     out.append("</svg>")
     return "".join(out)
