@@ -41,7 +41,6 @@ def _pages() -> dict[str, list[str]]:
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_pages_fit_a_phone_screen(browser: Any, live_server: Any, demo: Any, language: str) -> None:
     from browser.conftest import login_context  # type: ignore[import-not-found]
-
     from saferspaces.accounts.models import User
     from saferspaces.demo.generator import PERSONAS
 
