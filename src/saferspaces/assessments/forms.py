@@ -97,3 +97,50 @@ class TransitionForm(Form):
         max_length=COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+PRIVATE_ROUND = "private"
+
+
+class AssessmentFilterForm(forms.Form):
+    """The filters and the order of the assessment list (a GET form: bad values are shown as
+    errors and left out, the rest of the filters still apply)."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    round = forms.ChoiceField(label=_("Round"), required=False)
+    authority = forms.ChoiceField(label=_("Authority"), required=False)
+    order = forms.ChoiceField(label=_("Order"), required=False)
+
+    def __init__(self, data: Any, *, choices: Any) -> None:
+        super().__init__(data)
+        everything = [("", _("All"))]
+        self.fields["state"].choices = everything + [(k, v) for k, v in choices.states]
+        self.fields["round"].choices = (
+            everything
+            + [(str(r.pk), f"{r.title} ({r.network.name})") for r in choices.rounds]
+            + [(PRIVATE_ROUND, _("Outside any round (self-assessments)"))]
+        )
+        self.fields["authority"].choices = everything + [
+            (str(a.pk), a.name) for a in choices.authorities
+        ]
+        self.fields["order"].choices = [
+            ("recent", _("Latest change first")),
+            ("authority", _("Authority, A to Z")),
+            ("round", _("Round, latest first")),
+            ("state", _("State")),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as keyword arguments of ``assessment_list``."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        out: dict[str, Any] = {"order": data.get("order") or "recent"}
+        if data.get("state"):
+            out["state"] = data["state"]
+        if data.get("round") == PRIVATE_ROUND:
+            out["private"] = True
+        elif data.get("round"):
+            out["round_id"] = int(data["round"])
+        if data.get("authority"):
+            out["authority_id"] = int(data["authority"])
+        return out

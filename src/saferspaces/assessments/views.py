@@ -11,8 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from saferspaces.assessments import permissions, selectors
-from saferspaces.assessments.forms import RoundForm, StartForm, TransitionForm
+from saferspaces.assessments import listing, permissions, selectors
+from saferspaces.assessments.forms import (
+    AssessmentFilterForm,
+    RoundForm,
+    StartForm,
+    TransitionForm,
+)
 from saferspaces.assessments.models import Round
 from saferspaces.assessments.rounds import assessment_start, assignment_set, round_open
 from saferspaces.assessments.scoring import assessment_score
@@ -27,11 +32,19 @@ from saferspaces.opendata.permissions import can_view_import_runs
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    """Filter by state, round and authority; order by change, authority, round or state."""
+    form = AssessmentFilterForm(
+        request.GET or None, choices=listing.assessment_list_choices(user=request.user)
+    )
+    filters = form.filters() if request.GET else {}
     return render(
         request,
         "assessments/list.html",
         {
-            "assessments": selectors.assessments_visible(user=request.user),
+            "form": form,
+            "filtered": any(k != "order" for k in filters),
+            "order": filters.get("order", listing.DEFAULT_ORDER),
+            "assessments": listing.assessment_list(user=request.user, **filters),
             "rounds": selectors.rounds_visible(user=request.user),
             "can_view_import_runs": can_view_import_runs(request.user),
         },
