@@ -113,7 +113,7 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, choices: Any) -> None:
         super().__init__(data)
-        everything = [("", _("All"))]
+        everything = [("", _("Any"))]
         self.fields["state"].choices = everything + [(k, v) for k, v in choices.states]
         self.fields["round"].choices = (
             everything
