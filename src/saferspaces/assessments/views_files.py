@@ -103,6 +103,7 @@ def import_preview_view(request: HttpRequest, pk: int, iid: int) -> HttpResponse
     except (DomainError, StopIteration):
         messages.error(request, _("No such submission in this file."))
         return redirect("assessments:import", pk=pk)
+    changed = [r for r in rows if r.change != "unchanged"]
     return render(
         request,
         "assessments/import_preview.html",
@@ -111,7 +112,11 @@ def import_preview_view(request: HttpRequest, pk: int, iid: int) -> HttpResponse
             "imported": imported,
             "identifier": identifier,
             "rows": rows,
+            "changed_rows": changed,
+            "unchanged_rows": [r for r in rows if r.change == "unchanged"],
+            "new_count": sum(1 for r in changed if r.change == "new"),
+            "changed_count": sum(1 for r in changed if r.change == "changed"),
             "problems": chosen["problems"],
-            "changes": sum(1 for r in rows if r.change != "unchanged"),
+            "changes": len(changed),
         },
     )
