@@ -58,6 +58,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "web:home": ("get", "/", ALL),
     "web:health": ("get", "/health/", ALL),
     "web:accessibility": ("get", "/accessibility/", ALL),
+    # the in-site guide: public, one page per role (the others in tests/web/test_guide.py)
+    "web:guide": ("get", "/guide/", ALL),
+    "web:guide_role": ("get", "/guide/respondent/", ALL),
     "authorities:list": ("get", "/authorities/", ALL),
     "authorities:create": ("get", "/authorities/new/", ADMIN_ONLY),
     "authorities:detail": ("get", "/authorities/{authority}/", ALL),

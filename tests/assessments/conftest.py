@@ -42,3 +42,13 @@ def assessment(team: Team) -> Any:
 @pytest.fixture
 def consensus_assessment(team: Team) -> Any:
     return open_round(team, consensus=True).assessments.get()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Any:
+    """A request in French leaves French active in the test's thread (LocaleMiddleware does not
+    switch back): service calls of the next test would then answer in French."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

@@ -124,7 +124,11 @@ def test_skip_logic_evidence_and_feedback(walk: Walk) -> None:
     team = team_build()
     assessment = open_round(team).assessments.get()
     page = walk.page_as(team.respondent)
-    walk.goto(page, section_path(assessment, "checklist"), "the checklist")
+    from saferspaces.assessments.selectors import assessment_sections
+
+    checklist = assessment_sections(assessment=assessment)[0]
+    surveys = checklist.page_of("CL_SURVEY_RUNS")  # the checklist's page on surveys
+    walk.goto(page, section_path(assessment, "checklist") + f"?page={surveys}", "the checklist")
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
     runs = page.locator("#q-CL_SURVEY_RUNS")
@@ -386,6 +390,7 @@ def test_expired_session_keeps_the_answer_through_login(walk: Walk) -> None:
     other_tab.close()
 
     page.locator("#q-QOL_P01-value").fill("64")
+    page.locator("#q-QOL_P01 details.comment summary").click()  # "Add a comment"
     page.locator("#q-QOL_P01-comment").fill("typed before lunch")
     page.locator("#q-QOL_P01-comment").press("Tab")
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
@@ -393,7 +398,7 @@ def test_expired_session_keeps_the_answer_through_login(walk: Walk) -> None:
     assert _answer(assessment, "QOL_P01") is None
 
     log_in(page, team.respondent.email)
-    page.wait_for_url(re.compile(re.escape(qol) + "$"))
+    page.wait_for_url(re.compile(re.escape(qol) + "(#q-QOL_P01)?$"))  # back at the question
     walk.axe(page, "back on the section with the kept answer")
     expect(page.locator(".messages")).to_contain_text("Your session had expired")
     expect(page.locator("#q-QOL_P01-value")).to_have_value("64")

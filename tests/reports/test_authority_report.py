@@ -182,7 +182,7 @@ def test_the_web_page_shows_every_section_with_charts_and_tables(
     assert not ORDINALS.search(re.sub(r"<[^>]+>", " ", page))
     # the summary reads the sections: coverage, gap readings and the peers' band in sentences
     summary = page.split('<section id="summary"')[1].split("</section>")[0]
-    assert "questions that apply have an answer that counts" in summary
+    assert "scored indicators that apply have an answer that counts" in summary
     assert "Among " in summary and "similar authorities: above their middle half in" in summary
     assert "Strengths: indicators scoring 75 or more" in page
     assert "Weaknesses: indicators scoring under 25" in page

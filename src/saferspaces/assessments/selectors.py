@@ -28,7 +28,7 @@ from saferspaces.core.framework.answers import (
     answers_for_relevance,
 )
 from saferspaces.core.framework.relevance import relevance_evaluate
-from saferspaces.core.framework.sections import Section
+from saferspaces.core.framework.sections import Page, Section
 
 
 def _states(answers: list[Answer]) -> dict[str, AnswerState]:
@@ -149,6 +149,7 @@ class SectionView:
     editable: bool
     consensus_lead: bool  # sets agreed answers after seeing individual ones
     individual_mode: bool  # answers alone (consensus assessment, not a lead)
+    page: Page | None = None  # the page shown (None: questions picked with ``only``)
 
 
 def _has_open_data(question: Question) -> bool:
@@ -165,16 +166,26 @@ def section_view(
     assessment: Assessment,
     section_code: str,
     only: frozenset[str] | None = None,
+    page: int | None = None,
 ) -> SectionView | None:
-    """One section of the fill-in with answers, evidence, history counts and individual answers.
+    """One page of a section of the fill-in with answers, evidence, history counts and
+    individual answers.
 
-    ``only`` limits the questions (e.g. the one just saved). None when the edition has no such
-    section. Runs a fixed number of queries, whatever the number of questions.
+    ``page`` picks the page (1-based); ``only`` limits the questions (e.g. the one just saved).
+    None when the edition has no such section or page. Runs a fixed number of queries, whatever
+    the number of questions.
     """
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
     section = next((s for s in sections if s.code == section_code), None)
     if section is None:
         return None
+    shown: Page | None = None
+    if page is not None:
+        shown = next((p for p in section.pages if p.number == page), None)
+        if shown is None:
+            return None
+        on_page = frozenset(q.code for q in shown.questions)
+        only = on_page if only is None else only & on_page
     codes = [q.code for q in section.questions if only is None or q.code in only]
     all_answers = list(Answer.objects.filter(assessment=assessment).select_related("updated_by"))
     values = answers_for_relevance(_states(all_answers))
@@ -240,7 +251,14 @@ def section_view(
         editable=editable,
         consensus_lead=assessment.consensus and lead,
         individual_mode=assessment.consensus and not lead,
+        page=shown,
     )
+
+
+def assessment_sections(*, assessment: Assessment) -> tuple[Section, ...]:
+    """The parts of the fill-in of an assessment's edition, each with its pages."""
+    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    return sections
 
 
 def question_section(*, assessment: Assessment, code: str) -> str | None:

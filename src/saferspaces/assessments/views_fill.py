@@ -20,6 +20,7 @@ from saferspaces.assessments import permissions, selectors
 from saferspaces.assessments.answering import AnswerConflict, answer_save, individual_answer_save
 from saferspaces.assessments.evidence import evidence_add, evidence_max_bytes, evidence_remove
 from saferspaces.assessments.models import Assessment, Evidence
+from saferspaces.assessments.pages import page_url, section_navigation
 from saferspaces.assessments.prefill import prefill_decide
 from saferspaces.assessments.rounds import question_flag
 from saferspaces.core.framework.answers import ANSWER_STATUSES, ANSWERED
@@ -119,10 +120,23 @@ def _fill_forms(view: selectors.SectionView, posted: dict[str, Posted]) -> None:
             qv.form = qv.initial(individual_mode=view.individual_mode)
 
 
+def _page_number(request: HttpRequest) -> int:
+    """The ``page`` parameter: digits only (anything else is no such page: 404)."""
+    text = request.GET.get("page", "1")
+    if not text.isascii() or not text.isdigit() or len(text) > 4:
+        raise Http404
+    return int(text)
+
+
 @login_required
 def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One page of a part: a group of questions, with the part's contents, the next question
+    that needs an answer, and the pages before and after."""
     assessment = assessment_get(request, pk)
-    view = selectors.section_view(user=request.user, assessment=assessment, section_code=section)
+    number = _page_number(request)
+    view = selectors.section_view(
+        user=request.user, assessment=assessment, section_code=section, page=number
+    )
     if view is None:
         raise Http404
     pending = _pending(request, assessment)
@@ -144,6 +158,13 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "pending": pending,
             "statuses": ANSWER_STATUSES,
             "progress": selectors.assessment_progress(assessment=assessment),
+            "nav": section_navigation(
+                user=request.user,
+                assessment=assessment,
+                section_code=section,
+                page_number=number,
+                individual=view.individual_mode,
+            ),
         },
     )
 
@@ -205,6 +226,9 @@ def _question_response(
         "saved": saved,
         "oob": [q for q in view.questions if q.question.code != code],
         "statuses": ANSWER_STATUSES,
+        "page_number": view.section.page_of(code),
+        # on its own page (a deep link), or on a page of its part with its neighbours
+        "alone": not request.headers.get("HX-Request") or request.POST.get("shown") == "alone",
     }
     if request.headers.get("HX-Request"):
         return render(request, "assessments/_question_response.html", context, status=status)
@@ -260,11 +284,14 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return _question_response(request, assessment, code, posted=posted, error=error, status=422)
     if not request.headers.get("HX-Request"):
         messages.success(request, _("Answer saved."))
-        return redirect(
-            reverse("assessments:section", args=[assessment.pk, section]) + f"#q-{code}"
-        )
-    dependents = selectors.relevance_dependents(assessment=assessment, code=code)
-    return _question_response(request, assessment, code, saved=True, oob=dependents)
+        sections = {s.code: s for s in selectors.assessment_sections(assessment=assessment)}
+        return redirect(page_url(assessment.pk, section, sections[section].page_of(code), code))
+    # the questions whose skip logic follows this answer, when they are on screen with it
+    sections = {s.code: s for s in selectors.assessment_sections(assessment=assessment)}
+    here = sections[section].pages[sections[section].page_of(code) - 1]
+    on_screen = set() if request.POST.get("shown") == "alone" else {q.code for q in here.questions}
+    dependents = selectors.relevance_dependents(assessment=assessment, code=code) & on_screen
+    return _question_response(request, assessment, code, saved=True, oob=frozenset(dependents))
 
 
 @login_required

@@ -294,9 +294,9 @@ def _summary(c: dict[str, Any]) -> list[str]:
     prefilled = sum(r.coverage.prefilled for r in top)
     out = [
         _(
-            "%(answered)s of the %(applicable)s questions that apply have an answer that counts "
-            "(%(prefilled)s taken from open data); missing answers are shown, never counted as "
-            "zero."
+            "%(answered)s of the %(applicable)s scored indicators that apply have an answer that "
+            "counts (%(prefilled)s taken from open data); missing answers are shown, never "
+            "counted as zero. The checklist and the background conditions are not scored."
         )
         % {"answered": answered, "applicable": applicable, "prefilled": prefilled}
     ]

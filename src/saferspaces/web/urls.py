@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("guide/", views.guide, name="guide"),
+    path("guide/<slug:role>/", views.guide_role, name="guide_role"),
 ]

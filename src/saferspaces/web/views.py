@@ -3,9 +3,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
@@ -21,6 +22,7 @@ from saferspaces.core.limits import FORM_BODY_MAX_BYTES, MB
 from saferspaces.inputs import BadParameter
 
 logger = logging.getLogger(__name__)
+from saferspaces.web.numbers import number_text
 
 
 @require_GET
@@ -121,3 +123,28 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
+
+
+#: the guide's pages, one per role, in the order a round meets them
+GUIDE_ROLES = ("respondent", "lead", "coordinator", "reader")
+
+
+def guide(request: HttpRequest) -> HttpResponse:
+    """The in-site guide: what a round is, and a page per role."""
+    return render(request, "web/guide/index.html", {"roles": GUIDE_ROLES})
+
+
+def guide_role(request: HttpRequest, role: str) -> HttpResponse:
+    """The guide for one role: respondent, lead, coordinator or reader of the results."""
+    if role not in GUIDE_ROLES:
+        raise Http404
+    return render(
+        request,
+        f"web/guide/{role}.html",
+        {
+            "role": role,
+            "roles": GUIDE_ROLES,
+            "peer_minimum": settings.PEER_MINIMUM,
+            "step": number_text(0.1),
+        },
+    )

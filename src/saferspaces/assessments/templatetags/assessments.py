@@ -166,3 +166,11 @@ def rounding_note(rows: Any) -> dict[str, Any]:
         for r in rows or []
     )
     return {"titles": titles, "step": number_text(0.1)}
+
+
+@register.simple_tag
+def page_url(pk: int, section: str, page: int | str, code: str | None = None) -> str:
+    """``{% page_url assessment.pk section.code page.number code %}``: a page of the fill-in."""
+    from saferspaces.assessments.pages import page_url as url
+
+    return url(pk, section, int(page), code)
