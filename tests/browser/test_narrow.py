@@ -22,18 +22,30 @@ def _pages() -> dict[str, list[str]]:
     accepted = Assessment.objects.get(
         authority__name=PERSONA_AUTHORITY, round__title=ROUND_TITLES[0]
     )
+    from saferspaces.accounts.models import User
+    from saferspaces.assessments.imports import answers_export, answers_import_preview
+
+    lead = User.objects.get(email="lead@demo.saferspaces.example")
+    content, name, _type = answers_export(assessment=draft, fmt="xlsx", language="en")
+    imported = answers_import_preview(
+        assessment=draft, user=lead, filename=name, content=content, kind="answers"
+    )
     return {
         "lead": [
             f"/assessments/{accepted.pk}/report/",
             f"/assessments/{draft.pk}/report/",
             f"/assessments/{draft.pk}/s/checklist/",
-            f"/assessments/{draft.pk}/s/URB/",
+            f"/assessments/{draft.pk}/s/URB/?page=5",
+            f"/assessments/{draft.pk}/q/URB_S22/",
             f"/assessments/{draft.pk}/",
+            f"/assessments/{draft.pk}/import/{imported.pk}/",
+            f"/authorities/{draft.authority.slug}/dashboard/",
         ],
         "coordinator": [
             "/assessments/",
             "/assessments/?state=submitted&order=authority",
             f"/rounds/{draft.round_id}/analysis/",
+            f"/rounds/{draft.round_id}/",
         ],
     }
 
