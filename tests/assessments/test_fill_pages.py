@@ -132,3 +132,18 @@ def test_one_count_of_the_questions_that_apply_everywhere(assessment, team) -> N
         line = html.split('id="section-progress">')[1].split("</p>")[0]
         in_parts += int(re.search(r"0 of the (\d+) questions? that appl", line).group(1))  # type: ignore[union-attr]
     assert in_parts == total
+
+
+def test_a_refused_submission_names_the_questions_in_words(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    from saferspaces.assessments.selectors import question_get
+    from saferspaces.assessments.workflow import assessment_transition
+    from saferspaces.errors import DomainError
+
+    missing = assessment_unanswered(assessment=assessment)
+    with pytest.raises(DomainError) as info:
+        assessment_transition(assessment=assessment, action="submit", user=team.lead, comment="")
+    message = info.value.message
+    assert f"{len(missing)} questions have no answer yet" in message
+    first = question_get(assessment=assessment, code=missing[0])
+    assert first.question["en"].split()[0] in message
+    assert not any(code in message for code in missing)

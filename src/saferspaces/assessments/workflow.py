@@ -13,6 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
@@ -24,6 +26,7 @@ from saferspaces.assessments.models import (
 )
 from saferspaces.assessments.selectors import assessment_unanswered
 from saferspaces.core.limits import COMMENT_MAX_CHARS
+from saferspaces.core.framework.model import text_get
 from saferspaces.errors import DomainError
 from saferspaces.inputs import text_clean
 
@@ -57,6 +60,29 @@ def _refuse_state(assessment: Assessment, action: str) -> DomainError:
         _("Nothing was done: an assessment that is %(state)s cannot be %(action)s.")
         % {"state": state, "action": ACTION_LABELS.get(action, action)}
     )
+
+
+def _missing_message(assessment: Assessment, missing: list[str]) -> str:
+    """How many questions that apply still need an answer, naming the first ones in words."""
+    from saferspaces.assessments.editions import assessment_edition, edition_layout
+
+    _s, _sec, questions = edition_layout(edition=assessment_edition(assessment=assessment))
+    language = (get_language() or "en")[:2]
+    first = [
+        _("“%(question)s”")
+        % {"question": Truncator(text_get(questions[code].question, language)).words(10)}
+        for code in missing[:3]
+        if code in questions
+    ]
+    return ngettext(
+        "%(n)s question has no answer yet: %(first)s. Give an answer or say don't know, not "
+        "applicable or data not collected; “Next question without an answer” in the fill-in "
+        "leads to it.",
+        "%(n)s questions have no answer yet, among them %(first)s. Give an answer or say don't "
+        "know, not applicable or data not collected; “Next question without an answer” in the "
+        "fill-in leads to them.",
+        len(missing),
+    ) % {"n": len(missing), "first": "; ".join(first)}
 
 
 def assessment_transition(
@@ -94,14 +120,7 @@ def assessment_transition(
         if action == "submit":
             missing = assessment_unanswered(assessment=locked)
             if missing:
-                raise DomainError(
-                    _(
-                        "%(n)s questions have no answer yet (%(codes)s). Give an answer or say "
-                        "don't know, not applicable or data not collected."
-                    )
-                    % {"n": len(missing), "codes": ", ".join(missing[:10])}
-                    + ("…" if len(missing) > 10 else "")
-                )
+                raise DomainError(_missing_message(locked, missing))
         recorded = "resubmit" if action == "submit" and locked.state == S.RETURNED else action
         Transition.objects.create(
             assessment=locked,
