@@ -2,7 +2,9 @@
 workflow can be seen. Answers are drawn by a seeded generator around each authority's own
 profile (some better on perception, some on status), with a share of explicit don't know and
 data not collected; the persona authority has an accepted first round and a draft second one.
-Rows are bulk-created (the generator writes history rows itself) to keep the demo fast."""
+Rows are bulk-created (the generator writes history rows itself) to keep the demo fast.
+Every event (start, submission, return, acceptance, answer, score) is dated at or before ``now``,
+the day the demo is loaded; only the open round's deadline lies ahead."""
 
 from __future__ import annotations
 
