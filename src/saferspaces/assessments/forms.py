@@ -114,21 +114,28 @@ class AssessmentFilterForm(forms.Form):
     def __init__(self, data: Any, *, choices: Any) -> None:
         super().__init__(data)
         everything = [("", _("Any"))]
-        self.fields["state"].choices = everything + [(k, v) for k, v in choices.states]
-        self.fields["round"].choices = (
+        self._choose("state", everything + [(k, v) for k, v in choices.states])
+        self._choose(
+            "round",
             everything
             + [(str(r.pk), f"{r.title} ({r.network.name})") for r in choices.rounds]
-            + [(PRIVATE_ROUND, _("Outside any round (self-assessments)"))]
+            + [(PRIVATE_ROUND, _("Outside any round (self-assessments)"))],
         )
-        self.fields["authority"].choices = everything + [
-            (str(a.pk), a.name) for a in choices.authorities
-        ]
-        self.fields["order"].choices = [
-            ("recent", _("Latest change first")),
-            ("authority", _("Authority, A to Z")),
-            ("round", _("Round, latest first")),
-            ("state", _("State")),
-        ]
+        self._choose("authority", everything + [(str(a.pk), a.name) for a in choices.authorities])
+        self._choose(
+            "order",
+            [
+                ("recent", _("Latest change first")),
+                ("authority", _("Authority, A to Z")),
+                ("round", _("Round, latest first")),
+                ("state", _("State")),
+            ],
+        )
+
+    def _choose(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments of ``assessment_list``."""

@@ -31,7 +31,7 @@ class ListChoices:
 
     rounds: list[Round]
     authorities: list[Authority]
-    states: list[tuple[str, str]]
+    states: list[tuple[str, Any]]
 
 
 def assessment_list_choices(*, user: Any) -> ListChoices:

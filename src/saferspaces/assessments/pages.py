@@ -53,9 +53,9 @@ def _done_codes(assessment: Assessment, user: Any, individual: bool) -> tuple[se
     values = answers_for_relevance({a.code: AnswerState(a.status, a.value) for a in answers})
     if individual:
         done = set(
-            IndividualAnswer.objects.filter(
-                assessment=assessment, user_id=getattr(user, "pk", None)
-            ).values_list("code", flat=True)
+            IndividualAnswer.objects.filter(assessment=assessment, user=user).values_list(
+                "code", flat=True
+            )
         )
     else:
         done = {a.code for a in answers}
@@ -96,7 +96,7 @@ def section_navigation(
         pages=pages,
         previous=_first(places[here - 1]) if here > 0 else None,
         next=_first(places[here + 1]) if here + 1 < len(places) else None,
-        next_unanswered=(after or before or [None])[0],
+        next_unanswered=next(iter(after or before), None),
         unanswered=len(open_places),
     )
 
