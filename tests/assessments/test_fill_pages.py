@@ -147,3 +147,25 @@ def test_a_refused_submission_names_the_questions_in_words(assessment, team) -> 
     first = question_get(assessment=assessment, code=missing[0])
     assert first.question["en"].split()[0] in message
     assert not any(code in message for code in missing)
+
+
+def test_in_a_consensus_assessment_my_own_answers_count_for_me(consensus_assessment, team) -> None:  # type: ignore[no-untyped-def]
+    from saferspaces.assessments.answering import individual_answer_save
+
+    first, second = assessment_unanswered(assessment=consensus_assessment)[:2]
+    individual_answer_save(
+        assessment=consensus_assessment,
+        code=first,
+        user=team.respondent,
+        status="dont_know",
+        raw=None,
+        comment="",
+    )
+
+    def next_link(user: Any) -> str:
+        html = _page(_client(user), consensus_assessment, "checklist")
+        return re.search(r'class="next-unanswered"><a href="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+    assert next_link(team.respondent).endswith(f"#q-{second}")  # I answered the first
+    assert next_link(team.respondent2).endswith(f"#q-{first}")  # my colleague did not
+    assert next_link(team.lead).endswith(f"#q-{first}")  # no agreed answer yet
