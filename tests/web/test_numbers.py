@@ -56,3 +56,16 @@ def test_dates_in_each_language(language: str, date: str, datetime: str) -> None
     assert out.split("|")[:2] == [date, datetime]
     assert out.split("|")[2] == date  # a date shown as is also follows the language
     assert "Dec." not in out and "déc." not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "3 November 2026"), ("fr", "3 novembre 2026")],
+)
+def test_iso_dates_kept_in_stored_data_follow_the_language(language: str, expected: str) -> None:
+    template = Template("{% load assessments %}{{ a|iso_date }}|{{ b|iso_date }}|{{ c|iso_date }}")
+    with translation.override(language):
+        out = template.render(
+            Context({"a": "2026-11-03T10:00:00+00:00", "b": None, "c": "not a date"})
+        )
+    assert out == f"{expected}|—|not a date"

@@ -174,3 +174,21 @@ def page_url(pk: int, section: str, page: int | str, code: str | None = None) ->
     from saferspaces.assessments.pages import page_url as url
 
     return url(pk, section, int(page), code)
+
+
+@register.filter
+def iso_date(value: Any) -> str:
+    """A date kept as ISO text in stored data ("2026-11-03T10:00:00+00:00") in the page's
+    language (3 November 2026); text that is not a date is shown as it is, a blank as a dash."""
+    import datetime as dt
+
+    from django.utils.formats import date_format
+
+    text = str(value or "").strip()
+    if not text:
+        return "—"
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return date_format(day, "DATE_FORMAT")
