@@ -25,8 +25,8 @@ from saferspaces.assessments.models import (
     TransitionAction,
 )
 from saferspaces.assessments.selectors import assessment_unanswered
-from saferspaces.core.limits import COMMENT_MAX_CHARS
 from saferspaces.core.framework.model import text_get
+from saferspaces.core.limits import COMMENT_MAX_CHARS
 from saferspaces.errors import DomainError
 from saferspaces.inputs import text_clean
 

@@ -20,9 +20,9 @@ from saferspaces.accounts.permissions import AccessDenied
 from saferspaces.accounts.selectors import user_home_context
 from saferspaces.core.limits import FORM_BODY_MAX_BYTES, MB
 from saferspaces.inputs import BadParameter
+from saferspaces.web.numbers import number_text
 
 logger = logging.getLogger(__name__)
-from saferspaces.web.numbers import number_text
 
 
 @require_GET
