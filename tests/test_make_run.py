@@ -26,7 +26,7 @@ def _run_recipe(**env: str) -> dict[str, str]:
     lines = done.stdout.splitlines()
     return {
         "demo": next(line for line in lines if " demo load" in line),
-        "serve": next(line for line in lines if " runserver " in line),
+        "serve": next(line for line in lines if " serve " in line),
     }
 
 
@@ -37,7 +37,7 @@ def _site_url(line: str) -> str | None:
 
 def test_make_run_on_another_port_links_to_that_port() -> None:
     recipe = _run_recipe(PORT="8771")
-    assert recipe["serve"].endswith("runserver 127.0.0.1:8771")
+    assert recipe["serve"].endswith("serve 127.0.0.1:8771")
     assert _site_url(recipe["serve"]) == "http://127.0.0.1:8771"
     assert _site_url(recipe["demo"]) == "http://127.0.0.1:8771"
     # the settings take that URL: invitation links are built from it
@@ -62,8 +62,8 @@ def test_make_run_on_another_port_links_to_that_port() -> None:
 
 def test_make_run_defaults_to_port_8000_and_keeps_a_site_url_that_is_set() -> None:
     recipe = _run_recipe()
-    assert recipe["serve"].endswith("runserver 127.0.0.1:8000")
+    assert recipe["serve"].endswith("serve 127.0.0.1:8000")
     assert _site_url(recipe["serve"]) == "http://127.0.0.1:8000"
     recipe = _run_recipe(PORT="8771", SAFERSPACES_SITE_URL="https://safer.example.eu")
-    assert recipe["serve"].endswith("runserver 127.0.0.1:8771")
+    assert recipe["serve"].endswith("serve 127.0.0.1:8771")
     assert _site_url(recipe["serve"]) == "https://safer.example.eu"

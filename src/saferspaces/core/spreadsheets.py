@@ -76,14 +76,28 @@ def _risky(text: str) -> bool:
     )
 
 
+def _quoted(text: str) -> bool:
+    """Whether a CSV cell of ``text`` gets a quote in front: it is at risk, or it is already a
+    quote (or several) in front of a text at risk, so that reading back removes exactly one."""
+    return _risky(text.lstrip(QUOTE)) if text[:1] == QUOTE else _risky(text)
+
+
 def text_csv_safe(*, text: str) -> str:
     """``text`` as a CSV cell: with a single quote in front when it is at risk."""
-    return QUOTE + text if _risky(text) else text
+    return QUOTE + text if _quoted(text) else text
+
+
+def text_csv_unguard(*, text: str) -> str:
+    """The text a CSV cell written by :func:`text_csv_safe` holds: the guard's quote removed.
+
+    The guard is reversible: ``text_csv_unguard(text=text_csv_safe(text=t)) == t`` for every
+    ``t`` (a text the person typed with a quote of their own in front keeps it)."""
+    return text[1:] if text[:1] == QUOTE and _quoted(text[1:]) else text
 
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, str):
-        return QUOTE + value if _risky(value) else value
+        return QUOTE + value if _quoted(value) else value
     if value is None or isinstance(value, int | float | Decimal):
         return value  # the csv module writes numbers as their shortest round-trip text
     return text_csv_safe(text=str(value))  # dates, lazy translations, anything else: as text

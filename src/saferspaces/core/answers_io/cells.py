@@ -22,7 +22,6 @@ from saferspaces.core.framework.errors import AnswerError
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
-_FORMULA_GUARD = re.compile(r"^'(?=[=+\-@])")  # a leading apostrophe that keeps text from Excel
 
 
 def _norm(text: str) -> str:
@@ -43,7 +42,8 @@ STATUS_ALIASES: Mapping[str, str] = _status_aliases()
 
 
 def text_of(value: object) -> str:
-    """A cell as text: whole floats without '.0', dates as ISO 8601, guard apostrophe removed."""
+    """A cell as text: whole floats without '.0', dates as ISO 8601 (a CSV cell's formula guard
+    is removed by the table reader, which knows the file's kind)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -52,7 +52,7 @@ def text_of(value: object) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    return _FORMULA_GUARD.sub("", str(value).strip())
+    return str(value).strip()
 
 
 def blank(value: object) -> bool:
@@ -101,8 +101,6 @@ class RowCells:
 
 
 def _raw_value(question: Question, raw: object) -> object:
-    if isinstance(raw, str):
-        raw = _FORMULA_GUARD.sub("", raw)
     if question.answer.type in ("text", "single_choice", "yes_partly_no") and not blank(raw):
         return text_of(raw)
     return raw

@@ -21,6 +21,7 @@ from saferspaces.core.limits import ANSWERS_FILE_MAX_BYTES, InputError
 from saferspaces.core.safeload.sheets import sheet_header, sheet_rows, workbook_open
 from saferspaces.core.safeload.text import byte_place, csv_records, size_text
 from saferspaces.core.safeload.zipcheck import zip_check, zip_open
+from saferspaces.core.spreadsheets import text_csv_unguard
 
 DEFAULT_MAX_BYTES = ANSWERS_FILE_MAX_BYTES
 DELIMITERS = (",", ";", "\t")
@@ -260,7 +261,7 @@ def _csv(filename: str, content: bytes) -> Table:
         raise _refuse(filename, "the file is empty")
     header = _header(records[0])
     rows = tuple(
-        (i, tuple(_clean(c) for c in record))
+        (i, tuple(_clean(text_csv_unguard(text=c)) for c in record))
         for i, record in enumerate(records[1:], start=2 + skipped)
     )
     return Table("csv", header, rows, encoding=encoding, delimiter=delimiter)
