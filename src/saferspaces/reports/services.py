@@ -2,37 +2,29 @@
 
 ``report_job_create`` reuses a finished job with the same kind, parameters, language and data
 fingerprint (the file would be byte-identical), or the job already waiting for the same data;
-otherwise it creates a job and gives it to the task queue (``reports.jobs``), where a worker
-process renders it with progress. A failure is stored on the job (state ``failed`` with a
-message for people).
+otherwise it creates a job and gives it to the task queue, where a worker process renders it
+with progress (:mod:`saferspaces.background.jobs`, the machinery every file job shares). A
+failure is stored on the job (state ``failed`` with a message for people).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saferspaces.assessments.models import Assessment, Round
+from saferspaces.background.jobs import JobKind, JobType, Progress, Rendered, job_create, job_key
 from saferspaces.errors import DomainError
-from saferspaces.reports.jobs import report_job_enqueue, report_jobs_reconcile
-from saferspaces.reports.models import PENDING, JobState, ReportJob, ReportKind
-from saferspaces.reports.pdf import pdf_render
+from saferspaces.reports.jobs import report_job_task
+from saferspaces.reports.models import ReportJob, ReportKind
+from saferspaces.reports.pdf import PdfError, pdf_render
 
-Progress = Callable[[int, str], None]
-
-
-@dataclass(frozen=True)
-class Rendered:
-    data: bytes
-    filename: str
+__all__ = ["FINGERPRINTS", "RENDERERS", "REPORT_JOBS", "Rendered", "report_job_create"]
 
 
 def _round(parameters: dict[str, Any]) -> Round:
@@ -125,10 +117,25 @@ RENDERERS: dict[str, Callable[[dict[str, Any], str, Progress], Rendered]] = {
 }
 
 
+REPORT_JOBS = JobType(
+    name="report job",
+    logger="saferspaces.reports.jobs",
+    model=ReportJob,
+    kinds={k: JobKind(fingerprint=FINGERPRINTS[k], render=RENDERERS[k]) for k in RENDERERS},
+    task=report_job_task,
+    started=gettext_lazy("Reading the round's data"),
+    done=gettext_lazy("The PDF is ready."),
+    unexpected=gettext_lazy(
+        "The report could not be made because of an unexpected error (job %(job)s). The "
+        "site's operators can find it in the log. Try again later."
+    ),
+    errors=(DomainError, PdfError),
+)
+
+
 def _key(kind: str, parameters: dict[str, Any], language: str, fingerprint: str) -> str:
     """One report of the same data: at most one job per key waits or runs."""
-    text = json.dumps([kind, parameters, language, fingerprint], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return job_key(kind=kind, parameters=parameters, language=language, fingerprint=fingerprint)
 
 
 def report_job_create(
@@ -140,51 +147,16 @@ def report_job_create(
     now: dt.datetime | None = None,
 ) -> ReportJob:
     """A finished job for the same data, the job already waiting or running for it, or a new
-    job given to the task queue (in this transaction: both are stored, or neither).
-
-    A waiting or running job is first checked: if its worker stopped, the queue retries it or
-    the job fails (with its "Try again" button), so asking again never returns a stuck job.
-    """
+    job given to the task queue (see ``saferspaces.background.jobs.job_create``)."""
     if kind not in RENDERERS:
         raise DomainError(_("Unknown kind of report."), field="kind")
-    now = now or timezone.now()
-    fingerprint = FINGERPRINTS[kind](parameters)
-    reuse = (
-        ReportJob.objects.filter(
-            kind=kind,
-            parameters=parameters,
-            language=language,
-            fingerprint=fingerprint,
-            state=JobState.DONE,
-        )
-        .exclude(file="")
-        .first()
+    job = job_create(
+        jobs=REPORT_JOBS,
+        kind=kind,
+        parameters=parameters,
+        language=language,
+        user=user,
+        now=now or timezone.now(),
     )
-    if reuse is not None and reuse.file.storage.exists(reuse.file.name or ""):
-        return reuse
-    key = _key(kind, parameters, language, fingerprint)
-    pending = ReportJob.objects.filter(key=key, state__in=PENDING).first()
-    if pending is not None:
-        from saferspaces.background.recovery import tasks_recover_now
-
-        tasks_recover_now(now=now)
-        report_jobs_reconcile(now=now, job_ids=[pending.pk])
-        pending.refresh_from_db()
-        if pending.state in PENDING:
-            return pending
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                job = ReportJob.objects.create(
-                    kind=kind,
-                    parameters=parameters,
-                    language=language,
-                    fingerprint=fingerprint,
-                    key=key,
-                    created_by=user if getattr(user, "is_authenticated", False) else None,
-                    created_at=now,
-                    message=_("Waiting to start"),
-                )
-        except IntegrityError:  # another request created it at the same moment
-            return ReportJob.objects.get(key=key, state__in=PENDING)
-        return report_job_enqueue(job=job)
+    assert isinstance(job, ReportJob)
+    return job

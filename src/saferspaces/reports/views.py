@@ -3,8 +3,6 @@ the jobs' progress and download."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from saferspaces.assessments.models import Assessment, Round
 from saferspaces.assessments.permissions import assessment_refused
-from saferspaces.background.recovery import worker_available
+from saferspaces.background import job_pages
+from saferspaces.background.job_pages import JobTarget, job_file_response, job_page_context
 from saferspaces.errors import DomainError
 from saferspaces.reports import permissions, selectors
-from saferspaces.reports.models import JobState, ReportJob, ReportKind
+from saferspaces.reports.models import ReportJob, ReportKind
 from saferspaces.reports.services import report_job_create
 
 
@@ -102,19 +101,25 @@ def authority_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:job", pk=job.pk)
 
 
-@dataclass(frozen=True)
-class JobTarget:
-    """What a job's pages link to: the report it belongs to, and how to make it again."""
-
-    title: str
-    back_url: str
-    back_label: str
-    retry_url: str
-    crumbs: list[tuple[str, str]]
-
-
 def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
     job = get_object_or_404(ReportJob, pk=pk)
+
+    def target(
+        title: str, back_url: str, back_label: str, retry_url: str, crumbs: list[tuple[str, str]]
+    ) -> JobTarget:
+        return JobTarget(
+            title=title,
+            back_url=back_url,
+            back_label=back_label,
+            retry_url=retry_url,
+            crumbs=crumbs,
+            here=_("PDF"),
+            status_url=reverse("reports:job_status", args=[job.pk]),
+            download_url=reverse("reports:job_download", args=[job.pk]),
+            download_label=_("Download the PDF"),
+            retry_fields={"language": job.language},
+        )
+
     if job.kind == ReportKind.AUTHORITY_REPORT:
         assessment = (
             Assessment.objects.select_related("authority")
@@ -126,12 +131,12 @@ def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
         if not permissions.can_view_authority_report(request.user, assessment):
             raise assessment_refused()
         back = reverse("reports:authority_report", args=[assessment.pk])
-        return job, JobTarget(
-            title=_("PDF of the report of %(name)s") % {"name": assessment.authority.name},
-            back_url=back,
-            back_label=_("Back to the report"),
-            retry_url=reverse("reports:authority_report_pdf", args=[assessment.pk]),
-            crumbs=[
+        return job, target(
+            _("PDF of the report of %(name)s") % {"name": assessment.authority.name},
+            back,
+            _("Back to the report"),
+            reverse("reports:authority_report_pdf", args=[assessment.pk]),
+            [
                 (reverse("assessments:detail", args=[assessment.pk]), assessment.title),
                 (back, _("Report")),
             ],
@@ -146,47 +151,33 @@ def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
     if not permissions.can_view_round_analysis(request.user, round_):
         raise PermissionDenied
     back = reverse("reports:round_analysis", args=[round_.pk])
-    return job, JobTarget(
-        title=_("PDF of the pilot analysis of %(round)s") % {"round": round_.title},
-        back_url=back,
-        back_label=_("Back to the pilot analysis"),
-        retry_url=reverse("reports:round_analysis_pdf", args=[round_.pk]),
-        crumbs=[
+    return job, target(
+        _("PDF of the pilot analysis of %(round)s") % {"round": round_.title},
+        back,
+        _("Back to the pilot analysis"),
+        reverse("reports:round_analysis_pdf", args=[round_.pk]),
+        [
             (reverse("assessments:round_detail", args=[round_.pk]), round_.title),
             (back, _("Pilot analysis")),
         ],
     )
 
 
-def _job_context(job: ReportJob, target: JobTarget) -> dict[str, object]:
-    waiting = job.state == JobState.QUEUED
-    return {
-        "job": job,
-        "target": target,
-        "no_worker": waiting and not worker_available(now=timezone.now()),
-    }
-
-
 @login_required
 def job_view(request: HttpRequest, pk: int) -> HttpResponse:
     job, target = _job(request, pk)
-    return render(request, "reports/job.html", _job_context(job, target))
+    context = job_page_context(job=job, target=target, now=timezone.now())
+    return render(request, job_pages.PAGE, context)
 
 
 @login_required
 def job_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's status block alone (polled with htmx while the job runs)."""
     job, target = _job(request, pk)
-    return render(request, "reports/_job_status.html", _job_context(job, target))
+    context = job_page_context(job=job, target=target, now=timezone.now())
+    return render(request, job_pages.STATUS, context)
 
 
 @login_required
 def job_download_view(request: HttpRequest, pk: int) -> FileResponse:
-    job = _job(request, pk)[0]
-    stored = job.file.name or ""
-    if job.state != JobState.DONE or not stored or not job.file.storage.exists(stored):
-        raise Http404
-    name = stored.rsplit("/", 1)[-1]
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    return job_file_response(job=_job(request, pk)[0], content_type="application/pdf")
