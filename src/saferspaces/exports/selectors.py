@@ -8,12 +8,16 @@ query per unit, so memory does not grow with the round.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 
+from saferspaces import __version__
 from saferspaces.assessments.models import Answer, Assessment, Round, ScoreRun
 from saferspaces.assessments.scoring import edition_pipeline
 from saferspaces.core.assessment import OVERALL_CODE
@@ -35,12 +39,19 @@ from saferspaces.core.exports import (
     scores_table,
     units_code,
 )
+from saferspaces.core.exports.codebook import FORMAT
 from saferspaces.core.exports.tables import edition_question_index
+from saferspaces.core.framework.model import Edition
 from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
+from saferspaces.exports.models import PENDING, ExportJob, ExportKind
+from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed
 
 TABLES = ("answers", "scores", "background", "codebook", "idata", "imeta")
 KEY_SALT = "saferspaces.exports.unit-code"
+# the version of the files made from the same data: raise it when a change of the code changes
+# the files' bytes, so that files made before are not served again
+EXPORT_VERSION = 1
 
 
 def export_key() -> bytes:
@@ -142,16 +153,101 @@ class RoundExport:
 
     def sizes(self) -> dict[str, int]:
         """Rows of each table (answers: every unit x question; known without reading them)."""
-        questions = len(edition_question_index(edition=self.context.edition))
-        n = len(self.units)
-        return {
-            "answers": n * questions,
-            "scores": sum(len(v) for v in self.facts.values()),
-            "background": n,
-            "idata": n,
-            "imeta": sum(1 for _ in self.context.edition.indicators()) + 2,
-            "codebook": questions + 100,
-        }
+        return _sizes(
+            edition=self.context.edition,
+            units=len(self.units),
+            scores=sum(len(v) for v in self.facts.values()),
+        )
+
+
+def _sizes(*, edition: Edition, units: int, scores: int) -> dict[str, int]:
+    questions = len(edition_question_index(edition=edition))
+    return {
+        "answers": units * questions,
+        "scores": scores,
+        "background": units,
+        "idata": units,
+        "imeta": sum(1 for _ in edition.indicators()) + 2,
+        "codebook": questions + 100,
+    }
+
+
+def round_export_sizes(*, round_: Round) -> dict[str, int]:
+    """Rows of each table of ``round_``'s export, from two counts (without reading the rows)."""
+    return _sizes(
+        edition=edition_parsed(row=round_.edition),
+        units=Assessment.objects.filter(round=round_).count(),
+        scores=ScoreFact.objects.filter(round=round_).count(),
+    )
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What the exports page says of a round's export, read with a few counts."""
+
+    sizes: dict[str, int]
+    units: int
+    named: int
+    edition_sha256: str
+    pipeline: str
+
+
+def round_export_summary(*, round_: Round) -> ExportSummary:
+    """The rows of each table, the authorities (named ones too, under the default rule), the
+    edition's checksum and the pipeline's name, without reading the rows."""
+    row = round_.edition
+    edition = edition_parsed(row=row)
+    assessments = Assessment.objects.filter(round=round_)
+    return ExportSummary(
+        sizes=round_export_sizes(round_=round_),
+        units=assessments.count(),
+        named=assessments.filter(authority__sharing__publish_results=True).count(),
+        edition_sha256=row.sha256,
+        pipeline=edition_pipeline(row=row, edition=edition).name,
+    )
+
+
+def round_export_fingerprint(*, round_: Round, rule: str = RULE_PUBLISHED_NAMED) -> str:
+    """A fingerprint of everything an export of ``round_`` reads, so that a file made earlier is
+    served again only while none of it changed: the round's answers, transitions, scores and
+    flags (the reports' data stamp), the round itself, its edition and pipeline, each
+    assessment's authority as the files name it, which authorities agreed to be named, the
+    anonymisation rule and key (hashed), and the version of the files' format."""
+    from saferspaces.reports.loading import round_data_stamp
+
+    assessments = Assessment.objects.filter(round=round_)
+    edition = FrameworkEdition.objects.filter(pk=round_.edition_id).values_list(
+        "sha256", "pipeline"
+    )
+    parts: dict[str, Any] = {
+        "format": [FORMAT, EXPORT_VERSION, __version__],
+        "rule": rule,
+        "key": hashlib.sha256(export_key()).hexdigest(),
+        "round": [round_.pk, round_.title, round_.period_end, round_.overall],
+        "edition": [
+            [sha, hashlib.sha256(pipeline.encode("utf-8")).hexdigest()] for sha, pipeline in edition
+        ],
+        "data": round_data_stamp(round_=round_)[0],
+        # every saved change of an answer adds a version, even two within the same instant
+        "versions": Answer.objects.filter(assessment__round=round_).aggregate(v=Sum("version")),
+        "units": list(
+            assessments.order_by("pk").values_list(
+                "pk",
+                "state",
+                "authority_id",
+                "authority__name",
+                "authority__country_code",
+                "authority__nuts_region_id",
+            )
+        ),
+        "published": sorted(
+            PeerSharing.objects.filter(
+                authority_id__in=assessments.values("authority_id"), publish_results=True
+            ).values_list("authority_id", flat=True)
+        ),
+    }
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def round_export(
@@ -220,3 +316,22 @@ def round_export(
         overall=overall,
     )
     return RoundExport(context, coded, profiles, facts, order)
+
+
+def export_jobs_current(
+    *, round_: Round, fingerprint: str
+) -> tuple[dict[str, ExportJob], dict[str, ExportJob]]:
+    """The files of ``round_`` made from its current data and still stored, and the jobs
+    waiting or running for its current data, by file name (``all.xlsx``)."""
+    ready: dict[str, ExportJob] = {}
+    waiting: dict[str, ExportJob] = {}
+    jobs = ExportJob.objects.filter(
+        kind=ExportKind.ROUND_FILE, parameters__round=round_.pk, fingerprint=fingerprint
+    ).order_by("-created_at", "-pk")
+    for job in jobs:
+        name = str(job.parameters.get("file", ""))
+        if job.state in PENDING:
+            waiting.setdefault(name, job)
+        elif name not in ready and job.file_kept:
+            ready[name] = job
+    return ready, waiting
