@@ -59,3 +59,42 @@ def test_with_the_immediate_queue_the_scores_are_there_when_the_submission_retur
     fill_all(assessment, team.respondent)
     assessment_transition(assessment=assessment, action="submit", user=team.lead)
     assert ScoreRun.objects.get(assessment=assessment).trigger == "submit"
+
+
+def test_compute_the_scores_enqueues_the_scoring_task_and_the_page_says_so(
+    assessment: Any, team: Any, database_queue: Any, client: Any
+) -> None:
+    fill_all(assessment, team.respondent)
+    url = f"/assessments/{assessment.pk}/scores/"
+    client.force_login(team.lead)
+    r = client.post(url)
+    assert r.status_code == 302 and r["Location"] == url
+    assert not ScoreRun.objects.filter(assessment=assessment).exists()  # the request did not score
+    (task,) = _scoring_tasks()
+    assert task.status == "READY"
+    kwargs = task.args_kwargs["kwargs"]
+    assert kwargs["assessment_id"] == assessment.pk and kwargs["user_id"] == team.lead.pk
+    assert kwargs["trigger"] == "on_demand"
+    page = client.get(url).content.decode()
+    assert "being computed in the background" in page
+    # asking again while it waits adds no second scoring of the same assessment
+    client.post(url)
+    assert len(_scoring_tasks()) == 1
+    assert database_queue() == 1
+    run = ScoreRun.objects.get(assessment=assessment)
+    assert run.trigger == "on_demand" and run.computed_by == team.lead
+    assert run.computed_at == dt.datetime.fromisoformat(kwargs["at"])
+    page = client.get(url).content.decode()
+    assert "being computed in the background" not in page
+    # once it has run, asking again scores again
+    client.post(url)
+    assert len(_scoring_tasks()) == 2 and database_queue() == 1
+    assert ScoreRun.objects.filter(assessment=assessment).count() == 2
+
+
+def test_compute_the_scores_is_refused_to_people_who_may_not_see_the_assessment(
+    assessment: Any, team: Any, database_queue: Any, client: Any
+) -> None:
+    client.force_login(team.outsider)
+    assert client.post(f"/assessments/{assessment.pk}/scores/").status_code == 403
+    assert _scoring_tasks() == []

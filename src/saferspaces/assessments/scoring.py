@@ -110,6 +110,51 @@ def _units(
     return units, spreads
 
 
+def _pipeline_checked(*, row: FrameworkEdition, edition: Edition) -> EditionPipeline:
+    try:
+        return edition_pipeline(row=row, edition=edition)
+    except EditionPipelineError as error:
+        raise DomainError(
+            _("The scoring pipeline of this edition is invalid: %(error)s") % {"error": error}
+        ) from None
+
+
+def assessment_score_request(*, assessment: Assessment, user: Any, now: dt.datetime) -> bool:
+    """Ask for the scores of ``assessment`` from its current answers ("Compute the scores"): the
+    scoring task a submission uses is given to the task queue, and the request does not wait
+    for it. Returns False when a scoring of this assessment is already waiting to start (it will
+    read the current answers): the same assessment is not queued twice. Raises
+    :class:`DomainError` when the person may not see the assessment or the edition's pipeline is
+    invalid (said at once, rather than in the worker's log)."""
+    from saferspaces.assessments.tasks import assessment_score_task
+    from saferspaces.background.queue import tasks_waiting
+
+    if not permissions.can_view_assessment(user, assessment):
+        raise DomainError(_("You may not see this assessment."))
+    _pipeline_checked(row=assessment.edition, edition=assessment_edition(assessment=assessment))
+    with transaction.atomic():
+        waiting = tasks_waiting(
+            task=assessment_score_task, kwargs={"assessment_id": assessment.pk}, running=False
+        )
+        if waiting:
+            return False
+        assessment_score_task.enqueue(
+            assessment_id=assessment.pk,
+            user_id=getattr(user, "pk", None),
+            trigger="on_demand",
+            at=now.isoformat(),
+        )
+    return True
+
+
+def assessment_scoring_pending(*, assessment: Assessment) -> bool:
+    """Whether a scoring of ``assessment`` (after a submission, or asked for) waits or runs."""
+    from saferspaces.assessments.tasks import assessment_score_task
+    from saferspaces.background.queue import tasks_waiting
+
+    return bool(tasks_waiting(task=assessment_score_task, kwargs={"assessment_id": assessment.pk}))
+
+
 def assessment_score(
     *, assessment: Assessment, user: Any, trigger: str, now: dt.datetime | None = None
 ) -> ScoreRun:
@@ -160,12 +205,7 @@ def _score_runs(
 ) -> list[ScoreRun]:
     """Score ``together`` in one engine run; unsaved runs for the ``stored`` assessments."""
     edition = assessment_edition(assessment=together[0])
-    try:
-        pipeline = edition_pipeline(row=together[0].edition, edition=edition)
-    except EditionPipelineError as error:
-        raise DomainError(
-            _("The scoring pipeline of this edition is invalid: %(error)s") % {"error": error}
-        ) from None
+    pipeline = _pipeline_checked(row=together[0].edition, edition=edition)
     units, spreads = _units(together, edition)
     result = assessments_score(
         edition=edition,

@@ -406,13 +406,12 @@ def question_flags(*, edition: Any) -> list[FlagRow]:
 def assessment_scores(*, assessment: Assessment, language: str) -> dict[str, Any]:
     """The latest stored scores of an assessment, ready to read (empty when never scored)."""
     from saferspaces.assessments.models import ScoreRun
-    from saferspaces.assessments.scoring import scores_present
+    from saferspaces.assessments.scoring import assessment_scoring_pending, scores_present
 
     run = ScoreRun.objects.filter(assessment=assessment).select_related("computed_by").first()
-    # the scores of the latest submission are computed by a background task: until it has run,
-    # the page says so
-    submitted = assessment.submitted_at
-    pending = submitted is not None and (run is None or run.computed_at < submitted)
+    # scores are computed by a background task (after a submission, or asked for): until it has
+    # run, the page says so
+    pending = assessment_scoring_pending(assessment=assessment)
     if run is None:
         return {"run": None, "rows": [], "pending": pending}
     edition = assessment_edition(assessment=assessment)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +21,7 @@ from saferspaces.assessments.forms import (
 )
 from saferspaces.assessments.models import Round
 from saferspaces.assessments.rounds import assessment_start, assignment_set, round_open
-from saferspaces.assessments.scoring import assessment_score
+from saferspaces.assessments.scoring import assessment_score_request
 from saferspaces.assessments.views_fill import assessment_get
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority, Network
@@ -189,11 +190,9 @@ def scores_page(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(request, pk)
     if request.method == "POST":
         try:
-            assessment_score(assessment=assessment, user=request.user, trigger="on_demand")
+            assessment_score_request(assessment=assessment, user=request.user, now=timezone.now())
         except DomainError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, _("Scores computed from the current answers."))
         return redirect("assessments:scores", pk=pk)
     return render(
         request,

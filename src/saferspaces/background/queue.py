@@ -28,6 +28,7 @@ __all__ = [
     "queue_stores_tasks",
     "task",
     "task_backends",
+    "tasks_waiting",
 ]
 
 
@@ -38,3 +39,18 @@ def queue_stores_tasks() -> bool:
 
     backend: Any = task_backends["default"]
     return isinstance(backend, DatabaseBackend)
+
+
+def tasks_waiting(*, task: Any, kwargs: dict[str, Any], running: bool = True) -> int:
+    """How many tasks of ``task`` called with these keyword arguments the database queue holds
+    waiting to run (and running, unless ``running`` is false); always 0 when the queue runs
+    tasks at once."""
+    if not queue_stores_tasks():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    statuses = [TaskResultStatus.READY] + ([TaskResultStatus.RUNNING] if running else [])
+    found = DBTaskResult.objects.filter(task_path=task.module_path, status__in=statuses)
+    for name, value in kwargs.items():
+        found = found.filter(**{f"args_kwargs__kwargs__{name}": value})
+    return found.count()
