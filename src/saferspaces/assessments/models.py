@@ -49,7 +49,16 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # closing ends the season: no more submissions; drafts are kept, marked not submitted
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
 
     class Meta:
         ordering = ["-period_end", "-id"]
@@ -63,6 +72,10 @@ class AssessmentState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned with comments")
     ACCEPTED = "accepted", _("Accepted")
+
+
+NOT_SUBMITTED = "not_submitted"
+NOT_SUBMITTED_LABEL = _("Not submitted (round closed)")
 
 
 class Assessment(models.Model):
@@ -88,6 +101,9 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # set when its round closed before it was submitted: the answers are kept, read only, and
+    # the assessment shows as not submitted (its state stays the draft or returned it was)
+    not_submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -104,7 +120,20 @@ class Assessment(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
+        return (
+            self.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
+            and self.not_submitted_at is None
+        )
+
+    @property
+    def state_code(self) -> str:
+        """The state as shown: ``not_submitted`` once its round closed before a submission."""
+        return NOT_SUBMITTED if self.not_submitted_at is not None else str(self.state)
+
+    def get_state_display(self) -> str:
+        if self.not_submitted_at is not None:
+            return str(NOT_SUBMITTED_LABEL)
+        return str(dict(AssessmentState.choices).get(self.state, self.state))
 
 
 class Answer(models.Model):
@@ -248,6 +277,7 @@ class TransitionAction(models.TextChoices):
     RETURN = "return", _("returned with comments")
     ACCEPT = "accept", _("accepted")
     REOPEN = "reopen", _("reopened")
+    CLOSE = "close", _("not submitted: the round closed")
 
 
 class Transition(models.Model):

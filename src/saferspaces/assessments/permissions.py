@@ -12,6 +12,8 @@
   assigned to some people is edited by them and by leads only.
 * Leads start private assessments, assign dimensions, set consensus answers, submit and reopen.
 * The coordinators of the round's network open rounds, return and accept submissions.
+* The same coordinators (and administrators) change a round after it opened (title, deadline,
+  participants) and close it.
 """
 
 from __future__ import annotations
@@ -136,3 +138,9 @@ def can_view_flags(user: Any) -> bool:
     from saferspaces.accounts.permissions import can_manage_frameworks
 
     return can_manage_frameworks(user)
+
+
+def can_manage_round(user: Any, round_: Round) -> bool:
+    """Change a round's title, deadline and participants, and close it: the coordinators of its
+    network and administrators (those who may open a round there)."""
+    return is_administrator(user) or _coordinates(user, round_.network_id)

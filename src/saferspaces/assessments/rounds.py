@@ -129,14 +129,7 @@ def round_participant_remove(*, round_: Round, authority: Authority) -> bool:
     assessment = Assessment.objects.filter(round=round_, authority=authority).first()
     if assessment is None:
         return False
-    started = (
-        assessment.state != AssessmentState.DRAFT
-        or assessment.answers.exists()
-        or assessment.revisions.exists()
-        or assessment.individual_answers.exists()
-        or assessment.evidence.exists()
-    )
-    if started:
+    if assessment_started(assessment=assessment):
         raise DomainError(
             _(
                 "%(authority)s has started its assessment in the round %(round)s; its answers "
@@ -146,6 +139,18 @@ def round_participant_remove(*, round_: Round, authority: Authority) -> bool:
         )
     assessment.delete()
     return True
+
+
+def assessment_started(*, assessment: Assessment) -> bool:
+    """Whether anything was done in ``assessment``: a step beyond the draft, an answer (agreed
+    or individual), its history or evidence. A started assessment is never deleted."""
+    return (
+        assessment.state != AssessmentState.DRAFT
+        or assessment.answers.exists()
+        or assessment.revisions.exists()
+        or assessment.individual_answers.exists()
+        or assessment.evidence.exists()
+    )
 
 
 def _assessment_create(

@@ -83,6 +83,30 @@ def _missing_message(assessment: Assessment, missing: list[str]) -> str:
         "fill-in leads to them.",
         len(missing),
     ) % {"n": len(missing), "first": "; ".join(first)}
+def _refuse_closed(assessment: Assessment, action: str) -> DomainError | None:
+    """Once its round is closed, an assessment is only accepted: nothing can be submitted again."""
+    round_ = assessment.round
+    closed = (round_.closed_at if round_ is not None else None) or assessment.not_submitted_at
+    if action == "accept" or round_ is None or closed is None:
+        return None
+    values = {"round": round_.title, "date": date_format(timezone.localtime(closed))}
+    if action == "submit":
+        message = _(
+            "The round %(round)s closed on %(date)s: no more submissions. The answers are kept, "
+            "marked not submitted."
+        )
+    elif action == "return":
+        message = _(
+            "The round %(round)s closed on %(date)s: a submitted assessment can no longer be "
+            "returned, since it could not be submitted again. Accept it, or leave it submitted: "
+            "only accepted assessments count in the published results."
+        )
+    else:
+        message = _(
+            "The round %(round)s closed on %(date)s: a submitted assessment can no longer be "
+            "reopened."
+        )
+    return DomainError(message % values)
 
 
 def assessment_transition(
@@ -113,6 +137,9 @@ def assessment_transition(
         )
         if not allowed(user, locked):
             raise DomainError(_("You may not do this on this assessment."))
+        closed = _refuse_closed(locked, action)
+        if closed is not None:
+            raise closed
         if locked.state not in sources:
             raise _refuse_state(locked, action)
         if action == "return" and not comment:
