@@ -60,6 +60,8 @@ ENTRIES = {
     "assessments:start": ("get", "/authorities/{authority}/assessments/new/", LEAD_ONLY),
     "assessments:round_open": ("get", "/networks/{network}/rounds/new/", COORDINATOR_ONLY),
     "assessments:round_detail": ("get", "/rounds/{round}/", COORDINATOR_ONLY),
+    "assessments:round_edit": ("get", "/rounds/{round}/edit/", COORDINATOR_ONLY),
+    "assessments:round_close": ("get", "/rounds/{round}/close/", COORDINATOR_ONLY),
     "assessments:detail": ("get", A + "/", PRIVATE),
     "assessments:section": ("get", A + "/s/QOL/", PRIVATE),
     "assessments:question": ("get", A + "/q/QOL_P01/", PRIVATE),

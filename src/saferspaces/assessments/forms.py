@@ -151,3 +151,34 @@ class AssessmentFilterForm(forms.Form):
         if data.get("authority"):
             out["authority_id"] = int(data["authority"])
         return out
+class RoundEditForm(Form):
+    """A round's title, deadline and participants, changed after it opened."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    deadline = forms.DateField(
+        label=_("Deadline for submissions"),
+        widget=DateInput,
+        help_text=_(
+            "Extend it, or bring it forward (not into the past). Reminders follow the new deadline."
+        ),
+    )
+    authorities = ModelMultipleChoiceField(
+        label=_("Authorities taking part"),
+        queryset=Authority.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A new participant gets its assessment at once. A participant can be withdrawn only "
+            "while its assessment is empty: answers are never deleted."
+        ),
+    )
+
+    def __init__(self, *args: Any, round_: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        taking_part = Q(assessments__round=round_)
+        self.fields["authorities"].queryset = (  # type: ignore[attr-defined]
+            Authority.objects.filter(Q(networks=round_.network) | taking_part)
+            .distinct()
+            .order_by("name")
+        )

@@ -64,3 +64,15 @@ def round_overview(*, round_: Round, today: dt.date) -> dict[str, Any]:
         ],
         "submitted": sum(1 for row in rows if row["assessment"].state not in WAITING),
     }
+
+
+def round_closing_preview(*, round_: Round) -> dict[str, Any]:
+    """What closing ``round_`` would do: the assessments it would mark not submitted (drafts and
+    returned ones, by name), and how many submitted ones wait for review or are accepted."""
+    assessments = list(round_.assessments.select_related("authority").order_by("authority__name"))
+    return {
+        "round": round_,
+        "waiting": [a for a in assessments if a.editable],
+        "submitted": sum(1 for a in assessments if a.state == AssessmentState.SUBMITTED),
+        "accepted": sum(1 for a in assessments if a.state == AssessmentState.ACCEPTED),
+    }

@@ -344,6 +344,7 @@ def assessment_overview(*, user: Any, assessment: Assessment) -> dict[str, Any]:
     lead = permissions.is_lead_of(user, assessment)
     reviewer = permissions.can_review(user, assessment)
     state = assessment.state
+    closed = assessment.round is not None and assessment.round.closed_at is not None
     return {
         "assessment": assessment,
         "progress": progress,
@@ -363,10 +364,17 @@ def assessment_overview(*, user: Any, assessment: Assessment) -> dict[str, Any]:
         if lead
         else [],
         "latest_score": ScoreRun.objects.filter(assessment=assessment).first(),
+        # a returned assessment says so at the top of its page, with the coordinator's comment
+        "returned": Transition.objects.filter(assessment=assessment, action="return")
+        .select_related("by")
+        .last()
+        if state == "returned"
+        else None,
         "can": {
-            "submit": lead and state in ("draft", "returned"),
-            "reopen": lead and state == "submitted",
+            "submit": lead and assessment.editable,
+            "reopen": lead and state == "submitted" and not closed,
             "review": reviewer and state == "submitted",
+            "return": reviewer and state == "submitted" and not closed,
             "assign": lead and assessment.editable,
             "answer": permissions.can_answer(user, assessment) and assessment.editable,
         },

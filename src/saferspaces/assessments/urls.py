@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saferspaces.assessments import views, views_files, views_fill
+from saferspaces.assessments import views, views_files, views_fill, views_rounds
 from saferspaces.frameworks import converters as _converters  # noqa: F401  <edition:...>
 
 app_name = "assessments"
@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("networks/<slug:slug>/rounds/new/", views.round_open_view, name="round_open"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", views_rounds.round_edit_view, name="round_edit"),
+    path("rounds/<int:pk>/close/", views_rounds.round_close_view, name="round_close"),
     path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
     path("assessments/<int:pk>/transition/", views.transition_view, name="transition"),
     path("assessments/<int:pk>/assign/", views.assign_view, name="assign"),

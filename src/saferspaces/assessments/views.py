@@ -20,6 +20,7 @@ from saferspaces.assessments.forms import (
     TransitionForm,
 )
 from saferspaces.assessments.models import Round
+from saferspaces.assessments.round_reads import round_overview
 from saferspaces.assessments.rounds import assessment_start, assignment_set, round_open
 from saferspaces.assessments.scoring import assessment_score_request
 from saferspaces.assessments.views_fill import assessment_get
@@ -108,13 +109,16 @@ def round_open_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_object_or_404(Round.objects.select_related("network", "edition"), pk=pk)
+    round_ = get_object_or_404(
+        Round.objects.select_related("network", "edition", "closed_by"), pk=pk
+    )
     if not permissions.can_view_round(request.user, round_):
         raise PermissionDenied
     return render(
         request,
         "assessments/round_detail.html",
-        {"round": round_, "rows": selectors.round_assessments(round_=round_)},
+        round_overview(round_=round_, today=timezone.localdate())
+        | {"round": round_, "can_manage": permissions.can_manage_round(request.user, round_)},
     )
 
 
