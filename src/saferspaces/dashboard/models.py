@@ -128,6 +128,10 @@ class PublishedAggregate(models.Model):
     median = models.FloatField()
     q3 = models.FloatField()
     gap_counts = models.JSONField(default=dict)  # gap reading -> number of authorities
+    # when it was published: the round's accepted assessments (the only ones counted) and its
+    # participants; unknown (null) for distributions published before only accepted ones counted
+    accepted = models.PositiveIntegerField(null=True, blank=True)
+    participants = models.PositiveIntegerField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,18 +9,39 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from saferspaces.assessments.models import Assessment, AssessmentState, Round
+from saferspaces.assessments.models import (
+    NOT_SUBMITTED,
+    NOT_SUBMITTED_LABEL,
+    Assessment,
+    AssessmentState,
+    Round,
+)
 from saferspaces.assessments.scoring import edition_pipeline
 from saferspaces.assessments.selectors import round_assessments
 from saferspaces.core.dashboard import distribution_summary, gap_read
 from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard.models import PublishedAggregate, ScoreFact
-from saferspaces.dashboard.peers import DONE, peer_minimum
+from saferspaces.dashboard.peers import peer_minimum
 from saferspaces.dashboard.profile import KINDS
 from saferspaces.frameworks.selectors import edition_parsed
+
+#: The one definition of what counts in a round's distributions and published results: the
+#: assessments its coordinators accepted. A submission waiting for review, a returned one and a
+#: draft never count.
+RESULT_STATES = (AssessmentState.ACCEPTED,)
+
+
+def round_result_counts(*, round_: Round) -> dict[str, int]:
+    """How many of the round's assessments count for its results (accepted), how many wait for
+    review (submitted), and how many take part in all."""
+    states = Counter(Assessment.objects.filter(round=round_).values_list("state", flat=True))
+    return {
+        "accepted": sum(states[s] for s in RESULT_STATES),
+        "awaiting_review": states[AssessmentState.SUBMITTED],
+        "participants": sum(states.values()),
+    }
 
 
 def _edition_bits(round_: Round) -> tuple[Any, Any]:
@@ -29,7 +50,8 @@ def _edition_bits(round_: Round) -> tuple[Any, Any]:
 
 
 def round_distributions(*, round_: Round, language: str) -> dict[str, Any]:
-    """Per top-level dimension and kind: n, quartiles (None below the minimum), gap readings."""
+    """Per top-level dimension and kind: n, quartiles (None below the minimum), gap readings,
+    over the round's accepted assessments (:data:`RESULT_STATES`)."""
     edition, pipeline = _edition_bits(round_)
     minimum = peer_minimum()
     values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
@@ -37,7 +59,7 @@ def round_distributions(*, round_: Round, language: str) -> dict[str, Any]:
     points: list[dict[str, Any]] = []
     titles = {d.code: text_get(d.title, language) for d in edition.dimensions}
     for node, score, perception, status, gap in ScoreFact.objects.filter(
-        round=round_, depth=0, assessment__state__in=DONE
+        round=round_, depth=0, assessment__state__in=RESULT_STATES
     ).values_list("node", "score", "perception", "status", "gap"):
         values[node]["all"].append(score)
         values[node]["perception"].append(perception)
@@ -76,14 +98,12 @@ def round_distributions(*, round_: Round, language: str) -> dict[str, Any]:
 
 def round_dashboard(*, round_: Round, language: str) -> dict[str, Any]:
     """Participation, completion, distributions, gap patterns, the map and what is published."""
-    counts = dict(
-        Assessment.objects.filter(round=round_)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    states = [(s.label, counts[s.value]) for s in AssessmentState if s.value in counts]
     authorities = round_assessments(round_=round_)
+    # drafts and returned ones of a closed round count as not submitted
+    counts = Counter(row["assessment"].state_code for row in authorities)
+    states = [(s.label, counts[s.value]) for s in AssessmentState if s.value in counts]
+    if counts[NOT_SUBMITTED]:
+        states.append((NOT_SUBMITTED_LABEL, counts[NOT_SUBMITTED]))
     places = [
         {
             "name": row["assessment"].authority.name,
@@ -103,6 +123,7 @@ def round_dashboard(*, round_: Round, language: str) -> dict[str, Any]:
         "authorities": authorities,
         "places": places,
         "published": published,
+        "counts": round_result_counts(round_=round_),
         **round_distributions(round_=round_, language=language),
     }
 
@@ -113,7 +134,16 @@ def published_results(*, language: str) -> list[dict[str, Any]]:
     for p in PublishedAggregate.objects.select_related(
         "round", "round__network", "round__edition"
     ).order_by("-round__period_end", "round_id", "node", "kind"):
-        entry = rows.setdefault(p.round_id, {"round": p.round, "items": []})
+        entry = rows.setdefault(
+            p.round_id,
+            {
+                "round": p.round,
+                "items": [],
+                "accepted": p.accepted,
+                "participants": p.participants,
+                "published_at": p.published_at,
+            },
+        )
         entry["items"].append(p)
     for entry in rows.values():
         edition, _p = _edition_bits(entry["round"])

@@ -16,7 +16,7 @@ from saferspaces.assessments.models import Evidence, Round
 from saferspaces.authorities.models import Authority
 from saferspaces.core.limits import NOTE_MAX_CHARS
 from saferspaces.dashboard.models import PeerSharing, PublishedAggregate
-from saferspaces.dashboard.network import round_distributions
+from saferspaces.dashboard.network import round_distributions, round_result_counts
 from saferspaces.dashboard.profile import KINDS
 from saferspaces.errors import DomainError
 from saferspaces.inputs import max_length, text_clean
@@ -87,12 +87,14 @@ def aggregates_publish(
 ) -> list[PublishedAggregate]:
     """Publish the chosen ``<dimension>:<kind>`` distributions of a round (withdraw the others).
 
-    Each is recomputed now from the round's submitted and accepted scores; a group below the
-    minimum size is refused, naming it, and nothing changes.
+    Each is recomputed now from the scores of the round's accepted assessments (the one rule,
+    ``network.RESULT_STATES``) and records how many were accepted; a group below the minimum
+    size is refused, naming it, and nothing changes.
     """
     if not can_publish(user, round_):
         raise DomainError(_("Only a coordinator of this network can publish its results."))
     data = round_distributions(round_=round_, language=language)
+    counts = round_result_counts(round_=round_)
     rows = {r["code"]: r for r in data["rows"]}
     out: list[PublishedAggregate] = []
     for key in sorted(set(selected)):
@@ -119,6 +121,8 @@ def aggregates_publish(
                 median=stats.median,
                 q3=stats.q3,
                 gap_counts=row["gaps"] or {},
+                accepted=counts["accepted"],
+                participants=counts["participants"],
                 published_by=user,
                 published_at=now or timezone.now(),
             )
