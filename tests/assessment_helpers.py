@@ -20,6 +20,32 @@ class Team:
     edition: Any
 
 
+def team_make() -> Team:
+    """The demo's people around the persona authority, plus a second respondent (Sam Second);
+    needs the demo loaded."""
+    from saferspaces.accounts.models import Role, User
+    from saferspaces.accounts.services import membership_grant
+    from saferspaces.authorities.models import Authority, Network
+    from saferspaces.demo.generator import MAIN_NETWORK, PERSONA_AUTHORITY, PERSONAS
+    from saferspaces.frameworks.models import FrameworkEdition
+
+    users = {p.key: User.objects.get(email=p.email) for p in PERSONAS}
+    authority = Authority.objects.get(name=PERSONA_AUTHORITY)
+    second = User.objects.create_user("second.respondent@example.org", "x", full_name="Sam Second")
+    membership_grant(user=second, authority=authority, role=Role.RESPONDENT)
+    return Team(
+        lead=users["lead"],
+        respondent=users["respondent"],
+        respondent2=second,
+        coordinator=users["coordinator"],
+        outsider=users["outsider"],
+        administrator=users["administrator"],
+        authority=authority,
+        network=Network.objects.get(name=MAIN_NETWORK),
+        edition=FrameworkEdition.objects.get(edition_id="ssf-2026.1"),
+    )
+
+
 def open_round(team: Team, *, consensus: bool = False, today: dt.date | None = None) -> Any:
     from saferspaces.assessments.rounds import round_open
 

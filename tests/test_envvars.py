@@ -146,4 +146,26 @@ def test_bad_trusted_proxy_is_reported_in_one_line() -> None:
     result = _cli({"SAFERSPACES_DEBUG": "1", "SAFERSPACES_TRUSTED_PROXIES": "127.0.0.1,nginx"})
     assert result.returncode == 2
     assert "SAFERSPACES_TRUSTED_PROXIES='nginx': expected a comma-separated list" in result.stderr
+
+
+def test_int_lists_are_distinct_bounded_whole_numbers_largest_first() -> None:
+    from saferspaces.envvars import env_int_list
+
+    assert env_int_list("D", [14, 3], minimum=0, maximum=365, environ={}) == (14, 3)
+    assert env_int_list("D", [14, 3], minimum=0, maximum=365, environ={"D": " 3, 14 ,7,3"}) == (
+        14,
+        7,
+        3,
+    )
+    for bad in ("14,,3", "two", "-1", "366", "²", "1.5"):
+        with pytest.raises(EnvError, match=r"D=.*whole numbers from 0 to 365"):
+            env_int_list("D", [14, 3], minimum=0, maximum=365, environ={"D": bad})
+
+
+def test_bad_reminder_days_are_reported_in_one_line() -> None:
+    result = _cli({"SAFERSPACES_DEBUG": "1", "SAFERSPACES_REMINDER_DAYS": "14,soon"})
+    assert result.returncode == 2
+    assert "SAFERSPACES_REMINDER_DAYS='14,soon': expected comma-separated whole numbers" in (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr

@@ -140,3 +140,30 @@ def env_networks(
                 "a comma-separated list of IP addresses or networks, e.g. 127.0.0.1,::1,10.0.0.0/8",
             ) from None
     return tuple(networks)
+
+
+def env_int_list(
+    name: str,
+    default: list[int],
+    *,
+    minimum: int,
+    maximum: int,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[int, ...]:
+    """Comma-separated whole numbers in ASCII digits between ``minimum`` and ``maximum``, as a
+    tuple without repeats, largest first (``"3,14"`` is ``(14, 3)``)."""
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    expected = f"comma-separated whole numbers from {minimum} to {maximum}, e.g. 14,3"
+    if raw is None or raw.strip() == "":
+        values = list(default)
+    else:
+        values = []
+        for item in raw.split(","):
+            item = item.strip()
+            if not (item.isascii() and item.isdigit()):
+                raise EnvError(name, raw, expected)
+            values.append(int(item))
+    if any(not minimum <= v <= maximum for v in values):
+        raise EnvError(name, raw or "", expected)
+    return tuple(sorted(set(values), reverse=True))

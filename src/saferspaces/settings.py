@@ -22,6 +22,7 @@ from saferspaces.envvars import (
     env_bool,
     env_choice,
     env_int,
+    env_int_list,
     env_list,
     env_networks,
     env_path,
@@ -100,6 +101,8 @@ try:
     )
     PEER_MINIMUM = env_int("SAFERSPACES_PEER_MINIMUM", 5, minimum=5)
     EVIDENCE_MAX_MB = env_int("SAFERSPACES_EVIDENCE_MAX_MB", 20, minimum=1)
+    # days before a round's deadline when its teams are reminded (saferspaces rounds remind)
+    REMINDER_DAYS = env_int_list("SAFERSPACES_REMINDER_DAYS", [14, 3], minimum=0, maximum=365)
     STATIC_ROOT = Path(env_path("SAFERSPACES_STATIC_ROOT", str(PROJECT_DIR / "var" / "static")))
     MEDIA_ROOT = Path(env_path("SAFERSPACES_MEDIA_ROOT", str(PROJECT_DIR / "var" / "media")))
     # the reverse proxies whose X-Forwarded-For is believed (saferspaces.accounts.adapter)
@@ -131,6 +134,7 @@ INSTALLED_APPS = [
     "saferspaces.dashboard",
     "saferspaces.reports",
     "saferspaces.exports",
+    "saferspaces.notifications",
     "saferspaces.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("saferspaces.dashboard.urls")),
     path("", include("saferspaces.reports.urls")),
     path("", include("saferspaces.exports.urls")),
+    path("", include("saferspaces.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -23,7 +23,15 @@ from saferspaces.errors import DomainError
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html", user_home_context(user=request.user))
+    from saferspaces.notifications.forms import PreferencesForm
+    from saferspaces.notifications.selectors import preferences_initial
+
+    form = PreferencesForm(initial=preferences_initial(user=request.user))
+    return render(
+        request,
+        "accounts/profile.html",
+        user_home_context(user=request.user) | {"preferences_form": form},
+    )
 
 
 def _welcome(

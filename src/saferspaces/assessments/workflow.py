@@ -122,7 +122,7 @@ def assessment_transition(
     Submitting needs every relevant question answered or explicitly marked (don't know, not
     applicable, data not collected); returning needs a comment; a private assessment (outside
     any round) is never reviewed. A submission enqueues its scoring (a background task, in
-    this transaction).
+    this transaction); the step's e-mails (``notifications.workflow``) are enqueued with it.
     """
     if action not in RULES:
         raise DomainError(_("Unknown action %(action)s.") % {"action": action})
@@ -168,6 +168,9 @@ def assessment_transition(
         from saferspaces.dashboard.facts import peer_profile_state_sync
 
         peer_profile_state_sync(assessment=locked)
+        from saferspaces.notifications.workflow import transition_notify
+
+        transition_notify(assessment=locked, action=recorded, comment=comment, by=user, now=now)
         if target == S.SUBMITTED:
             from saferspaces.assessments.tasks import assessment_score_task
 
