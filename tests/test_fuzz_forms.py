@@ -54,10 +54,13 @@ MUST_ACCEPT = {
     "assessments:evidence_add",
     "assessments:flag",
     "assessments:round_open",
+    "assessments:round_edit",
+    "assessments:round_close",
     "assessments:start",
     "authorities:create",
     "authorities:invite",
     "dashboard:sharing",
+    "notifications:preferences",
     "opendata:geography",
 }
 
