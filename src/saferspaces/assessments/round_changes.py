@@ -64,7 +64,10 @@ class RoundClosing:
 
 
 def _locked(round_: Round) -> Round:
-    return Round.objects.select_for_update().select_related("network").get(pk=round_.pk)
+    # FOR NO KEY UPDATE on PostgreSQL: only the round's own columns change, so rows that refer to
+    # the round (a submission's scores, written while it holds its assessment) may still be
+    # inserted; a plain FOR UPDATE would block their foreign-key check and deadlock with them
+    return Round.objects.select_for_update(no_key=True).select_related("network").get(pk=round_.pk)
 
 
 def _when(moment: dt.datetime) -> str:

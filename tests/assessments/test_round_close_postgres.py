@@ -1,0 +1,110 @@
+"""Closing a round while a lead submits, at the same moment, on PostgreSQL: the submission either
+comes first (it stays submitted, and closing leaves it alone) or is refused (the assessment is
+kept as a draft, marked not submitted); never a submitted assessment marked not submitted, never
+a submission into a closed round. Real threads with their own connections start together (a
+barrier). Runs in the PostgreSQL pass of ``make test`` (SQLite serialises writers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from assessment_helpers import Team, fill_all, team_make
+from conftest import require
+from saferspaces.assessments.models import Assessment
+from saferspaces.assessments.round_changes import round_close
+from saferspaces.assessments.rounds import round_open
+from saferspaces.assessments.workflow import assessment_transition
+from saferspaces.errors import DomainError
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+RACES = 4
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    expected = bool(os.environ.get("SAFERSPACES_EXPECT_POSTGRES"))
+    require(
+        connection.vendor == "postgresql" or not expected,
+        f"SAFERSPACES_EXPECT_POSTGRES=1 but the database is {connection.vendor}",
+    )
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL pass of make test runs this (SAFERSPACES_TEST_POSTGRES_URL)")
+
+
+def _race(team: Team, assessment: Assessment) -> dict[str, Any]:
+    barrier = threading.Barrier(2)
+    outcome: dict[str, Any] = {}
+
+    def close() -> None:
+        try:
+            barrier.wait(30)
+            outcome["closing"] = round_close(
+                round_=assessment.round, user=team.coordinator, now=timezone.now()
+            )
+        except BaseException as error:  # reported by the test
+            outcome["close_error"] = error
+        finally:
+            connections.close_all()
+
+    def submit() -> None:
+        try:
+            barrier.wait(30)
+            assessment_transition(assessment=assessment, action="submit", user=team.lead)
+            outcome["submitted"] = True
+        except DomainError as error:
+            outcome["refused"] = error.message
+        except BaseException as error:
+            outcome["submit_error"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=close), threading.Thread(target=submit)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "a thread is stuck (a lock never released?)"
+    return outcome
+
+
+def test_a_submission_and_the_closing_at_once_never_leave_a_half_state(demo: Any) -> None:
+    team = team_make()
+    seen = set()
+    for race in range(RACES):
+        today = dt.date.today()
+        round_ = round_open(
+            network=team.network,
+            edition=team.edition,
+            title=f"Race {race}",
+            period_start=dt.date(today.year - 1, 1, 1),
+            period_end=dt.date(today.year - 1, 12, 31),
+            deadline=today + dt.timedelta(days=10),
+            authorities=[team.authority],
+            user=team.coordinator,
+        )
+        assessment = round_.assessments.get()
+        fill_all(assessment, team.lead, status="dont_know")
+        outcome = _race(team, assessment)
+        assert "close_error" not in outcome and "submit_error" not in outcome, outcome
+        assessment.refresh_from_db()
+        round_.refresh_from_db()
+        assert round_.closed_at is not None
+        if outcome.get("submitted"):
+            seen.add("submitted first")
+            assert assessment.state == "submitted" and assessment.not_submitted_at is None
+            assert outcome["closing"].not_submitted == []
+        else:
+            seen.add("closed first")
+            assert "no more submissions" in outcome["refused"]
+            assert assessment.state == "draft" and assessment.not_submitted_at is not None
+            assert assessment.transitions.filter(action="submit").count() == 0
+    print("orders seen:", sorted(seen))
+    assert seen  # at least one order happened (which one depends on the scheduler)
