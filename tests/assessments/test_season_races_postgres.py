@@ -1,8 +1,13 @@
-"""Closing a round while a lead submits, at the same moment, on PostgreSQL: the submission either
-comes first (it stays submitted, and closing leaves it alone) or is refused (the assessment is
-kept as a draft, marked not submitted); never a submitted assessment marked not submitted, never
-a submission into a closed round. Real threads with their own connections start together (a
-barrier). Runs in the PostgreSQL pass of ``make test`` (SQLite serialises writers)."""
+"""Races of a round's season on PostgreSQL, with real threads and their own connections started
+together (a barrier). Runs in the PostgreSQL pass of ``make test`` (SQLite serialises writers).
+
+* Closing a round while a lead submits: the submission either comes first (it stays submitted,
+  and closing leaves it alone) or is refused (the assessment is kept as a draft, marked not
+  submitted); never a submitted assessment marked not submitted, never a submission into a
+  closed round.
+* Two runs of the reminder command at once (the timer and an operator): each reminder is sent
+  once.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import threading
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -22,6 +28,8 @@ from saferspaces.assessments.round_changes import round_close
 from saferspaces.assessments.rounds import round_open
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.errors import DomainError
+from saferspaces.notifications.models import ReminderSent
+from saferspaces.notifications.reminders import round_reminders_send
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -108,3 +116,46 @@ def test_a_submission_and_the_closing_at_once_never_leave_a_half_state(demo: Any
             assert assessment.transitions.filter(action="submit").count() == 0
     print("orders seen:", sorted(seen))
     assert seen  # at least one order happened (which one depends on the scheduler)
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(demo: Any) -> None:
+    team = team_make()  # the persona authority's team: a lead and two respondents
+    today = dt.date.today()
+    round_ = round_open(
+        network=team.network,
+        edition=team.edition,
+        title="Reminded once",
+        period_start=dt.date(today.year - 1, 1, 1),
+        period_end=dt.date(today.year - 1, 12, 31),
+        deadline=today + dt.timedelta(days=30),
+        authorities=[team.authority],
+        user=team.coordinator,
+    )
+    moment = timezone.now() + dt.timedelta(days=16)  # 14 days before the deadline
+    barrier = threading.Barrier(2)
+    sent: list[int] = []
+    errors: list[BaseException] = []
+    mail.outbox.clear()
+
+    def run() -> None:
+        try:
+            barrier.wait(30)
+            reports = round_reminders_send(now=moment, days=(14, 3))
+            sent.append(sum(r.sent for r in reports if r.round.pk == round_.pk))
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "a thread is stuck (a lock never released?)"
+    assert errors == []
+    assert sorted(sent) == [0, 3]
+    assert ReminderSent.objects.filter(assessment__round=round_).count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [team.lead.email, team.respondent.email, team.respondent2.email]
+    )
