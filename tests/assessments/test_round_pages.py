@@ -121,6 +121,8 @@ def test_closing_a_round_from_its_page(team: Team) -> None:
     assert "Round closed" in page and "Closed on" in page
     assert "Not submitted when the round closed" in page
     assert f'href="/rounds/{round_.pk}/edit/"' not in done.content.decode()
+    network_page = _text(c.get(f"/networks/{team.network.slug}/"))
+    assert re.search(r"Season round \(1 of 3 submitted; closed\)", network_page)
     draft = round_.assessments.exclude(pk=persona.pk).first()
     assert draft is not None
     detail = _text(c.get(f"/assessments/{draft.pk}/"))
