@@ -151,6 +151,8 @@ class AssessmentFilterForm(forms.Form):
         if data.get("authority"):
             out["authority_id"] = int(data["authority"])
         return out
+
+
 class RoundEditForm(Form):
     """A round's title, deadline and participants, changed after it opened."""
 

@@ -83,6 +83,8 @@ def _missing_message(assessment: Assessment, missing: list[str]) -> str:
         "fill-in leads to them.",
         len(missing),
     ) % {"n": len(missing), "first": "; ".join(first)}
+
+
 def _refuse_closed(assessment: Assessment, action: str) -> DomainError | None:
     """Once its round is closed, an assessment is only accepted: nothing can be submitted again."""
     round_ = assessment.round

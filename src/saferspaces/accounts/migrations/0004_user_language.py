@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_coordinator_invitations_and_audit'),
+        ('accounts', '0003_cache_table'),
     ]
 
     operations = [
