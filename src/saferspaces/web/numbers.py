@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.formats import number_format
 
@@ -36,8 +36,14 @@ def number_text(value: float | int | None, *, decimals: int | None = None) -> st
 
 
 def rounded(value: float | int, decimals: int = 1) -> Decimal:
-    """``value`` rounded half away from zero, as every figure on a page is (42.45 -> 42.5)."""
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """``value`` rounded half away from zero, as every figure on a page is (42.45 -> 42.5).
+
+    The precision follows the value, so a huge typed number (1e308) is written out, not refused
+    by the decimal context's default 28 digits."""
+    exact = Decimal(str(value))
+    with localcontext() as context:
+        context.prec = max(28, exact.adjusted() + decimals + 3)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def rounding_shows(*, difference: float | None, first: float | None, second: float | None) -> bool:
