@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
 
 from .data import Dataset, FloatArray, Framework
 from .errors import PipelineError, Problem
@@ -101,6 +100,8 @@ def audit_statistics(
 def correlation_matrix(x: FloatArray, *, method: str = "pearson") -> FloatArray:
     """Pairwise-complete correlations between columns (``spearman`` = Pearson of ranks)."""
     if method == "spearman":
+        from scipy.stats import rankdata  # scipy.stats takes longer to import than numpy
+
         x = np.asarray(rankdata(x, axis=0, nan_policy="omit"), dtype=np.float64)
     k = x.shape[1]
     out = np.eye(k)
@@ -249,6 +250,8 @@ def audit_strengths(
     x = data.values[:, [data.index(c) for c in codes]]
     if not normalised:
         x = x * np.array([framework.node(c).direction for c in codes], dtype=np.float64)
+    from scipy.stats import rankdata
+
     r = np.asarray(rankdata(x, method="min", axis=0, nan_policy="omit"), dtype=np.float64)
     cnt = (~np.isnan(x)).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from .data import Dataset, FloatArray, Framework
 from .errors import PipelineError, Problem, StepWarning
@@ -91,6 +90,8 @@ def normalise_fracmax(x: FloatArray) -> FloatArray:
 
 def normalise_rank(x: FloatArray) -> FloatArray:
     """Ranks with ties given the minimum rank; the highest value gets the highest rank."""
+    from scipy.stats import rankdata  # scipy.stats takes longer to import than numpy
+
     return np.asarray(rankdata(x, method="min", axis=0, nan_policy="omit"), dtype=np.float64)
 
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from .data import Dataset, FloatArray, Framework
 from .errors import PipelineError, Problem, StepWarning
@@ -363,6 +362,8 @@ def _median(x: FloatArray, axis: int) -> FloatArray:
 
 def _ranks(scores: FloatArray) -> FloatArray:
     """COINr ``rank_df``: rank 1 = highest score, ties get the minimum rank, NaN kept."""
+    from scipy.stats import rankdata  # scipy.stats takes longer to import than numpy
+
     return np.asarray(rankdata(-scores, method="min", axis=-1, nan_policy="omit"), dtype=np.float64)
 
 

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 
 from .aggregate import aggregate_groups, groups_build
 from .data import Dataset, FloatArray, Framework
@@ -102,6 +101,8 @@ def _balance_weights(x: FloatArray, target: FloatArray) -> FloatArray:
         if s == 0:
             return 1e6
         return float(np.sum((r / s - target) ** 2))
+
+    from scipy.optimize import minimize  # only the optimised weights need it
 
     res = minimize(
         loss,
