@@ -27,6 +27,7 @@ import pytest
 from conftest import SHARED_DATA, require
 from hostile import RSS_MAX_MB, SECONDS_MAX, Outcome, cli_argv, cli_database, run_isolated
 from hostile_corpus import AT_LIMITS, CSV, XLSFORM, XLSX, YAML, Hostile, anything, corpus_write
+from hostile_index_corpus import IDATA, IMETA, META
 
 REPO = Path(__file__).resolve().parents[1]
 EDITION = REPO / "src" / "saferspaces" / "frameworks" / "editions" / "ssf-2026.1.yaml"
@@ -37,8 +38,12 @@ EDITION_YAML = YAML + anything(".yaml")
 EDITION_XLSX = _CONTAINER + XLSFORM + anything(".xlsx")
 ANSWER_FILES = XLSX + CSV + anything(".xlsx") + anything(".csv")
 EVERYTHING = (
-    YAML + XLSX + XLSFORM + CSV + anything(".yaml") + anything(".xlsx") + anything(".csv")
-) + AT_LIMITS
+    (YAML + XLSX + XLSFORM + CSV + anything(".yaml") + anything(".xlsx") + anything(".csv"))
+    + AT_LIMITS
+    + IDATA
+    + IMETA
+    + (META,)
+)
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +130,48 @@ def test_index_build_refuses_a_hostile_pipeline(
     env = {"SAFERSPACES_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
     _refused_on_command_line(run_isolated(argv, env=env), hostile)
     assert not out.exists()
+
+
+def _index_build(data: Path, meta: Path, out: Path) -> Outcome:
+    argv = cli_argv(
+        "index", "build", "--data", str(data), "--meta", str(meta),
+        "--pipeline", str(REPO / "examples" / "pipelines" / "coinr_minmax_amean.yaml"),
+        "--out", str(out),
+    )  # fmt: skip
+    return run_isolated(argv)  # no settings, no database: a file tool
+
+
+@pytest.mark.parametrize("hostile", _ids(IDATA + anything(".csv")))
+def test_index_build_refuses_hostile_data(
+    hostile: Hostile, corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "results.csv"
+    outcome = _index_build(corpus[hostile.name], corpus[META.name], out)
+    _refused_on_command_line(outcome, hostile)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("hostile", _ids(IMETA + anything(".csv")))
+def test_index_build_refuses_hostile_metadata(
+    hostile: Hostile, corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "results.csv"
+    outcome = _index_build(corpus[META.name], corpus[hostile.name], out)
+    _refused_on_command_line(outcome, hostile)
+    assert not out.exists()
+
+
+def test_index_build_reads_the_valid_tables_of_the_corpus(
+    corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    """The hostile tables above are refused for their faults: the same header and metadata
+    with sound rows build."""
+    data = tmp_path / "data.csv"
+    data.write_bytes(b"uCode,uName,a,b,c\r\nU1,One,1,2,3\r\nU2,Two,4,5,6\r\nU3,Three,7,9,8\r\n")
+    out = tmp_path / "results.csv"
+    outcome = _index_build(data, corpus[META.name], out)
+    assert outcome.returncode == 0, outcome.describe()
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "uCode,uName,a,b,c,P,IDX"
 
 
 # --- the readers behind the web pages, in a child process -------------------------------

@@ -60,6 +60,7 @@ def _live(text: str) -> bool:
 
 _WRITER_NAMES = {"writer", "DictWriter"}  # of the csv module
 _BOOK_NAMES = {"Workbook", "WriteOnlyCell"}  # of openpyxl
+_ARROW_NAMES = {"write_csv", "CSVWriter"}  # of pyarrow.csv
 
 
 def _writers_in(path: Path, root: Path = REPO_ROOT) -> list[str]:
@@ -76,11 +77,15 @@ def _writers_in(path: Path, root: Path = REPO_ROOT) -> list[str]:
                 found.append(f"{where} openpyxl.{node.attr}")
             if node.attr in ("to_csv", "to_excel"):
                 found.append(f"{where} .{node.attr}()")
+            if node.attr in _ARROW_NAMES:
+                found.append(f"{where} pyarrow .{node.attr}")
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = {a.name for a in node.names}
             if node.module == "csv" and names & _WRITER_NAMES:
                 found.append(f"{where} from csv import {', '.join(sorted(names))}")
             if node.module.split(".")[0] == "openpyxl" and names & _BOOK_NAMES:
+                found.append(f"{where} from {node.module} import {', '.join(sorted(names))}")
+            if node.module == "pyarrow.csv" and names & _ARROW_NAMES:
                 found.append(f"{where} from {node.module} import {', '.join(sorted(names))}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -105,12 +110,13 @@ def test_the_walk_finds_a_writer_written_in_any_way(tmp_path: Path) -> None:
     sample.write_text(
         "import csv\nfrom csv import DictWriter\nimport openpyxl\n"
         "from openpyxl import Workbook\nfrom openpyxl.cell import WriteOnlyCell\n"
-        "w = csv.writer(f)\nb = openpyxl.Workbook()\nframe.to_csv('x.csv')\nimport xlsxwriter\n",
+        "w = csv.writer(f)\nb = openpyxl.Workbook()\nframe.to_csv('x.csv')\nimport xlsxwriter\n"
+        "from pyarrow.csv import write_csv\npyarrow.csv.CSVWriter(sink, schema)\n",
         encoding="utf-8",
     )
     hits = _writers_in(sample, root=tmp_path)
     assert [h.split(" ", 1)[0] for h in hits].count("sample.py:6") == 1
-    assert len(hits) == 7, hits
+    assert len(hits) == 9, hits
 
 
 # --- every file, through the real views and commands --------------------------------------------

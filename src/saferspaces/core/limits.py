@@ -68,6 +68,13 @@ YAML_NODES_MAX: Final = 200_000
 #: the same for a scoring pipeline file (the examples hold 23 to 142 values; weights for a
 #: framework of 10,000 indicators about 20,000)
 PIPELINE_YAML_NODES_MAX: Final = 50_000
+#: an iData or iMeta CSV file of ``index build|sensitivity`` (COINr-style tables, read on the
+#: command line, never uploaded): room for the most cells below written at full precision
+#: (about 20 characters each)
+INDEX_TABLE_MAX_BYTES: Final = 256 * MB
+#: the most cells (rows x columns) of one iData or iMeta table: 10,000 units x 1,000
+#: indicators, or 100,000 units x 100 (issue 18's big table is 10,000 x 500)
+INDEX_TABLE_CELLS_MAX: Final = 10_000_000
 #: the deepest nesting of JSON arrays and objects
 JSON_DEPTH_MAX: Final = 64
 

@@ -139,6 +139,92 @@ def csv_writer_open(
     return CsvWriter(out, delimiter=delimiter, lineterminator=lineterminator)
 
 
+_NUMBER_CHARS = "0123456789.+-eEinfaNA"  # what a number's text is made of
+
+
+class _Lines(list[str]):
+    """A file for ``csv.writer`` that keeps each row's text (the writer writes a row at once)."""
+
+    def write(self, text: str) -> None:
+        self.append(text)
+
+
+def csv_table_write(
+    *,
+    out: IO[str],
+    header: Sequence[Any],
+    texts: Sequence[Sequence[Any]],
+    numbers: Any,
+    missing: str = "NA",
+    delimiter: str = ",",
+    lineterminator: str = "\r\n",
+) -> None:
+    """A table of text columns followed by number columns, for tables of millions of numbers.
+
+    Writes the same bytes as :func:`csv_writer_open` writing ``header``, then for each row ``i``
+    the cells ``texts[i]`` followed by ``numbers[i]`` (a 2-D float array), each number as
+    ``missing`` when it is NaN and as Python writes it otherwise (``repr``: the shortest text
+    that reads back to the same double). The text cells go through the guard and the csv
+    module; the numbers are formatted by pyarrow, block by block, about five times faster than
+    Python: pyarrow finds the same shortest digits, and the numbers it would lay out otherwise
+    than Python (whole numbers, below 1e-4, from 1e10 on) are finished or written by Python.
+    """
+    import numpy as np
+
+    matrix = np.asarray(numbers, dtype=np.float64)
+    lines = _Lines()
+    # the csv module quotes a cell holding a character of the line terminator: give it the real one
+    writer = csv.writer(lines, delimiter=delimiter, lineterminator=lineterminator)
+    cut = len(lineterminator)
+    if matrix.ndim != 2 or matrix.shape[0] != len(texts) or matrix.shape[1] == 0 or not cut:
+        raise ValueError("numbers must be a 2-D array with one row per row of texts")
+    if delimiter in _NUMBER_CHARS or delimiter == QUOTE:
+        raise ValueError(f"{delimiter!r} cannot separate numbers")
+    writer.writerow(_csv_row(header))
+    out.write(lines.pop())
+    n, k = matrix.shape
+    step = max(1, 1_000_000 // k)
+    for start in range(0, n, step):
+        block = _float_rows(matrix[start : start + step], missing, delimiter)
+        parts = []
+        for i, body in enumerate(block, start=start):
+            lead = texts[i]
+            if lead:  # the cells, then an empty one: the line ends with the delimiter
+                writer.writerow(_csv_row([*lead, ""]))
+                parts.append(lines.pop()[:-cut] + body + lineterminator)
+            else:
+                parts.append(body + lineterminator)
+        out.write("".join(parts))
+
+
+def _float_rows(block: Any, missing: str, delimiter: str) -> list[str]:
+    """Each row of the float matrix ``block`` as its numbers' texts joined by ``delimiter``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    x = np.ascontiguousarray(block).ravel()
+    text = pc.cast(pa.array(x), pa.string())
+    size = np.abs(x)
+    with np.errstate(invalid="ignore"):
+        # pyarrow writes a whole number without ".0" ("12", "0", "-0"): add it
+        whole = (x == np.trunc(x)) & (size < 1e10)
+        # pyarrow lays these out otherwise than Python ("0.00001" for 1e-05, "1e+10" for
+        # 10000000000.0); NaN is missing; "-inf" is text a spreadsheet could take for a
+        # formula: Python writes them, through the guard
+        other = np.isnan(x) | ((size < 1e-4) & (x != 0)) | (size >= 1e10)
+    if whole.any():
+        joined = pc.binary_join_element_wise(pc.filter(text, pa.array(whole)), ".0", "")
+        text = pc.replace_with_mask(text, pa.array(whole), joined)
+    if other.any():
+        at = np.flatnonzero(other)
+        fixed = [text_csv_safe(text=missing if v != v else repr(v)) for v in x[at].tolist()]
+        text = pc.replace_with_mask(text, pa.array(other), pa.array(fixed, pa.string()))
+    rows, k = block.shape
+    offsets = pa.array(np.arange(0, rows * k + 1, k, dtype=np.int32))
+    return list(pc.binary_join(pa.ListArray.from_arrays(offsets, text), delimiter).to_pylist())
+
+
 def _xlsx_text(text: str) -> str:
     if "\r" in text:  # XML reads a carriage return as a line feed: say so before writing
         text = text.replace("\r\n", "\n").replace("\r", "\n")
