@@ -41,11 +41,16 @@ def data_arrow_read(
     max_line: int = LINE_MAX_CHARS,
     max_cells: int = INDEX_TABLE_CELLS_MAX,
 ) -> Dataset | None:
-    """The data of the iData file ``content``, or None when the Python reader must read it."""
-    import numpy as np
+    """The data of the iData file ``content``, or None when the Python reader must read it.
 
+    pyarrow first reads the columns of numbers as numbers (with the missing markers as nulls),
+    in one pass on every core; when that fails, or leaves a doubt (a NaN or an infinity read
+    from a text, a row without a unit code), it reads every cell as text, and the numbers are
+    parsed column by column.
+    """
     raw_header = _first_record(content)
-    if raw_header is None or not _lines_within(content, max_line):
+    longest = _longest_line(content)
+    if raw_header is None or longest > max_line:
         return None
     header = [h.strip() for h in raw_header]
     if header_problems(header=header, meta=meta, src=src):
@@ -54,17 +59,41 @@ def data_arrow_read(
         # perhaps more cells than allowed: the Python reader's refusal, with its line, comes
         # from splitting the records alone, before pyarrow holds them all
         _records_count(content, src, max_cells)
-    table = _table(content, raw_header)
-    if table is None or (table.num_rows + 1) * len(header) > max_cells:
-        return None
-    if any(_longest(table.column(k)) > csv.field_size_limit() for k in range(len(header))):
+    numeric = {"Time", *meta.framework.indicators, *meta.denominators}
+    # a number longer than the csv module's field limit would be read here, refused there
+    typed = [raw for raw, h in zip(raw_header, header, strict=True) if h in numeric]
+    for numbers in (typed, []) if longest <= csv.field_size_limit() else ([],):
+        table = _table(content, raw_header, numbers)
+        if table is None:
+            continue
+        if (table.num_rows + 1) * len(header) > max_cells:
+            return None
+        try:
+            return _dataset(table, header, meta, src)
+        except _Untyped:
+            continue
+    return None
+
+
+class _Untyped(Exception):
+    """A table read with typed numbers leaves a doubt: read every cell as text."""
+
+
+def _dataset(table: Any, header: list[str], meta: MetaTable, src: str) -> Dataset | None:
+    import numpy as np
+    import pyarrow as pa
+
+    strings = [k for k in range(len(header)) if pa.types.is_string(table.column(k).type)]
+    if any(_longest(table.column(k)) > csv.field_size_limit() for k in strings):
         return None  # the csv module refuses such a cell
     col = {h: k for k, h in enumerate(header)}
     codes = table.column(col["uCode"]).to_pylist()
     blank = [i for i, u in enumerate(codes) if not u.strip()]
     if blank:  # rows of empty cells are skipped; an empty unit code is a problem
-        if not all(all(not str(c).strip() for c in table.slice(i, 1).to_pylist()[0].values())
-                   for i in blank):  # fmt: skip
+        if len(strings) < len(header):
+            raise _Untyped  # a number read as null may have been "" or "NA"
+        rows = (table.slice(i, 1).to_pylist()[0].values() for i in blank)
+        if not all(all(not c.strip() for c in row) for row in rows):
             return None
         keep = np.ones(table.num_rows, dtype=bool)
         keep[blank] = False
@@ -134,37 +163,35 @@ def _first_record(content: bytes) -> list[str] | None:
     return next(csv.reader(io.StringIO(text, newline="")), None)
 
 
-def _lines_within(content: bytes, max_line: int) -> bool:
-    """Whether every line is at most ``max_line`` long (bytes counted: at least the characters)."""
+def _longest_line(content: bytes) -> int:
+    """The length of the longest line, its end included, in bytes (at least its characters)."""
     import numpy as np
 
-    step = _WINDOW_BYTES  # a window of the file at a time: memory stays small
-    start = 0  # where the current line starts
-    for offset in range(0, len(content), step):
-        window = np.frombuffer(content, dtype=np.uint8, count=min(step, len(content) - offset),
-                               offset=offset)  # fmt: skip
+    longest, start = 0, 0  # start: where the current line starts
+    for offset in range(0, len(content), _WINDOW_BYTES):  # a window at a time: little memory
+        count = min(_WINDOW_BYTES, len(content) - offset)
+        window = np.frombuffer(content, dtype=np.uint8, count=count, offset=offset)
         ends = np.flatnonzero(window == 10) + offset
         if len(ends):
-            if ends[0] + 1 - start > max_line or (np.diff(ends).max(initial=0) > max_line):
-                return False
+            longest = max(longest, int(ends[0]) + 1 - start, int(np.diff(ends).max(initial=0)))
             start = int(ends[-1]) + 1
-        elif offset + len(window) - start > max_line:
-            return False
-    return len(content) - start <= max_line
+    return max(longest, len(content) - start)
 
 
-def _table(content: bytes, names: list[str]) -> Any:
-    """Every cell of the file as text (pyarrow), or None when pyarrow cannot read it."""
+def _table(content: bytes, names: list[str], numbers: list[str]) -> Any:
+    """The cells of the file (pyarrow): the columns ``numbers`` as doubles, with the missing
+    markers as nulls, the others as text; None when pyarrow cannot read it so."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    types = {name: pa.float64() if name in numbers else pa.string() for name in names}
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(content),
             read_options=pa_csv.ReadOptions(use_threads=True),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+                column_types=types, null_values=list(MISSING), strings_can_be_null=False
             ),
         )
     except (pa.ArrowException, ValueError):
@@ -185,6 +212,11 @@ def _numbers(column: Any) -> np.ndarray | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_floating(column.type):  # read as numbers, a missing marker as null
+        values = column.to_numpy()  # a null is NaN here
+        if np.isinf(values).any() or pc.any(pc.is_nan(column)).as_py():
+            raise _Untyped  # "NAN", "1e999": the Python reader's rule refuses them
+        return np.asarray(values, dtype=np.float64)
     missing = pc.is_in(column, value_set=pa.array(MISSING))
     try:
         parsed = pc.cast(pc.if_else(missing, pa.scalar(None, pa.string()), column), pa.float64())
@@ -211,7 +243,7 @@ def _numbers(column: Any) -> np.ndarray | None:
     return values
 
 
-#: how much of the file :func:`_lines_within` looks at at once
+#: how much of the file :func:`_longest_line` looks at at once
 _WINDOW_BYTES = 16 * 1024 * 1024
 #: decimal numbers pyarrow reads (and reads as Python does): digits, a point, an exponent
 _PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
