@@ -63,6 +63,15 @@ def test_help_lists_the_commands_without_django() -> None:
     assert "'saferspaces help --commands'" in out
 
 
+def test_help_of_the_index_command_without_django() -> None:
+    for args in (("help", "index"), ("index", "--help"), ("index", "build", "--help")):
+        status, heavy, out, _ = _probe(*args)
+        assert status == 0 and heavy == [], args
+        assert ("build" in out and "sensitivity" in out) or "--pipeline" in out, args
+    status, heavy, out, _ = _probe()  # no command at all: the overview
+    assert status == 0 and heavy == [] and "File tools" in out
+
+
 def test_framework_validate_imports_neither_django_nor_scipy() -> None:
     status, heavy, out, err = _probe("framework", "validate", str(FIRST))
     assert (status, heavy, err) == (0, [], "")
@@ -107,6 +116,21 @@ def test_the_pure_core_modules_import_no_django_and_no_scipy() -> None:
     code = (
         f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'scipy'}))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_the_answers_reader_and_the_scoring_errors_import_no_heavy_module() -> None:
+    """Every Django process imports them (through the apps): they cost no numpy, openpyxl or
+    scipy until something computes or writes a workbook."""
+    code = (
+        "import sys\nimport saferspaces.core.answers_io, saferspaces.core.scoring.errors\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'numpy', 'openpyxl', 'scipy', 'pyarrow'}))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False

@@ -247,12 +247,14 @@ def test_the_line_check_is_never_looser_than_the_python_readers(
 # --- the writer -------------------------------------------------------------------------
 
 
-def _reference(header: list[str], texts: list[list[str]], numbers: np.ndarray) -> str:
+def _reference(
+    header: list[str], texts: list[list[str]], numbers: np.ndarray, missing: str = "NA"
+) -> str:
     out = io.StringIO()
     writer = csv_writer_open(out=out)
     writer.writerow(header)
     for lead, row in zip(texts, numbers.tolist(), strict=True):
-        writer.writerow([*lead, *("NA" if math.isnan(v) else repr(v) for v in row)])
+        writer.writerow([*lead, *(missing if math.isnan(v) else repr(v) for v in row)])
     return out.getvalue()
 
 
@@ -272,10 +274,11 @@ DOUBLES = st.one_of(
             min_size=1,
             max_size=8,
         )
-    )
+    ),
+    missing=st.sampled_from(["NA", "", "-", "n/a"]),
 )  # fmt: skip
 def test_the_arrow_writer_writes_the_bytes_of_the_csv_writer(
-    rows: list[tuple[list[str], list[float]]],
+    rows: list[tuple[list[str], list[float]]], missing: str
 ) -> None:
     width = max(len(lead) for lead, _ in rows)
     texts = [lead + [""] * (width - len(lead)) for lead, _ in rows]
@@ -285,8 +288,8 @@ def test_the_arrow_writer_writes_the_bytes_of_the_csv_writer(
         *(f"n{j}" for j in range(numbers.shape[1] - 1)),
     ]
     out = io.StringIO()
-    csv_table_write(out=out, header=header, texts=texts, numbers=numbers)
-    assert out.getvalue() == _reference(header, texts, numbers)
+    csv_table_write(out=out, header=header, texts=texts, numbers=numbers, missing=missing)
+    assert out.getvalue() == _reference(header, texts, numbers, missing)
 
 
 def test_the_arrow_writer_formats_a_million_doubles_as_python() -> None:

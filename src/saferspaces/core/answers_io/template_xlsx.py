@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
-
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING, Any
 
 from saferspaces.core.answers_io.columns import COLUMNS, INFORMATIONAL, STATUS
 from saferspaces.core.answers_io.model import EvidenceRef
@@ -16,6 +12,9 @@ from saferspaces.core.answers_io.template import INSTRUCTIONS, template_rows
 from saferspaces.core.framework.answers import ANSWER_STATUSES, STATUS_LABELS, AnswerState
 from saferspaces.core.framework.model import Edition, text_get
 from saferspaces.core.spreadsheets import Sheet, workbook_create
+
+if TYPE_CHECKING:  # openpyxl is imported when a template is made, not with the answers reader
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 ANSWERS_SHEET = "answers"
 INSTRUCTIONS_SHEET = "instructions"
@@ -33,7 +32,7 @@ _WIDTHS = {
     "evidence_year": 14,
     "evidence_url": 36,
 }
-_GREY = PatternFill("solid", fgColor="EEEEEE")
+_GREY = "EEEEEE"  # the fill of the informational columns
 _SELECT_ONE = ("likert", "yes_partly_no", "single_choice")
 
 
@@ -52,6 +51,10 @@ def answers_template_xlsx(
     """The answers template as .xlsx: a sheet of answer rows with a frozen header and drop-down
     lists (status; the answer of single-choice questions), an instructions sheet, and a sheet
     of the allowed codes of every choice question."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     rows = template_rows(
         edition=edition, language=language, states=states, comments=comments, evidence=evidence
     )
@@ -68,6 +71,7 @@ def answers_template_xlsx(
     ws.freeze_panes = "B2"
     wrap = Alignment(wrap_text=True, vertical="top")
     grey_cols = {COLUMNS.index(c) + 1 for c in INFORMATIONAL}
+    grey = PatternFill("solid", fgColor=_GREY)
 
     codes.append(["code", "answer_type", "choice", "label"])
     for j in range(1, 5):
@@ -83,7 +87,7 @@ def answers_template_xlsx(
         for j, value in enumerate(values, start=1):
             cell = _set(sheet, i, j, value)
             if j in grey_cols:
-                cell.fill = _GREY
+                cell.fill = grey
                 cell.alignment = wrap
         options = q.answer.choice_options()
         if not options:
