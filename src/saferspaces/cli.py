@@ -113,8 +113,6 @@ def site_commands() -> dict[str, str]:
 def _overview(args: list[str], out: TextIO, err: TextIO) -> int:
     from saferspaces.core.commands import actions_help, framework_parser, index_parser
 
-    INDEX_COMMAND = ("index",)
-
     tools = [
         (f"{name} {action}", text)
         for name, parser in (
@@ -124,7 +122,7 @@ def _overview(args: list[str], out: TextIO, err: TextIO) -> int:
         for action, text in actions_help(parser)
     ]
     # ``index`` has file tools only: it is listed above
-    site = sorted((n, t) for n, t in site_commands().items() if n not in INDEX_COMMAND)
+    site = sorted((n, t) for n, t in site_commands().items() if n != "index")
     width = max(len(n) for n, _ in tools + site) + 4
     lines = [
         "Usage: saferspaces COMMAND [ARGUMENTS]",
