@@ -204,3 +204,12 @@ def test_a_quote_typed_in_front_of_an_equals_sign_is_kept() -> None:
     assert text_csv_unguard(text="''=") == "'="
     assert text_csv_unguard(text="'=1+1") == "=1+1"
     assert text_csv_safe(text="'hello") == "'hello" == text_csv_unguard(text="'hello")
+
+
+def test_the_csv_writer_doubles_a_quote_typed_in_front_of_an_equals_sign() -> None:
+    from saferspaces.core.spreadsheets import csv_writer_open
+
+    out = io.StringIO()
+    writer = csv_writer_open(out=out)
+    writer.writerow(["'=", "'hello", "=1"])
+    assert out.getvalue().strip() == "''=,'hello,'=1"

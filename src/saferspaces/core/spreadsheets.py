@@ -112,7 +112,8 @@ def _csv_row(row: Iterable[Any]) -> list[Any]:
     for j, v in enumerate(out):
         kind = v.__class__
         if kind is str:
-            if v[:1] in _SUSPECT and _risky(v):
+            first = v[:1]
+            if (first in _SUSPECT and _risky(v)) or (first == QUOTE and _quoted(v)):
                 out[j] = QUOTE + v
         elif kind not in _PLAIN_TYPES:  # dates, lazy translations, str subclasses: as text
             out[j] = _csv_cell(v)
