@@ -45,6 +45,16 @@ def test_bad_percentages_are_refused_with_the_question_code(raw: str) -> None:
     assert info.value.code == q.code  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("raw", ["\uff11\uff12", "\u0661\u0662", "1_000", "\u00b2", "12\u0663"])
+def test_numbers_are_written_with_ascii_digits_only(raw: str) -> None:
+    """Python's float() reads fullwidth and Arabic-Indic digits and underscores; an answer that
+    shows as one number to a person and is stored as another is refused instead."""
+    q = _first("number")
+    with pytest.raises(AnswerError) as info:
+        answer_parse(question=q, raw=raw)  # type: ignore[arg-type]
+    assert info.value.kind == "not_a_number"  # type: ignore[attr-defined]
+
+
 def test_year_and_likert_are_whole_numbers() -> None:
     year = _first("year")
     assert answer_parse(question=year, raw="2024") == 2024  # type: ignore[arg-type]

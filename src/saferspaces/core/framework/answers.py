@@ -61,7 +61,13 @@ class AnswerState:
         return self.status == ANSWERED
 
 
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
+#: a number as typed: ASCII digits, a decimal point, an exponent (Python's float() also reads
+#: fullwidth or Arabic-Indic digits and underscores, which a person would not read as typed)
+_NUMBER = re.compile(
+    r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)",
+    re.ASCII | re.IGNORECASE,
+)
 
 
 def _to_number(question: Question, raw: object) -> float:
@@ -81,6 +87,8 @@ def _to_number(question: Question, raw: object) -> float:
         if _DECIMAL_COMMA.match(text):
             text = text.replace(",", ".")  # 12,5 is 12.5 in most European languages
         try:
+            if not _NUMBER.fullmatch(text):
+                raise ValueError(text)
             x = float(text)
         except ValueError:
             raise AnswerError(
