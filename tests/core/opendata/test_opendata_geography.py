@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saferspaces.core.opendata import GeographyError, ParseError
+from saferspaces.core.opendata import GeographyError
 from saferspaces.core.opendata.geography import (
     GeoLevel,
     MatchStatus,
@@ -20,7 +17,6 @@ from saferspaces.core.opendata.geography import (
     name_normalise,
     nuts_chain,
     nuts_parse,
-    nuts_table_read,
     urban_audit_parse,
 )
 
@@ -148,32 +144,3 @@ def test_name_matching_suggestions() -> None:
     assert [(c.code, c.exact) for c in muenster] == [("DE040C", True), ("DE041C", False)]
     assert geography_suggest(name="Wien", country="DE", labels=labels) == []
     assert name_normalise(text="  Saint-Étienne (greater city)") == "saint etienne"
-
-
-def test_real_nuts_table(shared_data: Path) -> None:
-    with (shared_data / "nuts" / "NUTS2021-NUTS2024.csv").open("rb") as stream:
-        table = nuts_table_read(stream=stream, source="NUTS2021-NUTS2024.csv")
-    assert table.count(level=GeoLevel.NUTS1) == 92
-    assert table.count(level=GeoLevel.NUTS2) == 244
-    assert table.count(level=GeoLevel.NUTS3) == 1165
-    assert not any(code.endswith("Z") for code in table.regions)
-    region = table.get("at130")
-    assert region is not None and region.label == "Wien" and region.country == "AT"
-
-
-def test_nuts_table_errors_are_collected() -> None:
-    text = (
-        "\ufeffCountry code;NUTS Code;NUTS label;NUTS level;Country order;#\n"
-        "AT;AT1;Ostösterreich;1;1;1\n"
-        "AT;AT13;Wien;3;1;2\n"
-        ";;;;;;;\n"
-        "AT;A-13;Wien;2;1;3\n"
-        "AT;AT1;Ostösterreich;1;1;1\n"
-    )
-    with pytest.raises(ParseError) as caught:
-        nuts_table_read(stream=io.BytesIO(text.encode()), source="n.csv")
-    assert [(p.location.line, p.location.column) for p in caught.value.problems] == [
-        (3, 4),
-        (5, 2),
-        (6, 2),
-    ]

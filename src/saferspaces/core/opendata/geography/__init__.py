@@ -20,7 +20,6 @@ from saferspaces.core.opendata.geography.codes import (
     nuts_parse,
     urban_audit_parse,
 )
-from saferspaces.core.opendata.geography.nuts_table import NutsRegion, NutsTable, nuts_table_read
 from saferspaces.core.opendata.geography.population import (
     CityPopulation,
     PopulationCandidate,
@@ -37,8 +36,6 @@ __all__ = [
     "GeoRef",
     "MatchStatus",
     "NutsCode",
-    "NutsRegion",
-    "NutsTable",
     "PopulationCandidate",
     "UrbanAuditCode",
     "authority_geography",
@@ -50,6 +47,5 @@ __all__ = [
     "name_normalise",
     "nuts_chain",
     "nuts_parse",
-    "nuts_table_read",
     "urban_audit_parse",
 ]
