@@ -29,6 +29,7 @@ from saferspaces.core.opendata.prefill import (
     prefill_choose,
     prefill_spec_parse,
 )
+from saferspaces.core.opendata.sources import source_title
 from saferspaces.opendata.models import (
     GeographyMatch,
     ImportRun,
@@ -64,8 +65,9 @@ class SourceStatus:
     observations: int
 
 
-def source_status() -> list[SourceStatus]:
-    """Every declared source with its last run and the number of stored observations."""
+def source_status(*, language: str = "en") -> list[SourceStatus]:
+    """Every declared source (its title in ``language``) with its last run and the number of
+    stored observations."""
     counts = dict(
         Observation.objects.values_list("dataset")
         .annotate(n=Count("id"))
@@ -79,7 +81,7 @@ def source_status() -> list[SourceStatus]:
             SourceStatus(
                 name,
                 cls.dataset,
-                cls.title,
+                source_title(name=name, language=language),
                 runs.first(),
                 runs.filter(status=RunStatus.OK).first(),
                 counts.get(cls.dataset, 0),

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from saferspaces.authorities.models import Authority
-from saferspaces.core.opendata import FLAG_MEANINGS
+from saferspaces.core.opendata.flags import flag_meaning
 from saferspaces.errors import DomainError
 from saferspaces.opendata import selectors
 from saferspaces.opendata.forms import GeographyMatchForm
@@ -28,7 +29,10 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "opendata/runs.html",
-        {"runs": selectors.run_list(), "sources": selectors.source_status()},
+        {
+            "runs": selectors.run_list(),
+            "sources": selectors.source_status(language=(get_language() or "en")[:2]),
+        },
     )
 
 
@@ -38,8 +42,13 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if not can_view_import_runs(request.user):
         raise PermissionDenied
     run = get_object_or_404(ImportRun.objects.select_related("ran_by"), pk=run_id)
+    language = (get_language() or "en")[:2]
     flags = [
-        {"flag": flag, "meaning": FLAG_MEANINGS.get(flag, _("unknown flag")), "count": count}
+        {
+            "flag": flag,
+            "meaning": flag_meaning(flag=flag, language=language) or _("unknown flag"),
+            "count": count,
+        }
         for flag, count in sorted(run.flag_counts.items())
     ]
     return render(request, "opendata/run_detail.html", {"run": run, "flags": flags})

@@ -43,8 +43,8 @@ def test_export_has_the_xlsform_sheets_and_language_columns(tmp_path: Path) -> N
         "type",
         "name",
         "label::English (en)",
-        "label::French (fr)",
-        "hint::French (fr)",
+        "label::Français (fr)",
+        "hint::Français (fr)",
         "relevant",
         "constraint",
         "ss_kind",
@@ -59,7 +59,7 @@ def test_export_has_the_xlsform_sheets_and_language_columns(tmp_path: Path) -> N
 
 def test_pyxform_converts_the_export(tmp_path: Path) -> None:
     xform = _pyxform(_export(edition_load(path=MINI), tmp_path))
-    assert 'lang="French (fr)"' in xform
+    assert 'lang="Français (fr)"' in xform
     assert "Je me sens en sécurité la nuit dans mon quartier." in xform
     assert "relevant=\" /data/checklist/CL_SURVEY_RUNS  = 'yes'\"" in xform
     assert 'constraint=". &gt;= 0 and . &lt;= 100"' in xform  # a percentage

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlsplit
 
 from saferspaces.core.answers_io.model import AnswerRow, EvidenceRef, RowProblem
@@ -28,7 +29,10 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\-_'’`]+", "", text.casefold())
 
 
-def _status_aliases() -> dict[str, str]:
+@cache
+def status_aliases() -> Mapping[str, str]:
+    """Every way a status cell may be written: its code, or its label in any language of
+    ``core/labels`` (read on first use), compared without case, spaces, dashes or quotes."""
     out: dict[str, str] = {}
     for status in ANSWER_STATUSES:
         out[_norm(status)] = status
@@ -36,9 +40,6 @@ def _status_aliases() -> dict[str, str]:
             out[_norm(label)] = status
     out[_norm("answered")] = ANSWERED
     return out
-
-
-STATUS_ALIASES: Mapping[str, str] = _status_aliases()
 
 
 def text_of(value: object) -> str:
@@ -61,7 +62,7 @@ def blank(value: object) -> bool:
 
 def status_parse(raw: object) -> str | None:
     """The status code of a cell (codes or labels in any language, any case); None if unknown."""
-    return STATUS_ALIASES.get(_norm(text_of(raw)))
+    return status_aliases().get(_norm(text_of(raw)))
 
 
 def year_parse(raw: object) -> int | None:

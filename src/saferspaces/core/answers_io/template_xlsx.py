@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from saferspaces.core.answers_io.columns import COLUMNS, INFORMATIONAL, STATUS
 from saferspaces.core.answers_io.model import EvidenceRef
-from saferspaces.core.answers_io.template import INSTRUCTIONS, template_rows
+from saferspaces.core.answers_io.template import instructions, template_rows
 from saferspaces.core.framework.answers import ANSWER_STATUSES, STATUS_LABELS, AnswerState
 from saferspaces.core.framework.model import Edition, text_get
+from saferspaces.core.labels import label_get
 from saferspaces.core.spreadsheets import Sheet, workbook_create
 
 if TYPE_CHECKING:  # openpyxl is imported when a template is made, not with the answers reader
@@ -101,10 +102,7 @@ def answers_template_xlsx(
             dv = lists.get(formula)
             if dv is None:
                 dv = DataValidation(type="list", formula1=formula, allow_blank=True)
-                dv.error = text_get(
-                    {"en": "Choose a code from the list.", "fr": "Choisissez un code de la liste."},
-                    language,
-                )
+                dv.error = label_get("answers_template.choose_code", language)
                 dv.errorTitle = q.code
                 lists[formula] = dv
                 ws.add_data_validation(dv)
@@ -124,7 +122,7 @@ def answers_template_xlsx(
     dv.add(f"{status_col}2:{status_col}{last}")
 
     notes.layout.column_dimensions["A"].width = 110
-    lines = INSTRUCTIONS.get(language, INSTRUCTIONS["en"])
+    lines = instructions(language=language)
     for k, line in enumerate(lines, start=1):
         cell = notes.cell(row=k, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -12,27 +12,26 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from saferspaces.core.framework.model import Edition, text_get
+from saferspaces.core.labels import label
 
 from .model import Column, ExportContext, Table
 from .tables import edition_question_index
 from .units import RULE_TEXT
 
 FORMAT = "saferspaces-export/1"
-CODEBOOK_COLUMNS = (
-    Column(
-        "section",
-        "string",
-        {"en": "Part of the codebook", "fr": "Partie"},
-        "about; column; question",
-    ),
-    Column("table", "string", {"en": "Table", "fr": "Table"}),
-    Column("name", "string", {"en": "Variable or key", "fr": "Variable ou clé"}),
-    Column("label_en", "string", {"en": "Label in English", "fr": "Libellé en anglais"}),
-    Column("label_fr", "string", {"en": "Label in French", "fr": "Libellé en français"}),
-    Column("type", "string", {"en": "Type", "fr": "Type"}),
-    Column("allowed_values", "string", {"en": "Allowed values", "fr": "Valeurs permises"}),
-    Column("unit", "string", {"en": "Unit", "fr": "Unité"}),
-    Column("value", "string", {"en": "Value or note", "fr": "Valeur ou note"}),
+CODEBOOK_COLUMNS = tuple(
+    Column(name, "string", label(f"export.codebook.{name}"), allowed)
+    for name, allowed in (
+        ("section", "about; column; question"),
+        ("table", ""),
+        ("name", ""),
+        ("label_en", ""),
+        ("label_fr", ""),
+        ("type", ""),
+        ("allowed_values", ""),
+        ("unit", ""),
+        ("value", ""),
+    )
 )
 
 

@@ -27,50 +27,38 @@ from saferspaces.core.assessment.hierarchy import (
     edition_scoring_framework,
 )
 from saferspaces.core.framework.model import Edition, Indicator, text_get
+from saferspaces.core.labels import label
 from saferspaces.core.scoring.data import Node
 
 from .model import CodedUnit, Column, ExportContext, IndicatorValue, ProfileRow, Table
 
+
+def _col(table: str, name: str, type_: str, allowed: str = "") -> Column:
+    """Column ``name`` of ``table``, labelled ``export.<table>.<name>`` in ``core/labels``."""
+    return Column(name, type_, label(f"export.{table}.{name}"), allowed)
+
+
 IMETA_COLUMNS = (
-    Column("Level", "integer", {"en": "Level in the hierarchy (1 = indicator)", "fr": "Niveau"}),
-    Column("iCode", "string", {"en": "Indicator or aggregate code", "fr": "Code"}),
-    Column("iName", "string", {"en": "Name", "fr": "Nom"}),
-    Column(
-        "Direction",
-        "integer",
-        {"en": "Direction (1: higher is better, -1: higher is worse)", "fr": "Sens"},
-        "1; -1",
-    ),
-    Column("Weight", "number", {"en": "Weight", "fr": "Poids"}),
-    Column("Unit", "string", {"en": "Unit", "fr": "Unité"}),
-    Column("Target", "number", {"en": "Target (none)", "fr": "Cible (aucune)"}),
-    Column("Denominator", "string", {"en": "Denominator (none)", "fr": "Dénominateur (aucun)"}),
-    Column("Parent", "string", {"en": "Parent code", "fr": "Code parent"}),
-    Column(
-        "Type",
-        "string",
-        {"en": "COINr type", "fr": "Type COINr"},
-        "Indicator; Aggregate; Group",
-    ),
-    Column(
-        "Kind",
-        "string",
-        {"en": "Kind of indicator or node", "fr": "Nature de l'indicateur ou du nœud"},
-        f"perception; status; {PASS_THROUGH}",
-    ),
+    _col("imeta", "Level", "integer"),
+    _col("imeta", "iCode", "string"),
+    _col("imeta", "iName", "string"),
+    _col("imeta", "Direction", "integer", "1; -1"),
+    _col("imeta", "Weight", "number"),
+    _col("imeta", "Unit", "string"),
+    _col("imeta", "Target", "number"),
+    _col("imeta", "Denominator", "string"),
+    _col("imeta", "Parent", "string"),
+    _col("imeta", "Type", "string", "Indicator; Aggregate; Group"),
+    _col("imeta", "Kind", "string", f"perception; status; {PASS_THROUGH}"),
 )
 GROUPS = (
-    Column("authority_kind", "string", {"en": "Kind of authority", "fr": "Type d'autorité"}),
-    Column("urbanisation", "string", {"en": "Degree of urbanisation", "fr": "Urbanisation"}),
+    _col("idata", "authority_kind", "string"),
+    _col("idata", "urbanisation", "string"),
 )
 IDATA_LEAD = (
-    Column("uCode", "string", {"en": "Unit code", "fr": "Code de l'unité"}),
-    Column(
-        "uName",
-        "string",
-        {"en": "Unit name (the code when not named)", "fr": "Nom de l'unité (ou son code)"},
-    ),
-    Column("Time", "integer", {"en": "Year of the round", "fr": "Année de la campagne"}),
+    _col("idata", "uCode", "string"),
+    _col("idata", "uName", "string"),
+    _col("idata", "Time", "integer"),
 )
 
 
@@ -153,10 +141,7 @@ def coinr_tables(
         Column(
             codes[j],
             "number",
-            {
-                "en": text_get(inds[codes[j]].question, "en"),
-                "fr": text_get(inds[codes[j]].question, "fr"),
-            },
+            inds[codes[j]].question,
             unit=_unit(inds, codes[j]),
         )
         for j in keep_cols

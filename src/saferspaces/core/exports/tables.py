@@ -15,6 +15,7 @@ from typing import Any
 
 from saferspaces.core.assessment.hierarchy import PAD_PREFIX
 from saferspaces.core.framework.model import ChecklistItem, Edition, Indicator, Text
+from saferspaces.core.labels import label
 
 from .model import (
     AnswerRow,
@@ -29,85 +30,52 @@ from .units import value_coarsen
 
 STATUSES = ("answered", "dont_know", "not_applicable", "not_collected", "unanswered")
 NUMERIC_TYPES = ("number", "percentage", "rate_per_100k", "year", "likert")
-UNIT_CODE = Column("unit_code", "string", {"en": "Unit code", "fr": "Code de l'unité"})
+UNIT_CODE = Column("unit_code", "string", label("export.unit_code"))
 YES_NO = "yes; no"
 
 
-def _c(name: str, type_: str, en: str, fr: str, allowed: str = "", unit: str = "") -> Column:
-    return Column(name, type_, {"en": en, "fr": fr}, allowed, unit)
+def _c(table: str, name: str, type_: str, allowed: str = "", unit: str = "") -> Column:
+    """Column ``name`` of ``table``, labelled ``export.<table>.<name>`` in ``core/labels``."""
+    return Column(name, type_, label(f"export.{table}.{name}"), allowed, unit)
 
 
 ANSWERS_COLUMNS = (
     UNIT_CODE,
-    _c("question_code", "string", "Question code", "Code de la question"),
-    _c(
-        "dimension",
-        "string",
-        "Dimension holding the question (checklist section for checklist items)",
-        "Dimension de la question (rubrique pour la liste de questions)",
-    ),
-    _c(
-        "kind",
-        "string",
-        "Kind of question",
-        "Nature de la question",
-        "perception; status; context; checklist",
-    ),
-    _c("answer_type", "string", "Answer type", "Type de réponse"),
-    _c("status", "string", "Answer status", "Statut de la réponse", "; ".join(STATUSES)),
-    _c("value_text", "string", "Answer as text", "Réponse en texte"),
-    _c("value_number", "number", "Answer as a number", "Réponse en nombre"),
-    _c("comment", "string", "Respondent's comment", "Commentaire du répondant"),
-    _c("prefilled", "boolean", "Value taken from open data", "Valeur issue de données ouvertes"),
-    _c("prefill_dataset", "string", "Open-data set of the value", "Jeu de données ouvertes"),
-    _c("prefill_period", "string", "Period of the open-data value", "Période de la valeur"),
+    _c("answers", "question_code", "string"),
+    _c("answers", "dimension", "string"),
+    _c("answers", "kind", "string", "perception; status; context; checklist"),
+    _c("answers", "answer_type", "string"),
+    _c("answers", "status", "string", "; ".join(STATUSES)),
+    _c("answers", "value_text", "string"),
+    _c("answers", "value_number", "number"),
+    _c("answers", "comment", "string"),
+    _c("answers", "prefilled", "boolean"),
+    _c("answers", "prefill_dataset", "string"),
+    _c("answers", "prefill_period", "string"),
 )
 SCORES_COLUMNS = (
     UNIT_CODE,
-    _c("node", "string", "Dimension or sub-dimension code", "Code de la (sous-)dimension"),
-    _c(
-        "depth",
-        "integer",
-        "Depth in the hierarchy (0 = top dimension)",
-        "Profondeur dans la hiérarchie (0 = dimension)",
-    ),
-    _c("score", "number", "Score, all kinds", "Score, toutes natures", unit="0-100"),
-    _c("perception", "number", "Perception score", "Score de perception", unit="0-100"),
-    _c("status", "number", "Status score", "Score de situation", unit="0-100"),
-    _c(
-        "gap",
-        "number",
-        "Gap: perception minus status",
-        "Écart : perception moins situation",
-        unit="points",
-    ),
-    _c(
-        "coverage",
-        "number",
-        "Share of applicable indicators answered",
-        "Part des indicateurs applicables renseignés",
-        unit="0-1",
-    ),
+    _c("scores", "node", "string"),
+    _c("scores", "depth", "integer"),
+    _c("scores", "score", "number", unit="0-100"),
+    _c("scores", "perception", "number", unit="0-100"),
+    _c("scores", "status", "number", unit="0-100"),
+    _c("scores", "gap", "number", unit="points"),
+    _c("scores", "coverage", "number", unit="0-1"),
 )
 BACKGROUND_COLUMNS = (
     UNIT_CODE,
-    _c(
-        "named",
-        "boolean",
-        "The authority agreed to be named",
-        "L'autorité a accepté d'être nommée",
-        YES_NO,
-    ),
-    _c("unit_name", "string", "Authority name (named only)", "Nom de l'autorité (si nommée)"),
-    _c("country", "string", "Country code (named only)", "Code pays (si nommée)"),
-    _c("nuts_code", "string", "NUTS region (named only)", "Région NUTS (si nommée)"),
-    _c("authority_kind", "string", "Kind of authority", "Type d'autorité"),
-    _c("nuts_level", "integer", "NUTS level of the authority", "Niveau NUTS de l'autorité"),
-    _c("urbanisation", "string", "Degree of urbanisation", "Degré d'urbanisation"),
-    _c("population", "number", "Population", "Population", unit="inhabitants"),
-    _c("density", "number", "Population density", "Densité de population", unit="per km2"),
-    _c("income", "number", "Income", "Revenu"),
-    _c("assessment_state", "string", "State of the assessment", "État de l'évaluation"),
+    _c("background", "named", "boolean", YES_NO),
+    _c("background", "unit_name", "string"),
+    _c("background", "country", "string"),
+    _c("background", "nuts_code", "string"),
+    _c("background", "authority_kind", "string"),
+    _c("background", "nuts_level", "integer"),
+    _c("background", "urbanisation", "string"),
+    _c("background", "population", "number", unit="inhabitants"),
+    _c("background", "density", "number", unit="per km2"),
+    _c("background", "income", "number"),
+    _c("background", "assessment_state", "string"),
 )
 
 

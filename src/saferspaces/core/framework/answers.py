@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from saferspaces.core.framework.errors import AnswerError
 from saferspaces.core.framework.model import ChecklistItem, Indicator, Text, text_get
 from saferspaces.core.framework.scoring import answer_validate
+from saferspaces.core.labels import labels_group
 from saferspaces.core.limits import TEXT_ANSWER_MAX_CHARS
 from saferspaces.core.text import text_control_character
 
@@ -36,13 +37,8 @@ NOT_APPLICABLE = "not_applicable"
 NOT_COLLECTED = "not_collected"
 UNANSWERED = "unanswered"  # nothing recorded yet (never stored as a status)
 ANSWER_STATUSES = (ANSWERED, DONT_KNOW, NOT_APPLICABLE, NOT_COLLECTED)
-STATUS_LABELS: Mapping[str, Text] = {
-    ANSWERED: {"en": "Answer", "fr": "Réponse"},
-    DONT_KNOW: {"en": "Don't know", "fr": "Ne sait pas"},
-    NOT_APPLICABLE: {"en": "Not applicable", "fr": "Sans objet"},
-    NOT_COLLECTED: {"en": "Data not collected", "fr": "Données non recueillies"},
-    UNANSWERED: {"en": "Not answered yet", "fr": "Pas encore de réponse"},
-}
+#: the label of each status, in every language of ``core/labels`` (``answer_status.<code>``)
+STATUS_LABELS: Mapping[str, Text] = labels_group("answer_status", (*ANSWER_STATUSES, UNANSWERED))
 NUMERIC_TYPES = ("number", "percentage", "rate_per_100k")
 
 AnswerValue = float | int | str | list[str] | None

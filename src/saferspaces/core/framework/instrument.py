@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from saferspaces.core.framework.texts import Text
+from saferspaces.core.labels import label
 
 CONTEXT_KIND = "context"
 SUBJECTS = ("authority", "site", "person")
@@ -112,22 +113,14 @@ class SurveyParams:
 ResultParams = CompositeParams | TallyParams | RiskMatrixParams | LevelsParams | SurveyParams
 
 V1_MEASURES = (
-    Measure("perception", {"en": "Perception", "fr": "Perception"}),
-    Measure("status", {"en": "Status", "fr": "Situation"}),
+    Measure("perception", label("measure.perception")),
+    Measure("status", label("measure.status")),
 )
-V1_CONTRASTS = (
-    Contrast(
-        "gap",
-        {"en": "Gap (perception minus status)", "fr": "Écart (perception moins situation)"},
-        ("perception", "status"),
-    ),
-)
-V1_SECTIONS = (
-    ChecklistSection("scope", {"en": "Scope", "fr": "Périmètre"}),
-    ChecklistSection("geography", {"en": "Geography", "fr": "Géographie"}),
-    ChecklistSection("sources", {"en": "Sources", "fr": "Sources"}),
-    ChecklistSection("surveys", {"en": "Surveys", "fr": "Enquêtes"}),
-    ChecklistSection("people", {"en": "People involved", "fr": "Personnes impliquées"}),
+V1_CONTRASTS = (Contrast("gap", label("contrast.gap"), ("perception", "status")),)
+#: the sections of a first-format checklist, titled as the fill-in pages title them
+V1_SECTIONS = tuple(
+    ChecklistSection(code, label(f"checklist.section.{code}"))
+    for code in ("scope", "geography", "sources", "surveys", "people")
 )
 _FAMILY_RE = re.compile(r"^[a-z][a-z0-9_]*")
 
@@ -198,19 +191,20 @@ class ResultModelSpec:
     aggregate_min_units: int | None = None
 
 
-def _m(code: str, en: str, fr: str, unit: str) -> MeasureSpec:
-    return MeasureSpec(code, {"en": en, "fr": fr}, unit)
+def _m(code: str, unit: str) -> MeasureSpec:
+    """A measure labelled ``result_measure.<code>`` in ``core/labels``."""
+    return MeasureSpec(code, label(f"result_measure.{code}"), unit)
 
 
-COVERAGE = _m("coverage", "Coverage", "Couverture", "share")
-COUNT = _m("count", "Count", "Nombre", "count")
-SHARE = _m("share", "Share", "Part", "share")
+COVERAGE = _m("coverage", "share")
+COUNT = _m("count", "count")
+SHARE = _m("share", "share")
 RESULT_MODEL_SPECS: Mapping[str, ResultModelSpec] = {
     "composite": ResultModelSpec(
         name="composite",
         summary="weighted composite scores (0-100) per dimension, per measure, and contrasts",
         params=None,
-        measures=(_m("score", "Score", "Score", "points"), COVERAGE),
+        measures=(_m("score", "points"), COVERAGE),
         may_share=frozenset(SHARING_KEYS),
     ),
     "tally": ResultModelSpec(
@@ -225,7 +219,7 @@ RESULT_MODEL_SPECS: Mapping[str, ResultModelSpec] = {
         summary="the risk of each instance (e.g. consequence x probability), its band, and the "
         "distribution of bands per enclosing instance",
         params="result_risk_matrix",
-        measures=(_m("risk", "Risk", "Risque", "value"), COUNT, SHARE, COVERAGE),
+        measures=(_m("risk", "value"), COUNT, SHARE, COVERAGE),
         may_share=frozenset(),
         orders_within_subject=True,
     ),
@@ -234,9 +228,9 @@ RESULT_MODEL_SPECS: Mapping[str, ResultModelSpec] = {
         summary="the level reached on each item against its target, per person",
         params="result_levels",
         measures=(
-            _m("level", "Level reached", "Niveau atteint", "level"),
-            _m("target", "Target level", "Niveau visé", "level"),
-            _m("reached", "Target reached", "Cible atteinte", "count"),
+            _m("level", "level"),
+            _m("target", "level"),
+            _m("reached", "count"),
             SHARE,
             COVERAGE,
         ),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from saferspaces.core.framework.instrument import Instrument, edition_family
 from saferspaces.core.framework.texts import Text as Text  # re-exported: model.Text
 from saferspaces.core.framework.texts import text_get as text_get
+from saferspaces.core.labels import labels_group
 
 if TYPE_CHECKING:  # the expression parser is imported only by files that compute
     from saferspaces.core.framework.expression import Calculation
@@ -52,11 +53,7 @@ SOURCE_KINDS = ("survey", "register", "audit", "open_data", "administrative")
 CHANGE_ACTIONS = ("keep", "rename", "replace", "drop", "add")
 YES_PARTLY_NO = ("yes", "partly", "no")
 DEFAULT_YPN_SCORES: Mapping[str, float] = {"yes": 100.0, "partly": 50.0, "no": 0.0}
-YPN_LABELS: Mapping[str, Text] = {
-    "yes": {"en": "Yes", "fr": "Oui"},
-    "partly": {"en": "Partly", "fr": "En partie"},
-    "no": {"en": "No", "fr": "Non"},
-}
+YPN_LABELS: Mapping[str, Text] = labels_group("yes_partly_no", YES_PARTLY_NO)
 # which scoring methods fit which answer type
 METHODS_BY_ANSWER: Mapping[str, tuple[str, ...]] = {
     "number": ("goalposts", "target", "data_driven", "not_scored"),

@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from saferspaces.core.framework.model import ChecklistItem, Dimension, Edition, Indicator, Text
+from saferspaces.core.framework.model import (
+    CHECKLIST_SECTIONS,
+    ChecklistItem,
+    Dimension,
+    Edition,
+    Indicator,
+    Text,
+)
+from saferspaces.core.labels import label, labels_group
 
 CHECKLIST = "checklist"
-CHECKLIST_TITLE: Text = {"en": "Checklist", "fr": "Liste de questions"}
+CHECKLIST_TITLE: Text = label("checklist.title")
 #: the titles of the checklist's sections (``ChecklistItem.section``), the groups of its pages
-CHECKLIST_SECTION_TITLES: Mapping[str, Text] = {
-    "scope": {"en": "Scope of the assessment", "fr": "Périmètre de l'évaluation"},
-    "geography": {"en": "Territory and geography", "fr": "Territoire et géographie"},
-    "sources": {"en": "Data sources", "fr": "Sources des données"},
-    "surveys": {"en": "Surveys", "fr": "Enquêtes"},
-    "people": {"en": "People involved", "fr": "Personnes impliquées"},
-}
+CHECKLIST_SECTION_TITLES: Mapping[str, Text] = labels_group("checklist.section", CHECKLIST_SECTIONS)
 #: no page of the fill-in shows more questions than this
 PAGE_QUESTIONS_MAX = 6
 

@@ -5,33 +5,9 @@ from __future__ import annotations
 import re
 
 from saferspaces.core.framework.schema import OBJECTS
+from saferspaces.core.labels import label
+from saferspaces.core.languages import language_name_local
 
-LANGUAGE_NAMES = {
-    "bg": "Bulgarian",
-    "cs": "Czech",
-    "da": "Danish",
-    "de": "German",
-    "el": "Greek",
-    "en": "English",
-    "es": "Spanish",
-    "et": "Estonian",
-    "fi": "Finnish",
-    "fr": "French",
-    "ga": "Irish",
-    "hr": "Croatian",
-    "hu": "Hungarian",
-    "it": "Italian",
-    "lt": "Lithuanian",
-    "lv": "Latvian",
-    "mt": "Maltese",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "sk": "Slovak",
-    "sl": "Slovenian",
-    "sv": "Swedish",
-}
 LANG_SUFFIX_RE = re.compile(r"\(([a-z]{2,3})\)\s*$")
 
 # survey rows that are not questions: the metadata XLSForm defines (KoboToolbox adds start and end
@@ -71,10 +47,7 @@ STATUS_SUFFIX = "__status"
 STATUS_KIND = "answer_status"  # ss_kind of the companion field
 STATUS_ANSWERED = "answered"
 STATUS_CODES = ("answered", "dont_know", "not_applicable", "not_collected")
-STATUS_HINT = {
-    "en": "Choose 'Answer' to give a value, or say why there is none.",
-    "fr": "Choisissez « Réponse » pour saisir une valeur, ou indiquez pourquoi il n'y en a pas.",
-}
+STATUS_HINT = label("xlsform.status_hint")
 
 
 def xlsform_column(kind: str, field: str) -> str:
@@ -130,20 +103,15 @@ XLSFORM_TYPE = {
     "not_scored": "text",
 }
 
-CONSTRAINT_MESSAGES = {
-    "en": "Enter a value between {lo} and {hi}.",
-    "fr": "Saisissez une valeur entre {lo} et {hi}.",
-}
-CONSTRAINT_MESSAGES_MIN = {
-    "en": "Enter a value of at least {lo}.",
-    "fr": "Saisissez une valeur d'au moins {lo}.",
-}
-CHECKLIST_TITLE = {"en": "Checklist", "fr": "Liste de contrôle"}
+CONSTRAINT_MESSAGES = label("xlsform.constraint_range")  # {lo} and {hi}
+CONSTRAINT_MESSAGES_MIN = label("xlsform.constraint_min")  # {lo}
+CHECKLIST_TITLE = label("checklist.title")
 
 
 def language_column(language: str) -> str:
-    """``en`` -> ``English (en)``, the XLSForm convention for translated columns."""
-    return f"{LANGUAGE_NAMES.get(language, language)} ({language})"
+    """``lv`` -> ``Latviešu (lv)``: the XLSForm convention for translated columns, the language
+    named in itself (KoboToolbox and ODK show the name in their language menu)."""
+    return f"{language_name_local(language)} ({language})"
 
 
 def list_name(code: str) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
+from saferspaces.core.labels import label_get
+
 #: The meaning of every status code: the observation status and the confidentiality status of
 #: Eurostat's dissemination since January 2025, then the codes of older files.
 FLAG_MEANINGS: MappingProxyType[str, str] = MappingProxyType(
@@ -88,3 +90,11 @@ def flags_parse(*, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def flags_describe(*, flags: Iterable[str]) -> str:
     """Human text for a set of flags, e.g. ``"e (estimated), b (break in time series)"``."""
     return ", ".join(f"{flag} ({FLAG_MEANINGS.get(flag, 'unknown flag')})" for flag in flags)
+
+
+def flag_meaning(*, flag: str, language: str) -> str | None:
+    """What ``flag`` means, in ``language`` (``opendata.flag.<flag>`` in ``core/labels``, whose
+    English is :data:`FLAG_MEANINGS`); None for a flag Eurostat does not define."""
+    if flag not in FLAG_MEANINGS:
+        return None
+    return label_get(f"opendata.flag.{flag}", language)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from saferspaces.core.labels import label_get
 from saferspaces.core.opendata.errors import Location, SourceError
 from saferspaces.core.opendata.sources.base import DerivedIndicator, EurostatSource, GeographyKind
 from saferspaces.core.opendata.sources.eurostat import (
@@ -25,6 +26,7 @@ __all__ = [
     "PerceptionSurvey",
     "PopulationByRegion",
     "source_get",
+    "source_title",
 ]
 
 #: Every declared source by name.
@@ -52,3 +54,12 @@ def source_get(*, name: str) -> EurostatSource:
             location=Location(name, step="source"),
         )
     return cls()
+
+
+def source_title(*, name: str, language: str) -> str:
+    """The dataset's title in ``language`` (``opendata.source.<name>`` in ``core/labels``; the
+    English label is the declared ``title``), in English where it is not translated."""
+    try:
+        return label_get(f"opendata.source.{name}", language)
+    except KeyError:
+        return SOURCES[name].title
