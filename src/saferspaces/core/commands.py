@@ -25,6 +25,7 @@ FRAMEWORK_FILE_ACTIONS: Final = (
     "import-xlsform",
     "json-schema",
     "docs-tables",
+    "texts",
 )
 #: every ``index`` action (none needs the database)
 INDEX_ACTIONS: Final = ("build", "sensitivity")
@@ -69,6 +70,25 @@ def framework_arguments_add(sub: Any) -> None:
     p.add_argument("xlsx", type=Path)
     _out_arguments(p, "the edition file to write (YAML)")
     sub.add_parser("json-schema", help="print the JSON Schema of an edition file (editors)")
+    p = sub.add_parser(
+        "texts",
+        help="the texts of an edition to translate (--lang CODE), or how far each language is "
+        "(--check)",
+    )
+    p.add_argument("file", type=Path)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="write the texts file of language CODE: every key, its English text, the current "
+        "translation (to standard output, or OUT)",
+    )
+    what.add_argument(
+        "--check",
+        action="store_true",
+        help="report each language's texts (beside the edition and in it); exit 1 on a problem",
+    )
+    p.add_argument("--out", dest="out_option", type=Path, metavar="OUT", help="the file to write")
     p = sub.add_parser("docs-tables", help="the field tables of docs/framework.md")
     p.add_argument("--write", metavar="FILE", help="rewrite the tables of FILE in place")
     p.add_argument("--check", metavar="FILE", help="exit 1 when the tables of FILE differ")

@@ -129,16 +129,26 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # edition id -> the languages whose texts files were merged, and those still incomplete
+    # (language -> texts missing) or with problems (their lines)
+    merged: dict[str, list[str]] = field(default_factory=dict)
+    incomplete: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
 
 
 def framework_editions_sync_bundled(*, directory: Path | None = None) -> SyncReport:
     """Store every edition file of ``editions/`` (idempotent; updates changed bundled files).
 
-    Raises :class:`FrameworkValidationError` when a bundled file is invalid (nothing written).
-    An uploaded edition with the same identifier is never overwritten (reported as conflict).
+    The texts files beside an edition (``editions/<id>/<language>.yaml``) of each language whose
+    translation is complete are merged into it first, so the stored source carries every such
+    language (:func:`~saferspaces.core.framework.translations.edition_bundle_load`); the others
+    are reported. Raises :class:`FrameworkValidationError` when a bundled file is invalid
+    (nothing written). An uploaded edition with the same identifier is never overwritten
+    (reported as conflict).
     """
     # the scoring stack (scipy) loads here, not on every upload or ``framework`` command
     from saferspaces.core.assessment import edition_pipeline_load
+    from saferspaces.core.framework.translations import edition_bundle_load
 
     folder = directory or EDITIONS_DIR
     report = SyncReport()
@@ -146,9 +156,15 @@ def framework_editions_sync_bundled(*, directory: Path | None = None) -> SyncRep
     by_id: dict[str, Edition] = {}
     pipelines: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8-sig")
-        edition = edition_load(path=path)
+        edition, text, texts = edition_bundle_load(path=path)
         loaded.append((edition, text, path.name))
+        report.merged[edition.id] = texts.merged
+        report.incomplete[edition.id] = {
+            lang: len(status.missing)
+            for lang, status in texts.statuses.items()
+            if lang not in texts.merged
+        }
+        report.problems += [str(problem) for problem in texts.problems]
         by_id[edition.id] = edition
         companion = path.with_name(f"{edition.id}.pipeline.yml")
         if companion.is_file():

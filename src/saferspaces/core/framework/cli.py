@@ -3,8 +3,9 @@ actions of ``saferspaces framework`` (the same grammar, :mod:`saferspaces.core.c
 
 Sub-commands: ``validate FILE``, ``diff OLD NEW [--all]``, ``export-xlsform FILE OUT`` (or
 ``--out OUT``), ``import-xlsform XLSX OUT`` (or ``--out OUT``), ``json-schema`` (the JSON Schema
-of an edition file, for editors) and ``docs-tables [--write FILE | --check FILE]`` (the tables of
-``docs/framework.md``, rendered from the schema declaration). Exit status 0 on success, 1 with a
+of an edition file, for editors), ``docs-tables [--write FILE | --check FILE]`` (the tables of
+``docs/framework.md``, rendered from the schema declaration) and ``texts FILE --lang CODE [--out
+OUT] | --check`` (the texts file a translator fills in; how far each language is). Exit status 0 on success, 1 with a
 report when a file is invalid (or, for ``docs-tables --check``, out of date), 2 on wrong usage.
 Never a traceback for bad input.
 
@@ -168,6 +169,62 @@ def _docs_tables(args: Any, out: Output) -> None:
     out.write(f"{target}: {'tables rewritten' if new != text else 'tables already up to date'}\n")
 
 
+def _texts(args: Any, out: Output) -> None:
+    from saferspaces.core.framework.loader import edition_load
+    from saferspaces.core.framework.translations import (
+        edition_bundle_data,
+        edition_languages,
+        inline_texts,
+        texts_file_load,
+        texts_file_path,
+        texts_file_write,
+    )
+    from saferspaces.core.framework.yamlsource import yaml_read
+    from saferspaces.core.languages import language_get
+
+    path = Path(args.file)
+    edition_load(path=path)  # a valid edition first: its own problems are reported as such
+    data = yaml_read(text=path.read_text(encoding="utf-8-sig"), file=str(path)).data
+    if args.check:
+        _, report = edition_bundle_data(data=data, edition_path=path)
+        total = len(inline_texts(data=data, language="en"))
+        lines = [
+            f"{lang}: {total} of {total} texts, in the edition file"
+            for lang in edition_languages(data)
+        ]
+        for lang, status in report.statuses.items():
+            state = (
+                "complete: merged when bundled"
+                if status.complete
+                else f"{len(status.missing)} missing"
+            )
+            lines.append(f"{lang}: {status.translated} of {status.total} texts, {state}")
+        problems = [str(p) for p in report.problems]
+        out.write("\n".join(lines + problems) + "\n")
+        if problems:
+            raise CommandFailed(f"{len(problems)} problem(s) in the texts files of {path}")
+        return
+    code = str(args.lang)
+    lang = language_get(code)
+    if lang is None or lang.code != code:
+        raise CommandFailed(f"--lang {code}: not an official language of the EU (e.g. lv)")
+    beside = texts_file_path(edition_path=path, language=code)
+    if code in edition_languages(data):
+        current = inline_texts(data=data, language=code)
+    elif beside.is_file():
+        current = dict(texts_file_load(path=beside, language=code).texts)
+    else:
+        current = {}
+    text = texts_file_write(data=data, language=code, texts=current, language_name=lang.name_local)
+    target = getattr(args, "out_option", None)
+    if target is None:
+        out.write(text)
+        return
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    Path(target).write_text(text, encoding="utf-8")
+    out.write(f"{target}: {len(current)} translated texts of {lang.name} kept, every key listed\n")
+
+
 _ACTIONS = {
     "validate": _validate,
     "diff": _diff,
@@ -175,6 +232,7 @@ _ACTIONS = {
     "import-xlsform": _import_xlsform,
     "json-schema": _json_schema,
     "docs-tables": _docs_tables,
+    "texts": _texts,
 }
 
 

@@ -77,3 +77,11 @@ class Command(BaseCommand):
             f"created: {', '.join(r.created) or '-'}; updated: {', '.join(r.updated) or '-'}; "
             f"unchanged: {', '.join(r.unchanged) or '-'}; conflicts: {', '.join(r.conflicts) or '-'}"
         )
+        for edition_id, merged in r.merged.items():
+            waiting = ", ".join(f"{k} ({n} missing)" for k, n in r.incomplete[edition_id].items())
+            self.stdout.write(
+                f"{edition_id}: texts merged from {', '.join(merged) or 'no language file'}; "
+                f"not complete yet: {waiting or '-'}"
+            )
+        for problem in r.problems:
+            self.stderr.write(problem)
