@@ -68,9 +68,13 @@ demo-reset: install ## throw the local SQLite database away and rebuild it with 
 	$(DEV) $(BIN)/saferspaces migrate --noinput
 	$(DEV) $(BIN)/saferspaces demo load
 
-messages: install ## extract translatable strings into the .po files and compile them (needs GNU gettext)
-	cd src/saferspaces && $(DEV) ../../$(BIN)/saferspaces makemessages -l fr --no-obsolete --ignore "core/*"
-	cd src/saferspaces && $(DEV) ../../$(BIN)/saferspaces compilemessages -l fr
+# every language with a catalogue folder, src/saferspaces/locale/<code>/LC_MESSAGES (English is
+# the source and has none): adding a language is adding its folder
+LOCALES := $(sort $(notdir $(patsubst %/LC_MESSAGES/,%,$(wildcard src/saferspaces/locale/*/LC_MESSAGES/))))
+
+messages: install ## extract translatable strings into every language's .po file and compile them (needs GNU gettext)
+	cd src/saferspaces && $(DEV) ../../$(BIN)/saferspaces makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --ignore "core/*"
+	cd src/saferspaces && $(DEV) ../../$(BIN)/saferspaces compilemessages $(addprefix -l ,$(LOCALES))
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) .tools var

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from saferspaces.core import limits
 from saferspaces.envvars import (
@@ -29,6 +28,7 @@ from saferspaces.envvars import (
     env_str,
     env_url,
 )
+from saferspaces.languages import LanguageFileError, language_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "saferspaces.web.middleware.ContentSecurityPolicyMiddleware",
     "saferspaces.web.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "saferspaces.web.locale.LanguageMiddleware",  # an offered language, else English
     "django.middleware.common.CommonMiddleware",
     "saferspaces.web.uploads.UploadLimitMiddleware",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -231,12 +231,18 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Safer Spaces"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# every declared language (a folder locale/<code>/ with its status.yaml), each named in itself;
+# pages, e-mails and the menus use the offered ones only (saferspaces/languages.py)
+try:
+    LANGUAGES = language_settings()
+except LanguageFileError as error:
+    raise ImproperlyConfigured(str(error)) from None
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Dates and numbers follow the page's language: "5 December 2026" and "42.4" in English,
-# "5 décembre 2026" and "42,4" in French (saferspaces/formats/<language>/formats.py, then
-# Django's own locale formats). No thousands separator by default: years and codes stay whole.
+# "5 décembre 2026" and "42,4" in French, "5. prosince 2026" in Czech
+# (saferspaces/formats/<language>/formats.py, then Django's own locale formats). No thousands
+# separator by default: years and codes stay whole.
 FORMAT_MODULE_PATH = ["saferspaces.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

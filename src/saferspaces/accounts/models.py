@@ -36,11 +36,11 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    # the language of the e-mails sent to this person; empty until chosen on /me/ or taken from
-    # the browser at the first log-in (then settings.LANGUAGE_CODE is used)
-    language = models.CharField(
-        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
-    )
+    # the language of this person's pages (after log-in) and e-mails; empty until chosen on /me/
+    # or taken from the browser at the first log-in (then settings.LANGUAGE_CODE is used). A
+    # declared language's code (saferspaces.languages), checked by the service that sets it:
+    # no choices here, so that adding a language needs no migration.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

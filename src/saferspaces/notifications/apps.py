@@ -19,8 +19,11 @@ class NotificationsConfig(AppConfig):
 
 
 def _language_at_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """The language the browser asked for (read by the locale middleware) at the first log-in."""
+    """At log-in the pages follow the person's language (the middleware sets the cookie on the
+    response); at the first log-in, the language the browser asked for becomes theirs."""
     from saferspaces.notifications.services import language_remember
 
     language = getattr(request, "LANGUAGE_CODE", "") if request is not None else ""
     language_remember(user=user, language=language)
+    if request is not None and getattr(user, "language", ""):
+        request.language_login = user.language

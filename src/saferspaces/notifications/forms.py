@@ -5,23 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from saferspaces.inputs import Form
+from saferspaces.languages import languages_declared
 from saferspaces.notifications.kinds import CODES, KINDS
 
 
 class PreferencesForm(Form):
     language = forms.ChoiceField(
-        label=_("Language of your e-mails"),
-        choices=settings.LANGUAGES,
-        help_text=_("The site switches to this language too when you save."),
+        label=_("Your language"),
+        help_text=_(
+            "Your pages after you log in and the e-mails Safer Spaces sends you are in this "
+            "language. A language still being translated is shown in English until it is ready."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
         for kind in KINDS:
             self.fields[kind.code] = forms.BooleanField(
                 label=kind.label,
@@ -35,3 +38,18 @@ class PreferencesForm(Form):
 
     def wanted(self) -> dict[str, bool]:
         return {code: bool(self.cleaned_data.get(code)) for code in CODES}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every declared language by its own name; one not offered yet says so (in the page's
+    language: the person may not read the one they look for yet)."""
+    return [
+        (
+            lang.code,
+            lang.name_local
+            if lang.offered or lang.source
+            else _("%(language)s (being translated: in English for now)")
+            % {"language": lang.name_local},
+        )
+        for lang in languages_declared()
+    ]

@@ -7,24 +7,28 @@ from typing import Any
 
 from django.conf import settings
 
+from saferspaces.languages import language_codes, language_effective
 from saferspaces.notifications.kinds import CODES
 from saferspaces.notifications.models import NotificationPreference
 
 
 def languages() -> set[str]:
-    return {code for code, _name in settings.LANGUAGES}
+    """The languages a person may choose: every declared one (saferspaces.languages)."""
+    return set(language_codes())
 
 
 def user_language(user: Any) -> str:
-    """The language of ``user``'s e-mails: their choice, else the site's default."""
-    chosen = getattr(user, "language", "")
-    return chosen if chosen in languages() else str(settings.LANGUAGE_CODE)
+    """The language of ``user``'s e-mails: their choice when it is offered, else the site's
+    default (a choice still being translated takes effect once it is offered)."""
+    chosen = getattr(user, "language", "") or str(settings.LANGUAGE_CODE)
+    return language_effective(chosen)
 
 
 def preferences_initial(*, user: Any) -> dict[str, Any]:
     """What the preferences form on ``/me/`` starts with: every switch on unless turned off."""
     row = NotificationPreference.objects.filter(user=user).first()
-    return {"language": user_language(user)} | {
+    chosen = getattr(user, "language", "")
+    return {"language": chosen if chosen in languages() else user_language(user)} | {
         code: bool(getattr(row, code)) if row is not None else True for code in CODES
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from saferspaces.accounts.selectors import user_home_context
 from saferspaces.errors import DomainError
+from saferspaces.languages import language_effective
 from saferspaces.notifications.forms import PreferencesForm
 from saferspaces.notifications.services import preferences_update
+from saferspaces.web.locale import language_cookie_set
 
 
 @login_required
@@ -37,19 +38,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            with translation.override(language):
+            with translation.override(language_effective(language)):
                 messages.success(request, _("Your e-mail choices are saved."))
             response = redirect(target)
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            language_cookie_set(response, language)
             return response
     return render(
         request,
