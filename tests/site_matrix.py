@@ -61,6 +61,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     # the in-site guide: public, one page per role (the others in tests/web/test_guide.py)
     "web:guide": ("get", "/guide/", ALL),
     "web:guide_role": ("get", "/guide/respondent/", ALL),
+    # how far each language is, its files to download: coordinators and administrators
+    "web:translate": ("get", "/translate/", ANY_COORDINATOR),
+    "web:translate_file": ("get", "/translate/lv/django.po", ANY_COORDINATOR),
     "authorities:list": ("get", "/authorities/", ALL),
     "authorities:create": ("get", "/authorities/new/", ADMIN_ONLY),
     "authorities:detail": ("get", "/authorities/{authority}/", ALL),

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,13 @@ import polib
 
 from saferspaces.core.labels import LABELS_DIR, labels_file, labels_missing
 from saferspaces.core.safeload.yamlload import yaml_load
-from saferspaces.languages import LOCALE_DIR, REFERENCE, language_find
+from saferspaces.languages import (
+    LOCALE_DIR,
+    REFERENCE,
+    SiteLanguage,
+    language_find,
+    languages_declared,
+)
 
 EDITIONS_DIR = Path(__file__).resolve().parent / "frameworks" / "editions"
 #: placeholders of every kind a text may hold, left out when looking for a term
@@ -360,6 +366,18 @@ class LanguageReport:
         return sum(len(e.missing) for e in self.editions)
 
     @property
+    def labels_translated(self) -> int:
+        return self.labels_total - len(self.labels_missing)
+
+    @property
+    def edition_total(self) -> int:
+        return sum(e.total for e in self.editions)
+
+    @property
+    def edition_translated(self) -> int:
+        return sum(e.translated for e in self.editions)
+
+    @property
     def complete(self) -> bool:
         return not (
             self.interface.missing
@@ -382,3 +400,40 @@ def language_report(code: str) -> LanguageReport:
         glossary_total=len(terms),
         glossary_missing=[t.term for t in terms if not t.translation],
     )
+
+
+def language_reports() -> list[tuple[SiteLanguage, LanguageReport]]:
+    """Every declared language with its report, read again only when one of its files changed
+    (the "Help us translate" page is opened often; the catalogues are large)."""
+    out = []
+    for lang in languages_declared():
+        files = [
+            po_path(lang.code),
+            LABELS_DIR / f"{lang.code}.yaml",
+            LOCALE_DIR / lang.code / "glossary.yaml",
+            LOCALE_DIR / REFERENCE / "glossary.yaml",
+            *bundled_editions(),
+            *sorted(EDITIONS_DIR.glob(f"*/{lang.code}.yaml")),
+        ]
+        stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files if p.is_file())
+        out.append((lang, _report_cached(lang.code, stamp)))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _report_cached(code: str, stamp: tuple[tuple[str, int], ...]) -> LanguageReport:
+    return language_report(code)
+
+
+def edition_texts_download(*, code: str, edition_id: str) -> str | None:
+    """The texts file of a bundled edition for the translators of ``code`` (every key, the
+    English in a comment, the current translation), or None when there is no such edition."""
+    from saferspaces.core.framework.translations import texts_current, texts_file_write
+
+    path = next((p for p in bundled_editions() if p.stem == edition_id), None)
+    lang = language_find(code)
+    if path is None or lang is None:
+        return None
+    data = _edition_data(path)
+    current = texts_current(data=data, edition_path=path, language=code)
+    return texts_file_write(data=data, language=code, texts=current, language_name=lang.name_local)

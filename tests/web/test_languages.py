@@ -9,6 +9,7 @@ browser's next offered language) with a note; once the language is offered, page
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from saferspaces import languages
 from saferspaces.accounts.models import User
@@ -99,6 +103,29 @@ def test_once_offered_a_language_is_in_the_menu_and_pages_are_in_it() -> None:
     assert _lang(html) == "lv" and 'class="language-note"' not in html
     assert _menu(html) == ["en", "fr", "lv"]
     assert language_effective("lv") == "lv"
+
+
+@pytest.mark.django_db
+def test_pages_in_an_unreviewed_language_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    note = re.compile(r'<p class="language-review-note">([^<]+)</p>')
+    assert note.search(Client().get("/").content.decode()) is None  # English: the source
+    french = note.search(Client(HTTP_ACCEPT_LANGUAGE="fr").get("/").content.decode())
+    assert french is not None  # status.yaml: machine_translated, nobody has reviewed it
+    with translation.override("fr"):
+        assert french.group(1) == escape(
+            gettext(
+                "This translation was made with machine translation and has not been reviewed "
+                "by a native speaker yet."
+            )
+        )
+    reviewed = tuple(
+        dataclasses.replace(lang, reviewed_by="Anne Martin", reviewed_on=dt.date(2027, 3, 1))
+        if lang.code == "fr"
+        else lang
+        for lang in languages_declared()
+    )
+    monkeypatch.setattr(languages, "languages_declared", lambda *a, **k: reviewed)
+    assert note.search(Client(HTTP_ACCEPT_LANGUAGE="fr").get("/").content.decode()) is None
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from saferspaces import __version__
 from saferspaces.accounts.selectors import user_roles_summary
-from saferspaces.languages import REFERENCE, SiteLanguage, languages_offered
+from saferspaces.languages import REFERENCE, SiteLanguage, language_find, languages_offered
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -24,7 +24,22 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "debug": settings.DEBUG,
         "site_languages": languages_offered(),
         "language_note": language_note(getattr(request, "language_waiting", None)),
+        "language_review_note": language_review_note(translation.get_language() or REFERENCE),
     }
+
+
+def language_review_note(code: str) -> str:
+    """The page shell's honest word on a language nobody whose language it is has reviewed
+    yet (``locale/<code>/status.yaml``); empty for English and reviewed languages."""
+    lang = language_find(code.split("-")[0])
+    if lang is None or lang.reviewed:
+        return ""
+    if lang.machine_translated:
+        return gettext(
+            "This translation was made with machine translation and has not been reviewed by "
+            "a native speaker yet."
+        )
+    return gettext("This translation has not been reviewed by a native speaker yet.")
 
 
 def language_note(waiting: SiteLanguage | None) -> dict[str, str] | None:

@@ -175,8 +175,7 @@ def _texts(args: Any, out: Output) -> None:
         edition_bundle_data,
         edition_languages,
         inline_texts,
-        texts_file_load,
-        texts_file_path,
+        texts_current,
         texts_file_write,
     )
     from saferspaces.core.framework.yamlsource import yaml_read
@@ -208,13 +207,7 @@ def _texts(args: Any, out: Output) -> None:
     lang = language_get(code)
     if lang is None or lang.code != code:
         raise CommandFailed(f"--lang {code}: not an official language of the EU (e.g. lv)")
-    beside = texts_file_path(edition_path=path, language=code)
-    if code in edition_languages(data):
-        current = inline_texts(data=data, language=code)
-    elif beside.is_file():
-        current = dict(texts_file_load(path=beside, language=code).texts)
-    else:
-        current = {}
+    current = texts_current(data=data, edition_path=path, language=code)
     text = texts_file_write(data=data, language=code, texts=current, language_name=lang.name_local)
     target = getattr(args, "out_option", None)
     if target is None:

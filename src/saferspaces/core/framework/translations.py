@@ -279,6 +279,15 @@ def texts_file_write(
     return "\n".join(head + body) + "\n"
 
 
+def texts_current(*, data: Any, edition_path: Path, language: str) -> dict[str, str]:
+    """The texts ``language`` has for the edition now: inline in the edition file when it
+    declares the language, else in its texts file beside the edition (none: empty)."""
+    if language in edition_languages(data):
+        return inline_texts(data=data, language=language)
+    beside = texts_file_path(edition_path=edition_path, language=language)
+    return dict(texts_file_load(path=beside, language=language).texts) if beside.is_file() else {}
+
+
 def edition_translate(*, data: Any, translations: Mapping[str, Mapping[str, str]]) -> Any:
     """A copy of the edition's ``data`` with the texts of each language of ``translations``
     added, and those languages declared. Only complete translations are given here (see
