@@ -1,0 +1,11 @@
+"""Czech dates: "5. prosince 2026", "5. prosince 2026 v 19:05" (the month in the genitive after
+a day: Django's ``E``). Numbers use Django's Czech separators (12 345,6)."""
+
+DATE_FORMAT = "j. E Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = r"j. E Y \v H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j. E"
+SHORT_DATE_FORMAT = "j. n. Y"
+SHORT_DATETIME_FORMAT = "j. n. Y H:i"
+FIRST_DAY_OF_WEEK = 1  # Monday

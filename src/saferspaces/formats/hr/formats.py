@@ -1,0 +1,12 @@
+"""Croatian dates: "5. prosinca 2026.", "5. prosinca 2026. u 19:05" (the month in the genitive
+after a day: Django's ``E``; a full stop after the year). Numbers use Django's Croatian
+separators (12.345,6)."""
+
+DATE_FORMAT = "j. E Y."
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = r"j. E Y. \u H:i"
+YEAR_MONTH_FORMAT = "F Y."
+MONTH_DAY_FORMAT = "j. E"
+SHORT_DATE_FORMAT = "j. n. Y."
+SHORT_DATETIME_FORMAT = "j. n. Y. H:i"
+FIRST_DAY_OF_WEEK = 1  # Monday
