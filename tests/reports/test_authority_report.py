@@ -13,6 +13,7 @@ import pytest
 from django.utils import translation
 
 from saferspaces.assessments.models import Assessment, AssessmentState
+from saferspaces.languages import language_codes
 from saferspaces.reports.jobs import report_job_run
 from saferspaces.reports.models import JobState, ReportJob
 from saferspaces.reports.services import RENDERERS, report_job_create
@@ -221,7 +222,15 @@ def test_the_team_makes_the_pdf_and_outsiders_cannot(
     # a language that is not offered: a message, and no job
     bad = lead.post(f"/assessments/{draft.pk}/report/pdf/", {"language": "xx"}, follow=True)
     assert "Choose a language of the list." in bad.content.decode()
+    # nor one still being translated (declared, not offered): its report would be in English
+    bad = lead.post(f"/assessments/{draft.pk}/report/pdf/", {"language": "lv"}, follow=True)
+    assert "Choose a language of the list." in bad.content.decode()
     assert ReportJob.objects.filter(kind="authority_report").count() == 1
+    select = re.search(r'<select id="report-language".*?</select>', page, re.S)
+    assert select is not None
+    assert re.findall(r'<option value="([a-z]+)"', select.group(0)) == list(
+        language_codes(offered=True)
+    )
 
 
 def test_an_assessment_without_scores_has_no_report(

@@ -293,14 +293,15 @@ def round_report_jobs(*, round_: Round, language: str) -> list[ReportJob]:
 def authority_report_page(*, assessment: Assessment, language: str) -> dict[str, Any]:
     """The authority report as a web page, the languages its PDF can be made in (the
     authority's own first) and the PDFs made earlier."""
-    from django.conf import settings
-
+    from saferspaces.languages import languages_offered
     from saferspaces.reports.authority import authority_report
 
     context = authority_report(assessment=assessment, language=language)
-    available = dict(settings.LANGUAGES)
-    own = [code for code in assessment.authority.languages or [] if code in available]
-    context["pdf_languages"] = [(code, str(name)) for code, name in settings.LANGUAGES]
+    offered = languages_offered()  # a report is made in a language once it is complete
+    own = [
+        code for code in assessment.authority.languages or [] if code in {o.code for o in offered}
+    ]
+    context["pdf_languages"] = [(lang.code, lang.name_local) for lang in offered]
     context["pdf_language"] = own[0] if own else language
     context["jobs"] = list(
         ReportJob.objects.filter(kind="authority_report", parameters__assessment=assessment.pk)[:5]

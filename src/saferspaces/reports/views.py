@@ -3,7 +3,6 @@ the jobs' progress and download."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from saferspaces.assessments.permissions import assessment_refused
 from saferspaces.background import job_pages
 from saferspaces.background.job_pages import JobTarget, job_file_response, job_page_context
 from saferspaces.errors import DomainError
+from saferspaces.languages import language_codes
 from saferspaces.reports import permissions, selectors
 from saferspaces.reports.models import ReportJob, ReportKind
 from saferspaces.reports.services import report_job_create
@@ -60,7 +60,7 @@ def round_analysis_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     language = request.POST.get("language") or _language()
     try:
-        if language not in dict(settings.LANGUAGES):
+        if language not in language_codes(offered=True):  # not one still being translated
             raise DomainError(_("Choose a language of the list."), field="language")
         job = report_job_create(
             kind=ReportKind.ROUND_ANALYSIS,
@@ -87,7 +87,7 @@ def authority_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     language = request.POST.get("language") or _language()
     try:
-        if language not in dict(settings.LANGUAGES):
+        if language not in language_codes(offered=True):  # not one still being translated
             raise DomainError(_("Choose a language of the list."), field="language")
         job = report_job_create(
             kind=ReportKind.AUTHORITY_REPORT,
