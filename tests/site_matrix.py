@@ -161,6 +161,12 @@ def fill_path(template: str) -> str:
 
 
 # Routes that answer with a file or JSON, not an HTML page (axe-core has nothing to check there).
-NOT_HTML = {"web:health", "frameworks:xlsform", "frameworks:source", "mfa_download_recovery_codes"}
+NOT_HTML = {
+    "web:health",
+    "frameworks:xlsform",
+    "frameworks:source",
+    "mfa_download_recovery_codes",
+    "web:translate_file",
+}
 for _part in _PARTS:
     NOT_HTML |= set(getattr(_part, "NOT_HTML", ()))

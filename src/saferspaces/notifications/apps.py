@@ -25,5 +25,5 @@ def _language_at_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
 
     language = getattr(request, "LANGUAGE_CODE", "") if request is not None else ""
     language_remember(user=user, language=language)
-    if request is not None and getattr(user, "language", ""):
+    if request is not None and str(getattr(user, "language", None) or ""):
         request.language_login = user.language

@@ -24,7 +24,9 @@ class PreferencesForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = language_choices()
         for kind in KINDS:
             self.fields[kind.code] = forms.BooleanField(
                 label=kind.label,

@@ -12,7 +12,7 @@ language where the sentence is translated, that the page is shown in English for
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -47,7 +47,7 @@ def language_from_request(request: HttpRequest) -> tuple[str, SiteLanguage | Non
     return str(settings.LANGUAGE_CODE or REFERENCE), waiting
 
 
-def language_cookie_set(response: HttpResponse, code: str) -> None:
+def language_cookie_set(response: HttpResponseBase, code: str) -> None:
     """Remember ``code`` as the person's page language (the language menu's cookie)."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -70,7 +70,9 @@ class LanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
         request.language_waiting = waiting  # type: ignore[attr-defined]
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         chosen = getattr(request, "language_login", None)  # set at log-in from the profile
         if chosen:

@@ -204,18 +204,22 @@ def _texts(args: Any, out: Output) -> None:
             raise CommandFailed(f"{len(problems)} problem(s) in the texts files of {path}")
         return
     code = str(args.lang)
-    lang = language_get(code)
-    if lang is None or lang.code != code:
+    language = language_get(code)
+    if language is None or language.code != code:
         raise CommandFailed(f"--lang {code}: not an official language of the EU (e.g. lv)")
     current = texts_current(data=data, edition_path=path, language=code)
-    text = texts_file_write(data=data, language=code, texts=current, language_name=lang.name_local)
+    text = texts_file_write(
+        data=data, language=code, texts=current, language_name=language.name_local
+    )
     target = getattr(args, "out_option", None)
     if target is None:
         out.write(text)
         return
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     Path(target).write_text(text, encoding="utf-8")
-    out.write(f"{target}: {len(current)} translated texts of {lang.name} kept, every key listed\n")
+    out.write(
+        f"{target}: {len(current)} translated texts of {language.name} kept, every key listed\n"
+    )
 
 
 _ACTIONS = {
