@@ -83,7 +83,7 @@ def test_the_core_holds_no_language_map_literal() -> None:
 def test_labels_are_read_in_each_language_and_fall_back_to_english() -> None:
     assert text_get(STATUS_LABELS["dont_know"], "fr") == "Ne sait pas"
     assert text_get(YPN_LABELS["partly"], "en") == "Partly"
-    assert label_get("answer_status.not_collected", "lv") == "Data not collected"  # not yet
+    assert label_get("answer_status.not_collected", "lv") == "Dati netiek vākti"
     assert "lv" not in STATUS_LABELS["answered"] or STATUS_LABELS["answered"]["lv"]
     assert (
         label_get("xlsform.constraint_min", "fr").format(lo=3)
@@ -105,7 +105,7 @@ def test_lists_end_with_the_language_conjunction() -> None:
     assert labels_list(["A", "B"], language="fr") == "A et B"
     assert labels_list(["A", "B", "C"], language="fr", conjunction="or") == "A, B ou C"
     assert labels_list(["A"], language="fr") == "A" and labels_list([], language="en") == ""
-    assert labels_list(["A", "B"], language="lv") == "A and B"  # English until translated
+    assert labels_list(["A", "B"], language="lv") == "A un B"
 
 
 def test_a_new_language_is_a_file_and_its_mistakes_are_named(tmp_path: Path) -> None:
