@@ -4,12 +4,15 @@ Measured: the whole render of a report job for the demo (``RENDERERS["authority_
 reading the profile, progress, peer band, learn-from-peers suggestions, coverage and provenance
 from the database, rendering the HTML, and WeasyPrint's tagged PDF/UA-1 with its SVG charts.
 The assessment is the demo's submitted one with progress and a peer band (the richest report).
-One warm-up round (fonts and templates loaded once per process, as in a running server), then
-5 rounds; the median must stay under 3 s.
+The first render of the process is timed on its own (fonts, templates and the chart renderer
+load then, as for the first report a new worker makes) and kept in the benchmark's
+``extra_info``; then 5 rounds, whose median must stay under 3 s, and the first one under twice
+that.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.utils import translation
@@ -54,6 +57,11 @@ def test_authority_report_pdf(benchmark: Any, db: None) -> None:
         with translation.override("en"):
             return render({"assessment": assessment.pk}, "en", _quiet).data
 
-    data = benchmark.pedantic(run, rounds=5, iterations=1, warmup_rounds=1)
-    assert data.startswith(b"%PDF") and len(data) > 20_000
+    started = time.perf_counter()
+    first = run()
+    benchmark.extra_info["first_render_s"] = round(time.perf_counter() - started, 3)
+    print(f"first render of the process: {benchmark.extra_info['first_render_s']} s")
+    data = benchmark.pedantic(run, rounds=5, iterations=1)
+    assert data == first and data.startswith(b"%PDF") and len(data) > 20_000
     assert benchmark.stats.stats.median < TARGET_S
+    assert benchmark.extra_info["first_render_s"] < 2 * TARGET_S
