@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "saferspaces.scoring",
     "saferspaces.assessments",
     "saferspaces.opendata",
+    "saferspaces.charts",
     "saferspaces.dashboard",
     "saferspaces.reports",
     "saferspaces.exports",

@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template import engines
 from django.urls import path
 
+from saferspaces.charts.spec import Chart, Column, map_spec
+from saferspaces.charts.tables import chart_table_response
 from saferspaces.urls import urlpatterns as site_urlpatterns
-from saferspaces.web.charts import Chart, Column, chart_table_response, map_spec
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from saferspaces.charts.spec import Chart, Column, map_spec
 from saferspaces.dashboard.peers import PeerView
 from saferspaces.dashboard.profile import ProfileRow, ProgressRow
-from saferspaces.web.charts import Chart, Column, map_spec
 
 SCALE = {"domain": [0, 100]}
 

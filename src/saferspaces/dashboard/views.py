@@ -27,12 +27,12 @@ from saferspaces.assessments.permissions import (
     can_view_round,
 )
 from saferspaces.authorities.models import Authority
+from saferspaces.charts.tables import FORMATS, chart_table_response
 from saferspaces.dashboard import selectors
 from saferspaces.dashboard.forms import PeerCriteriaForm, SharingForm
 from saferspaces.dashboard.services import aggregates_publish, can_publish, sharing_update
 from saferspaces.errors import DomainError
 from saferspaces.inputs import query_int
-from saferspaces.web.charts import FORMATS, chart_table_response
 
 
 def _language() -> str:

@@ -19,16 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from browser.chart_urls import bar_chart, map_chart  # type: ignore[import-not-found]
+from saferspaces.charts.spec import PALETTE, WORLD_ATLAS, Chart, Column, chart_spec, map_spec
+from saferspaces.charts.tables import chart_table_response
 from saferspaces.core.spreadsheets import text_formula_risk
-from saferspaces.web.charts import (
-    PALETTE,
-    WORLD_ATLAS,
-    Chart,
-    Column,
-    chart_spec,
-    chart_table_response,
-    map_spec,
-)
 
 
 def _csv_rows(chart: Chart) -> list[list[str]]:
@@ -219,21 +212,21 @@ def test_vendored_scripts_are_there() -> None:
         "vendor/vega/vega.min.js",
         "vendor/vega/vega-lite.min.js",
         "vendor/vega/vega-embed.min.js",
-        "saferspaces/charts.js",
-        "saferspaces/charts.css",
+        "charts/charts.js",
+        "charts/charts.css",
     ):
         assert finders.find(path) is not None, path
 
 
 def test_chart_assets_tag() -> None:
     html = _render("{% chart_assets %}")
-    assert '<link rel="stylesheet" href="/static/saferspaces/charts.css">' in html
+    assert '<link rel="stylesheet" href="/static/charts/charts.css">' in html
     scripts = re.findall(r'<script src="([^"]+)" defer></script>', html)
     assert scripts == [
         "/static/vendor/vega/vega.min.js",
         "/static/vendor/vega/vega-lite.min.js",
         "/static/vendor/vega/vega-embed.min.js",
-        "/static/saferspaces/charts.js",
+        "/static/charts/charts.js",
     ]
 
 

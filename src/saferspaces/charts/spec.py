@@ -1,27 +1,23 @@
-"""Charts: Vega-Lite specs with their data, a text summary and a data table, downloadable as CSV/XLSX.
+"""A chart, defined once: its rows, columns, title, summary and Vega-Lite spec, and one palette.
 
-A page builds a :class:`Chart` (title, plain-language summary, a Vega-Lite spec WITHOUT data, the
-table columns and the rows) and renders it with ``{% load charts %}{% chart chart %}``. The rows are
-the single source of truth: they become the spec's ``data.values``, the HTML data table and the
-CSV/XLSX downloads (``chart_table_response``), so the picture, the table and the files never differ.
-The browser side (``static/saferspaces/charts.js``) draws the spec with the vendored Vega-Lite and
-the CSP-safe expression interpreter; without JavaScript the summary, the table and the links remain.
+A chart's definition (e.g. ``dashboard/charts.py``) builds a :class:`Chart` (title,
+plain-language summary, a Vega-Lite spec WITHOUT data, the table columns and the rows). The rows
+are the single source of truth: :func:`chart_spec` puts them into the spec as ``data.values``;
+the same spec is drawn in the browser (``{% load charts %}{% chart chart %}``, vega-embed in
+``static/charts/charts.js``) and rendered to SVG for print (:mod:`saferspaces.charts.printing`);
+the rows are also the HTML data table and the CSV/XLSX downloads (:mod:`saferspaces.charts.tables`),
+so the picture, the print, the table and the files never differ.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse
 from django.templatetags.static import static
-from django.utils.formats import number_format
-
-from saferspaces.core.spreadsheets import csv_writer_open, workbook_create
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 WORLD_ATLAS = "vendor/world-atlas/countries-110m.json"
@@ -45,9 +41,7 @@ LINE = "#c9d0d8"
 OUTLINE_FILL = "#eef1f4"
 OUTLINE_STROKE = "#9aa4af"
 
-FORMATS = ("csv", "xlsx")
 COLUMN_KINDS = ("text", "number")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
@@ -76,7 +70,7 @@ class Chart:
     id: str  # unique on the page (slug)
     title: str
     summary: str  # plain-language text summary, always shown under the title
-    spec: Mapping[str, Any]  # Vega-Lite spec WITHOUT data; charts.py injects rows as data.values
+    spec: Mapping[str, Any]  # Vega-Lite spec WITHOUT data; chart_spec injects rows as data.values
     columns: tuple[Column, ...]
     rows: tuple[Mapping[str, Any], ...]
     data_url: str | None = None  # page-specific URL; "?format=csv" / "?format=xlsx" are appended
@@ -109,7 +103,7 @@ def _with_format(url: str | None, fmt: str) -> str | None:
     return f"{url}{separator}format={fmt}"
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """Values Vega can read: Decimals become floats, None stays null (never zero)."""
     if isinstance(value, Decimal):
         return float(value)
@@ -162,123 +156,13 @@ def chart_spec(chart: Chart) -> dict[str, Any]:
     spec: dict[str, Any] = {"$schema": VEGA_LITE_SCHEMA}
     spec.update(chart.spec)
     spec["description"] = chart.summary
-    spec["data"] = {"values": [{k: _json_value(v) for k, v in row.items()} for row in chart.rows]}
+    spec["data"] = {"values": [{k: json_value(v) for k, v in row.items()} for row in chart.rows]}
     spec["config"] = _merge(_base_config(), chart.spec.get("config", {}))
     spec.setdefault("width", "container")
     if chart.height is not None:
         spec["height"] = chart.height
     spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     return spec
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell of the HTML data table: display text, or missing."""
-
-    text: str
-    missing: bool
-    number: bool
-
-
-def chart_table(chart: Chart) -> list[list[Cell]]:
-    """The rows as display cells: numbers localised with the column's digits, None as missing."""
-    table = []
-    for row in chart.rows:
-        cells = []
-        for column in chart.columns:
-            value = _json_value(row.get(column.key))
-            number = column.kind == "number"
-            if value is None or value == "":
-                cells.append(Cell(text="", missing=True, number=number))
-            elif number and isinstance(value, int | float) and not isinstance(value, bool):
-                text = number_format(
-                    _rounded(value, column.digits), decimal_pos=column.digits, use_l10n=True
-                )
-                cells.append(Cell(text=text, missing=False, number=True))
-            else:
-                cells.append(Cell(text=str(value), missing=False, number=number))
-        table.append(cells)
-    return table
-
-
-def _rounded(value: float, digits: int) -> Decimal:
-    """Half away from zero, as a spreadsheet rounds (55.25 -> 55.3, not Python's 55.2)."""
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def _file_value(column: Column, value: Any) -> Any:
-    """A number in a number column, text otherwise (the writers keep text from being a formula)."""
-    value = _json_value(value)
-    if value is None:
-        return None
-    if column.kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return str(value)
-
-
-def _csv_bytes(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv_writer_open(out=buffer)
-    writer.writerow([column.label for column in columns])
-    for row in rows:
-        writer.writerow([_file_value(column, row.get(column.key)) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_bytes(title: str, columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
-    from openpyxl.styles import Font
-
-    workbook = workbook_create()
-    sheet = workbook.sheet(title=_sheet_title(title))
-    bold = Font(bold=True)
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.label)
-        cell.font = bold
-        width = max([len(column.label)] + [len(str(row.get(column.key) or "")) for row in rows])
-        sheet.layout.column_dimensions[cell.column_letter].width = min(60, max(10, width + 2))
-    for row_index, row in enumerate(rows, start=2):
-        for index, column in enumerate(columns, start=1):
-            value = _file_value(column, row.get(column.key))
-            cell = sheet.cell(row=row_index, column=index, value=value)
-            if value is not None and column.kind == "number" and not isinstance(value, str):
-                cell.number_format = "0" if column.digits == 0 else "0." + "0" * column.digits
-    sheet.layout.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(out=buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Data"
-    return cleaned[:31]
-
-
-def _filename(filename: str, fmt: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-.") or "chart"
-    suffix = f".{fmt}"
-    return stem if stem.lower().endswith(suffix) else stem + suffix
-
-
-def chart_table_response(*, chart: Chart, fmt: str, filename: str) -> HttpResponse:
-    """The chart's data as a download: ``csv`` (UTF-8 with BOM) or ``xlsx``; headers = column labels.
-
-    Raises ValueError for any other format, with a message naming the accepted ones.
-    """
-    if fmt not in FORMATS:
-        raise ValueError(
-            f"Unknown data format {fmt!r} for chart {chart.id!r}: use one of {', '.join(FORMATS)}"
-        )
-    name = _filename(filename, fmt)
-    if fmt == "csv":
-        response = HttpResponse(
-            _csv_bytes(chart.columns, chart.rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            _xlsx_bytes(chart.title, chart.columns, chart.rows), content_type=XLSX_TYPE
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # Europe, west of the Urals: the map's projection is fitted on these points (points, not a polygon:

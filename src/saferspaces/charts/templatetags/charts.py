@@ -9,7 +9,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from saferspaces.web.charts import Chart, chart_spec, chart_table
+from saferspaces.charts.spec import Chart, chart_spec
+from saferspaces.charts.tables import chart_table
 
 register = template.Library()
 
@@ -17,9 +18,9 @@ SCRIPTS = (
     "vendor/vega/vega.min.js",
     "vendor/vega/vega-lite.min.js",
     "vendor/vega/vega-embed.min.js",
-    "saferspaces/charts.js",
+    "charts/charts.js",
 )
-STYLESHEET = "saferspaces/charts.css"
+STYLESHEET = "charts/charts.css"
 
 
 @register.simple_tag
@@ -32,7 +33,7 @@ def chart_assets() -> SafeString:
     return format_html("{}\n{}", link, scripts)
 
 
-@register.inclusion_tag("web/_chart.html")
+@register.inclusion_tag("charts/_chart.html")
 def chart(chart: Chart, heading_level: int = 3) -> dict[str, Any]:
     """A figure: heading and summary, the chart (drawn by charts.js), downloads and the data table."""
     return {
