@@ -1,7 +1,7 @@
 """A test-only URLconf: the site's URLs plus a page with two charts (a bar chart with a gap, a map).
 
 Used by ``tests/browser/test_charts.py`` (through pytest-django's ``settings.ROOT_URLCONF``) and by
-``tests/web/test_charts.py`` for the sample charts.
+``tests/charts/`` for the sample charts.
 """
 
 from __future__ import annotations

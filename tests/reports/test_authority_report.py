@@ -246,3 +246,45 @@ def test_an_assessment_without_scores_has_no_report(
         kind="authority_report", parameters={"assessment": 0}, language="en"
     )
     assert report_job_run(job_id=gone.pk).state == JobState.FAILED
+
+
+def test_the_report_draws_the_dashboards_own_charts(
+    reported: Assessment, client_for: Any, db: Any
+) -> None:
+    """One definition per chart: the report's charts are the dashboard's (same rows, title and
+    summary; only the download link differs), printed as SVG from the same spec, each image
+    named by the chart's title and described by its summary."""
+    from saferspaces.assessments.permissions import assessments_shown_with
+    from saferspaces.core.dashboard import PeerCriteria
+    from saferspaces.dashboard.selectors import dashboard_peers, dashboard_profile
+    from saferspaces.reports.authority import authority_report
+
+    with translation.override("en"):
+        report = authority_report(assessment=reported, language="en")["charts"]
+        profile = dashboard_profile(
+            authority=reported.authority,
+            assessment_pk=reported.pk,
+            language="en",
+            among=assessments_shown_with(reported),
+        )["charts"]
+        peers = dashboard_peers(
+            assessment=reported, criteria=PeerCriteria(), query="", language="en"
+        )["charts"]
+    web = {"profile": profile["profile"], "band": peers["peers"]}
+    for name, chart in web.items():
+        printed = report[name]
+        assert (printed.title, printed.summary) == (chart.title, chart.summary), name
+        assert printed.rows == chart.rows and printed.columns == chart.columns, name
+        assert printed.spec == chart.spec, name
+    assert report["progress"] is not None and report["progress"].id == "progress"
+    page = client_for("administrator").get(f"/assessments/{reported.pk}/report/").content
+    for name, chart in report.items():
+        svg = page.decode().split('<svg xmlns="http://www.w3.org/2000/svg"')[1:]
+        found = [s for s in svg if f'id="chart-{chart.id}"' in s.split(">")[0]]
+        assert len(found) == 1, name
+        root_tag, rest = found[0].split(">", 1)
+        assert 'role="img"' in root_tag
+        assert rest.startswith(f'<title id="chart-{chart.id}-title">'), name
+        # the figure is followed by its data table
+        after = found[0].split("</figure>", 1)[1]
+        assert after.lstrip().startswith('<div class="table-scroll"'), name

@@ -132,7 +132,17 @@ def _base_config() -> dict[str, Any]:
             "domainColor": MUTED,
             "tickColor": MUTED,
         },
-        "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 13},
+        # below the plot, one entry per line, labels never cut: the plot keeps the width, and a
+        # long translated label ("Moitié centrale des collectivités comparables") stays whole
+        "legend": {
+            "labelColor": INK,
+            "titleColor": INK,
+            "labelFontSize": 12,
+            "titleFontSize": 13,
+            "labelLimit": 0,
+            "orient": "bottom",
+            "direction": "vertical",
+        },
         "title": {"color": INK, "fontSize": 15},
     }
 

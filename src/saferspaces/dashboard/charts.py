@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from saferspaces.charts.spec import Chart, Column, map_spec
+from saferspaces.charts.spec import PALETTE, Chart, Column, map_spec
 from saferspaces.dashboard.peers import PeerView
 from saferspaces.dashboard.profile import ProfileRow, ProgressRow
 
@@ -18,7 +18,7 @@ def kind_label(kind: str) -> str:
     return {"all": _("All indicators"), "perception": _("Perception"), "status": _("Status")}[kind]
 
 
-def profile_chart(*, rows: list[ProfileRow], data_url: str) -> Chart:
+def profile_chart(*, rows: list[ProfileRow], data_url: str | None = None) -> Chart:
     """Perception and status per dimension, each with its interval when it has one."""
     data = []
     for row in rows:
@@ -67,7 +67,8 @@ def profile_chart(*, rows: list[ProfileRow], data_url: str) -> Chart:
                     "y": y,
                     "x": {"field": "score", "type": "quantitative", "scale": SCALE},
                     "color": color,
-                    "shape": {"field": "kind", "type": "nominal", "title": None},
+                    # one legend (colour): Vega-Lite does not merge a shape legend across layers
+                    "shape": {"field": "kind", "type": "nominal", "title": None, "legend": None},
                     "yOffset": {"field": "kind"},
                     "tooltip": [
                         {"field": "dimension"},
@@ -96,7 +97,7 @@ def profile_chart(*, rows: list[ProfileRow], data_url: str) -> Chart:
 
 
 def progress_chart(
-    *, rows: list[ProgressRow], columns: list[dict[str, Any]], data_url: str
+    *, rows: list[ProgressRow], columns: list[dict[str, Any]], data_url: str | None = None
 ) -> Chart:
     data = []
     for row in rows:
@@ -125,6 +126,7 @@ def progress_chart(
         "the uncertainty."
     ) % {"rounds": len(columns), "marked": marked}
     order = [c["label"] for c in columns]
+    dims = [row.title for row in rows]
     spec = {
         "width": "container",
         "mark": {"type": "line", "point": {"filled": True, "size": 70}},
@@ -137,8 +139,15 @@ def progress_chart(
                 "axis": {"labelAngle": 0},
             },
             "y": {"field": "score", "type": "quantitative", "scale": SCALE, "title": _("Score")},
-            "color": {"field": "dimension", "type": "nominal", "title": None},
-            "shape": {"field": "dimension", "type": "nominal", "title": None},
+            # dimensions in the edition's order; one legend (a line takes no shape of its own)
+            "color": {"field": "dimension", "type": "nominal", "title": None, "sort": dims},
+            "shape": {
+                "field": "dimension",
+                "type": "nominal",
+                "title": None,
+                "sort": dims,
+                "legend": None,
+            },
             "tooltip": [
                 {"field": "round"},
                 {"field": "dimension"},
@@ -169,10 +178,27 @@ def band_chart(
     title: str,
     summary: str,
     rows: list[dict[str, Any]],
-    data_url: str,
+    data_url: str | None,
     own: bool,
+    group: str = "similar",
 ) -> Chart:
-    """Interquartile ranges as bars, the median as a tick, and (``own``) the authority's score."""
+    """Interquartile ranges as bars, the median as a tick, and (``own``) the authority's score.
+
+    The legend names the three marks: the middle half and the median of ``group`` ("similar":
+    similar authorities; "all": every authority summarised), and the authority's own score."""
+    if group == "similar":
+        band_label = _("Middle half of similar authorities")
+        median_label = _("Median of similar authorities")
+    else:
+        band_label = _("Middle half of the authorities")
+        median_label = _("Median of the authorities")
+    own_label = _("Your score")
+    domain = [band_label, median_label] + ([own_label] if own else [])
+    scale = {"domain": domain, "range": [PALETTE[0], "#000000", PALETTE[1]][: len(domain)]}
+
+    def colour(label: str) -> dict[str, Any]:
+        return {"datum": label, "type": "nominal", "scale": scale, "title": None}
+
     y = {"field": "dimension", "type": "nominal", "sort": None, "title": None}
     layers: list[dict[str, Any]] = [
         {
@@ -181,6 +207,7 @@ def band_chart(
                 "y": y,
                 "x": {"field": "q1", "type": "quantitative", "scale": SCALE, "title": _("Score")},
                 "x2": {"field": "q3"},
+                "color": colour(band_label),
             },
         },
         {
@@ -188,7 +215,7 @@ def band_chart(
             "encoding": {
                 "y": y,
                 "x": {"field": "median", "type": "quantitative"},
-                "color": {"value": "#000000"},
+                "color": colour(median_label),
             },
         },
     ]
@@ -206,7 +233,7 @@ def band_chart(
                 "encoding": {
                     "y": y,
                     "x": {"field": "score", "type": "quantitative"},
-                    "color": {"value": "#D55E00"},
+                    "color": colour(own_label),
                     "tooltip": [
                         {"field": "dimension"},
                         {"field": "score", "format": ".1f"},
@@ -236,7 +263,11 @@ def band_words() -> dict[str, str]:
 
 
 def peer_chart(
-    *, view: PeerView, titles: dict[str, str], own: dict[str, float | None], data_url: str
+    *,
+    view: PeerView,
+    titles: dict[str, str],
+    own: dict[str, float | None],
+    data_url: str | None = None,
 ) -> Chart:
     words = band_words()
     rows = []
@@ -295,6 +326,7 @@ def distribution_chart(*, rows: list[dict[str, Any]], minimum: int, data_url: st
         rows=data,
         data_url=data_url,
         own=False,
+        group="all",
     )
 
 

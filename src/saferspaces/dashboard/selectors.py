@@ -161,6 +161,7 @@ def dashboard_public(*, language: str) -> dict[str, Any]:
             data_url=reverse("dashboard:results")
             + f"?round={entry['round'].pk}&chart=round-{entry['round'].pk}",
             own=False,
+            group="all",
         )
     return {"rounds": rounds}
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments.models import (
@@ -31,8 +30,7 @@ from saferspaces.assessments.models import (
 from saferspaces.assessments.permissions import assessments_shown_with
 from saferspaces.core.dashboard import PeerCriteria
 from saferspaces.core.framework.model import text_get
-from saferspaces.core.reports.svg import COLOURS, Band, DotChart, Mark, Row, Series, svg_dot_rows
-from saferspaces.dashboard.charts import kind_label
+from saferspaces.dashboard.charts import kind_label, peer_chart, profile_chart, progress_chart
 from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
 from saferspaces.dashboard.selectors import dashboard_peers, dashboard_profile
 from saferspaces.reports.annex import pipeline_steps
@@ -43,8 +41,6 @@ from saferspaces.web.numbers import number_text
 #: (the top and bottom quarter of the scale every scoring rule maps answers into)
 STRONG = 75.0
 WEAK = 25.0
-
-SHAPE_SERIES = (("circle", True), ("square", False), ("triangle", True), ("diamond", False))
 
 
 def authority_report_stamp(*, assessment: Assessment) -> tuple[str, dt.datetime]:
@@ -162,10 +158,14 @@ def authority_report(*, assessment: Assessment, language: str) -> dict[str, Any]
             "t-weaknesses",
         ),
     ]
+    # the dashboard's own chart definitions, drawn as SVG for print by {% chart_svg %}
+    own = {code: node.all_kinds.score for code, node in scored.unit.nodes.items()}
     context["charts"] = {
-        "profile": _profile_chart(top),
-        "progress": _progress_chart(progress, columns) if len(columns) > 1 else None,
-        "band": _band_chart(band_rows) if band_rows else None,
+        "profile": profile_chart(rows=rows),
+        "progress": progress_chart(rows=progress, columns=columns) if len(columns) > 1 else None,
+        "band": (
+            peer_chart(view=view, titles=peers["titles"], own=own) if view.refused is None else None
+        ),
     }
     return context
 
@@ -372,112 +372,3 @@ def _criteria_text(criteria: PeerCriteria) -> str:
         else:
             parts.append(criterion_title(key))
     return ", ".join(parts) or _("none (every authority of the round)")
-
-
-def _safe(svg: str) -> SafeString:
-    return mark_safe(svg)  # noqa: S308 - built by core.reports.svg, which escapes every text
-
-
-def _profile_chart(top: list[Any]) -> SafeString:
-    series = (
-        Series(kind_label("perception"), COLOURS[0], "circle", True),
-        Series(kind_label("status"), COLOURS[1], "square", True),
-    )
-    rows = []
-    for r in top:
-        marks = []
-        for index, kind in enumerate(("perception", "status")):
-            ks = r.scores[kind]
-            low, high = ks.interval if ks.interval else (None, None)
-            marks.append(Mark(index, ks.score, low, high))
-        rows.append(Row(r.title, tuple(marks)))
-    return _safe(
-        svg_dot_rows(
-            DotChart(
-                chart_id="chart-profile",
-                title=_("Perception and status by dimension"),
-                description=_(
-                    "Scores from 0 to 100 (higher is safer) of each dimension: how safe people "
-                    "feel (perception) and what data and audits show (status), with their "
-                    "intervals. The table below gives every value."
-                ),
-                rows=tuple(rows),
-                series=series,
-                missing_label=_("no score"),
-            )
-        )
-    )
-
-
-def _progress_chart(progress: list[Any], columns: list[dict[str, Any]]) -> SafeString:
-    shown = columns[-len(SHAPE_SERIES) :]
-    offset = len(columns) - len(shown)
-    palette = (COLOURS[2], COLOURS[3], COLOURS[0])
-    series = tuple(
-        Series(
-            str(col["label"]),
-            COLOURS[4] if i == len(shown) - 1 else palette[i % len(palette)],
-            *SHAPE_SERIES[i],
-        )
-        for i, col in enumerate(shown)
-    )
-    rows = []
-    for row in progress:
-        marks = []
-        for i, point in enumerate(row.points[offset:]):
-            ks = point["node"].all_kinds if point["node"] is not None else None
-            low, high = ks.interval if ks is not None and ks.interval else (None, None)
-            marks.append(Mark(i, ks.score if ks is not None else None, low, high))
-        rows.append(Row(row.title, tuple(marks)))
-    return _safe(
-        svg_dot_rows(
-            DotChart(
-                chart_id="chart-progress",
-                title=_("Scores of each dimension in each assessment"),
-                description=_(
-                    "Score from 0 to 100 (all indicators) of each dimension in the assessments, "
-                    "one mark per assessment. The table below gives the values and whether each "
-                    "change exceeds the uncertainty."
-                ),
-                rows=tuple(rows),
-                series=series,
-                missing_label=_("no score"),
-            )
-        )
-    )
-
-
-def _band_chart(band_rows: list[dict[str, Any]]) -> SafeString:
-    series = (Series(_("Your score"), COLOURS[4], "diamond", True),)
-    rows = []
-    for r in band_rows:
-        b = r["all"]
-        if b is None:
-            rows.append(Row(r["title"], (Mark(0, None),)))
-            continue
-        low, high = b.interval if b.interval else (None, None)
-        rows.append(
-            Row(
-                r["title"],
-                (Mark(0, b.score, low, high),),
-                Band(b.peers.q1, b.peers.median, b.peers.q3),
-            )
-        )
-    return _safe(
-        svg_dot_rows(
-            DotChart(
-                chart_id="chart-band",
-                title=_("Your score and the middle half of similar authorities"),
-                description=_(
-                    "For each dimension (all indicators), the grey box spans the middle half of "
-                    "similar authorities' scores (first to third quartile), the line inside is "
-                    "their median, and the mark is your score. No authority is placed in an "
-                    "order."
-                ),
-                rows=tuple(rows),
-                series=series,
-                band_label=_("Middle half of similar authorities, with the median"),
-                missing_label=_("no band"),
-            )
-        )
-    )

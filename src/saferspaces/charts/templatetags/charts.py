@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from saferspaces.charts.spec import Chart, chart_spec
 from saferspaces.charts.tables import chart_table
@@ -43,3 +43,15 @@ def chart(chart: Chart, heading_level: int = 3) -> dict[str, Any]:
         "spec_id": f"{chart.id}-spec",
         "table": chart_table(chart),
     }
+
+
+@register.simple_tag
+def chart_svg(chart: Chart | None) -> SafeString:
+    """The chart rendered to an accessible SVG for print (PDF reports, printed pages); nothing
+    for ``None``. The same spec and rows as ``{% chart %}``, without JavaScript."""
+    if chart is None:
+        return SafeString("")
+    from saferspaces.charts.printing import chart_svg as render
+
+    # vl-convert escapes every text it writes, and the title and summary go through ElementTree
+    return mark_safe(render(chart))  # noqa: S308
