@@ -196,3 +196,10 @@ def test_the_bytes_do_not_depend_on_elementtrees_global_prefixes() -> None:
     finally:
         ET._namespace_map.pop("http://www.w3.org/2000/svg", None)  # type: ignore[attr-defined]
     assert again == first and again.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+def test_numbers_that_are_not_finite_are_missing_not_a_crash() -> None:
+    chart = _dots(["A", "B", "C"], [float("inf"), float("nan"), 40.0])
+    assert chart_spec(chart)["data"]["values"][0]["score"] is None
+    root = ET.fromstring(chart_svg(chart))  # noqa: S314
+    assert len(_symbols(root)) == 1

@@ -15,16 +15,21 @@ the vendored world-atlas outlines inlined instead of fetched.
 * **No network**: no external URL may be loaded (``allowed_base_urls=[]``).
 
 The JavaScript engine starts with the first chart of a process (about 0.5 s); a chart then takes
-about 0.1 s. vl-convert is imported there, not when Django starts.
+about 0.1 s, and a spec rendered lately is taken from a small cache (:data:`CACHE_SIZE`): a
+report's web page and then its PDF render each chart once. vl-convert is imported with the first
+chart, not when Django starts.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 import re
+import threading
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -163,14 +168,34 @@ def _write(element: ET.Element, out: list[str]) -> None:
         out.append(escape(element.tail))
 
 
+CACHE_SIZE = 32  # rendered specs kept per process (a report's web page, then its PDF)
+_rendered: OrderedDict[str, str] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def _vega_svg(spec: dict[str, Any], chart_id: str) -> str:
+    """vl-convert's SVG of ``spec``, from the process's small cache when the same spec was
+    rendered lately (the output depends on the spec alone: the same spec, the same bytes)."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with _rendered_lock:
+        if key in _rendered:
+            _rendered.move_to_end(key)
+            return _rendered[key]
+    try:
+        svg = str(_converter().vegalite_to_svg(text, vl_version=VL_VERSION, allowed_base_urls=[]))
+    except ValueError as exc:
+        raise ChartPrintError(f"chart {chart_id!r} could not be rendered: {exc}") from exc
+    with _rendered_lock:
+        _rendered[key] = svg
+        while len(_rendered) > CACHE_SIZE:
+            _rendered.popitem(last=False)
+    return svg
+
+
 def chart_svg(chart: Chart, *, width: int = PRINT_WIDTH) -> str:
     """The chart as an accessible SVG element (for inline use in HTML and PDF reports).
 
     Raises :class:`ChartPrintError` when the spec cannot be rendered (a programming error:
     charts are defined in code, and their rows are data, never spec)."""
-    spec = chart_print_spec(chart, width=width)
-    try:
-        svg = _converter().vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
-    except ValueError as exc:
-        raise ChartPrintError(f"chart {chart.id!r} could not be rendered: {exc}") from exc
-    return _accessible(svg, chart)
+    return _accessible(_vega_svg(chart_print_spec(chart, width=width), chart.id), chart)

@@ -11,6 +11,7 @@ so the picture, the print, the table and the files never differ.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -104,10 +105,11 @@ def _with_format(url: str | None, fmt: str) -> str | None:
 
 
 def json_value(value: Any) -> Any:
-    """Values Vega can read: Decimals become floats, None stays null (never zero)."""
+    """Values Vega can read: Decimals become floats, None stays null (never zero), and a value
+    that is not a finite number is missing (JSON has no NaN or Infinity)."""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, float) and value != value:  # NaN is missing data
+    if isinstance(value, float) and not math.isfinite(value):  # NaN, infinities: missing data
         return None
     return value
 
