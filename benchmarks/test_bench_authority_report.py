@@ -1,8 +1,8 @@
 """Authority report benchmark (issue 8): one authority's PDF in under 3 s.
 
-Measured: the whole render of a report job for the demo (``RENDERERS["authority_report"]``):
+Measured: the whole render of a report job for the demo (``REPORT_JOBS.kinds["authority_report"]``):
 reading the profile, progress, peer band, learn-from-peers suggestions, coverage and provenance
-from the database, rendering the HTML, and WeasyPrint's tagged PDF/UA-1 with its SVG charts.
+from the database, rendering the HTML, and WeasyPrint's tagged PDF/UA-1 with its charts (SVG rendered by vl-convert).
 The assessment is the demo's submitted one with progress and a peer band (the richest report).
 The first render of the process is timed on its own (fonts, templates and the chart renderer
 load then, as for the first report a new worker makes) and kept in the benchmark's
@@ -29,7 +29,7 @@ def test_authority_report_pdf(benchmark: Any, db: None) -> None:
 
     from saferspaces.assessments.models import Assessment
     from saferspaces.demo.generator import MAIN_NETWORK, demo_build
-    from saferspaces.reports.services import RENDERERS
+    from saferspaces.reports.jobs import REPORT_JOBS
 
     demo_build(now=timezone.now())
     candidates = (
@@ -51,7 +51,7 @@ def test_authority_report_pdf(benchmark: Any, db: None) -> None:
             score_runs__isnull=False,
         ).exists()
     )
-    render = RENDERERS["authority_report"]
+    render = REPORT_JOBS.kinds["authority_report"].render
 
     def run() -> bytes:
         with translation.override("en"):

@@ -14,9 +14,11 @@ from django.utils import translation
 
 from saferspaces.assessments.models import Assessment, AssessmentState
 from saferspaces.languages import language_codes
-from saferspaces.reports.jobs import report_job_run
+from saferspaces.reports.jobs import REPORT_JOBS, report_job_run
 from saferspaces.reports.models import JobState, ReportJob
-from saferspaces.reports.services import RENDERERS, report_job_create
+from saferspaces.reports.services import report_job_create
+
+RENDERERS = {name: kind.render for name, kind in REPORT_JOBS.kinds.items()}
 
 DONE = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
 # ordinal places ("1st", "2e", "n° 3", "top 5") that a league table would print

@@ -145,12 +145,18 @@ def test_a_job_left_running_by_a_stopped_process_is_taken_up_when_asked_again(
         progress=20,
         message="Analysing the answers of the round",
     )
-    from saferspaces.reports.services import FINGERPRINTS, _key
+    from saferspaces.background.jobs import job_key
+    from saferspaces.reports.jobs import REPORT_JOBS
 
-    fingerprint = FINGERPRINTS["round_analysis"]({"round": pilot_round.pk})
+    fingerprint = REPORT_JOBS.kinds["round_analysis"].fingerprint({"round": pilot_round.pk})
     ReportJob.objects.filter(pk=stuck.pk).update(
         fingerprint=fingerprint,
-        key=_key("round_analysis", {"round": pilot_round.pk}, "en", fingerprint),
+        key=job_key(
+            kind="round_analysis",
+            parameters={"round": pilot_round.pk},
+            language="en",
+            fingerprint=fingerprint,
+        ),
     )
     c = client_for("coordinator")
     again = c.post(f"/rounds/{pilot_round.pk}/analysis/pdf/")

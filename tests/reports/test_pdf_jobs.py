@@ -77,10 +77,12 @@ def test_the_pdf_in_each_language(
         )
         assert again.pk == job.pk
         # ...and rendering again gives the very same bytes
-        from saferspaces.reports.services import RENDERERS
+        from saferspaces.reports.jobs import REPORT_JOBS
 
         with translation.override("en"):
-            rendered = RENDERERS["round_analysis"]({"round": pilot_round.pk}, "en", _quiet)
+            rendered = REPORT_JOBS.kinds["round_analysis"].render(
+                {"round": pilot_round.pk}, "en", _quiet
+            )
         assert rendered.data == data
 
 

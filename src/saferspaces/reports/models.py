@@ -3,22 +3,18 @@
 A report job is a :class:`~saferspaces.background.models.FileJob` (one definition of a job for
 every file made in the background): it renders one report (its ``kind`` and ``parameters``) in
 one language from the stored data, and a finished job with the same parameters, language and
-data fingerprint is reused instead of rendering again (the same data give the same bytes).
+data fingerprint is reused instead of rendering again (the same data give the same bytes). Its
+kinds are those of the registry :mod:`saferspaces.reports.kinds`.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from saferspaces.background.models import PENDING, FileJob, JobState
+from saferspaces.reports.kinds import report_kind_choices
 
-__all__ = ["PENDING", "JobState", "ReportJob", "ReportKind"]
-
-
-class ReportKind(models.TextChoices):
-    ROUND_ANALYSIS = "round_analysis", _("Pilot analysis of a round")
-    AUTHORITY_REPORT = "authority_report", _("Report of an authority's assessment")
+__all__ = ["PENDING", "JobState", "ReportJob"]
 
 
 def report_upload_to(instance: ReportJob, filename: str) -> str:
@@ -26,7 +22,7 @@ def report_upload_to(instance: ReportJob, filename: str) -> str:
 
 
 class ReportJob(FileJob):
-    kind = models.CharField(max_length=40, choices=ReportKind.choices)
+    kind = models.CharField(max_length=40, choices=report_kind_choices())
     file = models.FileField(upload_to=report_upload_to, blank=True)
 
     class Meta:
