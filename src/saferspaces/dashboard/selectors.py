@@ -14,6 +14,7 @@ from saferspaces.core.dashboard import PeerCriteria
 from saferspaces.dashboard import charts
 from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.peers import learn_from_peers, peer_view
+from saferspaces.dashboard.presenters import presenter_get
 from saferspaces.dashboard.profile import (
     assessments_for_dashboard,
     indicator_explain,
@@ -45,11 +46,9 @@ def dashboard_profile(
     rows = profile_rows(scored=scored, language=language)
     progress, columns = progress_rows(history=history, language=language)
     url = reverse("dashboard:profile", args=[authority.slug]) + f"?assessment={chosen.pk}&chart="
-    chart_list = [charts.profile_chart(rows=rows, data_url=url + "profile")]
-    if len(columns) > 1:
-        chart_list.append(
-            charts.progress_chart(rows=progress, columns=columns, data_url=url + "progress")
-        )
+    shown = presenter_get(name="composite").present(
+        rows=rows, progress=progress, columns=columns, data_url=url
+    )
     return {
         "authority": authority,
         "choices": choices,
@@ -57,7 +56,8 @@ def dashboard_profile(
         "rows": rows,
         "progress": progress,
         "columns": columns,
-        "charts": {c.id: c for c in chart_list},
+        "charts": shown.charts,
+        "sections": shown.sections,
         "explain": _explain_groups(scored, language),
         "gap_threshold": scored.pipeline.options.gap_threshold,
         "change_tolerance": scored.pipeline.options.change_tolerance,
