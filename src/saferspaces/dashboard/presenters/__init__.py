@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 from saferspaces.errors import DomainError
 
 from .base import Audience, Presentation, Presenter, Section, UnitResults, unit_results
@@ -35,7 +37,10 @@ def presenter_get(*, name: str) -> Presenter:
     """The presenter of the result model ``name``; :class:`DomainError` when there is none."""
     presenter = PRESENTERS.get(name)
     if presenter is None:
-        raise DomainError(f"No presenter for the result model {name!r}.", field="result_model")
+        raise DomainError(
+            _("No presenter for the result model %(name)s.") % {"name": name},
+            field="result_model",
+        )
     return presenter
 
 
