@@ -2,12 +2,14 @@
 
 Measured: the whole render of a report job for the demo (``REPORT_JOBS.kinds["authority_report"]``):
 reading the profile, progress, peer band, learn-from-peers suggestions, coverage and provenance
-from the database, rendering the HTML, and WeasyPrint's tagged PDF/UA-1 with its charts (SVG rendered by vl-convert).
+from the database, rendering the HTML, and WeasyPrint's tagged PDF/UA-1 with its charts (SVG
+rendered by vl-convert from the dashboard's own Vega-Lite specs).
 The assessment is the demo's submitted one with progress and a peer band (the richest report).
 The first render of the process is timed on its own (fonts, templates and the chart renderer
 load then, as for the first report a new worker makes) and kept in the benchmark's
 ``extra_info``; then 5 rounds, whose median must stay under 3 s, and the first one under twice
-that.
+that. The process's CPU time of the first render and of the 5 rounds (every thread, the chart
+renderer's included) is kept too: on a shared machine it says more than the wall clock.
 """
 
 from __future__ import annotations
@@ -57,11 +59,14 @@ def test_authority_report_pdf(benchmark: Any, db: None) -> None:
         with translation.override("en"):
             return render({"assessment": assessment.pk}, "en", _quiet).data
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     first = run()
     benchmark.extra_info["first_render_s"] = round(time.perf_counter() - started, 3)
-    print(f"first render of the process: {benchmark.extra_info['first_render_s']} s")
+    benchmark.extra_info["first_render_cpu_s"] = round(time.process_time() - cpu, 3)
+    cpu = time.process_time()
     data = benchmark.pedantic(run, rounds=5, iterations=1)
+    benchmark.extra_info["cpu_s_per_render"] = round((time.process_time() - cpu) / 5, 3)
+    print(f"\nauthority report: {benchmark.extra_info}")
     assert data == first and data.startswith(b"%PDF") and len(data) > 20_000
     assert benchmark.stats.stats.median < TARGET_S
     assert benchmark.extra_info["first_render_s"] < 2 * TARGET_S
