@@ -311,6 +311,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# open-data imports from Eurostat's dissemination API (None: Eurostat's own address, EUROSTAT_API
+# of saferspaces.core.opendata.transport). The test suite points it at a closed local port so that
+# no test reaches the internet; the tests of the API path start a local server in its place.
+OPENDATA_API_URL: str | None = "http://127.0.0.1:9/eurostat-api" if TESTING else None
 # every e-mail goes through the queue (one `email_send` task); the worker delivers it with the
 # backend chosen by EMAIL_URL
 EMAIL_DELIVERY_BACKEND = str(_email["EMAIL_BACKEND"])

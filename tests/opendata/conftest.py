@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from child_processes import Processes
 
 CORE_FIXTURES = Path(__file__).resolve().parents[1] / "core" / "opendata" / "fixtures"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -54,3 +56,15 @@ def make_authority(db: Any) -> Callable[..., Any]:
 @pytest.fixture
 def clock() -> StepClock:
     return StepClock()
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[Processes]:
+    """Child processes (web servers, task workers, commands), killed at the end of the test."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    children = Processes(logs)
+    try:
+        yield children
+    finally:
+        children.kill_all()

@@ -8,22 +8,32 @@ database, so a reader that ran away would be measured, and killed, there. The ti
 asserted on both the wall time and the child's own CPU time (user + system, from the resource
 usage the kernel keeps for it): the CPU time says what the reader cost even on a busy machine.
 
-No web page takes an open-data or NUTS file (imports run from the command line; the pages of
-``/open-data/runs/`` only show the runs), so the command line is the surface tested here.
+The same open-data files are then uploaded through the web page an administrator starts an
+import from (``/open-data/imports/new/``), to a real web server (gunicorn) on its own SQLite
+database with the database queue: the request stores the file and queues the import, and a task
+worker (``saferspaces worker --batch``, measured by ``run_isolated``) runs it. Each upload gives
+a failed run whose message names the file and the place, within the same bounds, and nothing
+else is kept: no value, no stored file. An empty file is a 400 page and records nothing.
 """
 
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import random
 import sqlite3
-from collections.abc import Callable
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from child_processes import REPO, Processes, free_port, site_env, wait_for
 from hostile import RSS_MAX_MB, SECONDS_MAX, Outcome, cli_argv, cli_database, run_isolated
 from saferspaces.core.limits import GZIP_RATIO_MAX, JSON_DEPTH_MAX, LINE_MAX_CHARS
 
@@ -206,3 +216,155 @@ def test_each_hostile_file_is_refused_within_bounds_and_changes_nothing(
         assert status == "failed" and case.says[-1] in error
     else:
         assert runs == []
+
+
+# --- the same files uploaded through the web ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebSite:
+    """A web server on a migrated SQLite file with the database queue, and an administrator's
+    session on it."""
+
+    port: int
+    env: dict[str, str]
+    database: Path
+    media: Path
+    cookies: dict[str, str]
+
+    def post_file(self, name: str, content: bytes) -> tuple[int, dict[str, str], str, float]:
+        """POST the import form with ``content`` as the file ``name`` (multipart, as a browser
+        sends it): status, headers, body, seconds."""
+        boundary = uuid.uuid4().hex
+        parts = []
+        for field, value in (("source", "urb_percep"), ("origin", "file"), ("since", "")):
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        started = time.perf_counter()
+        connection.request(
+            "POST",
+            "/open-data/imports/new/",
+            body=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                "X-CSRFToken": self.cookies["csrftoken"],
+            },
+        )
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        seconds = time.perf_counter() - started
+        connection.close()
+        return response.status, dict(response.getheaders()), text, seconds
+
+    def query(self, sql: str, *args: object) -> list[tuple[object, ...]]:
+        with sqlite3.connect(self.database, timeout=30) as db:
+            return db.execute(sql, args).fetchall()
+
+    def stored_files(self) -> list[Path]:
+        folder = self.media / "opendata"
+        return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+_SESSION = """
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from saferspaces.accounts.models import User
+admin = User.objects.create_superuser(email="admin@example.org", password="not-used-1234")
+client = Client()
+client.force_login(admin)
+print(client.cookies["sessionid"].value, _get_new_csrf_string())
+"""
+
+
+@pytest.fixture(scope="module")
+def web_site(cache_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSite]:
+    base = tmp_path_factory.mktemp("hostile-web")
+    database = base / "site.sqlite3"
+    env = {
+        **site_env(database_url=f"sqlite:///{database}", media=base / "media", lease=2),
+        **cli_database(cache_dir, database),
+        "SAFERSPACES_TASKS": "database",
+    }
+    made = subprocess.run(
+        cli_argv("shell", "-c", _SESSION), env=env, cwd=REPO, capture_output=True, timeout=120
+    )
+    assert made.returncode == 0, made.stderr.decode()
+    session, csrf = made.stdout.decode().split()[-2:]
+    processes = Processes(base)
+    port = free_port()
+    gunicorn = [sys.executable, "-m", "gunicorn", "saferspaces.wsgi", "--bind", f"127.0.0.1:{port}"]
+    processes.start("web", [*gunicorn, "--workers", "1", "--timeout", "60"], env)
+
+    def up() -> bool:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/health/")
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_for(up, timeout=60, what="the web server")
+        yield WebSite(
+            port, env, database, base / "media", {"sessionid": session, "csrftoken": csrf}
+        )
+    finally:
+        processes.kill_all()
+
+
+WEB_CASES = [case for case in CASES if case.command == "opendata"]
+
+
+@pytest.mark.parametrize("case", WEB_CASES, ids=[case.name for case in WEB_CASES])
+def test_each_hostile_file_uploaded_is_a_failed_run_within_bounds(
+    case: Case, web_site: WebSite, tmp_path: Path
+) -> None:
+    path = tmp_path / case.name
+    case.write(path, tmp_path)
+    before = web_site.query("SELECT COUNT(*) FROM opendata_importrun")[0][0]
+
+    status, headers, body, seconds = web_site.post_file(case.name, path.read_bytes())
+
+    assert status == 302, body[-3000:]
+    assert seconds < SECONDS_MAX, f"the request took {seconds:.2f} s"
+    run_id = int(headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert web_site.query("SELECT status FROM opendata_importrun WHERE id = ?", run_id) == [
+        ("queued",)
+    ]
+    outcome = run_isolated(cli_argv("worker", "--batch", "--interval", "0"), env=web_site.env)
+    assert outcome.returncode == 0 and not outcome.timed_out, outcome.describe()
+    assert "Traceback" not in outcome.stderr, outcome.describe()
+    assert outcome.cpu_seconds < SECONDS_MAX, outcome.describe()
+    assert outcome.seconds < SECONDS_MAX, outcome.describe()
+    assert outcome.peak_rss_mb < RSS_MAX_MB, outcome.describe()
+    ((state, failure, error),) = web_site.query(
+        "SELECT status, failure, error_message FROM opendata_importrun WHERE id = ?", run_id
+    )
+    assert (state, failure) == ("failed", "data"), error
+    for fragment in case.says:
+        assert fragment in str(error), error
+    assert case.name in str(error) and str(tmp_path) not in str(error)
+    # nothing written but the failed run: no value, no file kept
+    assert web_site.query("SELECT COUNT(*) FROM opendata_importrun")[0][0] == before + 1
+    assert web_site.query("SELECT COUNT(*) FROM opendata_observation") == [(0,)]
+    assert web_site.stored_files() == []
+
+
+def test_an_empty_upload_is_a_400_page_and_records_nothing(web_site: WebSite) -> None:
+    before = web_site.query("SELECT COUNT(*) FROM opendata_importrun")[0][0]
+    status, _headers, body, seconds = web_site.post_file("empty.tsv", b"")
+    assert status == 400 and "The submitted file is empty." in body
+    assert seconds < SECONDS_MAX
+    assert web_site.query("SELECT COUNT(*) FROM opendata_importrun")[0][0] == before
+    assert web_site.stored_files() == []

@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
@@ -90,13 +91,13 @@ class _Superseded(Exception):
     """This attempt no longer holds the job."""
 
 
-def rows_update(model: type[FileJob], lookup: dict[str, Any], fields: dict[str, Any]) -> int:
-    """Update job rows. SQLite refuses a write while another connection reads the table
+def rows_update(model: type[Model], lookup: dict[str, Any], fields: dict[str, Any]) -> int:
+    """Update job rows (or other rows written while their page polls them). SQLite refuses a write while another connection reads the table
     ("database table is locked", e.g. the progress page polling); such a write is retried for
     up to about two seconds instead of failing the job."""
     for attempt in range(40):
         try:
-            return model.objects.filter(**lookup).update(**fields)
+            return model._default_manager.filter(**lookup).update(**fields)
         except OperationalError as error:
             if "locked" not in str(error) or attempt == 39:
                 raise

@@ -5,13 +5,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Running")
     OK = "ok", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+#: a run that has not ended yet
+PENDING = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class FailureKind(models.TextChoices):
+    """Why a run failed, for the message people read and whether "Try again" can help."""
+
+    SOURCE = "source", _("Eurostat could not be reached")
+    DATA = "data", _("the data were refused")
+    INTERRUPTED = "interrupted", _("interrupted")
+    UNEXPECTED = "unexpected", _("unexpected error")
 
 
 class TransportKind(models.TextChoices):
@@ -21,7 +36,15 @@ class TransportKind(models.TextChoices):
 
 class ImportRun(models.Model):
     """One run of ``opendata import``, successful or not: what was fetched, when, by whom, with
-    which counts, warnings and outcome. Failed runs load nothing but are recorded all the same."""
+    which counts, warnings and outcome. Failed runs load nothing but are recorded all the same.
+
+    A run started from the web (``background``) waits for the task queue (``task_id``) with its
+    uploaded file stored (``upload``); each attempt a worker makes is listed in ``attempt_log``,
+    and ``run_token`` names the attempt that holds the run (an attempt whose token no longer
+    matches writes nothing). ``progress`` is the pipeline's last progress event. A run of the
+    command line records its ``process`` (machine and process id), so that a run whose process
+    was killed is failed instead of staying "running".
+    """
 
     source = models.CharField(_("source"), max_length=60, db_index=True)
     dataset = models.CharField(_("dataset"), max_length=60)
@@ -56,13 +79,46 @@ class ImportRun(models.Model):
         related_name="opendata_runs",
         verbose_name=_("run by"),
     )
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=FailureKind.choices, blank=True
+    )
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    process = models.CharField(max_length=300, blank=True)
+    background = models.BooleanField(_("run by the task queue"), default=False)
+    queued_at = models.DateTimeField(_("asked for at"), null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    upload = models.FileField(blank=True, max_length=300)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("tried again from"),
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    run_token = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    attempt_log = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["source", "-started_at"], name="opendata_run_source")]
+        constraints = [
+            # one import of a source waits or runs on the queue at a time
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(background=True, status__in=["queued", "running"]),
+                name="opendata_run_one_queued_per_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.OK, RunStatus.FAILED)
 
 
 class GeoLevelChoice(models.TextChoices):

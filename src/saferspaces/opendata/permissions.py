@@ -1,4 +1,4 @@
-"""Who may see import runs and confirm an authority's geography match."""
+"""Who may see import runs, start imports and confirm an authority's geography match."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 def can_view_import_runs(user: Any) -> bool:
     """Import runs (counts, warnings, errors): coordinators and administrators."""
     return is_administrator(user) or is_coordinator(user)
+
+
+def can_run_imports(user: Any) -> bool:
+    """Start an import of open data (from the web, or again with "Try again"): administrators
+    only. Imported values feed the pre-fill of every authority of the site, not one network's,
+    so no coordinator decides them alone; coordinators see the runs."""
+    return is_administrator(user)
 
 
 def can_manage_geography(user: Any, authority: Authority) -> bool:

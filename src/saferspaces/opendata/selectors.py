@@ -46,6 +46,7 @@ __all__ = [
     "prefill_specs",
     "prefill_suggestions",
     "run_list",
+    "run_progress",
     "source_status",
 ]
 
@@ -88,6 +89,31 @@ def source_status(*, language: str = "en") -> list[SourceStatus]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """How far a run has come, for its page: the step, the share done (None when the size of
+    what is read is unknown), the values read and loaded, the bytes read of the file's size."""
+
+    step: str
+    percent: int | None
+    values: int
+    bytes_read: int
+    bytes_total: int | None
+
+
+def run_progress(*, run: ImportRun) -> RunProgress:
+    from saferspaces.opendata.import_progress import progress_percent
+
+    progress = run.progress if isinstance(run.progress, dict) else {}
+    return RunProgress(
+        step=str(progress.get("step", "")) if run.status == RunStatus.RUNNING else "",
+        percent=progress_percent(progress=progress, finished=run.finished),
+        values=int(progress.get("observations") or 0),
+        bytes_read=int(progress.get("bytes_read") or 0),
+        bytes_total=progress.get("bytes_total") or None,
+    )
 
 
 # --- geography -----------------------------------------------------------------------------

@@ -204,27 +204,30 @@ class Transport(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class FileTransport:
-    """Reads a downloaded file (``.tsv``, ``.tsv.gz``, ``.json``), whatever the dataset asked."""
+    """Reads a downloaded file (``.tsv``, ``.tsv.gz``, ``.json``), whatever the dataset asked.
+
+    ``label`` names the file in messages and in the run's location instead of its path (an
+    uploaded file is stored under a name of the server's, but people know it by its own)."""
 
     path: Path
+    label: str = ""
 
     def open(self, *, request: FetchRequest) -> Fetched:
         path = Path(self.path)
+        where = self.label or str(path)
         try:
             raw = path.open("rb")
         except FileNotFoundError:
-            raise OpenDataError(
-                "no such file", location=Location(str(path), step="fetch")
-            ) from None
+            raise OpenDataError("no such file", location=Location(where, step="fetch")) from None
         except OSError as exc:
             raise OpenDataError(
-                f"cannot open the file ({exc.strerror})", location=Location(str(path), step="fetch")
+                f"cannot open the file ({exc.strerror})", location=Location(where, step="fetch")
             ) from None
         size = path.stat().st_size
         if size > OPENDATA_FILE_MAX_BYTES:
             raw.close()
-            raise _too_large(str(path), size)
-        return fetched_wrap(raw=raw, location=str(path), size=size)
+            raise _too_large(where, size)
+        return fetched_wrap(raw=raw, location=where, size=size)
 
 
 Opener = Callable[..., Any]
