@@ -18,6 +18,7 @@ else is kept: no value, no stored file. An empty file is a 400 page and records 
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import http.client
 import json
@@ -346,11 +347,17 @@ def test_each_hostile_file_uploaded_is_a_failed_run_within_bounds(
     assert outcome.returncode == 0 and not outcome.timed_out, outcome.describe()
     assert "Traceback" not in outcome.stderr, outcome.describe()
     assert outcome.cpu_seconds < SECONDS_MAX, outcome.describe()
-    assert outcome.seconds < SECONDS_MAX, outcome.describe()
+    # the worker's wall time also holds its own start and stop (Django, its registration, the
+    # queue's recovery): it gets twice the bound; the run itself (claimed to failed) gets the bound
+    assert outcome.seconds < 2 * SECONDS_MAX, outcome.describe()
     assert outcome.peak_rss_mb < RSS_MAX_MB, outcome.describe()
-    ((state, failure, error),) = web_site.query(
-        "SELECT status, failure, error_message FROM opendata_importrun WHERE id = ?", run_id
+    ((state, failure, error, started, finished),) = web_site.query(
+        "SELECT status, failure, error_message, started_at, finished_at FROM opendata_importrun "
+        "WHERE id = ?",
+        run_id,
     )
+    took = dt.datetime.fromisoformat(str(finished)) - dt.datetime.fromisoformat(str(started))
+    assert took.total_seconds() < SECONDS_MAX, f"the run took {took}"
     assert (state, failure) == ("failed", "data"), error
     for fragment in case.says:
         assert fragment in str(error), error

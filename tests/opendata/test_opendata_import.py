@@ -217,8 +217,11 @@ def test_an_import_stopped_by_any_exception_is_a_failed_run_never_running(tmp_pa
             progress=progress,
         )
     run = ImportRun.objects.get(pk=caught.value.run.pk)  # type: ignore[union-attr]
-    assert run.status == RunStatus.FAILED
-    assert "I/O operation on closed file" in run.error_message
+    assert run.status == RunStatus.FAILED and run.failure == "unexpected"
+    # the run's page says what happened for people (the details are in the log) ...
+    assert "unexpected error" in run.error_message and f"import run {run.pk}" in run.error_message
+    assert "I/O operation on closed file" not in run.error_message
+    # ... and the operator at the terminal reads the error too
     assert "I/O operation on closed file" in caught.value.message
     assert run.finished_at is not None
     assert Observation.objects.count() == before

@@ -175,7 +175,7 @@ def import_run_execute(
     store = ProgressStore(run=run, token=token, forward=progress)
     store.begin()
     sink = DatabaseSink(run=run, indicator_dimension=definition.indicator_dimension)
-    failure = ""
+    failure, terminal = "", ""
     try:
         with transaction.atomic():
             report = source_import(
@@ -197,10 +197,12 @@ def import_run_execute(
     except OpenDataError as exc:  # defensive: the pipeline wraps its errors in ImportFailed
         failure, message = FailureKind.DATA, str(exc)
         fields = {"status": RunStatusChoice.FAILED, "error_message": message}
-    except Exception:  # a bug, the database: recorded for people, the details in the log
+    except Exception as exc:  # a bug, the database: recorded for people, the details in the log
         logger.exception("open-data import run %s stopped on an unexpected error", run.pk)
         failure, message = FailureKind.UNEXPECTED, _unexpected_message(run)
         fields = {"status": RunStatusChoice.FAILED, "error_message": message}
+        if not run.background:  # the operator at the terminal also reads what went wrong
+            terminal = f"{message} ({type(exc).__name__}: {str(exc)[:500]})"
     except BaseException:  # Ctrl+C, the worker stopped
         if not run.background:  # a queued run is repaired with its task (import_repairs)
             _failed_save(
@@ -214,7 +216,7 @@ def import_run_execute(
     finally:
         store.close()
     _failed_save(run, token, {**fields, "progress": store.latest}, failure, clock)
-    raise OpenDataImportError(message, run=run)
+    raise OpenDataImportError(terminal or message, run=run)
 
 
 def _failed_save(
