@@ -49,7 +49,7 @@ def _lose_an_attempt(run: ImportRun, worker: str, at: dt.datetime) -> None:
     from django_tasks_db.models import DBTaskResult
 
     from saferspaces.background.recovery import reconcilers_run, tasks_recover, worker_register
-    from saferspaces.opendata.imports import import_run_claim
+    from saferspaces.opendata.import_queue import import_run_claim
 
     worker_register(worker_id=worker, hostname="other.example", pid=4242, now=at)
     task = DBTaskResult.objects.get(id=run.task_id)
@@ -186,7 +186,7 @@ def sqlite_site(
 
 _QUEUE = """
 from django.core.files import File
-from saferspaces.opendata.imports import import_run_queue
+from saferspaces.opendata.import_queue import import_run_queue
 with open({path!r}, "rb") as handle:
     run = import_run_queue(source="urb_percep", upload=File(handle, name="urb_percep.tsv"),
                            from_api=False, since=None, user=None, language="fr")

@@ -162,7 +162,7 @@ def _command_runs_repair(*, now: dt.datetime) -> list[int]:
 
 
 def _uploads_prune(*, now: dt.datetime) -> int:
-    from saferspaces.opendata.imports import upload_delete
+    from saferspaces.opendata.import_queue import upload_delete
 
     old = ImportRun.objects.filter(
         status__in=(RunStatus.OK, RunStatus.FAILED), finished_at__lt=now - UPLOADS_KEEP

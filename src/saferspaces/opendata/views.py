@@ -21,7 +21,7 @@ from saferspaces.core.opendata.flags import flag_meaning
 from saferspaces.errors import DomainError
 from saferspaces.opendata import selectors
 from saferspaces.opendata.forms import ORIGIN_FILE, GeographyMatchForm, ImportStartForm
-from saferspaces.opendata.imports import (
+from saferspaces.opendata.import_queue import (
     import_run_queue,
     import_run_retry,
     import_run_retry_possible,
