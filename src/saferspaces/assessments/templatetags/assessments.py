@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template import Context
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from saferspaces.core.framework.answers import AnswerState, answer_display
+from saferspaces.assessments.question_html import QuestionHtml, answer_words
 from saferspaces.core.framework.model import Text, text_get
 from saferspaces.web.numbers import (
     number_text,
@@ -28,22 +30,45 @@ def tr(text: Text | None) -> str:
 @register.simple_tag
 def answer_text(question: Any, status: str | None, value: Any) -> str:
     """An answer as people read it (choice labels, units, statuses) in the current language."""
-    state = AnswerState(status, value) if status else None
-    return answer_display(
-        question=question,
-        state=state,
-        language=(get_language() or "en")[:2],
-        number=number_text,
+    return answer_words(question, status, value, language=(get_language() or "en")[:2])
+
+
+@register.simple_tag(takes_context=True)
+def fill_questions(context: Context, view: Any) -> SafeString:
+    """``{% fill_questions view %}``: every question of a page of the fill-in."""
+    writer = QuestionHtml(
+        assessment=context["assessment"], view=view, csrf_token=context.get("csrf_token")
     )
+    return mark_safe("".join([writer.render(qv) for qv in view.questions]))  # noqa: S308
 
 
-@register.filter
-def contains(values: Any, item: Any) -> bool:
-    if values is None:
-        return False
-    if isinstance(values, list | tuple | set):
-        return str(item) in {str(v) for v in values}
-    return str(values) == str(item)
+@register.simple_tag(takes_context=True)
+def fill_question(context: Context, others: Any = ()) -> SafeString:
+    """``{% fill_question others=oob %}``: the question ``qv`` of a question's page or of the
+    fragment answering a save, with what the context says about it (saved, refused with
+    ``error``, in ``conflict``, the evidence or feedback form that ``failed`` with what was
+    ``sent``), then ``others`` (the questions its answer shows or hides) for htmx to swap."""
+    view = context["view"]
+    writer = QuestionHtml(
+        assessment=context["assessment"],
+        view=view,
+        csrf_token=context.get("csrf_token"),
+        page_number=context.get("page_number"),
+        alone=bool(context.get("alone")),
+    )
+    parts = [
+        writer.render(
+            context["qv"],
+            error=context.get("error"),
+            error_anchor=context.get("error_anchor") or "",
+            conflict=context.get("conflict"),
+            saved=bool(context.get("saved")),
+            failed=context.get("failed") or "",
+            sent=context.get("sent"),
+        )
+    ]
+    parts.extend(writer.render(qv, oob_swap=True) for qv in others)
+    return mark_safe("".join(parts))  # noqa: S308 - written by QuestionHtml, escaped there
 
 
 REASONS = {
