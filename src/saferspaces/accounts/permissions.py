@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
+from saferspaces.request_memo import memo_get
 
 if TYPE_CHECKING:
     from saferspaces.accounts.models import Invitation
@@ -57,12 +58,17 @@ def is_coordinator(user: Any) -> bool:
 
 
 def role_in_authority(user: Any, authority: Authority) -> str | None:
+    """``user``'s role in ``authority`` (None: not on its team); read once per request."""
     if not _active(user):
         return None
-    membership = (
-        AuthorityMembership.objects.filter(user=user, authority=authority).only("role").first()
-    )
-    return membership.role if membership else None
+
+    def read() -> str | None:
+        membership = (
+            AuthorityMembership.objects.filter(user=user, authority=authority).only("role").first()
+        )
+        return membership.role if membership else None
+
+    return memo_get(("role", user.pk, authority.pk), read)
 
 
 def coordinates_authority(user: Any, authority: Authority) -> bool:

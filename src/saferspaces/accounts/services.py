@@ -30,6 +30,7 @@ from saferspaces.accounts.models import (
 )
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.errors import DomainError
+from saferspaces.request_memo import memo_clear
 
 
 def _hash(token: str) -> str:
@@ -260,6 +261,7 @@ def invitation_accept(
             granted = AuthorityMembership.objects.create(
                 user=user, authority=invitation.authority, role=invitation.role
             )
+            memo_clear()  # a role read earlier in this request is out of date
         invitation.accepted_at = now
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -315,6 +317,7 @@ def membership_grant(*, user: User, authority: Authority, role: str) -> Authorit
     membership, _created = AuthorityMembership.objects.update_or_create(
         user=user, authority=authority, defaults={"role": role}
     )
+    memo_clear()  # a role read earlier in this request is out of date
     return membership
 
 

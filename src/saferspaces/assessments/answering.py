@@ -24,7 +24,6 @@ from saferspaces.assessments.models import (
     AnswerRevision,
     AnswerSource,
     Assessment,
-    Assignment,
     IndividualAnswer,
 )
 from saferspaces.core.framework import AnswerError
@@ -59,15 +58,6 @@ class Lock:
     section: str
 
 
-def assigned_people(*, assessment: Assessment) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = {}
-    for section, user_id in Assignment.objects.filter(assessment=assessment).values_list(
-        "section", "user_id"
-    ):
-        out.setdefault(section, set()).add(user_id)
-    return out
-
-
 def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
     """Lock the assessment (``select_for_update``), check it takes answers from ``user`` on
     ``code``; raises :class:`DomainError` otherwise. Call inside ``transaction.atomic``: the
@@ -93,7 +83,7 @@ def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
         )
     section = section_of[code]
     if not permissions.can_edit_section(
-        user, assessment, section, assigned_people(assessment=assessment)
+        user, assessment, section, permissions.assigned_people(assessment=assessment, fresh=True)
     ):
         raise DomainError(_("This part of the assessment is assigned to other colleagues."))
     return Lock(assessment=assessment, question=question, section=section)

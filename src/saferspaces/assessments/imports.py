@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
-from saferspaces.assessments.answering import Lock, answer_write, assigned_people
+from saferspaces.assessments.answering import Lock, answer_write
 from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
 from saferspaces.assessments.models import (
     Answer,
@@ -140,7 +140,7 @@ def answers_import_preview(
             field="file",
         ) from None
     _sections, section_of, _q = edition_layout(edition=edition)
-    assigned = assigned_people(assessment=assessment)
+    assigned = permissions.assigned_people(assessment=assessment, fresh=True)
     for s in sets:  # rows in parts assigned to other colleagues are problems too
         keep = []
         for r in s["rows"]:

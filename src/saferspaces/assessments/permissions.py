@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
 from saferspaces.accounts.permissions import AccessDenied, is_administrator, role_in_authority
+from saferspaces.request_memo import memo_get
 
 if TYPE_CHECKING:
     from saferspaces.assessments.models import Assessment, Round
@@ -114,10 +115,29 @@ def can_answer(user: Any, assessment: Assessment) -> bool:
     return is_administrator(user) or role_in_authority(user, assessment.authority) is not None
 
 
+def assigned_people(*, assessment: Assessment, fresh: bool = False) -> dict[str, set[int]]:
+    """The parts of ``assessment`` assigned to some people: part code -> their user ids.
+
+    Read once per request; ``fresh`` reads again (a write does, under the assessment's row lock,
+    so that it sees an assignment made just before).
+    """
+    from saferspaces.assessments.models import Assignment
+
+    def read() -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for section, user_id in Assignment.objects.filter(assessment=assessment).values_list(
+            "section", "user_id"
+        ):
+            out.setdefault(section, set()).add(user_id)
+        return out
+
+    return memo_get(("assigned", assessment.pk), read, fresh=fresh)
+
+
 def can_edit_section(
     user: Any, assessment: Assessment, section: str, assigned: dict[str, set[int]]
 ) -> bool:
-    """``assigned`` maps sections to the ids of people assigned to them."""
+    """``assigned`` maps sections to the ids of people assigned to them (:func:`assigned_people`)."""
     if not can_answer(user, assessment):
         return False
     people = assigned.get(section)

@@ -56,14 +56,20 @@ class Offer:
     newer: bool
 
 
-def assessment_offers(*, assessment: Assessment, answers: dict[str, Answer]) -> dict[str, Offer]:
-    """The suggestions to show, by question: not those already accepted or rejected as they are.
+def assessment_offers(
+    *, assessment: Assessment, answers: dict[str, Answer], codes: frozenset[str] | None = None
+) -> dict[str, Offer]:
+    """The suggestions to show, by question (only ``codes`` when given): not those already
+    accepted or rejected as they are. ``answers`` holds at least those of these questions.
 
     Two queries for the suggestions, one for the decisions, whatever the number of questions.
     """
     edition = assessment_edition(assessment=assessment)
     suggestions = prefill_suggestions(
-        authority=assessment.authority, edition=edition, year=assessment.reference_year
+        authority=assessment.authority,
+        edition=edition,
+        year=assessment.reference_year,
+        codes=codes,
     )
     if not suggestions:
         return {}

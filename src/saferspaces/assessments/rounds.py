@@ -27,6 +27,7 @@ from saferspaces.core.limits import NOTE_MAX_CHARS
 from saferspaces.errors import DomainError
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.inputs import text_clean
+from saferspaces.request_memo import memo_clear
 
 
 def round_open(
@@ -247,6 +248,7 @@ def assignment_set(
                 Assignment.objects.create(
                     assessment=assessment, section=section, user_id=uid, assigned_by=by
                 )
+        memo_clear()  # the assignments read earlier in this request are out of date
         return list(Assignment.objects.filter(assessment=assessment, section=section))
 
 

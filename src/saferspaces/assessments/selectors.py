@@ -186,10 +186,17 @@ def section_view(
             return None
         on_page = frozenset(q.code for q in shown.questions)
         only = on_page if only is None else only & on_page
-    codes = [q.code for q in section.questions if only is None or q.code in only]
-    all_answers = list(Answer.objects.filter(assessment=assessment).select_related("updated_by"))
-    values = answers_for_relevance(_states(all_answers))
-    answers = {a.code: a for a in all_answers}
+    shown_questions = [q for q in section.questions if only is None or q.code in only]
+    codes = [q.code for q in shown_questions]
+    # the answers shown, and those the skip logic of the questions shown reads
+    read = set(codes).union(*(q.relevant.questions() for q in shown_questions if q.relevant))
+    answers = {
+        a.code: a
+        for a in Answer.objects.filter(assessment=assessment, code__in=read).select_related(
+            "updated_by"
+        )
+    }
+    values = answers_for_relevance(_states(list(answers.values())))
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     for e in Evidence.objects.filter(assessment=assessment, code__in=codes).select_related(
         "added_by"
@@ -209,27 +216,19 @@ def section_view(
             assessment=assessment, code__in=codes
         ).select_related("user"):
             individual[ia.code].append(ia)
-    assigned = defaultdict(set)
-    for sec, uid in Assignment.objects.filter(assessment=assessment).values_list(
-        "section", "user_id"
-    ):
-        assigned[sec].add(uid)
     lead = permissions.is_lead_of(user, assessment)
     editable = assessment.editable and permissions.can_edit_section(
-        user, assessment, section.code, dict(assigned)
+        user, assessment, section.code, permissions.assigned_people(assessment=assessment)
     )
     dim_of = {q.code: d for d, qs in section.groups for q in qs}
     offers: dict[str, Any] = {}
-    if editable and any(
-        _has_open_data(q) for q in section.questions if only is None or q.code in only
-    ):
+    fed = frozenset(q.code for q in shown_questions if _has_open_data(q))
+    if editable and fed:
         from saferspaces.assessments.prefill import assessment_offers
 
-        offers = assessment_offers(assessment=assessment, answers=answers)
+        offers = assessment_offers(assessment=assessment, answers=answers, codes=fed)
     views = []
-    for q in section.questions:
-        if only is not None and q.code not in only:
-            continue
+    for q in shown_questions:
         ind = individual.get(q.code, [])
         views.append(
             QuestionView(

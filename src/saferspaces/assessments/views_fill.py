@@ -23,7 +23,7 @@ from saferspaces.assessments.models import Assessment, Evidence
 from saferspaces.assessments.pages import page_url, section_navigation
 from saferspaces.assessments.prefill import prefill_decide
 from saferspaces.assessments.rounds import question_flag
-from saferspaces.core.framework.answers import ANSWER_STATUSES, ANSWERED
+from saferspaces.core.framework.answers import ANSWERED
 from saferspaces.errors import DomainError
 from saferspaces.inputs import ascii_int
 from saferspaces.web.uploads import upload_limit
@@ -32,11 +32,20 @@ PENDING_KEY = "saferspaces.pending_answers"
 
 
 def assessment_get(request: HttpRequest, pk: int) -> Assessment:
-    """The assessment if the person may see it (404 if it does not exist, else 403)."""
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("authority", "edition", "round__network"), pk=pk
+    """The assessment if the person may see it (404 if it does not exist, else 403).
+
+    One query when it may be seen: the reading rule (``permissions.assessments_readable``) is
+    part of the query; a second one tells "no such assessment" from "not yours" otherwise.
+    """
+    assessment = (
+        permissions.assessments_readable(request.user)
+        .select_related("authority", "edition", "round__network")
+        .filter(pk=pk)
+        .first()
     )
-    if not permissions.can_view_assessment(request.user, assessment):
+    if assessment is None:
+        if not Assessment.objects.filter(pk=pk).exists():
+            raise Http404
         raise permissions.assessment_refused()
     return assessment
 
@@ -140,7 +149,6 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if view is None:
         raise Http404
     pending = _pending(request, assessment)
-    _fill_forms(view, pending)
     if pending:
         messages.info(
             request,
@@ -149,6 +157,20 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
                 "are not saved yet; check them and save."
             ),
         )
+    return section_response(request, assessment=assessment, view=view, pending=pending)
+
+
+def section_response(
+    request: HttpRequest,
+    *,
+    assessment: Assessment,
+    view: selectors.SectionView,
+    pending: dict[str, Posted],
+) -> HttpResponse:
+    """The page of ``view`` (one page of a part; the benchmarks also draw a whole part), its
+    forms showing ``pending`` answers where there are some, else the stored ones."""
+    _fill_forms(view, pending)
+    number = view.page.number if view.page is not None else 1
     return render(
         request,
         "assessments/section.html",
@@ -156,12 +178,11 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "assessment": assessment,
             "view": view,
             "pending": pending,
-            "statuses": ANSWER_STATUSES,
             "progress": selectors.assessment_progress(assessment=assessment),
             "nav": section_navigation(
                 user=request.user,
                 assessment=assessment,
-                section_code=section,
+                section_code=view.section.code,
                 page_number=number,
                 individual=view.individual_mode,
             ),
@@ -225,7 +246,6 @@ def _question_response(
         "conflict": conflict,
         "saved": saved,
         "oob": [q for q in view.questions if q.question.code != code],
-        "statuses": ANSWER_STATUSES,
         "page_number": view.section.page_of(code),
         # on its own page (a deep link), or on a page of its part with its neighbours
         "alone": not request.headers.get("HX-Request") or request.POST.get("shown") == "alone",

@@ -311,16 +311,22 @@ def prefill_specs(*, edition: Edition) -> tuple[list[PrefillSpec], list[str]]:
 
 
 def prefill_suggestions(
-    *, authority: Any, edition: Edition, year: int | None = None
+    *,
+    authority: Any,
+    edition: Edition,
+    year: int | None = None,
+    codes: frozenset[str] | None = None,
 ) -> dict[str, PrefillSuggestion]:
     """Pre-fill suggestions for ``authority`` keyed by indicator code.
 
-    For every indicator whose edition names a Eurostat dataset and code, the value of the most
-    local geography with data (city, NUTS 3, 2, 1, country), at the latest period up to
-    ``year`` (or the latest), transform applied, with its provenance. Indicators without stored
-    data are absent. Nothing is written.
+    For every indicator whose edition names a Eurostat dataset and code (of those in ``codes``
+    when given), the value of the most local geography with data (city, NUTS 3, 2, 1,
+    country), at the latest period up to ``year`` (or the latest), transform applied, with its
+    provenance. Indicators without stored data are absent. Nothing is written.
     """
     specs, _problems = prefill_specs(edition=edition)
+    if codes is not None:
+        specs = [spec for spec in specs if spec.indicator in codes]
     if not specs:
         return {}
     geography = geography_match_suggest(authority=authority).geography

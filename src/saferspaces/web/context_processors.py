@@ -19,7 +19,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
     return {
         "saferspaces_version": __version__,
-        "demo_loaded": demo_is_loaded(),
+        # asked when a page shows the banner (a fragment drawn for htmx does not)
+        "demo_loaded": demo_is_loaded,
         "user_roles": user_roles_summary(user=request.user) if hasattr(request, "user") else None,
         "debug": settings.DEBUG,
         "site_languages": languages_offered(),

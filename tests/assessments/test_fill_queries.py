@@ -1,0 +1,112 @@
+"""How many queries the fill-in asks the database: an answer saved over htmx, and a page.
+
+The bounds are those of the statements a save needs (issue 18, target 4): the session and the
+person; the assessment with the reading rule; under its row lock the people assigned to its
+parts, the person's role, the stored answer; the answer, its revision and the assessment's
+time written; then, to draw the question again, the answers its skip logic reads, its evidence
+and its count of revisions. The role and the assignments are read once per request, whatever
+the number of permission checks. Savepoints are the test's transaction, not queries: a real
+request has BEGIN and COMMIT instead and neither is counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from saferspaces.assessments.answering import answer_save, individual_answer_save
+from saferspaces.assessments.models import Answer, AnswerRevision, IndividualAnswer
+
+HX = {"HTTP_HX_REQUEST": "true"}
+SAVE_QUERIES = 13  # the statements listed above
+# a page: session, person, assessment, its answers, evidence and revisions, the role, the
+# assignments, the progress, the navigation and the demo banner
+PAGE_QUERIES = 13
+ROLE = 'SELECT "accounts_authoritymembership"'
+
+
+def _client(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def _save(c: Client, a: Any, code: str, data: dict[str, str]) -> tuple[Any, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        r = c.post(f"/assessments/{a.pk}/q/{code}/save/", data | {"autosave": "1"}, **HX)
+    return r, _statements(queries)
+
+
+def test_an_answer_saved_over_htmx_asks_only_what_it_needs(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    c = _client(team.respondent)
+    _save(c, assessment, "QOL_P01", {"status": "answered", "value": "50", "version": "0"})
+    r, statements = _save(
+        c, assessment, "QOL_P01", {"status": "answered", "value": "60", "version": "1"}
+    )
+    assert r.status_code == 200 and "Saved at" in r.content.decode()
+    assert len(statements) <= SAVE_QUERIES, "\n".join(statements)
+    roles = [s for s in statements if s.startswith(ROLE)]
+    assignments = [s for s in statements if 'FROM "assessments_assignment"' in s]
+    assert len(roles) == 1 and len(assignments) == 1, "\n".join(statements)
+    assert not [s for s in statements if 'WHERE "authorities_network"."is_demo"' in s]  # no banner
+    answer = Answer.objects.get(assessment=assessment, code="QOL_P01")
+    assert (answer.value, answer.version) == (60.0, 2)
+    assert AnswerRevision.objects.filter(assessment=assessment, code="QOL_P01").count() == 2
+
+
+def test_a_save_that_redraws_the_questions_it_shows_or_hides_stays_bounded(  # type: ignore[no-untyped-def]
+    assessment, team
+) -> None:
+    c = _client(team.lead)
+    r, statements = _save(
+        c, assessment, "CL_SURVEY_RUNS", {"status": "answered", "value": "no", "version": "0"}
+    )
+    assert r.status_code == 200 and 'hx-swap-oob="outerHTML"' in r.content.decode()
+    assert len(statements) <= SAVE_QUERIES, "\n".join(statements)
+
+
+def test_an_individual_answer_and_a_conflict_stay_bounded(consensus_assessment, team) -> None:  # type: ignore[no-untyped-def]
+    a = consensus_assessment
+    r, statements = _save(
+        _client(team.respondent), a, "QOL_P01", {"status": "answered", "value": "40"}
+    )
+    assert r.status_code == 200
+    assert IndividualAnswer.objects.get(assessment=a, code="QOL_P01").value == 40.0
+    assert len(statements) <= SAVE_QUERIES, "\n".join(statements)
+    answer_save(
+        assessment=a,
+        code="QOL_P01",
+        user=team.lead,
+        status="answered",
+        raw="45",
+        expected_version=0,
+    )
+    r, statements = _save(
+        _client(team.lead), a, "QOL_P01", {"status": "answered", "value": "50", "version": "0"}
+    )
+    assert r.status_code == 409 and "Someone else changed this answer" in r.content.decode()
+    assert len(statements) <= SAVE_QUERIES + 1, "\n".join(statements)
+    individual_answer_save(
+        assessment=a, code="QOL_P02", user=team.respondent, status="dont_know", raw=None
+    )
+
+
+def test_a_page_asks_a_fixed_number_of_queries(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    c = _client(team.respondent)
+    url = f"/assessments/{assessment.pk}/s/QOL/"
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(url).status_code == 200
+    statements = _statements(queries)
+    assert len(statements) <= PAGE_QUERIES, "\n".join(statements)
+    assert len([s for s in statements if s.startswith(ROLE)]) == 1
