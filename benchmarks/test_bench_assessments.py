@@ -1,14 +1,23 @@
-"""Data collection benchmarks (issue 5): saving an answer, opening a dimension page.
+"""Data collection benchmarks (issues 5 and 18): saving an answer, drawing the fill-in.
 
-Targets (issue 5, "Performance"):
+Targets:
 
-* Saving an answer: median under 30 ms and p95 under 80 ms, in-process, on SQLite and on
-  PostgreSQL. Measured through the real service (``answer_save``: row lock on the assessment,
+* Saving an answer (issue 5): median under 30 ms and p95 under 80 ms, in-process, on SQLite and
+  on PostgreSQL. Measured through the real service (``answer_save``: row lock on the assessment,
   edition lookup, permission check, version check, answer + revision + assessment update) with a
   real COMMIT (``transactional_db``), and through the full HTTP save (Django's test client, the
   htmx header, the fragment rendered in the response).
-* Opening a dimension page of 40 questions with answers, evidence and history: under 150 ms
-  (median), with a bounded number of queries: the same with 10 and with 40 questions answered.
+* The HTTP save (issue 18, target 4): median under 15 ms, asserted on both databases (the
+  issue's target is PostgreSQL), in at most 13 queries.
+* A dimension of 40 questions with answers, evidence and history drawn as one page (issue 18,
+  target 4): median under 30 ms, with the same number of queries with 10 and with 40 questions
+  answered. The fill-in shows a part in pages of at most six questions since issue 17, so the
+  benchmark draws the whole part through the view's own code (``views_fill.section_response``
+  with the ``selectors.section_view`` of the whole part, inside a real request's memo); the real
+  pages are measured over HTTP too, every page of the first edition in turn: median under 30 ms.
+
+The CPU time of the benchmark's own thread (``time.thread_time``: Python's work, not the
+database server's) is recorded beside the wall time: on a shared machine it moves less.
 
 Run on SQLite (the default) and on PostgreSQL::
 
@@ -21,6 +30,9 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,11 +40,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from assessment_helpers import Team, valid_raw
+from assessment_helpers import Team, fill_all, valid_raw
 
 SAVE_MEDIAN_S = 0.030
 SAVE_P95_S = 0.080
-PAGE_MEDIAN_S = 0.150
+HTTP_SAVE_MEDIAN_S = 0.015  # issue 18, target 4
+HTTP_SAVE_QUERIES = 13
+PAGE_MEDIAN_S = 0.030  # issue 18, target 4: 40 questions (issue 5 asked for 150 ms)
 SAVE_ROUNDS = 200
 PAGE_ROUNDS = 30
 DIMENSION_QUESTIONS = 40
@@ -44,6 +58,21 @@ def percentile(data: list[float], p: float) -> float:
     """The nearest-rank ``p`` percentile (0 < p <= 100) of ``data``."""
     ordered = sorted(data)
     return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
+
+
+def timed(work: Callable[[], None], cpu: list[float]) -> Callable[[], None]:
+    """``work``, adding the CPU time of each call (this thread's) to ``cpu``."""
+
+    def run() -> None:
+        start = time.thread_time()
+        work()
+        cpu.append(time.thread_time() - start)
+
+    return run
+
+
+def _cpu_info(benchmark: Any, cpu: list[float]) -> None:
+    benchmark.extra_info["cpu_median_ms"] = round(statistics.median(cpu) * 1000, 2)
 
 
 def _check_save_targets(benchmark: Any, what: str) -> None:
@@ -80,7 +109,8 @@ def test_bench_answer_save_in_process(benchmark: Any, bench_team: Team, bench_as
         )
         state["n"], state["version"] = n + 1, answer.version
 
-    benchmark.pedantic(save, rounds=SAVE_ROUNDS, iterations=1, warmup_rounds=3)
+    cpu: list[float] = []
+    benchmark.pedantic(timed(save, cpu), rounds=SAVE_ROUNDS, iterations=1, warmup_rounds=3)
 
     stored = Answer.objects.get(assessment=bench_assessment, code=CODE)
     assert stored.version == state["n"] == SAVE_ROUNDS + 3
@@ -88,6 +118,7 @@ def test_bench_answer_save_in_process(benchmark: Any, bench_team: Team, bench_as
         AnswerRevision.objects.filter(assessment=bench_assessment, code=CODE).count()
         == (state["n"])
     )
+    _cpu_info(benchmark, cpu)
     _check_save_targets(benchmark, "answer_save")
 
 
@@ -117,11 +148,22 @@ def test_bench_answer_save_over_http_htmx(
         assert response.status_code == 200, response.status_code
         state["n"], state["version"] = n + 1, state["version"] + 1
 
-    benchmark.pedantic(save, rounds=SAVE_ROUNDS, iterations=1, warmup_rounds=3)
+    cpu: list[float] = []
+    benchmark.pedantic(timed(save, cpu), rounds=SAVE_ROUNDS, iterations=1, warmup_rounds=3)
 
     stored = Answer.objects.get(assessment=bench_assessment, code=CODE)
     assert stored.version == state["version"] == SAVE_ROUNDS + 3
+    with CaptureQueriesContext(connection) as queries:
+        save()
+    statements = [  # transaction control (SQLite's BEGIN and COMMIT) is not a query
+        q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN IMMEDIATE", "COMMIT")
+    ]
+    benchmark.extra_info["queries"] = len(statements)
+    _cpu_info(benchmark, cpu)
     _check_save_targets(benchmark, "HTTP save (htmx)")
+    assert len(statements) <= HTTP_SAVE_QUERIES, "\n".join(statements)
+    median = benchmark.stats.stats.median
+    assert median < HTTP_SAVE_MEDIAN_S, f"HTTP save: median {median * 1000:.1f} ms >= 15 ms"
 
 
 # --- the dimension page ---------------------------------------------------------------------
@@ -194,38 +236,86 @@ def _filled(team: Team, row: Any, *, answered: int) -> tuple[Any, str]:
 
 
 def test_bench_dimension_page_of_40_questions(benchmark: Any, bench_team: Team) -> None:
+    from saferspaces.assessments import selectors
+    from saferspaces.assessments.views_fill import section_response
+    from saferspaces.request_memo import RequestMemoMiddleware
+
     row = _synthetic_edition(bench_team)
     ten, section = _filled(bench_team, row, answered=10)
     forty, _same = _filled(bench_team, row, answered=DIMENSION_QUESTIONS)
     client = Client()
     client.force_login(bench_team.lead)
+    # a real request (session, person, CSRF cookie) to draw the whole part with
+    request = client.get(f"/assessments/{forty.pk}/s/{section}/").wsgi_request
 
-    def url(a: Any) -> str:
-        return f"/assessments/{a.pk}/s/{section}/"
+    def draw(a: Any) -> str:
+        def respond(request: Any) -> Any:
+            view = selectors.section_view(user=request.user, assessment=a, section_code=section)
+            assert view is not None
+            return section_response(request, assessment=a, view=view, pending={})
+
+        response = RequestMemoMiddleware(respond)(request)
+        assert response.status_code == 200
+        return response.content.decode()
 
     def count(a: Any) -> tuple[int, str]:
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url(a))
-        assert response.status_code == 200
-        return len(queries.captured_queries), response.content.decode()
+            html = draw(a)
+        return len(queries.captured_queries), html
 
     count(ten)  # warm the edition cache and the templates
     n_ten, _html = count(ten)
     n_forty, html = count(forty)
-    assert len(re.findall(r'<section[^>]+id="q-', html)) >= DIMENSION_QUESTIONS
+    assert len(re.findall(r'<section[^>]+id="q-', html)) == DIMENSION_QUESTIONS
     assert html.count("History (3 changes)") == DIMENSION_QUESTIONS
     assert html.count("<li>Police annual report 1, 2024") == (DIMENSION_QUESTIONS + 2) // 3
+    assert html.count('name="csrfmiddlewaretoken"') >= 3 * DIMENSION_QUESTIONS
     assert n_forty == n_ten, f"{n_forty} queries with 40 answers, {n_ten} with 10"
 
-    def get() -> None:
-        assert client.get(url(forty)).status_code == 200
-
-    benchmark.pedantic(get, rounds=PAGE_ROUNDS, iterations=1, warmup_rounds=2)
-    median = benchmark.stats.stats.median
-    benchmark.extra_info.update(
-        {"database": connection.vendor, "queries": n_forty, "target_median_ms": 150}
+    cpu: list[float] = []
+    benchmark.pedantic(
+        timed(lambda: draw(forty), cpu), rounds=PAGE_ROUNDS, iterations=1, warmup_rounds=2
     )
-    assert median < PAGE_MEDIAN_S, f"dimension page: median {median * 1000:.1f} ms >= 150 ms"
+    median = benchmark.stats.stats.median
+    _cpu_info(benchmark, cpu)
+    benchmark.extra_info.update(
+        {"database": connection.vendor, "queries": n_forty, "target_median_ms": 30}
+    )
+    assert median < PAGE_MEDIAN_S, f"40 questions: median {median * 1000:.1f} ms >= 30 ms"
+
+
+def test_bench_every_page_of_the_first_edition_over_http(
+    benchmark: Any, bench_team: Team, bench_assessment: Any
+) -> None:
+    """The real pages (at most six questions each) of ``ssf-2026.1``, every question answered,
+    drawn in turn over HTTP as the lead (who may edit every part)."""
+    from saferspaces.assessments.selectors import assessment_sections
+
+    fill_all(bench_assessment, bench_team.lead)
+    urls = [
+        f"/assessments/{bench_assessment.pk}/s/{s.code}/?page={p.number}"
+        for s in assessment_sections(assessment=bench_assessment)
+        for p in s.pages
+    ]
+    client = Client()
+    client.force_login(bench_team.lead)
+    for url in urls:  # warm the templates
+        assert client.get(url).status_code == 200
+    state = {"n": 0}
+
+    def get() -> None:
+        url = urls[state["n"] % len(urls)]
+        state["n"] += 1
+        assert client.get(url).status_code == 200
+
+    cpu: list[float] = []
+    benchmark.pedantic(timed(get, cpu), rounds=3 * len(urls), iterations=1, warmup_rounds=0)
+    median = benchmark.stats.stats.median
+    _cpu_info(benchmark, cpu)
+    benchmark.extra_info.update(
+        {"database": connection.vendor, "pages": len(urls), "target_median_ms": 30}
+    )
+    assert median < PAGE_MEDIAN_S, f"a page: median {median * 1000:.1f} ms >= 30 ms"
 
 
 pytestmark = pytest.mark.django_db(transaction=True)
