@@ -334,10 +334,10 @@ def prefill_suggestions(
         return {}
     geos = [code for _level, code in geography.chain]
     datasets = {spec.dataset for spec in specs}
-    codes = {code for spec in specs for code in spec.codes}
+    series = {code for spec in specs for code in spec.codes}
     cells: dict[str, list[StoredCell]] = {}
     rows = Observation.objects.filter(
-        dataset__in=datasets, geo__in=geos, code__in=codes
+        dataset__in=datasets, geo__in=geos, code__in=series
     ).values_list(
         "dataset",
         "code",
