@@ -15,7 +15,8 @@ from typing import Any
 from django.urls import reverse
 
 from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
-from saferspaces.assessments.models import Answer, Assessment, IndividualAnswer
+from saferspaces.assessments.models import Assessment, IndividualAnswer
+from saferspaces.assessments.selectors import answer_rows
 from saferspaces.core.framework.answers import AnswerState, answers_for_relevance
 from saferspaces.core.framework.relevance import relevance_evaluate
 from saferspaces.core.framework.sections import Page, Section
@@ -49,7 +50,7 @@ class Navigation:
 
 
 def _done_codes(assessment: Assessment, user: Any, individual: bool) -> tuple[set[str], dict]:
-    answers = list(Answer.objects.filter(assessment=assessment).only("code", "status", "value"))
+    answers = answer_rows(assessments=assessment)
     values = answers_for_relevance({a.code: AnswerState(a.status, a.value) for a in answers})
     if individual:
         done = set(

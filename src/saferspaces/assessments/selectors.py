@@ -6,8 +6,9 @@ Each selector runs a small, fixed number of queries whatever the number of quest
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 
@@ -31,7 +32,28 @@ from saferspaces.core.framework.relevance import relevance_evaluate
 from saferspaces.core.framework.sections import Page, Section
 
 
-def _states(answers: list[Answer]) -> dict[str, AnswerState]:
+class AnswerRow(NamedTuple):
+    """What progress and navigation read of an answer (no model instance to build)."""
+
+    assessment_id: int
+    code: str
+    status: str
+    value: Any
+    prefill: Any
+
+
+def answer_rows(*, assessments: Iterable[Assessment] | Assessment) -> list[AnswerRow]:
+    """The answers of ``assessments`` (one or several) as light rows, in one query."""
+    qs = Answer.objects.all()
+    if isinstance(assessments, Assessment):
+        qs = qs.filter(assessment=assessments)
+    else:
+        qs = qs.filter(assessment__in=list(assessments))
+    fields = ("assessment_id", "code", "status", "value", "prefill")
+    return [AnswerRow(*row) for row in qs.values_list(*fields)]
+
+
+def _states(answers: Iterable[Answer | AnswerRow]) -> dict[str, AnswerState]:
     return {a.code: AnswerState(a.status, a.value) for a in answers}
 
 
@@ -42,7 +64,7 @@ def _relevant(question: Question, values: dict[str, Any]) -> bool:
 def assessment_unanswered(*, assessment: Assessment) -> list[str]:
     """Codes of relevant questions that have neither an answer nor an explicit status."""
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
-    answers = list(Answer.objects.filter(assessment=assessment).only("code", "status", "value"))
+    answers = answer_rows(assessments=assessment)
     values = answers_for_relevance(_states(answers))
     have = {a.code for a in answers}
     return [
@@ -75,11 +97,11 @@ class SectionProgress:
 
 def _progress(
     sections: tuple[Section, ...],
-    answers: dict[str, Answer],
+    answers: Mapping[str, Answer | AnswerRow],
     evidenced: set[str],
     assigned: dict[str, list[Any]],
 ) -> list[SectionProgress]:
-    values = answers_for_relevance(_states(list(answers.values())))
+    values = answers_for_relevance(_states(answers.values()))
     out = []
     for s in sections:
         p = SectionProgress(section=s, assigned=assigned.get(s.code, []))
@@ -105,7 +127,7 @@ def _progress(
 def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
     """Per section: relevant questions, answered, explicitly marked, missing, evidence, pre-filled."""
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
-    answers = {a.code: a for a in Answer.objects.filter(assessment=assessment)}
+    answers = {a.code: a for a in answer_rows(assessments=assessment)}
     evidenced = set(Evidence.objects.filter(assessment=assessment).values_list("code", flat=True))
     assigned: dict[str, list[Any]] = defaultdict(list)
     for assignment in Assignment.objects.filter(assessment=assessment).select_related("user"):
@@ -316,8 +338,8 @@ def round_assessments(*, round_: Round) -> list[dict[str, Any]]:
     members = list(
         round_.assessments.select_related("authority", "edition").order_by("authority__name")
     )
-    answers: dict[int, dict[str, Answer]] = defaultdict(dict)
-    for a in Answer.objects.filter(assessment__in=members):
+    answers: dict[int, dict[str, AnswerRow]] = defaultdict(dict)
+    for a in answer_rows(assessments=members):
         answers[a.assessment_id][a.code] = a
     rows = []
     for assessment in members:
