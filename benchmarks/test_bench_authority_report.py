@@ -38,7 +38,7 @@ def test_authority_report_pdf(benchmark: Any, db: None) -> None:
         Assessment.objects.filter(
             round__network__name=MAIN_NETWORK,
             state__in=("submitted", "accepted"),
-            score_runs__isnull=False,
+            result_runs__isnull=False,
         )
         .select_related("authority", "round")
         .order_by("-round__period_end", "authority__name")
@@ -50,7 +50,7 @@ def test_authority_report_pdf(benchmark: Any, db: None) -> None:
         if Assessment.objects.filter(
             authority=a.authority,
             round__period_end__lt=a.round.period_start,
-            score_runs__isnull=False,
+            result_runs__isnull=False,
         ).exists()
     )
     render = REPORT_JOBS.kinds["authority_report"].render

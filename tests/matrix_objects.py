@@ -255,10 +255,11 @@ def _upload(network: Any, by: Any, now: dt.datetime) -> int:
 def _answered_and_scored(assessment: Any, user: Any, now: dt.datetime) -> None:
     """A new assessment gets the answer the matrix asks about, and scores (on request)."""
     from saferspaces.assessments.answering import answer_save
-    from saferspaces.assessments.models import Answer, ScoreRun
-    from saferspaces.assessments.scoring import assessment_score
+    from saferspaces.assessments.models import Answer
+    from saferspaces.results.computing import assessment_results_compute
+    from saferspaces.results.models import ResultRun
 
-    if ScoreRun.objects.filter(assessment=assessment).exists():
+    if ResultRun.objects.filter(assessment=assessment).exists():
         return
     if not Answer.objects.filter(assessment=assessment, code="QOL_P01").exists():
         answer_save(
@@ -270,7 +271,7 @@ def _answered_and_scored(assessment: Any, user: Any, now: dt.datetime) -> None:
             comment="",
             expected_version=0,
         )
-    assessment_score(assessment=assessment, user=user, trigger="on_demand", now=now)
+    assessment_results_compute(assessment=assessment, user=user, trigger="on_demand", now=now)
 
 
 def _evidence(assessment: Any, user: Any, now: dt.datetime) -> int:

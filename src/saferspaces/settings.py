@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "saferspaces.assessments",
     "saferspaces.opendata",
     "saferspaces.charts",
+    "saferspaces.results",
     "saferspaces.dashboard",
     "saferspaces.reports",
     "saferspaces.exports",

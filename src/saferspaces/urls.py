@@ -11,6 +11,7 @@ urlpatterns = [
     path("frameworks/", include("saferspaces.frameworks.urls")),
     path("", include("saferspaces.assessments.urls")),
     path("open-data/", include("saferspaces.opendata.urls")),
+    path("", include("saferspaces.results.urls")),
     path("", include("saferspaces.dashboard.urls")),
     path("", include("saferspaces.reports.urls")),
     path("", include("saferspaces.exports.urls")),

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 
 from assessment_helpers import fill_all
-from saferspaces.assessments.models import ScoreRun
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.errors import DomainError
+from saferspaces.results.models import ResultRun
 
 
 def _scoring_tasks() -> list[Any]:
     from django_tasks_db.models import DBTaskResult
 
-    return list(DBTaskResult.objects.filter(task_path__endswith="assessment_score_task"))
+    return list(DBTaskResult.objects.filter(task_path__endswith="results_compute_task"))
 
 
 def test_a_submission_enqueues_its_scoring_and_a_worker_stores_the_scores(
@@ -31,7 +31,7 @@ def test_a_submission_enqueues_its_scoring_and_a_worker_stores_the_scores(
     fill_all(assessment, team.respondent)
     at = dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC)
     assessment_transition(assessment=assessment, action="submit", user=team.lead, now=at)
-    assert not ScoreRun.objects.filter(assessment=assessment).exists()  # the request did not score
+    assert not ResultRun.objects.filter(assessment=assessment).exists()  # the request did not score
     (task,) = _scoring_tasks()
     assert task.status == "READY"
     assert task.args_kwargs["kwargs"] == {
@@ -44,7 +44,7 @@ def test_a_submission_enqueues_its_scoring_and_a_worker_stores_the_scores(
     page = client.get(f"/assessments/{assessment.pk}/scores/").content.decode()
     assert "being computed in the background" in page
     assert database_queue() == 1
-    run = ScoreRun.objects.get(assessment=assessment)
+    run = ResultRun.objects.get(assessment=assessment)
     assert run.trigger == "submit" and run.computed_at == at and run.computed_by == team.lead
     assert run.state == "submitted"
     task.refresh_from_db()
@@ -58,7 +58,7 @@ def test_with_the_immediate_queue_the_scores_are_there_when_the_submission_retur
 ) -> None:
     fill_all(assessment, team.respondent)
     assessment_transition(assessment=assessment, action="submit", user=team.lead)
-    assert ScoreRun.objects.get(assessment=assessment).trigger == "submit"
+    assert ResultRun.objects.get(assessment=assessment).trigger == "submit"
 
 
 def test_compute_the_scores_enqueues_the_scoring_task_and_the_page_says_so(
@@ -69,7 +69,7 @@ def test_compute_the_scores_enqueues_the_scoring_task_and_the_page_says_so(
     client.force_login(team.lead)
     r = client.post(url)
     assert r.status_code == 302 and r["Location"] == url
-    assert not ScoreRun.objects.filter(assessment=assessment).exists()  # the request did not score
+    assert not ResultRun.objects.filter(assessment=assessment).exists()  # the request did not score
     (task,) = _scoring_tasks()
     assert task.status == "READY"
     kwargs = task.args_kwargs["kwargs"]
@@ -81,7 +81,7 @@ def test_compute_the_scores_enqueues_the_scoring_task_and_the_page_says_so(
     client.post(url)
     assert len(_scoring_tasks()) == 1
     assert database_queue() == 1
-    run = ScoreRun.objects.get(assessment=assessment)
+    run = ResultRun.objects.get(assessment=assessment)
     assert run.trigger == "on_demand" and run.computed_by == team.lead
     assert run.computed_at == dt.datetime.fromisoformat(kwargs["at"])
     page = client.get(url).content.decode()
@@ -89,7 +89,7 @@ def test_compute_the_scores_enqueues_the_scoring_task_and_the_page_says_so(
     # once it has run, asking again scores again
     client.post(url)
     assert len(_scoring_tasks()) == 2 and database_queue() == 1
-    assert ScoreRun.objects.filter(assessment=assessment).count() == 2
+    assert ResultRun.objects.filter(assessment=assessment).count() == 2
 
 
 def test_compute_the_scores_is_refused_to_people_who_may_not_see_the_assessment(

@@ -8,11 +8,13 @@ import pytest
 
 from assessment_helpers import fill_all, open_round
 from saferspaces.assessments.answering import answer_save
-from saferspaces.assessments.models import ScoreRun, Transition
+from saferspaces.assessments.models import Transition
 from saferspaces.assessments.rounds import assessment_start, round_open
-from saferspaces.assessments.scoring import assessment_score, score_run_unit
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.errors import DomainError
+from saferspaces.results.computing import assessment_results_compute
+from saferspaces.results.models import ResultRun
+from saferspaces.results.selectors import result_run_unit
 
 
 def test_submission_needs_every_question_answered_or_marked(assessment, team) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +73,7 @@ def test_the_whole_cycle_with_who_when_why(assessment, team) -> None:  # type: i
     assessment.refresh_from_db()
     assert assessment.state == "accepted" and assessment.accepted_at is not None
     # scored at each submission, with the edition and pipeline recorded
-    runs = list(ScoreRun.objects.filter(assessment=assessment))
+    runs = list(ResultRun.objects.filter(assessment=assessment))
     assert [r.trigger for r in runs] == ["submit", "submit"]
     assert runs[0].edition_id == "ssf-2026.1" and len(runs[0].pipeline_sha256) == 64
 
@@ -94,8 +96,8 @@ def test_scores_on_demand_explain_every_number(assessment, team) -> None:  # typ
         raw=None,
         expected_version=1,
     )
-    run = assessment_score(assessment=assessment, user=team.lead, trigger="on_demand")
-    unit = score_run_unit(run=run)
+    run = assessment_results_compute(assessment=assessment, user=team.lead, trigger="on_demand")
+    unit = result_run_unit(run=run)
     qol = unit.nodes["QOL"]
     assert qol.perception.score is not None and qol.status.score is not None
     assert qol.gap.value == pytest.approx(qol.perception.score - qol.status.score)
@@ -103,7 +105,7 @@ def test_scores_on_demand_explain_every_number(assessment, team) -> None:  # typ
     assert sum(qol.perception.contributions.values()) == pytest.approx(qol.perception.score)
     assert "_OVERALL" not in unit.nodes  # no overall composite unless a coordinator enables it
     with pytest.raises(DomainError):
-        assessment_score(assessment=assessment, user=team.outsider, trigger="on_demand")
+        assessment_results_compute(assessment=assessment, user=team.outsider, trigger="on_demand")
 
 
 def test_private_assessments_are_started_by_leads_and_never_reviewed(team) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +177,7 @@ def test_an_overall_composite_only_when_the_coordinator_enables_it(team) -> None
     )
     a = r.assessments.get()
     fill_all(a, team.lead)
-    run = assessment_score(assessment=a, user=team.lead, trigger="on_demand")
-    overall = score_run_unit(run=run).nodes["_OVERALL"]
+    run = assessment_results_compute(assessment=a, user=team.lead, trigger="on_demand")
+    overall = result_run_unit(run=run).nodes["_OVERALL"]
     assert overall.all_kinds.score is not None
-    assert "rank" not in str(run.result).lower()
+    assert "rank" not in str([run.explanation, run.meta, run.facts]).lower()

@@ -65,7 +65,7 @@ def test_twenty_report_jobs_survive_a_killed_worker(
     demo_build(now=timezone.now())
     built = time.monotonic()
     scored = list(
-        Assessment.objects.filter(score_runs__isnull=False).distinct().order_by("pk")[: JOBS // 2]
+        Assessment.objects.filter(result_runs__isnull=False).distinct().order_by("pk")[: JOBS // 2]
     )
     assert len(scored) == JOBS // 2
     env = site_env(database_url=_database_url(), media=tmp_path / "media", lease=3)

@@ -46,7 +46,7 @@ def test_a_worker_killed_during_a_report_is_replaced_and_the_report_finishes_onc
     create = (
         "from saferspaces.assessments.models import Assessment;"
         "from saferspaces.reports.services import report_job_create;"
-        "a = Assessment.objects.filter(score_runs__isnull=False).order_by('pk').first();"
+        "a = Assessment.objects.filter(result_runs__isnull=False).order_by('pk').first();"
         "print(report_job_create(kind='authority_report', parameters={'assessment': a.pk},"
         " language='fr', user=None).pk)"
     )

@@ -20,8 +20,8 @@ def test_lead_reads_profile_drills_down_changes_peers_and_coordinator_publishes(
 ) -> None:
     from saferspaces.assessments.models import Assessment, Round
     from saferspaces.authorities.models import Authority
-    from saferspaces.dashboard.models import PublishedAggregate
     from saferspaces.demo.generator import PERSONA_AUTHORITY
+    from saferspaces.results.models import PublishedAggregate
 
     authority = Authority.objects.get(name=PERSONA_AUTHORITY)
     pilot = Assessment.objects.filter(authority=authority).order_by("round__period_end").first()

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from saferspaces.assessments.models import Assessment, AssessmentState, Evidence, Round, ScoreRun
-from saferspaces.assessments.scoring import assessment_score
+from saferspaces.assessments.models import Assessment, AssessmentState, Evidence, Round
 from saferspaces.authorities.models import Authority
-from saferspaces.dashboard.models import PeerProfile, PeerSharing, PublishedAggregate, ScoreFact
+from saferspaces.dashboard.models import PeerSharing
 from saferspaces.demo.generator import PERSONA_AUTHORITY
+from saferspaces.results.computing import assessment_results_compute
+from saferspaces.results.models import PeerProfile, PublishedAggregate, ResultFact, ResultRun
 
 pytestmark = pytest.mark.django_db
 
@@ -193,16 +194,16 @@ def test_round_dashboard_has_participation_distributions_patterns_and_map(client
 
 def test_facts_follow_the_latest_run(client_as: Any, personas: Any) -> None:
     draft = Assessment.objects.get(authority=_persona(), state=AssessmentState.DRAFT)
-    run = assessment_score(assessment=draft, user=personas["lead"], trigger="on_demand")
-    latest = ScoreRun.objects.filter(assessment=draft).order_by("-computed_at", "-id").first()
+    run = assessment_results_compute(assessment=draft, user=personas["lead"], trigger="on_demand")
+    latest = ResultRun.objects.filter(assessment=draft).order_by("-computed_at", "-id").first()
     assert latest == run
-    nodes = run.result["units"][f"A{draft.pk}"]["nodes"]
-    facts = {f.node: f for f in ScoreFact.objects.filter(assessment=draft)}
-    assert set(facts) == set(nodes)
+    nodes = run.explanation["nodes"]
+    facts = {(f.node, f.measure): f.value for f in ResultFact.objects.filter(assessment=draft)}
+    assert {node for node, measure in facts if measure == "coverage"} == set(nodes)
     for code, node in nodes.items():
-        assert facts[code].score == node["all"]["score"]
-        assert facts[code].perception == node["perception"]["score"]
-        assert facts[code].gap == node["gap"]["value"]
+        assert facts[(code, "score")] == node["all"]["score"]
+        assert facts[(code, "perception")] == node["perception"]["score"]
+        assert facts[(code, "gap")] == node["gap"]["value"]
     profile = PeerProfile.objects.get(assessment=draft)
     assert profile.population == 184_300 and profile.kind == "city"
 
@@ -210,10 +211,10 @@ def test_facts_follow_the_latest_run(client_as: Any, personas: Any) -> None:
 def test_rebuild_command_restores_the_index(demo: Any) -> None:
     from django.core.management import call_command
 
-    before = ScoreFact.objects.count()
-    ScoreFact.objects.all().delete()
+    before = ResultFact.objects.count()
+    ResultFact.objects.all().delete()
     PeerProfile.objects.all().delete()
     out = io.StringIO()
-    call_command("dashboard", "rebuild", stdout=out)
-    assert ScoreFact.objects.count() == before > 0
+    call_command("results", "rebuild", stdout=out)
+    assert ResultFact.objects.count() == before > 0
     assert "rebuilt for" in out.getvalue()

@@ -18,15 +18,15 @@ from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import PeerCriteria, distribution_summary, peer_filter_build
 from saferspaces.dashboard.forms import PeerCriteriaForm, PlainSelect
-from saferspaces.dashboard.models import PeerProfile, ScoreFact
-from saferspaces.dashboard.peers import (
-    _apply,
-    _distributions_python,
-    _distributions_sql,
-    _pool,
-    facts_of,
-)
 from saferspaces.demo.generator import PERSONA_AUTHORITY
+from saferspaces.results.models import PeerProfile, ResultFact
+from saferspaces.results.peers import (
+    distributions_python,
+    distributions_sql,
+    peer_facts,
+    peer_filter_apply,
+    peer_pool,
+)
 
 WIDE = PeerCriteria(same_kind=False, population_factor=None)
 
@@ -58,25 +58,31 @@ def test_postgresql_quartiles_agree_with_python_on_the_peer_group(demo: Any) -> 
     scores mixed in, for minimum group sizes that pass and that refuse."""
     _postgresql_only()
     pilot = _pilot()
-    target = facts_of(PeerProfile.objects.get(assessment=pilot))
-    peers = _apply(_pool(pilot), peer_filter_build(target=target, criteria=WIDE))
+    target = peer_facts(PeerProfile.objects.get(assessment=pilot))
+    peers = peer_filter_apply(
+        peer_pool(assessment=pilot), peer_filter_build(target=target, criteria=WIDE)
+    )
     ids = list(peers.values_list("assessment_id", flat=True))
     assert len(ids) >= 5
-    facts = ScoreFact.objects.filter(assessment_id__in=ids).order_by("pk")
+    facts = ResultFact.objects.filter(
+        assessment_id__in=ids, measure__in=("score", "perception", "status")
+    ).order_by("pk")
     nodes = sorted(set(facts.values_list("node", flat=True)))
     node = nodes[0]
-    odd = list(facts.filter(node=node).values_list("pk", flat=True)[:3])
-    ScoreFact.objects.filter(pk=odd[0]).update(score=None)
-    ScoreFact.objects.filter(pk=odd[1]).update(score=float("nan"), perception=float("inf"))
-    ScoreFact.objects.filter(pk=odd[2]).update(status=float("-inf"))
+    odd = list(facts.filter(node=node, measure="score").values_list("assessment_id", flat=True)[:3])
+    of = facts.filter(node=node)
+    of.filter(assessment_id=odd[0], measure="score").update(value=None)
+    of.filter(assessment_id=odd[1], measure="score").update(value=float("nan"))
+    of.filter(assessment_id=odd[1], measure="perception").update(value=float("inf"))
+    of.filter(assessment_id=odd[2], measure="status").update(value=float("-inf"))
     for minimum in (1, 5, len(ids) - 1, len(ids) + 1):
-        sql = _distributions_sql(ids, nodes, minimum)
-        python = _distributions_python(peers, nodes, minimum)
+        sql = distributions_sql(ids, nodes, minimum)
+        python = distributions_python(peers, nodes, minimum)
         assert set(sql) == set(python) == set(nodes)
         for code in nodes:
             for kind in ("all", "perception", "status"):
                 assert _same(sql[code][kind], python[code][kind]), (minimum, code, kind)
-    some = _distributions_sql(ids, [node], 1)[node]
+    some = distributions_sql(ids, [node], 1)[node]
     assert some["all"] is not None and some["all"].missing == 2  # the None and the NaN
     assert some["perception"] is not None and some["perception"].missing >= 1  # infinity
 
@@ -127,7 +133,7 @@ def test_the_peer_profile_follows_the_assessment_state(demo: Any, personas: Any)
         .first()
     )
     assert other is not None
-    pool_before = _pool(other).count()
+    pool_before = peer_pool(assessment=other).count()
     assessment_transition(
         assessment=profile.assessment,
         action="return",
@@ -136,7 +142,7 @@ def test_the_peer_profile_follows_the_assessment_state(demo: Any, personas: Any)
     )
     profile.refresh_from_db()
     assert profile.state == AssessmentState.RETURNED
-    assert _pool(other).count() == pool_before - 1
+    assert peer_pool(assessment=other).count() == pool_before - 1
     for p in PeerProfile.objects.select_related("assessment"):
         assert p.state == p.assessment.state, p
 

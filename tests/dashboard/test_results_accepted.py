@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from saferspaces.assessments.models import AssessmentState, Round
-from saferspaces.dashboard.models import PublishedAggregate, ScoreFact
 from saferspaces.demo.assessments import ROUND_TITLES
+from saferspaces.results.models import PublishedAggregate, ResultFact
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,9 @@ def test_published_distributions_count_accepted_assessments_only(client_as: Any)
     states = list(round_.assessments.values_list("state", flat=True))
     accepted, submitted = states.count(AssessmentState.ACCEPTED), states.count("submitted")
     assert accepted >= 5 and submitted >= 1  # the demo round has both
-    scored = ScoreFact.objects.filter(round=round_, node="QOL", score__isnull=False)
+    scored = ResultFact.objects.filter(
+        round=round_, node="QOL", measure="score", value__isnull=False
+    )
     with_accepted = scored.filter(assessment__state=AssessmentState.ACCEPTED).count()
     assert scored.filter(assessment__state="submitted").exists()
 

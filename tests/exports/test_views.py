@@ -169,8 +169,7 @@ def test_idata_imeta_run_through_the_engine(coordinator: Any, tmp_path: Path) ->
     )
     meta = meta_read(path=tmp_path / "iMeta.csv")
     data = data_read(path=tmp_path / "iData.csv", meta=meta)
-    from saferspaces.assessments.scoring import edition_pipeline
-    from saferspaces.frameworks.selectors import edition_parsed
+    from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 
     pipeline = edition_pipeline(row=rnd.edition, edition=edition_parsed(row=rnd.edition))
     res = pipeline_run(data=data, framework=meta.framework, spec=pipeline.spec).results

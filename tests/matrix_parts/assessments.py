@@ -66,7 +66,7 @@ ENTRIES = {
     "assessments:section": ("get", A + "/s/QOL/", PRIVATE),
     "assessments:question": ("get", A + "/q/QOL_P01/", PRIVATE),
     "assessments:history": ("get", A + "/q/QOL_P01/history/", PRIVATE),
-    "assessments:scores": ("get", A + "/scores/", PRIVATE),
+    "results:scores": ("get", A + "/scores/", PRIVATE),
     "assessments:transition": ("post", A + "/transition/", POST_REDIRECT),
     "assessments:assign": ("post", A + "/assign/", POST_REDIRECT),
     "assessments:flag": ("post", A + "/q/QOL_P01/flag/", POST_REFUSED),

@@ -37,7 +37,7 @@ def reported(demo_module: Any, db: Any) -> Assessment:
 
     latest = (
         Assessment.objects.filter(
-            round__network__name=MAIN_NETWORK, state__in=DONE, score_runs__isnull=False
+            round__network__name=MAIN_NETWORK, state__in=DONE, result_runs__isnull=False
         )
         .select_related("authority", "round")
         .order_by("-round__period_end", "authority__name")
@@ -46,7 +46,7 @@ def reported(demo_module: Any, db: Any) -> Assessment:
     for a in latest:
         earlier = Assessment.objects.filter(
             authority=a.authority, round__period_end__lt=a.round.period_start
-        ).filter(score_runs__isnull=False)
+        ).filter(result_runs__isnull=False)
         if earlier.exists():
             return a
     pytest.fail("the demo has no authority scored in two rounds")
@@ -99,8 +99,8 @@ def test_the_pdf_in_each_language(
     # the cover: authority, round, edition; the annex: the pipeline applied, by name and hash
     assert reported.authority.name in text and reported.round.title in text
     assert reported.edition.edition_id in text
-    run = reported.score_runs.order_by("-computed_at", "-id").first()
-    assert run.pipeline_name in text and run.result is not None
+    run = reported.result_runs.order_by("-computed_at", "-id").first()
+    assert run.pipeline_name in text and run.explanation
     assert "pipeline" in text.lower()
     # the peer band is there (the demo round has enough similar authorities), and progress
     assert reported.round.title in text
@@ -190,7 +190,7 @@ def test_the_web_page_shows_every_section_with_charts_and_tables(
     assert "Strengths: indicators scoring 75 or more" in page
     assert "Weaknesses: indicators scoring under 25" in page
     # the pipeline applied is quoted in full in the annex
-    run = reported.score_runs.order_by("-computed_at", "-id").first()
+    run = reported.result_runs.order_by("-computed_at", "-id").first()
     assert run.pipeline_name in page and run.pipeline_sha256 in page
     # the PDF can be made in the authority's language, the form says which
     assert 'name="language"' in page and "Make the PDF" in page
@@ -202,7 +202,7 @@ def test_the_team_makes_the_pdf_and_outsiders_cannot(
     from saferspaces.demo.generator import PERSONA_AUTHORITY
 
     draft = (
-        Assessment.objects.filter(authority__name=PERSONA_AUTHORITY, score_runs__isnull=False)
+        Assessment.objects.filter(authority__name=PERSONA_AUTHORITY, result_runs__isnull=False)
         .order_by("-round__period_end")
         .first()
     )
@@ -238,7 +238,7 @@ def test_the_team_makes_the_pdf_and_outsiders_cannot(
 def test_an_assessment_without_scores_has_no_report(
     client_for: Any, media: Path, demo_module: Any, db: Any, run_job: Any
 ) -> None:
-    unscored = Assessment.objects.filter(score_runs__isnull=True).first()
+    unscored = Assessment.objects.filter(result_runs__isnull=True).first()
     assert unscored is not None
     page = client_for("administrator").get(f"/assessments/{unscored.pk}/report/")
     assert page.status_code == 200 and "has no scores yet" in page.content.decode()

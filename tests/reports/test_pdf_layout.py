@@ -76,7 +76,7 @@ def test_the_authority_report_fits_the_page(
     from saferspaces.assessments.models import Assessment
 
     assessment = (
-        Assessment.objects.filter(state__in=("submitted", "accepted"), score_runs__isnull=False)
+        Assessment.objects.filter(state__in=("submitted", "accepted"), result_runs__isnull=False)
         .order_by("-round__period_end", "authority__name")
         .first()
     )

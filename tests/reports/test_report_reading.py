@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from saferspaces.assessments.models import Assessment, AssessmentState
-from saferspaces.dashboard.profile import profile_rows, scored_read
+from saferspaces.dashboard.profile import profile_rows
+from saferspaces.results.selectors import scored_read
 from saferspaces.web.numbers import rounding_rows, rounding_shows
 
 DONE = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
@@ -25,7 +26,7 @@ def reported(demo_module: Any, db: Any) -> Assessment:
 
     return (
         Assessment.objects.filter(
-            round__network__name=MAIN_NETWORK, state__in=DONE, score_runs__isnull=False
+            round__network__name=MAIN_NETWORK, state__in=DONE, result_runs__isnull=False
         )
         .select_related("authority", "round")
         .order_by("-round__period_end", "authority__name")
@@ -106,7 +107,7 @@ def test_rounding_is_explained_once_where_a_gap_sits_beside_its_parts(
     assert not rounding_shows(difference=42.4 - 31.3, first=42.4, second=31.3)
     assert not rounding_shows(difference=None, first=42.4, second=None)
     scored = Assessment.objects.filter(
-        round=reported.round, state__in=DONE, score_runs__isnull=False
+        round=reported.round, state__in=DONE, result_runs__isnull=False
     ).distinct()
     by_case = {bool(_rounding_rows(a)): a for a in scored}
     assert set(by_case) == {True, False}, "the demo round has both cases"

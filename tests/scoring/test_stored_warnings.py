@@ -7,9 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from saferspaces.assessments.models import Answer, Assessment, AssessmentState, ScoreRun
-from saferspaces.assessments.scoring import round_score_all
+from saferspaces.assessments.models import Answer, Assessment, AssessmentState
 from saferspaces.demo.generator import PERSONA_AUTHORITY
+from saferspaces.results.computing import round_results_compute
+from saferspaces.results.models import ResultRun
 
 CODE = "QOL_S05"  # a data_driven indicator of ssf-2026.1, normalised across the round
 
@@ -26,11 +27,13 @@ def test_round_scores_store_and_show_the_engine_warnings(
     assert len(members) >= 5  # enough to normalise data_driven indicators across the round
     # every authority of the round reports the same number: nothing to normalise across
     Answer.objects.filter(assessment__in=members, code=CODE).update(status="answered", value=3)
-    runs = round_score_all(round_=mine.round, user=personas["coordinator"], now=timezone.now())
+    runs = round_results_compute(
+        round_=mine.round, user=personas["coordinator"], now=timezone.now()
+    )
     assert len(runs) == len(members)
-    run = ScoreRun.objects.filter(assessment=mine).order_by("-pk").first()
+    run = ResultRun.objects.filter(assessment=mine).order_by("-pk").first()
     assert run is not None and run.pk in {r.pk for r in runs}
-    (stored,) = run.result["warnings"]
+    (stored,) = run.meta["warnings"]
     assert stored["kind"] == "constant" and stored["indicator"] == CODE
     assert stored["step"] == "1 (normalise)" and stored["units"] == []
     assert "all present values are equal (3)" in stored["message"]

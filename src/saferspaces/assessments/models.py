@@ -331,31 +331,6 @@ class QuestionFlag(models.Model):
         return f"{self.code}: {self.reason}"
 
 
-class ScoreRun(models.Model):
-    """Scores computed by the engine for an assessment, with what produced them."""
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="score_runs")
-    edition_id = models.CharField(max_length=64)
-    pipeline_name = models.CharField(max_length=200)
-    pipeline_sha256 = models.CharField(max_length=64)
-    trigger = models.CharField(
-        max_length=20
-    )  # submit | on_demand | round (the whole round scored together)
-    state = models.CharField(max_length=20)  # the assessment's state when scored
-    units = models.PositiveIntegerField(default=1)  # assessments scored together
-    result = models.JSONField()
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    computed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-computed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"scores of {self.assessment_id} ({self.trigger}, {self.computed_at:%Y-%m-%d %H:%M})"
-
-
 class AnswerImport(models.Model):
     """An uploaded answer file waiting for confirmation after its preview.
 

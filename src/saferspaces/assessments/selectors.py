@@ -359,7 +359,7 @@ def round_assessments(*, round_: Round) -> list[dict[str, Any]]:
 def assessment_overview(*, user: Any, assessment: Assessment) -> dict[str, Any]:
     """Everything the overview page shows: progress, workflow, team, permissions."""
     from saferspaces.accounts.models import AuthorityMembership
-    from saferspaces.assessments.models import ScoreRun, Transition
+    from saferspaces.assessments.models import Transition
 
     progress = assessment_progress(assessment=assessment)
     lead = permissions.is_lead_of(user, assessment)
@@ -384,7 +384,6 @@ def assessment_overview(*, user: Any, assessment: Assessment) -> dict[str, Any]:
         )
         if lead
         else [],
-        "latest_score": ScoreRun.objects.filter(assessment=assessment).first(),
         # a returned assessment says so at the top of its page, with the coordinator's comment
         "returned": Transition.objects.filter(assessment=assessment, action="return")
         .select_related("by")
@@ -430,18 +429,3 @@ def question_flags(*, edition: Any) -> list[FlagRow]:
         row.notes.append(flag)
     order = {code: i for i, code in enumerate(questions)}
     return sorted(rows.values(), key=lambda r: order.get(r.code, len(order)))
-
-
-def assessment_scores(*, assessment: Assessment, language: str) -> dict[str, Any]:
-    """The latest stored scores of an assessment, ready to read (empty when never scored)."""
-    from saferspaces.assessments.models import ScoreRun
-    from saferspaces.assessments.scoring import assessment_scoring_pending, scores_present
-
-    run = ScoreRun.objects.filter(assessment=assessment).select_related("computed_by").first()
-    # scores are computed by a background task (after a submission, or asked for): until it has
-    # run, the page says so
-    pending = assessment_scoring_pending(assessment=assessment)
-    if run is None:
-        return {"run": None, "rows": [], "pending": pending}
-    edition = assessment_edition(assessment=assessment)
-    return scores_present(run=run, edition=edition, language=language[:2]) | {"pending": pending}

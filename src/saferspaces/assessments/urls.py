@@ -42,7 +42,6 @@ urlpatterns = [
         views_fill.evidence_remove_view,
         name="evidence_remove",
     ),
-    path("assessments/<int:pk>/scores/", views.scores_page, name="scores"),
     path("assessments/<int:pk>/answers.<str:fmt>", views_files.export_view, name="export"),
     path("assessments/<int:pk>/import/", views_files.import_view, name="import"),
     path(

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +21,6 @@ from saferspaces.assessments.forms import (
 from saferspaces.assessments.models import Round
 from saferspaces.assessments.round_reads import round_overview
 from saferspaces.assessments.rounds import assessment_start, assignment_set, round_open
-from saferspaces.assessments.scoring import assessment_score_request
 from saferspaces.assessments.views_fill import assessment_get
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority, Network
@@ -186,21 +184,3 @@ def feedback_page(request: HttpRequest, edition_id: str) -> HttpResponse:
     edition = get_object_or_404(FrameworkEdition, edition_id=edition_id)
     rows = selectors.question_flags(edition=edition)
     return render(request, "assessments/feedback.html", {"edition": edition, "rows": rows})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def scores_page(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_get(request, pk)
-    if request.method == "POST":
-        try:
-            assessment_score_request(assessment=assessment, user=request.user, now=timezone.now())
-        except DomainError as error:
-            messages.error(request, error.message)
-        return redirect("assessments:scores", pk=pk)
-    return render(
-        request,
-        "assessments/scores.html",
-        {"assessment": assessment}
-        | selectors.assessment_scores(assessment=assessment, language=get_language() or "en"),
-    )

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
+from saferspaces.assessments.hooks import TransitionDone, transition_hooks_run
 from saferspaces.assessments.models import (
     Assessment,
     AssessmentState,
@@ -160,6 +161,7 @@ def assessment_transition(
             by=user,
             at=now,
         )
+        from_state = locked.state
         locked.state = target
         locked.updated_at = now
         if target == S.SUBMITTED:
@@ -167,19 +169,12 @@ def assessment_transition(
         if target == S.ACCEPTED:
             locked.accepted_at = now
         locked.save(update_fields=["state", "updated_at", "submitted_at", "accepted_at"])
-        from saferspaces.dashboard.facts import peer_profile_state_sync
-
-        peer_profile_state_sync(assessment=locked)
         from saferspaces.notifications.workflow import transition_notify
 
         transition_notify(assessment=locked, action=recorded, comment=comment, by=user, now=now)
-        if target == S.SUBMITTED:
-            from saferspaces.assessments.tasks import assessment_score_task
-
-            assessment_score_task.enqueue(
-                assessment_id=locked.pk,
-                user_id=getattr(user, "pk", None),
-                trigger="submit",
-                at=now.isoformat(),
-            )
+        # the layers above follow through their hooks (the results layer: the peer profile's
+        # state, and the computation of a submission's results as a background task)
+        transition_hooks_run(
+            done=TransitionDone(locked, recorded, from_state, target, user=user, at=now)
+        )
         return locked

@@ -18,14 +18,14 @@ from saferspaces.assessments.models import (
     AssessmentState,
     Round,
 )
-from saferspaces.assessments.scoring import edition_pipeline
 from saferspaces.assessments.selectors import round_assessments
 from saferspaces.core.dashboard import distribution_summary, gap_read
 from saferspaces.core.framework.model import text_get
-from saferspaces.dashboard.models import PublishedAggregate, ScoreFact
 from saferspaces.dashboard.peers import peer_minimum
 from saferspaces.dashboard.profile import KINDS
-from saferspaces.frameworks.selectors import edition_parsed
+from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
+from saferspaces.results.rounds import published_aggregates, round_node_values
+from saferspaces.results.selectors import KIND_MEASURES
 
 #: The one definition of what counts in a round's distributions and published results: the
 #: assessments its coordinators accepted. A submission waiting for review, a returned one and a
@@ -58,13 +58,13 @@ def round_distributions(*, round_: Round, language: str) -> dict[str, Any]:
     gaps: dict[str, Counter[str]] = defaultdict(Counter)
     points: list[dict[str, Any]] = []
     titles = {d.code: text_get(d.title, language) for d in edition.dimensions}
-    for node, score, perception, status, gap in ScoreFact.objects.filter(
-        round=round_, depth=0, assessment__state__in=RESULT_STATES
-    ).values_list("node", "score", "perception", "status", "gap"):
-        values[node]["all"].append(score)
-        values[node]["perception"].append(perception)
-        values[node]["status"].append(status)
+    top = [d.code for d in edition.dimensions if d.role == "scored"]
+    for _a, node, measures in round_node_values(round_=round_, nodes=top, states=RESULT_STATES):
+        for kind, measure in KIND_MEASURES.items():
+            values[node][kind].append(measures.get(measure))
+        gap = measures.get("gap")
         gaps[node][gap_read(value=gap, threshold=pipeline.options.gap_threshold).code] += 1
+        perception, status = measures.get("perception"), measures.get("status")
         if perception is not None and status is not None:
             points.append(
                 {"dimension": titles.get(node, node), "perception": perception, "status": status}
@@ -115,7 +115,7 @@ def round_dashboard(*, round_: Round, language: str) -> dict[str, Any]:
         if row["assessment"].authority.latitude is not None
         and row["assessment"].authority.longitude is not None
     ]
-    published = {(p.node, p.kind): p for p in PublishedAggregate.objects.filter(round=round_)}
+    published = {(p.node, p.kind): p for p in published_aggregates(round_=round_)}
     return {
         "round": round_,
         "states": states,
@@ -131,9 +131,7 @@ def round_dashboard(*, round_: Round, language: str) -> dict[str, Any]:
 def published_results(*, language: str) -> list[dict[str, Any]]:
     """Every round with published aggregates, for anyone."""
     rows: dict[int, dict[str, Any]] = {}
-    for p in PublishedAggregate.objects.select_related(
-        "round", "round__network", "round__edition"
-    ).order_by("-round__period_end", "round_id", "node", "kind"):
+    for p in published_aggregates().order_by("-round__period_end", "round_id", "node", "kind"):
         entry = rows.setdefault(
             p.round_id,
             {

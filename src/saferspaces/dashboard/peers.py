@@ -9,33 +9,34 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import QuerySet
 
-from saferspaces.assessments.models import (
-    Answer,
-    Assessment,
-    AssessmentState,
-    Evidence,
-    Round,
-)
+from saferspaces.assessments.models import Answer, Evidence, Round
 from saferspaces.core.dashboard import (
     CRITERIA,
-    Distribution,
     PeerBand,
     PeerCriteria,
     PeerFacts,
     PeerFilter,
     change_read,
-    distribution_summary,
     peer_band_place,
     peer_filter_build,
 )
 from saferspaces.core.framework.model import text_get
-from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
-from saferspaces.dashboard.profile import KINDS, Scored
+from saferspaces.dashboard.models import PeerSharing
+from saferspaces.dashboard.profile import KINDS
+from saferspaces.results.models import PeerProfile
+from saferspaces.results.peers import (
+    peer_distributions,
+    peer_facts,
+    peer_filter_apply,
+    peer_pool,
+    peer_profile_of,
+    scores_with_previous,
+    top_scores,
+)
+from saferspaces.results.selectors import Scored
 
-DONE = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
 PRACTICE_TYPES = ("yes_partly_no", "single_choice", "multiple_choice")
 SUGGESTIONS_PER_DIMENSION = 6
 
@@ -44,33 +45,20 @@ def peer_minimum() -> int:
     return int(settings.PEER_MINIMUM)
 
 
-def facts_of(profile: PeerProfile) -> PeerFacts:
-    return PeerFacts(
-        kind=profile.kind or None,
-        nuts_level=profile.nuts_level,
-        country=profile.country or None,
-        urbanisation=profile.urbanisation or None,
-        population=profile.population,
-        density=profile.density,
-        income=profile.income,
-    )
+@dataclass(frozen=True)
+class PeerName:
+    pk: int
+    name: str
 
 
-def _pool(assessment: Assessment) -> QuerySet[PeerProfile]:
-    # the profile carries its assessment's state: one table, no join with the assessments
-    if assessment.round_id is None:
-        return PeerProfile.objects.none()
-    return PeerProfile.objects.filter(round_id=assessment.round_id, state__in=DONE).exclude(
-        authority_id=assessment.authority_id
-    )
+@dataclass(frozen=True)
+class PeerScore:
+    """A suggested peer's score on a dimension (``authority.name`` for the page)."""
 
-
-def _apply(qs: QuerySet[PeerProfile], peer_filter: PeerFilter) -> QuerySet[PeerProfile]:
-    for fact, value in peer_filter.equal.items():
-        qs = qs.filter(**{fact: value})
-    for fact, (lo, hi) in peer_filter.ranges.items():
-        qs = qs.filter(**{f"{fact}__gte": lo, f"{fact}__lte": hi})
-    return qs
+    assessment_id: int
+    node: str
+    score: float | None
+    authority: PeerName
 
 
 @dataclass
@@ -95,14 +83,14 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
     minimum = peer_minimum()
     if a.round_id is None:
         return PeerView(criteria, minimum, None, refused="no_round")
-    profile = PeerProfile.objects.filter(assessment=a).first()
+    profile = peer_profile_of(assessment=a)
     if profile is None:
         return PeerView(criteria, minimum, None, refused="not_scored")
-    target = facts_of(profile)
+    target = peer_facts(profile)
     peer_filter = peer_filter_build(target=target, criteria=criteria)
-    pool = _pool(a)
+    pool = peer_pool(assessment=a)
     view = PeerView(criteria, minimum, target, peer_filter, pool=pool.count())
-    peers = _apply(pool, peer_filter)
+    peers = peer_filter_apply(pool, peer_filter)
     ids = list(peers.values_list("assessment_id", flat=True))
     view.peers = len(ids)
     if view.peers < minimum:
@@ -113,7 +101,7 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
                 target=target, criteria=replace(off, **{key: getattr(criteria, key)})
             )
             if CRITERIA[key] in {**single.equal, **single.ranges}:
-                view.alone[key] = _apply(pool, single).count()
+                view.alone[key] = peer_filter_apply(pool, single).count()
         return view
     view.peer_ids = ids
     # bands of the top-level dimensions: the ones the page, its chart and learn-from-peers read
@@ -132,99 +120,12 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
     return view
 
 
-# ScoreFact column -> the kind it holds
-_KIND_COLUMNS = {"all": "score", "perception": "perception", "status": "status"}
-
-
-def peer_distributions(
-    *, peers: QuerySet[PeerProfile], peer_ids: list[int], nodes: list[str], minimum: int
-) -> dict[str, dict[str, Distribution | None]]:
-    """Quartiles of the peers' scores per node (of ``nodes``) and kind (None below ``minimum``
-    scores).
-
-    On PostgreSQL the database computes them (``percentile_cont``: linear interpolation between
-    order statistics, the same type 7 as :func:`~saferspaces.core.dashboard.distribution_summary`)
-    so that a group of a thousand peers costs one row per node, not a thousand; elsewhere
-    (SQLite) the peers' scores are read and summarised in Python.
-    """
-    if connection.vendor == "postgresql":
-        return _distributions_sql(peer_ids, nodes, minimum)
-    return _distributions_python(peers, nodes, minimum)
-
-
-def _distributions_python(
-    peers: QuerySet[PeerProfile], nodes: list[str], minimum: int
-) -> dict[str, dict[str, Distribution | None]]:
-    values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
-    for node, *scores in ScoreFact.objects.filter(
-        assessment_id__in=peers.values("assessment_id")
-    ).values_list("node", *_KIND_COLUMNS.values()):
-        for kind, value in zip(_KIND_COLUMNS, scores, strict=True):
-            values[node][kind].append(value)
-    return {
-        node: {k: distribution_summary(values=v[k], minimum=minimum) for k in _KIND_COLUMNS}
-        for node, v in values.items()
-    }
-
-
-def _distributions_sql(
-    peer_ids: list[int], nodes: list[str], minimum: int
-) -> dict[str, dict[str, Distribution | None]]:
-    if minimum < 1:
-        raise ValueError("the minimum group size must be at least 1")
-    columns = []
-    for column in _KIND_COLUMNS.values():
-        # NaN and infinities are left out, as distribution_summary does
-        finite = f"f.{column} NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)"
-        columns.append(
-            f"COUNT(*) FILTER (WHERE {finite}), "
-            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.{column}) "
-            f"FILTER (WHERE {finite})"
-        )
-    # only constants are inlined; the peers (already read for their number) are one array
-    # parameter, which PostgreSQL reads through the assessment index without planning the
-    # peer filter again (a subquery here tempted it into a parallel scan of every profile)
-    table = ScoreFact._meta.db_table
-    sql = (
-        f"SELECT f.node, COUNT(*), {', '.join(columns)} FROM {table} f "  # noqa: S608
-        "WHERE f.assessment_id = ANY(%s::bigint[]) AND f.node = ANY(%s::varchar[]) "
-        "GROUP BY f.node"
-    )
-    out: dict[str, dict[str, Distribution | None]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(peer_ids), list(nodes)])
-        for node, total, *rest in cursor.fetchall():
-            out[node] = {}
-            for i, kind in enumerate(_KIND_COLUMNS):
-                n, quartiles = rest[2 * i], rest[2 * i + 1]
-                out[node][kind] = (
-                    Distribution(
-                        n=n,
-                        q1=float(quartiles[0]),
-                        median=float(quartiles[1]),
-                        q3=float(quartiles[2]),
-                        missing=total - n,
-                    )
-                    if n >= minimum and quartiles is not None
-                    else None
-                )
-    return out
-
-
 def _named(peers: QuerySet[PeerProfile]) -> list[dict[str, Any]]:
     """Peers that published their results, by name, with their top-level scores (plain rows:
     ``{"authority": {"pk", "name"}, "scores": {node: {"score"}}}``, read as tuples)."""
     rows: dict[int, dict[str, Any]] = {}
-    for auth, name, node, score in (
-        ScoreFact.objects.filter(
-            assessment_id__in=peers.filter(authority__sharing__publish_results=True).values(
-                "assessment_id"
-            ),
-            depth=0,
-        )
-        .order_by("authority__name", "authority_id")
-        .values_list("authority_id", "authority__name", "node", "score")
-    ):
+    published = peers.filter(authority__sharing__publish_results=True).values("assessment_id")
+    for auth, name, node, score in top_scores(assessments=published):
         row = rows.setdefault(auth, {"authority": {"pk": auth, "name": name}, "scores": {}})
         row["scores"][node] = {"score": score}
     return list(rows.values())
@@ -267,34 +168,17 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     # the peers open to contact: a subquery of a few hundred assessments at most, whose facts
     # are then read through the (assessment, node) index
     reachable = (
-        _apply(_pool(a), view.peer_filter).filter(authority__sharing__open_to_contact=True)
+        peer_filter_apply(peer_pool(assessment=a), view.peer_filter).filter(
+            authority__sharing__open_to_contact=True
+        )
         if view.peer_filter is not None
         else None
     )
     prev = _previous_round(a.round) if a.round else None
     rows: list[Any] = []  # (authority, name, assessment, node, score, previous round's score)
     if reachable is not None and weak:
-        facts = ScoreFact.objects.filter(
-            assessment_id__in=reachable.values("assessment_id"), node__in=weak, score__isnull=False
-        )
-        # the same authority's score on the same node in the previous round (submitted or
-        # accepted), looked up per candidate through that authority's profile of the round
-        before = (
-            ScoreFact.objects.filter(
-                node=OuterRef("node"),
-                assessment_id__in=PeerProfile.objects.filter(
-                    round=prev, authority_id=OuterRef(OuterRef("authority_id")), state__in=DONE
-                ).values("assessment_id"),
-            ).values("score")[:1]
-            if prev is not None
-            else None
-        )
-        rows = list(
-            facts.annotate(
-                before=Subquery(before) if before is not None else Value(None, FloatField())
-            ).values_list(
-                "authority_id", "authority__name", "assessment_id", "node", "score", "before"
-            )
+        rows = scores_with_previous(
+            assessments=reachable.values("assessment_id"), nodes=weak, previous=prev
         )
     if not rows:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
@@ -323,12 +207,10 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
         chosen[code] = [(auth, a_id, reasons) for _n, auth, a_id, reasons in members]
         chosen[code] = chosen[code][:SUGGESTIONS_PER_DIMENSION]
         more[code] = len(members) - len(chosen[code])
-    shown_ids = {a_id for rows in chosen.values() for _auth, a_id, _r in rows}
+    # the suggested peers' scores, from the candidates already read
     shown_facts = {
-        (f.assessment_id, f.node): f
-        for f in ScoreFact.objects.filter(
-            assessment_id__in=sorted(shown_ids), node__in=weak
-        ).select_related("authority")
+        (a_id, node): PeerScore(a_id, node, score, PeerName(auth, name))
+        for auth, name, a_id, node, score in candidates
     }
     sharing = {
         s.authority_id: s

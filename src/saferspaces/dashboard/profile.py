@@ -1,27 +1,21 @@
 """An authority's own scores: profile, gap words, coverage, progress, and the explanation of a
-score down to the answer (selectors: reads only)."""
+score down to the answer (selectors: reads only). Results are read through the results layer
+(``results.selectors.scored_read_many``: scores from the fact index, the rest from the run's
+explanation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from saferspaces.assessments.models import (
-    Answer,
-    AnswerRevision,
-    Assessment,
-    Evidence,
-    ScoreRun,
-)
-from saferspaces.assessments.scoring import edition_pipeline, score_run_unit
+from saferspaces.assessments.models import Answer, AnswerRevision, Assessment, Evidence
 from saferspaces.authorities.models import Authority
-from saferspaces.core.assessment import EditionPipeline, KindScore, NodeScores, UnitScores
+from saferspaces.core.assessment import KindScore, NodeScores, UnitScores
 from saferspaces.core.dashboard import Change, GapReading, change_read, gap_read, nodes_comparable
-from saferspaces.core.framework import Edition
 from saferspaces.core.framework.model import text_get
-from saferspaces.frameworks.selectors import edition_parsed
+from saferspaces.results.selectors import Scored, assessments_scored
 
 KINDS = ("all", "perception", "status")
 
@@ -50,17 +44,6 @@ class ProfileRow:
     coverage: Coverage
 
 
-@dataclass(frozen=True)
-class Scored:
-    """An assessment with its latest run, read back."""
-
-    assessment: Assessment
-    run: ScoreRun
-    unit: UnitScores
-    edition: Edition
-    pipeline: EditionPipeline
-
-
 @dataclass
 class ProgressRow:
     code: str
@@ -73,44 +56,11 @@ def scored_assessments(*, authority: Authority) -> QuerySet[Assessment]:
 
     The edition's YAML source is not read with them (``edition_parsed`` reads it once)."""
     return (
-        Assessment.objects.filter(authority=authority)
-        .filter(Exists(ScoreRun.objects.filter(assessment=OuterRef("pk"))))
+        assessments_scored(among=Assessment.objects.filter(authority=authority))
         .select_related("round", "edition", "authority")
         .defer("edition__source")
         .order_by("round__period_end", "created_at", "pk")
     )
-
-
-def scored_read(*, assessment: Assessment) -> Scored | None:
-    """The assessment with its latest run, read back; None when it has no scores."""
-    found = scored_read_many(assessments=[assessment])
-    return found[0] if found else None
-
-
-def scored_read_many(*, assessments: list[Assessment]) -> list[Scored]:
-    """:func:`scored_read` of several assessments with one query for their latest runs, in the
-    order given; assessments without scores are left out."""
-    if not assessments:
-        return []
-    latest = ScoreRun.objects.filter(assessment_id=OuterRef("assessment_id")).order_by(
-        "-computed_at", "-id"
-    )
-    runs = {
-        r.assessment_id: r
-        for r in ScoreRun.objects.filter(
-            assessment_id__in=[a.pk for a in assessments],
-            pk=Subquery(latest.values("pk")[:1]),
-        )
-    }
-    out = []
-    for a in assessments:
-        run = runs.get(a.pk)
-        if run is None:
-            continue
-        edition = edition_parsed(row=a.edition)
-        pipeline = edition_pipeline(row=a.edition, edition=edition)
-        out.append(Scored(a, run, score_run_unit(run=run), edition, pipeline))
-    return out
 
 
 def _coverage(node: NodeScores, prefilled: set[str], unit: UnitScores) -> Coverage:

@@ -20,9 +20,8 @@ from saferspaces.dashboard.profile import (
     indicator_explain,
     profile_rows,
     progress_rows,
-    scored_read,
-    scored_read_many,
 )
+from saferspaces.results.selectors import scored_read, scored_read_many
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:code> of the explain URL
 

@@ -1,4 +1,5 @@
-"""Writes of the dashboard: sharing choices, evidence shared with peers, published aggregates."""
+"""Writes of the dashboard: sharing choices, evidence shared with peers, and what a coordinator
+publishes (stored by the results layer, ``results.rounds.published_aggregates_replace``)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from saferspaces.assessments import permissions as assessment_permissions
 from saferspaces.assessments.models import Evidence, Round
 from saferspaces.authorities.models import Authority
 from saferspaces.core.limits import NOTE_MAX_CHARS
-from saferspaces.dashboard.models import PeerSharing, PublishedAggregate
+from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.network import round_distributions, round_result_counts
 from saferspaces.dashboard.profile import KINDS
 from saferspaces.errors import DomainError
 from saferspaces.inputs import max_length, text_clean
+from saferspaces.results.models import PublishedAggregate
+from saferspaces.results.rounds import Aggregate, published_aggregates_replace
 
 
 def can_publish(user: Any, round_: Round) -> bool:
@@ -96,7 +99,7 @@ def aggregates_publish(
     data = round_distributions(round_=round_, language=language)
     counts = round_result_counts(round_=round_)
     rows = {r["code"]: r for r in data["rows"]}
-    out: list[PublishedAggregate] = []
+    out: list[Aggregate] = []
     for key in sorted(set(selected)):
         node, _sep, kind = key.partition(":")
         row = rows.get(node)
@@ -112,20 +115,13 @@ def aggregates_publish(
                 % {"dimension": row["title"], "minimum": data["minimum"]}
             )
         out.append(
-            PublishedAggregate(
-                round=round_,
-                node=node,
-                kind=kind,
-                n=stats.n,
-                q1=stats.q1,
-                median=stats.median,
-                q3=stats.q3,
-                gap_counts=row["gaps"] or {},
-                accepted=counts["accepted"],
-                participants=counts["participants"],
-                published_by=user,
-                published_at=now or timezone.now(),
-            )
+            Aggregate(node, kind, stats.n, stats.q1, stats.median, stats.q3, row["gaps"] or {})
         )
-    PublishedAggregate.objects.filter(round=round_).delete()
-    return PublishedAggregate.objects.bulk_create(out)
+    return published_aggregates_replace(
+        round_=round_,
+        aggregates=out,
+        accepted=counts["accepted"],
+        participants=counts["participants"],
+        user=user,
+        now=now or timezone.now(),
+    )

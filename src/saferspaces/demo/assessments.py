@@ -22,12 +22,12 @@ from saferspaces.assessments.models import (
     Round,
     Transition,
 )
-from saferspaces.assessments.scoring import round_score_all
 from saferspaces.authorities.models import Authority, Network
 from saferspaces.core.framework import ChecklistItem, Indicator
 from saferspaces.core.framework.relevance import relevance_evaluate
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed
+from saferspaces.results.computing import round_results_compute
 
 EDITION_ID = "ssf-2026.1"
 ROUND_TITLES = ("Pilot round 2025", "Round 2026")
@@ -277,7 +277,7 @@ def demo_rounds_build(
         Answer.objects.bulk_create(answers, batch_size=2000)
         AnswerRevision.objects.bulk_create(revisions, batch_size=2000)
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        round_score_all(round_=rnd, user=coordinator, now=now)
+        round_results_compute(round_=rnd, user=coordinator, now=now)
     return rounds
 
 

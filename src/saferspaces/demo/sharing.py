@@ -8,9 +8,9 @@ import random
 
 from saferspaces.accounts.models import User
 from saferspaces.assessments.models import Answer, Assessment, AssessmentState, Evidence, Round
-from saferspaces.assessments.scoring import assessment_score
 from saferspaces.authorities.models import Authority
 from saferspaces.dashboard.models import PeerSharing
+from saferspaces.results.computing import assessment_results_compute
 
 TOPICS = (
     "Night-time lighting audits with residents",
@@ -82,4 +82,4 @@ def demo_sharing_build(
         authority=persona, round=latest, state=AssessmentState.DRAFT
     ).first()
     if draft is not None:
-        assessment_score(assessment=draft, user=coordinator, trigger="on_demand", now=now)
+        assessment_results_compute(assessment=draft, user=coordinator, trigger="on_demand", now=now)

@@ -1,8 +1,9 @@
 """Reading a round's data for export: plain rows for the export core, one unit at a time.
 
 ``round_export`` gathers what is small (units, who published, profiles, score facts) and
-returns a :class:`RoundExport` whose tables stream the big parts (answers, score runs) with one
-query per unit, so memory does not grow with the round.
+returns a :class:`RoundExport` whose tables stream the big parts (answers, indicator values and
+scores) with a query or two per unit, so memory does not grow with the round. Results are read
+through the results layer's selectors (``results.rounds``, ``results.peers``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 
 from saferspaces import __version__
-from saferspaces.assessments.models import Answer, Assessment, Round, ScoreRun
-from saferspaces.assessments.scoring import edition_pipeline
+from saferspaces.assessments.models import Answer, Assessment, Round
 from saferspaces.core.assessment import OVERALL_CODE
 from saferspaces.core.exports import (
     RULE_PUBLISHED_NAMED,
@@ -42,10 +42,12 @@ from saferspaces.core.exports import (
 from saferspaces.core.exports.codebook import FORMAT
 from saferspaces.core.exports.tables import edition_question_index
 from saferspaces.core.framework.model import Edition
-from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
+from saferspaces.dashboard.models import PeerSharing
 from saferspaces.exports.models import PENDING, ExportJob, ExportKind
 from saferspaces.frameworks.models import FrameworkEdition
-from saferspaces.frameworks.selectors import edition_parsed
+from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
+from saferspaces.results.peers import round_peer_profiles
+from saferspaces.results.rounds import round_node_count, round_node_rows, unit_indicators
 
 TABLES = ("answers", "scores", "background", "codebook", "idata", "imeta")
 KEY_SALT = "saferspaces.exports.unit-code"
@@ -83,21 +85,9 @@ class RoundExport:
         return self.profiles.get(unit.unit.assessment)
 
     def indicators_of(self, unit: CodedUnit) -> dict[str, IndicatorValue]:
-        run = (
-            ScoreRun.objects.filter(assessment_id=unit.unit.assessment)
-            .order_by("-computed_at", "-id")
-            .values_list("result", flat=True)
-            .first()
-        )
-        if not isinstance(run, dict):
-            return {}
-        inds: dict[str, Any] = (
-            run.get("units", {}).get(f"A{unit.unit.assessment}", {}).get("indicators", {})
-        )
         return {
-            c: IndicatorValue(i.get("value"), i.get("score"))
-            for c, i in inds.items()
-            if isinstance(i, dict)
+            code: IndicatorValue(value, score)
+            for code, (value, score) in unit_indicators(assessment_id=unit.unit.assessment).items()
         }
 
     # --- tables -----------------------------------------------------------------------------
@@ -177,7 +167,7 @@ def round_export_sizes(*, round_: Round) -> dict[str, int]:
     return _sizes(
         edition=edition_parsed(row=round_.edition),
         units=Assessment.objects.filter(round=round_).count(),
-        scores=ScoreFact.objects.filter(round=round_).count(),
+        scores=round_node_count(round_=round_),
     )
 
 
@@ -294,13 +284,15 @@ def round_export(
             density=p.density,
             income=p.income,
         )
-        for p in PeerProfile.objects.filter(round=round_)
+        for p in round_peer_profiles(round_=round_)
     }
-    facts: dict[int, list[ScoreRow]] = {}
-    for f in ScoreFact.objects.filter(round=round_).order_by("assessment_id", "node"):
-        facts.setdefault(f.assessment_id, []).append(
-            ScoreRow(f.node, f.depth, f.score, f.perception, f.status, f.gap, f.coverage)
-        )
+    facts: dict[int, list[ScoreRow]] = {
+        a_id: [
+            ScoreRow(r.node, r.depth, r.score, r.perception, r.status, r.gap, r.coverage)
+            for r in rows
+        ]
+        for a_id, rows in round_node_rows(round_=round_).items()
+    }
     overall = bool(round_.overall or pipeline.options.overall)
     order = (OVERALL_CODE, *(d.code for _, d in edition.dimensions_walk()))
     context = ExportContext(

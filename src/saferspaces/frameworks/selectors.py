@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from saferspaces.core.assessment import (
+    EditionPipeline,
+    edition_pipeline_default,
+    edition_pipeline_load,
+)
 from saferspaces.core.framework import (
     AnswerSpec,
     Dimension,
@@ -80,6 +86,31 @@ def edition_parsed(*, row: FrameworkEdition) -> Edition:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[row.sha256] = hit
+    return hit
+
+
+# (edition, its content hash, the pipeline file's hash) -> parsed pipeline, the 16 latest
+_PIPELINES: dict[tuple[str, str, str], EditionPipeline] = {}
+
+
+def edition_pipeline(*, row: FrameworkEdition, edition: Edition) -> EditionPipeline:
+    """The stored edition's scoring pipeline (its file, else the default), cached by content.
+
+    Raises :class:`~saferspaces.core.assessment.EditionPipelineError` when the file is invalid.
+    """
+    digest = hashlib.sha256(row.pipeline.encode("utf-8")).hexdigest()
+    key = (row.edition_id, row.sha256, digest)
+    hit = _PIPELINES.get(key)
+    if hit is None:
+        if row.pipeline.strip():
+            hit = edition_pipeline_load(
+                text=row.pipeline, edition=edition, source=f"{row.edition_id}.pipeline.yml"
+            )
+        else:
+            hit = edition_pipeline_default(edition=edition)
+        if len(_PIPELINES) >= _PARSED_MAX:
+            _PIPELINES.pop(next(iter(_PIPELINES)))
+        _PIPELINES[key] = hit
     return hit
 
 

@@ -20,21 +20,16 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from saferspaces.assessments.models import (
-    Answer,
-    Assessment,
-    Evidence,
-    PrefillDecision,
-    ScoreRun,
-)
+from saferspaces.assessments.models import Answer, Assessment, Evidence, PrefillDecision
 from saferspaces.assessments.permissions import assessments_shown_with
 from saferspaces.core.dashboard import PeerCriteria
 from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard.charts import kind_label, peer_chart, profile_chart, progress_chart
-from saferspaces.dashboard.models import PeerProfile, PeerSharing, ScoreFact
+from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.selectors import dashboard_peers, dashboard_profile
 from saferspaces.reports.annex import pipeline_steps
 from saferspaces.reports.loading import RENDER_VERSION, round_data_stamp
+from saferspaces.results.rounds import facts_stamp, profiles_stamp, runs_stamp
 from saferspaces.web.numbers import number_text
 
 #: an indicator scoring at least STRONG of 100 is listed as a strength, under WEAK as a weakness
@@ -56,9 +51,7 @@ def authority_report_stamp(*, assessment: Assessment) -> tuple[str, dt.datetime]
             str(assessment.edition_id),
         ],
         "authority": [assessment.authority.name, assessment.authority.slug],
-        "runs": ScoreRun.objects.filter(authority_scope).aggregate(
-            n=Count("pk"), last=Max("pk"), at=Max("computed_at")
-        ),
+        "runs": runs_stamp(scope=authority_scope),
         "answers": Answer.objects.filter(assessment=assessment).aggregate(
             n=Count("pk"), at=Max("updated_at")
         ),
@@ -76,12 +69,8 @@ def authority_report_stamp(*, assessment: Assessment) -> tuple[str, dt.datetime]
     if round_ is not None:
         fingerprint, _date = round_data_stamp(round_=round_)
         parts["round"] = fingerprint
-        parts["facts"] = ScoreFact.objects.filter(round__network_id=round_.network_id).aggregate(
-            n=Count("pk"), last=Max("pk")
-        )
-        parts["profiles"] = PeerProfile.objects.filter(round=round_).aggregate(
-            n=Count("pk"), last=Max("pk")
-        )
+        parts["facts"] = facts_stamp(network_id=round_.network_id)
+        parts["profiles"] = profiles_stamp(round_=round_)
     for value in parts.values():
         if isinstance(value, dict):
             dates += [v for v in value.values() if isinstance(v, dt.datetime)]

@@ -8,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 
 from saferspaces.assessments.models import (
     Answer,
@@ -17,10 +17,10 @@ from saferspaces.assessments.models import (
     IndividualAnswer,
     QuestionFlag,
     Round,
-    ScoreRun,
     Transition,
 )
 from saferspaces.assessments.selectors import question_flags
+from saferspaces.core.framework.model import Edition
 from saferspaces.core.reports import (
     AnswerInput,
     FlagInput,
@@ -29,15 +29,13 @@ from saferspaces.core.reports import (
     UnitInput,
     UnitScores,
 )
-from saferspaces.dashboard.models import ScoreFact
 from saferspaces.frameworks.selectors import edition_parsed
+from saferspaces.results.models import unit_key
+from saferspaces.results.rounds import runs_stamp
+from saferspaces.results.selectors import score_values
 
 #: bump when the analysis or its templates change, so earlier files are not reused
 RENDER_VERSION = 1
-
-
-def _unit(pk: int) -> str:
-    return f"A{pk}"
 
 
 def round_inputs(*, round_: Round) -> RoundInputs:
@@ -57,7 +55,7 @@ def round_inputs(*, round_: Round) -> RoundInputs:
     )
     units = tuple(
         UnitInput(
-            unit=_unit(a.pk),
+            unit=unit_key(a.pk),
             authority=a.authority.name,
             state=a.state,
             started_at=a.created_at,
@@ -66,26 +64,26 @@ def round_inputs(*, round_: Round) -> RoundInputs:
         for a in members
     )
     answers = tuple(
-        AnswerInput(_unit(aid), code, status, value, prefilled=bool(prefill))
+        AnswerInput(unit_key(aid), code, status, value, prefilled=bool(prefill))
         for aid, code, status, value, prefill in Answer.objects.filter(
             assessment_id__in=ids
         ).values_list("assessment_id", "code", "status", "value", "prefill")
     )
     evidence = frozenset(
-        (_unit(aid), code)
+        (unit_key(aid), code)
         for aid, code in Evidence.objects.filter(assessment_id__in=ids).values_list(
             "assessment_id", "code"
         )
     )
     individual = tuple(
-        IndividualInput(_unit(aid), code, str(user), status, value)
+        IndividualInput(unit_key(aid), code, str(user), status, value)
         for aid, code, user, status, value in IndividualAnswer.objects.filter(
             assessment_id__in=ids
         ).values_list("assessment_id", "code", "user_id", "status", "value")
     )
     in_round = set(ids)
     flags = tuple(
-        FlagInput(row.code, f.reason, f.note, _unit(f.assessment_id))
+        FlagInput(row.code, f.reason, f.note, unit_key(f.assessment_id))
         for row in question_flags(edition=round_.edition)
         for f in row.notes
         if f.assessment_id in in_round
@@ -97,28 +95,26 @@ def round_inputs(*, round_: Round) -> RoundInputs:
         evidence=evidence,
         individual=individual,
         flags=flags,
-        scores=_scores(ids),
+        scores=_scores(ids, edition),
     )
 
 
-def _scores(ids: list[int]) -> tuple[UnitScores, ...]:
-    """Indicator scores from each assessment's latest run; (sub-)dimension scores from the
-    score index (:class:`ScoreFact`, kept equal to the latest run)."""
-    nodes: dict[int, dict[str, float | None]] = {}
-    runs: dict[int, int] = {}
-    for aid, run_id, node, score in ScoreFact.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "run_id", "node", "score"
-    ):
-        nodes.setdefault(aid, {})[node] = score
-        runs[aid] = run_id
+def _scores(ids: list[int], edition: Edition) -> tuple[UnitScores, ...]:
+    """Each assessment's indicator and (sub-)dimension scores, from the fact index."""
+    indicators = edition.indicator_map()
+    scores = score_values(assessment_ids=ids)
     out = []
-    results = dict(ScoreRun.objects.filter(pk__in=set(runs.values())).values_list("pk", "result"))
     for aid in ids:
-        if aid not in runs:
+        if aid not in scores:
             continue
-        unit: dict[str, Any] = results.get(runs[aid], {}).get("units", {}).get(_unit(aid), {})
-        indicators = {code: item.get("score") for code, item in unit.get("indicators", {}).items()}
-        out.append(UnitScores(_unit(aid), indicators, nodes.get(aid, {})))
+        mine = scores[aid]
+        out.append(
+            UnitScores(
+                unit_key(aid),
+                {c: v for c, v in mine.items() if c in indicators},
+                {c: v for c, v in mine.items() if c not in indicators},
+            )
+        )
     return tuple(out)
 
 
@@ -137,9 +133,7 @@ def round_data_stamp(*, round_: Round) -> tuple[str, dt.datetime]:
         ),
         "answers": Answer.objects.filter(**scope).aggregate(n=Count("pk"), at=Max("updated_at")),
         "transitions": Transition.objects.filter(**scope).aggregate(n=Count("pk"), at=Max("at")),
-        "runs": ScoreRun.objects.filter(**scope).aggregate(
-            n=Count("pk"), last=Max("pk"), at=Max("computed_at")
-        ),
+        "runs": runs_stamp(scope=Q(**scope)),
         "evidence": Evidence.objects.filter(**scope).aggregate(
             n=Count("pk"), last=Max("pk"), at=Max("added_at")
         ),

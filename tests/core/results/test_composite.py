@@ -8,17 +8,24 @@ import random
 import pytest
 
 from saferspaces.core.assessment import (
+    OVERALL_CODE,
     assessments_score,
     edition_pipeline_find,
     score_result_to_json,
+    unit_scores_from_json,
 )
 from saferspaces.core.assessment.result import TOO_FEW_UNITS
 from saferspaces.core.framework import Edition, edition_load
 from saferspaces.core.framework.answers import AnswerState
-from saferspaces.core.results import results_compute
+from saferspaces.core.results import (
+    ResultsError,
+    composite_unit_meta,
+    composite_unit_read,
+    results_compute,
+)
 
 from .answers import random_unit
-from .conftest import FIRST_EDITION
+from .conftest import FIRST_EDITION, doc_examples
 
 
 def _a(value: object) -> AnswerState:
@@ -166,3 +173,43 @@ def test_answers_inside_repeats_are_checked_and_left_out_of_the_scores(
         results_compute(
             edition=edition, units={"a": {"RD_PARTNERS[1]/RD_AGENDA_SIGNED": _a("yes")}}
         )
+
+
+def test_one_unit_is_read_back_from_its_stored_explanation_and_meta(first: Edition) -> None:
+    """What the results layer stores per unit (its explanation, and the meta restricted to its
+    warnings) reads back as the engine's own account of that unit, warnings included."""
+    pipeline = edition_pipeline_find(edition=first, directory=FIRST_EDITION.parent)
+    rng = random.Random(5)
+    units = {f"A{i}": random_unit(first, rng) for i in range(6)}
+    code = next(
+        i.code
+        for _d, i in first.indicators()
+        if i.scoring is not None and i.scoring.method == "data_driven"
+    )
+    for states in units.values():  # every unit gives the same value: a "constant" warning
+        states[code] = AnswerState("answered", 3)  # type: ignore[arg-type]
+    engine = assessments_score(edition=first, pipeline=pipeline, units=units)
+    r = results_compute(edition=first, units=units, pipeline=pipeline)
+    assert r.meta["warnings"] == [w.as_json() for w in engine.warnings]
+    for unit in ("A0", "A5"):
+        meta = composite_unit_meta(r.meta, unit)
+        back = composite_unit_read(explanation=r.explanations[unit], meta=meta, unit=unit)
+        assert back == unit_scores_from_json(score_result_to_json(engine, units=[unit]), unit)
+        assert back.warnings and any(w.indicator == code for w in back.warnings)
+    with pytest.raises(ValueError):
+        composite_unit_read(explanation={"model": "tally"}, meta=r.meta, unit="A0")
+
+
+def test_a_round_may_ask_for_the_overall_composite(
+    first: Edition, round_of_first: dict[str, dict[str, AnswerState]]
+) -> None:
+    pipeline = edition_pipeline_find(edition=first, directory=FIRST_EDITION.parent)
+    plain = results_compute(edition=first, units=round_of_first, pipeline=pipeline)
+    both = results_compute(edition=first, units=round_of_first, pipeline=pipeline, overall=True)
+    assert not [f for f in plain.facts if f.node == OVERALL_CODE]
+    top = {f.node: f for f in both.facts_of("A0") if f.measure == "score"}
+    assert top[OVERALL_CODE].depth == 0 and top[OVERALL_CODE].parent is None
+    assert top[first.dimensions[0].code].depth == 1
+    assert top[first.dimensions[0].code].parent == OVERALL_CODE
+    with pytest.raises(ResultsError):
+        results_compute(edition=doc_examples()["tally"], units={}, overall=True)

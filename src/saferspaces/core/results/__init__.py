@@ -2,10 +2,12 @@
 edition's answers into long-form facts with an explanation per unit.
 
 Public API: :func:`results_compute` (the edition's model), :data:`RESULT_MODELS`,
-:func:`result_model_get`, :class:`Fact`, :class:`ResultSet`, :class:`ResultWarning`,
+:func:`result_model_get`, :func:`composite_unit_meta` and :func:`composite_unit_read` (one
+stored composite unit read back), :class:`Fact`, :class:`ResultSet`, :class:`ResultWarning`,
 :class:`ResultsError`. See ``docs/framework.md``, "Result models". No model ranks units.
 """
 
+from .composite import composite_unit_meta, composite_unit_read
 from .errors import ResultsError
 from .facts import FACT_FIELDS, Fact, ResultSet, ResultWarning
 from .registry import RESULT_MODELS, ResultModel, result_model_get, results_compute
@@ -18,6 +20,8 @@ __all__ = [
     "ResultSet",
     "ResultWarning",
     "ResultsError",
+    "composite_unit_meta",
+    "composite_unit_read",
     "result_model_get",
     "results_compute",
 ]

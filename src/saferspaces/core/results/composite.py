@@ -19,11 +19,13 @@ from saferspaces.core.assessment import (
     assessments_score,
     edition_pipeline_default,
     score_result_to_json,
+    unit_scores_from_json,
 )
 from saferspaces.core.assessment.answers import Spread
 from saferspaces.core.assessment.result import TOO_FEW_UNITS, ZERO_RANGE
 from saferspaces.core.framework.instrument import Contrast
 from saferspaces.core.framework.model import Edition
+from saferspaces.core.scoring.errors import StepWarning
 
 from .common import Units, units_index
 from .facts import EXPLANATION_FORMAT, Fact, LazyExplanations, ResultSet, ResultWarning
@@ -110,15 +112,23 @@ def composite_compute(
     units: Units,
     pipeline: EditionPipeline | None = None,
     spreads: Mapping[str, Mapping[str, Spread]] | None = None,
+    overall: bool | None = None,
 ) -> ResultSet:
-    """Score the round with the engine and turn every score into facts."""
+    """Score the round with the engine and turn every score into facts.
+
+    ``overall`` overrides the pipeline's ``platform.overall`` (a round that asks for the
+    overall composite). The meta keeps the engine's warnings with the units they concern;
+    :func:`composite_unit_meta` keeps those of one unit for storing with its explanation.
+    """
     pipe = pipeline if pipeline is not None else edition_pipeline_default(edition=edition)
     # answers inside repeat groups are checked, then left out: the engine scores the rest
     repeated = {u: {k: s for k, s in states.items() if "/" in k} for u, states in units.items()}
     if any(repeated.values()):
         units_index(edition=edition, units=repeated)
     scored = {u: {k: s for k, s in states.items() if "/" not in k} for u, states in units.items()}
-    result = assessments_score(edition=edition, pipeline=pipe, units=scored, spreads=spreads)
+    result = assessments_score(
+        edition=edition, pipeline=pipe, units=scored, spreads=spreads, overall=overall
+    )
     inst = edition.instrument
     measures = [m for m in inst.measure_codes() if m in ("perception", "status")]
     facts: list[Fact] = []
@@ -139,6 +149,9 @@ def composite_compute(
     )
     meta = score_result_to_json(result, units=[])
     meta.pop("units")
+    meta.pop("warnings", None)
+    if result.warnings:  # with the units they concern (composite_unit_meta restricts them)
+        meta["warnings"] = [w.as_json() for w in result.warnings]
 
     def explain(unit: str) -> Mapping[str, Any]:
         body = score_result_to_json(result, units=[unit])["units"][unit]
@@ -154,3 +167,26 @@ def composite_compute(
         warnings=warnings,
         meta=meta,
     )
+
+
+def composite_unit_meta(meta: Mapping[str, Any], unit: str) -> dict[str, Any]:
+    """The meta of a computation as stored with one unit's explanation: the engine's warnings
+    that concern this unit (or no unit in particular) only."""
+    out = dict(meta)
+    notes = [StepWarning.from_json(w).for_units([unit]) for w in meta.get("warnings", ())]
+    kept = [w.as_json() for w in notes if w is not None]
+    out.pop("warnings", None)
+    if kept:
+        out["warnings"] = kept
+    return out
+
+
+def composite_unit_read(
+    *, explanation: Mapping[str, Any], meta: Mapping[str, Any], unit: str
+) -> UnitScores:
+    """One unit's scores read back from its stored explanation and meta (for display and
+    explanation). Raises ``ValueError`` when they are not a composite unit's."""
+    if explanation.get("model") != "composite" or explanation.get("format") != EXPLANATION_FORMAT:
+        raise ValueError("not the explanation of a composite unit")
+    body = {k: v for k, v in explanation.items() if k not in ("format", "model")}
+    return unit_scores_from_json({**meta, "units": {unit: body}}, unit)

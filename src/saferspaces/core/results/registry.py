@@ -120,18 +120,26 @@ def results_compute(
     units: Units,
     pipeline: EditionPipeline | None = None,
     spreads: Mapping[str, Mapping[str, Spread]] | None = None,
+    overall: bool | None = None,
 ) -> ResultSet:
     """The results of ``units`` (unit -> answer key -> state) by the edition's model.
 
-    ``pipeline`` and ``spreads`` are the composite model's (its default pipeline when none is
-    given). Raises :class:`ResultsError` (or the engine's ``AnswersError``) listing every
+    ``pipeline``, ``spreads`` and ``overall`` are the composite model's (its default pipeline
+    when none is given; ``overall`` overrides the pipeline's overall composite). Raises :class:`ResultsError` (or the engine's ``AnswersError``) listing every
     answer that does not fit.
     """
     model = result_model_get(name=edition.instrument.result_model)
     if model.name == "composite":
-        return composite_compute(edition=edition, units=units, pipeline=pipeline, spreads=spreads)
-    if pipeline is not None or spreads:
+        return composite_compute(
+            edition=edition, units=units, pipeline=pipeline, spreads=spreads, overall=overall
+        )
+    if pipeline is not None or spreads or overall is not None:
         raise ResultsError(
-            [Problem(f"a pipeline and spreads are for the composite model, not {model.name}")]
+            [
+                Problem(
+                    "a pipeline, spreads and an overall composite are for the composite model, "
+                    f"not {model.name}"
+                )
+            ]
         )
     return model.compute(edition=edition, units=units)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResultsConfig(AppConfig):
+    name = "saferspaces.results"
+    label = "results"
+    verbose_name = _("Results")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from saferspaces.assessments.hooks import transition_hook_register
+        from saferspaces.results.hooks import results_follow_transition
+
+        # the workflow (collection) does not import the results layer: it calls this hook
+        transition_hook_register(name="results", hook=results_follow_transition)

@@ -1,0 +1,224 @@
+"""Writing the derived index of results (:class:`ResultFact`, :class:`PeerProfile`) from runs.
+
+Called by the computing service in the same transaction as the runs it stores, so the index is
+never older than the latest run; :func:`results_rebuild` rewrites it from every assessment's
+latest run (``saferspaces results rebuild``, after an upgrade). A run keeps its facts packed
+(:func:`facts_pack`); the index is their copy, one row per fact, which pages read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from saferspaces.assessments.models import Answer, Assessment
+from saferspaces.core.framework import Edition
+from saferspaces.core.results import Fact
+from saferspaces.frameworks.models import FrameworkEdition
+from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
+from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
+
+#: the columns of a run's packed facts (a fact without its unit: the run is the unit's)
+PACKED_FIELDS = (
+    "node",
+    "measure",
+    "category",
+    "instance",
+    "value",
+    "parent",
+    "depth",
+    "coverage",
+    "n",
+    "reason",
+)
+NUMERIC = ("population", "density", "income")
+BATCH = 500  # assessments rewritten per transaction by the rebuild
+
+
+def facts_pack(facts: Iterable[Fact]) -> dict[str, Any]:
+    """A unit's facts as stored with its run: column names once, then one list per fact."""
+    return {
+        "fields": list(PACKED_FIELDS),
+        "rows": [
+            [
+                f.node,
+                f.measure,
+                f.category,
+                f.instance,
+                f.value,
+                f.parent,
+                f.depth,
+                f.coverage,
+                f.n,
+                f.reason,
+            ]
+            for f in facts
+        ],
+    }
+
+
+def facts_unpack(packed: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The facts stored with a run, one dict per fact (none for a run without facts)."""
+    fields = packed.get("fields") or ()
+    return [dict(zip(fields, row, strict=True)) for row in packed.get("rows", ())]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def peer_conditions(*, row: FrameworkEdition, edition: Edition) -> dict[str, str] | None:
+    """The background conditions of an edition's peer profiles (condition -> indicator code),
+    or None when the instrument shares nothing with peers or its subject is not an authority
+    (no profile is written)."""
+    inst = edition.instrument
+    if not inst.sharing.peers or inst.subject != "authority":
+        return None
+    if inst.peers is None:
+        return {}
+    if inst.peers.source == "pipeline":
+        return dict(edition_pipeline(row=row, edition=edition).options.background)
+    return dict(inst.peers.conditions)
+
+
+def _profile(
+    assessment: Assessment, answers: dict[str, Any], conditions: Mapping[str, str]
+) -> PeerProfile:
+    authority = assessment.authority
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for condition, code in conditions.items():
+        if code in answers:
+            value = answers[code]
+            if condition in NUMERIC:
+                value = _number(value)
+            elif not isinstance(value, str):
+                value = None
+            if value is not None:
+                values[condition] = value
+                sources[condition] = "answer"
+    registry = {"population": authority.population, "density": authority.density}
+    for condition, value in registry.items():
+        if condition not in values and value is not None:
+            values[condition] = float(value)
+            sources[condition] = "registry"
+    return PeerProfile(
+        assessment=assessment,
+        round_id=assessment.round_id,
+        authority=authority,
+        state=assessment.state,
+        kind=authority.kind,
+        nuts_level=authority.nuts_region.level,
+        country=authority.country_code,
+        urbanisation=values.get("urbanisation") or "",
+        population=values.get("population"),
+        density=values.get("density"),
+        income=values.get("income"),
+        sources=sources,
+    )
+
+
+def _facts(run: ResultRun, assessment: Assessment) -> list[ResultFact]:
+    return [
+        ResultFact(
+            assessment_id=assessment.pk,
+            run_id=run.pk,
+            round_id=assessment.round_id,
+            authority_id=assessment.authority_id,
+            node=f["node"],
+            measure=f["measure"],
+            category=f["category"] or "",
+            instance=f["instance"] or "",
+            value=f["value"],
+            parent=f["parent"] or "",
+            depth=f["depth"],
+            coverage=f["coverage"],
+            n=f["n"],
+            reason=f["reason"] or "",
+        )
+        for f in facts_unpack(run.facts)
+    ]
+
+
+def result_index_write(*, runs: Sequence[ResultRun]) -> None:
+    """Replace the facts and peer profiles of the runs' assessments with the runs' own (each
+    run the latest of its assessment)."""
+    if not runs:
+        return
+    ids = [r.assessment_id for r in runs]
+    assessments = {
+        a.pk: a
+        for a in Assessment.objects.filter(pk__in=ids)
+        .select_related("authority", "authority__nuts_region", "edition")
+        .defer("edition__source")
+    }
+    conditions: dict[int, dict[str, str] | None] = {}
+    for a in assessments.values():
+        if a.edition_id not in conditions:
+            edition = edition_parsed(row=a.edition)
+            conditions[a.edition_id] = peer_conditions(row=a.edition, edition=edition)
+    codes = sorted({c for m in conditions.values() if m for c in m.values()})
+    answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
+    if codes:
+        for a_id, code, value in Answer.objects.filter(
+            assessment_id__in=ids, code__in=codes, status="answered"
+        ).values_list("assessment_id", "code", "value"):
+            answers[a_id][code] = value
+    facts: list[ResultFact] = []
+    profiles: list[PeerProfile] = []
+    for run in runs:
+        assessment = assessments[run.assessment_id]
+        facts += _facts(run, assessment)
+        wanted = conditions[assessment.edition_id]
+        if wanted is not None:
+            profiles.append(_profile(assessment, answers[assessment.pk], wanted))
+    with transaction.atomic():
+        ResultFact.objects.filter(assessment_id__in=ids).delete()
+        PeerProfile.objects.filter(assessment_id__in=ids).delete()
+        ResultFact.objects.bulk_create(facts, batch_size=2000)
+        PeerProfile.objects.bulk_create(profiles, batch_size=2000)
+
+
+def results_rebuild(*, assessments: Iterable[Assessment] | None = None) -> int:
+    """Rewrite the index from every assessment's latest run (of ``assessments``, else of all);
+    returns how many assessments have results."""
+    ids = (
+        [a.pk for a in assessments]
+        if assessments is not None
+        else list(Assessment.objects.order_by("pk").values_list("pk", flat=True))
+    )
+    latest = ResultRun.objects.filter(assessment_id=OuterRef("assessment_id")).order_by(
+        "-computed_at", "-id"
+    )
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        runs = list(
+            ResultRun.objects.filter(
+                assessment_id__in=batch, pk=Subquery(latest.values("pk")[:1])
+            ).only("pk", "assessment_id", "facts")
+        )
+        with transaction.atomic():
+            result_index_write(runs=runs)
+        done += len(runs)
+    return done
+
+
+def peer_profile_state_sync(*, assessment: Assessment) -> int:
+    """Copy the assessment's state onto its peer profile (the peer pool reads it there).
+
+    A profile is written with the state when the results are computed; the workflow's
+    transition hook calls this on every step (accepted, returned, reopened without new
+    results), in its transaction. One indexed UPDATE; nothing when the assessment has no
+    profile or the state is the same.
+    """
+    return (
+        PeerProfile.objects.filter(assessment_id=assessment.pk)
+        .exclude(state=assessment.state)
+        .update(state=assessment.state)
+    )

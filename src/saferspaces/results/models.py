@@ -1,0 +1,188 @@
+"""Stored results: runs, the long-form fact index, peer profiles and published aggregates.
+
+A :class:`ResultRun` is one computation of an assessment's results by its edition's result model
+(``saferspaces.core.results``): what produced them, the unit's explanation and its facts. The
+fact index (:class:`ResultFact`) and the peer profiles (:class:`PeerProfile`) are derived from
+each assessment's latest run, rewritten in the same transaction (``results.index``) and again by
+``saferspaces results rebuild``; pages read them, never a run's facts. A
+:class:`PublishedAggregate` is a distribution a coordinator made public. Nothing here holds an
+ordinal position among authorities.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def unit_key(assessment_id: int) -> str:
+    """The unit an assessment is in a computation of results (the one definition)."""
+    return f"A{assessment_id}"
+
+
+class ResultRun(models.Model):
+    """One computation of an assessment's results, with what produced them."""
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="result_runs"
+    )
+    model = models.CharField(max_length=32, default="composite")  # the edition's result model
+    edition_id = models.CharField(max_length=64)
+    pipeline_name = models.CharField(max_length=200, blank=True)  # composite: the pipeline
+    pipeline_sha256 = models.CharField(max_length=64, blank=True)
+    # submit | on_demand | round (the whole round computed together) | upgrade
+    trigger = models.CharField(max_length=20)
+    state = models.CharField(max_length=20)  # the assessment's state when computed
+    units = models.PositiveIntegerField(default=1)  # assessments computed together
+    # the unit's explanation by its model (format saferspaces-result-explanation/1)
+    explanation = models.JSONField(default=dict)
+    # what produced them (composite: the engine's pipeline, steps, options, rules, and the
+    # warnings about this unit)
+    meta = models.JSONField(default=dict)
+    # the unit's facts as computed: {"fields": [...], "rows": [[...], ...]}; the index is their
+    # copy (``results rebuild`` writes it again from here)
+    facts = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)  # the model's notes about this unit or the round
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"results of {self.assessment_id} ({self.trigger}, {self.computed_at:%Y-%m-%d %H:%M})"
+        )
+
+
+class ResultFact(models.Model):
+    """One number of an assessment's latest results: (node, measure[, category, instance]).
+
+    ``depth`` 0 is the overall composite, 1 a top-level dimension, items one below their
+    holder; ``coverage`` is the share of what the number rests on that was available (the
+    measure ``coverage`` is that share for a whole node), ``n`` how many answers it rests on,
+    ``reason`` why ``value`` is empty.
+    """
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    run = models.ForeignKey(ResultRun, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(
+        "assessments.Round", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    authority = models.ForeignKey(
+        "authorities.Authority", on_delete=models.CASCADE, related_name="+"
+    )
+    node = models.CharField(max_length=64)
+    measure = models.CharField(max_length=32)
+    category = models.CharField(max_length=64, blank=True, default="")
+    instance = models.CharField(max_length=200, blank=True, default="")
+    value = models.FloatField(null=True)
+    parent = models.CharField(max_length=64, blank=True, default="")  # "": a top node
+    depth = models.PositiveSmallIntegerField(default=0)
+    coverage = models.FloatField(null=True)
+    n = models.PositiveIntegerField(null=True)
+    reason = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        db_table = "results_fact"
+        constraints = [
+            # an assessment's facts, and one node's values of a set of assessments (the peers'
+            # quartiles; a unit's facts are written together, so they share a few pages)
+            models.UniqueConstraint(
+                fields=["assessment", "node", "measure", "category", "instance"],
+                name="result_fact_unique",
+            )
+        ]
+        indexes = [
+            # a round's values of one measure and node (the round dashboard, exports)
+            models.Index(
+                fields=["round", "measure", "node"],
+                include=["value", "authority", "assessment"],
+                name="result_fact_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.node} {self.measure}"
+
+
+class PeerProfile(models.Model):
+    """The background conditions of an authority when it answered an assessment."""
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="peer_profile"
+    )
+    round = models.ForeignKey(
+        "assessments.Round", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    authority = models.ForeignKey(
+        "authorities.Authority", on_delete=models.CASCADE, related_name="+"
+    )
+    # the assessment's workflow state, copied so that the peer pool (submitted or accepted
+    # assessments of the round) is read from this table alone; written with the profile and
+    # kept in step by the workflow's transition hook (``results.hooks``)
+    state = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=30)
+    nuts_level = models.PositiveSmallIntegerField(null=True)
+    country = models.CharField(max_length=2)
+    urbanisation = models.CharField(max_length=64, blank=True)  # "" = unknown
+    population = models.FloatField(null=True)
+    density = models.FloatField(null=True)
+    income = models.FloatField(null=True)
+    sources = models.JSONField(default=dict)  # condition -> "answer" | "registry"
+
+    class Meta:
+        # the peer pool (round, state) and the default peer set (round, kind, population range)
+        # are read from the index alone on PostgreSQL (INCLUDE; other databases ignore it)
+        indexes = [
+            models.Index(
+                fields=["round", "kind", "population"],
+                include=["state", "authority", "assessment"],
+                name="peer_profile_kind_population",
+            ),
+            models.Index(fields=["round", "population"], name="peer_profile_population"),
+            models.Index(
+                fields=["round", "state"], include=["authority"], name="peer_profile_pool"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"peer profile of {self.assessment_id}"
+
+
+class PublishedAggregate(models.Model):
+    """A distribution of a round's scores that a coordinator made public (n >= the minimum)."""
+
+    round = models.ForeignKey(
+        "assessments.Round", on_delete=models.CASCADE, related_name="published"
+    )
+    node = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20)  # all | perception | status
+    n = models.PositiveIntegerField()
+    q1 = models.FloatField()
+    median = models.FloatField()
+    q3 = models.FloatField()
+    gap_counts = models.JSONField(default=dict)  # gap reading -> number of authorities
+    # when it was published: the round's accepted assessments (the only ones counted) and its
+    # participants; unknown (null) for distributions published before only accepted ones counted
+    accepted = models.PositiveIntegerField(null=True, blank=True)
+    participants = models.PositiveIntegerField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "node", "kind"], name="published_aggregate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.node} {self.kind}"

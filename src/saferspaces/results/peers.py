@@ -1,0 +1,188 @@
+"""Reading peers' results (selectors: reads only): the peer profiles of a round, the pool and
+the group under a filter, the quartiles of the group's scores, and the scores of chosen peers.
+
+Peers are other authorities' submitted or accepted assessments of the same round. Nothing here
+orders authorities by score.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import connection
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Value
+
+from saferspaces.assessments.models import Assessment, AssessmentState, Round
+from saferspaces.core.dashboard import Distribution, PeerFacts, PeerFilter, distribution_summary
+from saferspaces.results.models import PeerProfile, ResultFact
+from saferspaces.results.selectors import KIND_MEASURES, TOP_DEPTH
+
+#: the states of the assessments that are peers
+PEER_STATES = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
+
+
+def _scalar(qs: QuerySet[ResultFact]) -> QuerySet[ResultFact]:
+    """Facts of a whole node (no category, no instance)."""
+    return qs.filter(category="", instance="")
+
+
+def peer_profile_of(*, assessment: Assessment) -> PeerProfile | None:
+    return PeerProfile.objects.filter(assessment=assessment).first()
+
+
+def peer_facts(profile: PeerProfile) -> PeerFacts:
+    """The background conditions of a profile, as the peer filter reads them."""
+    return PeerFacts(
+        kind=profile.kind or None,
+        nuts_level=profile.nuts_level,
+        country=profile.country or None,
+        urbanisation=profile.urbanisation or None,
+        population=profile.population,
+        density=profile.density,
+        income=profile.income,
+    )
+
+
+def peer_pool(*, assessment: Assessment) -> QuerySet[PeerProfile]:
+    """The other authorities' submitted or accepted assessments of the round (their profiles,
+    which carry the assessment's state: one table, no join)."""
+    if assessment.round_id is None:
+        return PeerProfile.objects.none()
+    return PeerProfile.objects.filter(round_id=assessment.round_id, state__in=PEER_STATES).exclude(
+        authority_id=assessment.authority_id
+    )
+
+
+def peer_filter_apply(qs: QuerySet[PeerProfile], peer_filter: PeerFilter) -> QuerySet[PeerProfile]:
+    for fact, value in peer_filter.equal.items():
+        qs = qs.filter(**{fact: value})
+    for fact, (lo, hi) in peer_filter.ranges.items():
+        qs = qs.filter(**{f"{fact}__gte": lo, f"{fact}__lte": hi})
+    return qs
+
+
+def round_peer_profiles(*, round_: Round) -> QuerySet[PeerProfile]:
+    return PeerProfile.objects.filter(round=round_)
+
+
+def peer_distributions(
+    *, peers: QuerySet[PeerProfile], peer_ids: list[int], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    """Quartiles of the peers' scores per node (of ``nodes``) and kind (None below ``minimum``
+    scores).
+
+    On PostgreSQL the database computes them (``percentile_cont``: linear interpolation between
+    order statistics, the same type 7 as :func:`~saferspaces.core.dashboard.distribution_summary`)
+    so that a group of a thousand peers costs one row per node and kind, not a thousand;
+    elsewhere (SQLite) the peers' scores are read and summarised in Python.
+    """
+    if connection.vendor == "postgresql":
+        return distributions_sql(peer_ids, nodes, minimum)
+    return distributions_python(peers, nodes, minimum)
+
+
+def distributions_python(
+    peers: QuerySet[PeerProfile], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    kinds = {m: k for k, m in KIND_MEASURES.items()}
+    values: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
+    for node, measure, value in _scalar(
+        ResultFact.objects.filter(
+            assessment_id__in=peers.values("assessment_id"),
+            node__in=nodes,
+            measure__in=list(kinds),
+        )
+    ).values_list("node", "measure", "value"):
+        values[node][kinds[measure]].append(value)
+    return {
+        node: {k: distribution_summary(values=v[k], minimum=minimum) for k in KIND_MEASURES}
+        for node, v in values.items()
+    }
+
+
+def distributions_sql(
+    peer_ids: list[int], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    if minimum < 1:
+        raise ValueError("the minimum group size must be at least 1")
+    # NaN and infinities are left out, as distribution_summary does
+    finite = "f.value NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)"
+    # only constants are inlined; the peers (already read for their number) are one array
+    # parameter, which PostgreSQL reads through the (assessment, node, measure) index without
+    # planning the peer filter again (a subquery here tempted it into a parallel scan)
+    table = ResultFact._meta.db_table
+    sql = (
+        f"SELECT f.node, f.measure, COUNT(*), COUNT(*) FILTER (WHERE {finite}), "  # noqa: S608
+        "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.value) "
+        f"FILTER (WHERE {finite}) FROM {table} f "
+        "WHERE f.assessment_id = ANY(%s::bigint[]) AND f.node = ANY(%s::varchar[]) "
+        "AND f.measure = ANY(%s::varchar[]) AND f.category = '' AND f.instance = '' "
+        "GROUP BY f.node, f.measure"
+    )
+    kinds = {m: k for k, m in KIND_MEASURES.items()}
+    out: dict[str, dict[str, Distribution | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(peer_ids), list(nodes), list(kinds)])
+        for node, measure, total, n, quartiles in cursor.fetchall():
+            row = out.setdefault(node, dict.fromkeys(KIND_MEASURES))
+            row[kinds[measure]] = (
+                Distribution(
+                    n=n,
+                    q1=float(quartiles[0]),
+                    median=float(quartiles[1]),
+                    q3=float(quartiles[2]),
+                    missing=total - n,
+                )
+                if n >= minimum and quartiles is not None
+                else None
+            )
+    return out
+
+
+def top_scores(*, assessments: QuerySet[Any]) -> list[tuple[int, str, str, float | None]]:
+    """(authority, its name, top-level dimension, score) of ``assessments`` (a query of
+    assessment ids), by authority name: named peers' scores."""
+    return list(
+        _scalar(
+            ResultFact.objects.filter(
+                assessment_id__in=assessments, depth=TOP_DEPTH, measure="score"
+            )
+        )
+        .order_by("authority__name", "authority_id")
+        .values_list("authority_id", "authority__name", "node", "value")
+    )
+
+
+def scores_with_previous(
+    *, assessments: QuerySet[Any], nodes: list[str], previous: Round | None
+) -> list[tuple[int, str, int, str, float, float | None]]:
+    """(authority, name, assessment, node, score, the same authority's score on that node in
+    ``previous`` round) of ``assessments`` (a query of assessment ids) on ``nodes``, in one
+    query: the previous score is a correlated lookup through that authority's profile of the
+    previous round (submitted or accepted)."""
+    facts = _scalar(
+        ResultFact.objects.filter(
+            assessment_id__in=assessments, node__in=nodes, measure="score", value__isnull=False
+        )
+    )
+    before = (
+        _scalar(
+            ResultFact.objects.filter(
+                node=OuterRef("node"),
+                measure="score",
+                assessment_id__in=PeerProfile.objects.filter(
+                    round=previous,
+                    authority_id=OuterRef(OuterRef("authority_id")),
+                    state__in=PEER_STATES,
+                ).values("assessment_id"),
+            )
+        ).values("value")[:1]
+        if previous is not None
+        else None
+    )
+    return list(
+        facts.annotate(
+            before=Subquery(before) if before is not None else Value(None, FloatField())
+        ).values_list("authority_id", "authority__name", "assessment_id", "node", "value", "before")
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from saferspaces.results import views
+
+app_name = "results"
+
+urlpatterns = [
+    path("assessments/<int:pk>/scores/", views.scores_page, name="scores"),
+]
