@@ -17,27 +17,30 @@ It prints one JSON line (the sampled leads' sessions and the pages to visit) as 
   8 000 inhabitants per km²;
 * three rounds (2023, 2024, 2025), one assessment per authority and round (3 N): about 70 %
   accepted, 30 % submitted;
-* S sampled authorities (evenly spread over the N) are **really scored**: every question of their
-  3 assessments is answered by the demo's answer generator (``saferspaces.demo.assessments``:
-  ``_answers`` around a per-authority quality, background conditions from the registry), then each
-  round's sampled assessments are scored together by the engine (``_score_runs`` + ``_store``),
-  which stores the ``ScoreRun`` JSON and writes their ``ScoreFact`` and ``PeerProfile`` rows as in
-  production. Each sampled authority has a lead (a user with a logged-in session);
-* the other N - S authorities' assessments get the index rows the peer pages read, written with
-  PostgreSQL ``COPY``: one ``ScoreFact`` per (sub-)dimension node of the edition (the nodes the
-  engine produced for the sample), with scores drawn around the sample's per-node mean and spread
-  shifted by a per-authority quality and a small per-round progress; one ``PeerProfile`` with the
-  authority's kind, NUTS level, country, population, density, degree of urbanisation (from the
-  density) and an income between 14 000 and 34 000. Their ``ScoreRun`` is a stub (``result`` holds
-  no units: the index needs a run to point to; their own profile pages are never visited);
+* S sampled authorities (evenly spread over the N) have their results **really computed**: every
+  question of their 3 assessments is answered by the demo's answer generator
+  (``saferspaces.demo.assessments``: ``_answers`` around a per-authority quality, background
+  conditions from the registry), then each round's sampled assessments are computed together by
+  the edition's result model (``results.computing``: ``_compute`` + ``_store``), which stores
+  their ``ResultRun`` and writes their ``ResultFact`` and ``PeerProfile`` rows as in production.
+  Each sampled authority has a lead (a user with a logged-in session);
+* the other N - S authorities' assessments get the index rows the pages read, written with
+  PostgreSQL ``COPY``: the same facts as a computed assessment (every (node, measure) the model
+  produced for the sample: score, perception, status, gap and coverage of each (sub-)dimension,
+  the score of each indicator), values drawn around the sample's mean and spread of each
+  (node, measure), shifted by a per-authority quality and a small per-round progress; one
+  ``PeerProfile`` with the authority's kind, NUTS level, country, population, density, degree of
+  urbanisation (from the density) and an income between 14 000 and 34 000. Their ``ResultRun``
+  is a stub (no explanation: the index needs a run to point to; their own profile pages are
+  never visited);
 * sharing choices for every authority: 15 % open to contact (with a note), 5 % publish their
   results; authorities open to contact have answered the edition's practice questions (status
   indicators of type yes/partly/no, single or multiple choice), so that learn-from-peers reads real
   practice answers;
 * ``VACUUM ANALYZE`` at the end, as autovacuum would do on a live database.
 
-About 30 000 assessments, 30 000 peer profiles and (nodes x 30 000) score facts; generation takes
-about a minute for N = 10 000 on the development machine.
+About 30 000 assessments, 30 000 peer profiles and (facts per assessment x 30 000) facts;
+generation takes a few minutes for N = 10 000 on the development machine.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -66,7 +70,7 @@ PRACTICE_TYPES = ("yes_partly_no", "single_choice", "multiple_choice")
 NETWORK = "Scale network (synthetic)"
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _copy(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
     """Bulk-load ``rows`` into ``table`` with PostgreSQL COPY (psycopg 3)."""
     from django.db import connection
 
@@ -106,16 +110,17 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     from django.utils import timezone
 
     from saferspaces.accounts.models import AuthorityMembership, Role, User
-    from saferspaces.assessments.models import Answer, Assessment, Round, ScoreRun
-    from saferspaces.assessments.scoring import _score_runs, _store
+    from saferspaces.assessments.models import Answer, Assessment, Round
     from saferspaces.authorities.models import Authority, Network, NutsRegion
     from saferspaces.core.framework import Indicator
-    from saferspaces.dashboard.models import PeerSharing, ScoreFact
+    from saferspaces.dashboard.models import PeerSharing
     from saferspaces.demo.assessments import _answers, _background, _value
     from saferspaces.demo.generator import _ensure_regions
     from saferspaces.frameworks.models import FrameworkEdition
     from saferspaces.frameworks.selectors import edition_parsed
     from saferspaces.frameworks.services import framework_editions_sync_bundled
+    from saferspaces.results.computing import _compute, _store
+    from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -253,81 +258,104 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     Answer.objects.bulk_create(answers, batch_size=5000)
     lap("answers")
 
-    # the sample, really scored per round ------------------------------------------------------
+    # the sample, really computed per round ----------------------------------------------------
     for rnd in rounds:
         members = list(
             Assessment.objects.filter(round=rnd, authority_id__in=sampled).select_related(
                 "edition", "authority"
             )
         )
-        runs = _score_runs(members, stored=members, round_=rnd, trigger="round", user=None, now=now)
-        _store(runs)
-    lap("sample scored")
+        computed = _compute(
+            members, stored=members, round_=rnd, trigger="round", user=None, now=now
+        )
+        _store(computed)
+    lap("sample computed")
 
-    # index rows of the others, drawn around the sample's distribution ------------------------
-    depth: dict[str, int] = {}
-    kinds_of: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for node, d, score, perception, status in ScoreFact.objects.values_list(
-        "node", "depth", "score", "perception", "status"
+    # facts of the others, drawn around the sample's distribution of each (node, measure) ------
+    shape: dict[tuple[str, str], tuple[str, int]] = {}
+    values_of: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for node, measure, parent, d, value in ResultFact.objects.values_list(
+        "node", "measure", "parent", "depth", "value"
     ):
-        depth[node] = d
-        for name, value in (("score", score), ("perception", perception), ("status", status)):
-            if value is not None:
-                kinds_of[node][name].append(value)
-    spread = {
-        node: {name: (sum(v) / len(v), _sd(v)) for name, v in values.items() if len(v) >= 2}
-        for node, values in kinds_of.items()
-    }
+        shape[node, measure] = (parent, d)
+        if value is not None:
+            values_of[node, measure].append(value)
+    spread = {key: (sum(v) / len(v), _sd(v)) for key, v in values_of.items() if len(v) >= 2}
+    nodes = {node for node, _m in shape}
     others = [a for a in assessments if a.authority_id not in sampled_set]
-    stub_runs = ScoreRun.objects.bulk_create(
+    stub_runs = ResultRun.objects.bulk_create(
         [
-            ScoreRun(
+            ResultRun(
                 assessment=a,
+                model="composite",
                 edition_id=edition.id,
                 pipeline_name="synthetic scale index (stub)",
-                pipeline_sha256="",
                 trigger="round",
                 state=a.state,
                 units=authorities,
-                result={"units": {}, "synthetic": True},
+                meta={"synthetic": True},
                 computed_at=now,
             )
             for a in others
         ],
         batch_size=5000,
     )
-    fact_rows: list[tuple[Any, ...]] = []
-    profile_rows: list[tuple[Any, ...]] = []
-    levels = {r.code: r.level for r in regions}
-    for a, run in zip(others, stub_runs, strict=True):
-        authority = by_pk[a.authority_id]
-        k = round_index[a.round_id]
-        z = (quality[authority.pk] - 0.55) / 0.17 + 0.25 * k
-        r = random.Random(a.pk)
-        for node, kinds in spread.items():
-            values: dict[str, float | None] = {}
-            for name in ("score", "perception", "status"):
-                if name not in kinds:
-                    values[name] = None
+
+    def fact_rows() -> Iterator[tuple[Any, ...]]:
+        for a, run in zip(others, stub_runs, strict=True):
+            k = round_index[a.round_id]
+            z = (quality[a.authority_id] - 0.55) / 0.17 + 0.25 * k
+            r = random.Random(a.pk)
+            drawn: dict[tuple[str, str], float | None] = {}
+            for key in shape:
+                if key[1] in ("gap", "coverage") or key not in spread:
                     continue
-                mean, sd = kinds[name]
-                values[name] = min(100.0, max(0.0, mean + sd * (0.7 * z + 0.7 * r.gauss(0, 1))))
-            p, s = values["perception"], values["status"]
-            fact_rows.append(
-                (
+                mean, sd = spread[key]
+                noise = 0.7 * z + 0.7 * r.gauss(0, 1)
+                drawn[key] = min(100.0, max(0.0, mean + sd * noise))
+            for node in nodes:
+                p, s = drawn.get((node, "perception")), drawn.get((node, "status"))
+                if (node, "gap") in shape:
+                    drawn[node, "gap"] = p - s if p is not None and s is not None else None
+                if (node, "coverage") in shape:
+                    drawn[node, "coverage"] = r.uniform(0.75, 1.0)
+            for (node, measure), (parent, d) in shape.items():
+                value = drawn.get((node, measure))
+                yield (
                     a.pk,
                     run.pk,
                     a.round_id,
-                    authority.pk,
+                    a.authority_id,
                     node,
-                    depth[node],
-                    values["score"],
-                    p,
-                    s,
-                    p - s if p is not None and s is not None else None,
-                    r.uniform(0.75, 1.0),
+                    measure,
+                    value,
+                    parent,
+                    d,
+                    int(value is not None),
+                    "" if value is not None else "unanswered",
                 )
-            )
+
+    _copy(
+        ResultFact._meta.db_table,
+        (
+            "assessment_id",
+            "run_id",
+            "round_id",
+            "authority_id",
+            "node",
+            "measure",
+            "value",
+            "parent",
+            "depth",
+            "n",
+            "reason",
+        ),
+        fact_rows(),
+    )
+    levels = {r.code: r.level for r in regions}
+    profile_rows: list[tuple[Any, ...]] = []
+    for a in others:
+        authority = by_pk[a.authority_id]
         density = float(authority.population or 0) / float(authority.area_km2 or 1)
         profile_rows.append(
             (
@@ -345,43 +373,6 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
                 json.dumps({"population": "registry", "density": "registry"}),
             )
         )
-    _copy(
-        ScoreFact._meta.db_table,
-        (
-            "assessment_id",
-            "run_id",
-            "round_id",
-            "authority_id",
-            "node",
-            "depth",
-            "score",
-            "perception",
-            "status",
-            "gap",
-            "coverage",
-        ),
-        fact_rows,
-    )
-    from saferspaces.dashboard.models import PeerProfile
-
-    _copy(
-        PeerProfile._meta.db_table,
-        (
-            "assessment_id",
-            "round_id",
-            "authority_id",
-            "state",
-            "kind",
-            "nuts_level",
-            "country",
-            "urbanisation",
-            "population",
-            "density",
-            "income",
-            "sources",
-        ),
-        profile_rows,
-    )
     lap("index rows (COPY)")
 
     # leads of the sample, logged in -----------------------------------------------------------
@@ -416,11 +407,14 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
         "authorities": Authority.objects.count(),
         "rounds": len(rounds),
         "assessments": Assessment.objects.count(),
-        "score_facts": ScoreFact.objects.count(),
+        "result_facts": ResultFact.objects.count(),
         "peer_profiles": PeerProfile.objects.count(),
-        "real_score_runs": ScoreRun.objects.exclude(pipeline_name__startswith="synthetic").count(),
+        "real_result_runs": ResultRun.objects.exclude(
+            pipeline_name__startswith="synthetic"
+        ).count(),
         "answers": Answer.objects.count(),
-        "nodes": len(spread),
+        "nodes": len(nodes),
+        "facts_per_assessment": len(shape),
         "open_to_contact": len(open_ids),
         "peer_group_sizes": groups,
     }
@@ -446,7 +440,7 @@ def _peer_groups(assessment_ids: list[int]) -> dict[str, Any]:
     from saferspaces.assessments.models import Assessment
     from saferspaces.core.dashboard import PeerCriteria
     from saferspaces.dashboard.peers import peer_view
-    from saferspaces.dashboard.profile import scored_read
+    from saferspaces.results.selectors import scored_read
 
     sizes, refused = [], 0
     for a in Assessment.objects.filter(pk__in=assessment_ids).select_related("edition", "round"):
