@@ -8,7 +8,7 @@ orders authorities by score.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Value
@@ -181,8 +181,8 @@ def scores_with_previous(
         if previous is not None
         else None
     )
-    return list(
-        facts.annotate(
-            before=Subquery(before) if before is not None else Value(None, FloatField())
-        ).values_list("authority_id", "authority__name", "assessment_id", "node", "value", "before")
-    )
+    rows = facts.annotate(
+        before=Subquery(before) if before is not None else Value(None, FloatField())
+    ).values_list("authority_id", "authority__name", "assessment_id", "node", "value", "before")
+    # ``value`` is never null here (filtered above)
+    return cast(list[tuple[int, str, int, str, float, float | None]], list(rows))
