@@ -25,10 +25,10 @@ It prints one JSON line (the sampled leads' sessions and the pages to visit) as 
   their ``ResultRun`` and writes their ``ResultFact`` and ``PeerProfile`` rows as in production.
   Each sampled authority has a lead (a user with a logged-in session);
 * the other N - S authorities' assessments get the index rows the pages read, written with
-  PostgreSQL ``COPY``: the same facts as a computed assessment (every (node, measure) the model
-  produced for the sample: score, perception, status, gap and coverage of each (sub-)dimension,
-  the score of each indicator), values drawn around the sample's mean and spread of each
-  (node, measure), shifted by a per-authority quality and a small per-round progress; one
+  PostgreSQL ``COPY``: the facts of a computed assessment's (sub-)dimensions (every measure the
+  model produced for them in the sample: score, perception, status, gap and coverage; not the
+  indicators' own scores, which only an assessment's own pages read), values drawn around the
+  sample's mean and spread of each (node, measure), shifted by a per-authority quality and a small per-round progress; one
   ``PeerProfile`` with the authority's kind, NUTS level, country, population, density, degree of
   urbanisation (from the density) and an income between 14 000 and 34 000. Their ``ResultRun``
   is a stub (no explanation: the index needs a run to point to; their own profile pages are
@@ -281,7 +281,11 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
         if value is not None:
             values_of[node, measure].append(value)
     spread = {key: (sum(v) / len(v), _sd(v)) for key, v in values_of.items() if len(v) >= 2}
-    nodes = {node for node, _m in shape}
+    # the others get the facts of the (sub-)dimensions (the nodes with a coverage), not those of
+    # single indicators: the pages that read the round or the peers read dimensions only, and an
+    # assessment's own indicators are read by its own profile (never visited for the others)
+    nodes = {node for node, measure in shape if measure == "coverage"}
+    shape = {key: place for key, place in shape.items() if key[0] in nodes}
     others = [a for a in assessments if a.authority_id not in sampled_set]
     stub_runs = ResultRun.objects.bulk_create(
         [
@@ -414,7 +418,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
         ).count(),
         "answers": Answer.objects.count(),
         "nodes": len(nodes),
-        "facts_per_assessment": len(shape),
+        "facts_per_other_assessment": len(shape),
         "open_to_contact": len(open_ids),
         "peer_group_sizes": groups,
     }
