@@ -381,6 +381,24 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
                 json.dumps({"population": "registry", "density": "registry"}),
             )
         )
+    _copy(
+        PeerProfile._meta.db_table,
+        (
+            "assessment_id",
+            "round_id",
+            "authority_id",
+            "state",
+            "kind",
+            "nuts_level",
+            "country",
+            "urbanisation",
+            "population",
+            "density",
+            "income",
+            "sources",
+        ),
+        profile_rows,
+    )
     lap("index rows (COPY)")
 
     # leads of the sample, logged in -----------------------------------------------------------
