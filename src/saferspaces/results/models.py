@@ -91,10 +91,11 @@ class ResultFact(models.Model):
     class Meta:
         db_table = "results_fact"
         constraints = [
-            # an assessment's facts, and one node's values of a set of assessments (the peers'
-            # quartiles; a unit's facts are written together, so they share a few pages)
+            # an assessment's facts, and some measures and nodes of a set of assessments (the
+            # peers' quartiles: read from the index alone on PostgreSQL, INCLUDE value)
             models.UniqueConstraint(
-                fields=["assessment", "node", "measure", "category", "instance"],
+                fields=["assessment", "measure", "node", "category", "instance"],
+                include=["value"],
                 name="result_fact_unique",
             )
         ]

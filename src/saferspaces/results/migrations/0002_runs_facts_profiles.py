@@ -224,7 +224,8 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("assessment", "node", "measure", "category", "instance"),
+                        fields=("assessment", "measure", "node", "category", "instance"),
+                        include=("value",),
                         name="result_fact_unique",
                     )
                 ],
