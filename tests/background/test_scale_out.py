@@ -199,7 +199,7 @@ def test_two_app_servers_and_two_workers_share_sessions_uploads_and_jobs(
     # scores asked for through one server, made by a worker, shown by the other
     status, _h, _body = browser.request(f"{a}{page}scores/", fields={})
     assert status == 302
-    wait_for(lambda: _task_done("assessment_score_task"), timeout=90, what="the scores")
+    wait_for(lambda: _task_done("results_compute_task"), timeout=90, what="the scores")
     # a report PDF asked for through the other server, served back by the first
     status, headers, _body = browser.request(f"{b}{page}report/pdf/", fields={"language": "fr"})
     assert status == 302, processes.logs_text()
