@@ -26,7 +26,7 @@ def test_the_report_page_shows_its_charts_as_named_images_and_is_axe_clean(
     from saferspaces.reports.authority import authority_report
 
     assessment = (
-        Assessment.objects.filter(score_runs__isnull=False)
+        Assessment.objects.filter(result_runs__isnull=False)
         .select_related("authority")
         .order_by("-round__period_end", "pk")
         .first()

@@ -176,6 +176,13 @@ def test_any_text_gives_a_well_formed_image(names: list[str], title: str) -> Non
     assert "<script" not in svg and "\x00" not in svg
 
 
+def test_a_long_label_with_characters_beyond_the_bmp_is_printed() -> None:
+    """Vega cuts a long label by UTF-16 code units; a character beyond the Basic Multilingual
+    Plane cut in two made vl-convert fail the whole chart (found by the test above)."""
+    root = ET.fromstring(chart_svg(_dots(["0000000000000000000Æ𝒘Æ"], [50.0])))  # noqa: S314
+    assert root.get("role") == "img"
+
+
 def test_texts_that_look_like_markup_stay_text() -> None:
     names = ["<script>alert(1)</script>", "Quartier \x07 « nord » & sud", "مركز المدينة"]
     root = ET.fromstring(chart_svg(_dots(names, [10.0, 50.0, 90.0])))  # noqa: S314

@@ -179,7 +179,7 @@ def test_the_profile_page_is_the_composite_presenters(demo_module: Any, db: Any)
     from saferspaces.dashboard.selectors import dashboard_profile
 
     a = (
-        Assessment.objects.filter(score_runs__isnull=False)
+        Assessment.objects.filter(result_runs__isnull=False)
         .select_related("authority")
         .order_by("-round__period_end", "pk")
         .first()

@@ -68,6 +68,18 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# characters beyond the Basic Multilingual Plane (emoji, mathematical letters): Vega cuts a long
+# label by UTF-16 code units, which can split one of them in two halves that vl-convert's text
+# measurement then refuses, failing the whole chart
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def print_label(text: str) -> str:
+    """A text of the chart's data as printed: without the characters XML cannot hold, and each
+    character beyond the Basic Multilingual Plane shown as U+FFFD (the web page shows it)."""
+    return _ASTRAL.sub("\ufffd", xml_text(text))
+
+
 @functools.cache
 def _converter() -> Any:
     """vl-convert, with the print fonts registered (once per process)."""
@@ -107,7 +119,7 @@ def chart_print_spec(chart: Chart, *, width: int = PRINT_WIDTH) -> dict[str, Any
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec["description"] = xml_text(chart.summary)
     spec["data"]["values"] = [
-        {k: xml_text(v) if isinstance(v, str) else v for k, v in row.items()}
+        {k: print_label(v) if isinstance(v, str) else v for k, v in row.items()}
         for row in spec["data"]["values"]
     ]
     spec["config"]["font"] = PRINT_FONT
