@@ -3,8 +3,7 @@ phone's width, and every page in the languages with the longest words (Finnish, 
 Croatian) at 375 px without sideways scrolling.
 
 The languages are read from ``locale/<code>/status.yaml``: these tests grow by themselves as
-translations are finished and their languages offered. Until Finnish, Latvian or Croatian is
-offered, the every-page run covers the offered languages other than English (French today).
+translations are finished and their languages offered (all ten today).
 """
 
 from __future__ import annotations
@@ -97,15 +96,21 @@ def test_every_page_fits_a_phone_in_the_languages_with_long_words(
 
 
 def test_a_language_being_translated_is_english_with_a_note_in_the_browser(
-    browser: Any, live_server: Any, demo: Any
+    browser: Any, live_server: Any, demo: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from browser.conftest import axe_violations, describe, login_context  # type: ignore[import-not-found]
-    from saferspaces.languages import languages_declared
+    """A language declared and not yet offered (all ten are offered today; one added later
+    starts so): the live server, in this process, sees Czech as being translated."""
+    import dataclasses
 
-    waiting = [lang.code for lang in languages_declared() if lang.code not in OFFERED]
-    if not waiting:
-        pytest.skip("every declared language is offered")
-    context = login_context(browser, live_server, None, waiting[0])
+    from browser.conftest import axe_violations, describe, login_context  # type: ignore[import-not-found]
+    from saferspaces import languages
+
+    held_back = tuple(
+        dataclasses.replace(lang, offered=False) if lang.code == "cs" else lang
+        for lang in languages.languages_declared()
+    )
+    monkeypatch.setattr(languages, "languages_declared", lambda *a, **k: held_back)
+    context = login_context(browser, live_server, None, "cs")
     page = context.new_page()
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == REFERENCE

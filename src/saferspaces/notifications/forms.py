@@ -8,8 +8,8 @@ from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from saferspaces import languages
 from saferspaces.inputs import Form
-from saferspaces.languages import languages_declared
 from saferspaces.notifications.kinds import CODES, KINDS
 
 
@@ -53,5 +53,5 @@ def language_choices() -> list[tuple[str, str]]:
             else _("%(language)s (being translated: in English for now)")
             % {"language": lang.name_local},
         )
-        for lang in languages_declared()
+        for lang in languages.languages_declared()
     ]
