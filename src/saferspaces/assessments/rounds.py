@@ -53,7 +53,7 @@ def round_open(
         raise DomainError(_("Give the round a title."), field="title")
     if period_end < period_start:
         raise DomainError(_("The period must end after it starts."), field="period_end")
-    if deadline < now.date():
+    if deadline < timezone.localdate(now):
         raise DomainError(_("The deadline must not be in the past."), field="deadline")
     if not authorities:
         raise DomainError(_("Choose at least one authority."), field="authorities")
