@@ -26,6 +26,7 @@ from saferspaces.assessments.models import (
     Assessment,
     IndividualAnswer,
 )
+from saferspaces.assessments.repeats import repeat_question
 from saferspaces.core.framework import AnswerError
 from saferspaces.core.framework.answers import AnswerState, answer_state_build
 from saferspaces.core.limits import COMMENT_MAX_CHARS, TEXT_ANSWER_MAX_CHARS
@@ -56,6 +57,7 @@ class Lock:
     assessment: Assessment
     question: Question
     section: str
+    code: str  # the answer key: the question's code, or e.g. MEASURES[2]/MEASURE_LEVEL
 
 
 def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
@@ -74,19 +76,22 @@ def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
         )
     edition = assessment_edition(assessment=assessment)
     _sections, section_of, questions = edition_layout(edition=edition)
-    question = questions.get(code)
+    question: Question | None = questions.get(code)
+    section = section_of.get(code, "")
+    repeated = repeat_question(edition=edition, code=code)
+    if repeated is not None:
+        question, section = repeated
     if question is None or question.answer.type == "not_scored":
         raise DomainError(
             _("%(code)s is not a question of the edition %(edition)s.")
             % {"code": code, "edition": edition.id},
             field="code",
         )
-    section = section_of[code]
     if not permissions.can_edit_section(
         user, assessment, section, permissions.assigned_people(assessment=assessment, fresh=True)
     ):
         raise DomainError(_("This part of the assessment is assigned to other colleagues."))
-    return Lock(assessment=assessment, question=question, section=section)
+    return Lock(assessment=assessment, question=question, section=section, code=code)
 
 
 def _state(question: Question, status: str, raw: object) -> AnswerState:
@@ -121,7 +126,7 @@ def answer_write(
     """Write one agreed answer under ``lock`` (from :func:`answer_lock`): a new version and its
     revision, or nothing when the answer did not change; :class:`AnswerConflict` when someone
     changed it since ``expected_version``. Used by :func:`answer_save` and the file import."""
-    assessment, code = lock.assessment, lock.question.code
+    assessment, code = lock.assessment, lock.code
     current = Answer.objects.filter(assessment=assessment, code=code).first()
     current_version = current.version if current else 0
     if current_version != expected_version:

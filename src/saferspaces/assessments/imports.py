@@ -282,7 +282,12 @@ def answers_import_confirm(
         for r in chosen["rows"]:
             code = r["code"]
             before = current.get(code)
-            lock = Lock(assessment=assessment, question=questions[code], section=section_of[code])
+            lock = Lock(
+                assessment=assessment,
+                question=questions[code],
+                section=section_of[code],
+                code=code,
+            )
             after = answer_write(
                 lock=lock,
                 state=AnswerState(r["status"], r["value"]),

@@ -1,0 +1,185 @@
+"""A second instrument, written here, taken end to end with the generic collection code: a
+format-2 edition whose measures are a repeat group, each with its level of prevention, and whose
+result model is a tally. Its answers are saved under answer keys (``MEASURES[2]/MEASURE_LEVEL``)
+by the same services as any question, a repeat instance is removed (the ones after it move up),
+bad keys are refused with a message naming them, and the submission computes a tally whose facts
+are stored. This is the worked example of "Add an instrument" in CONTRIBUTING.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from assessment_helpers import Team, team_make
+
+EDITION = """\
+format: saferspaces-framework/2
+edition:
+  id: measures-test-2026.1
+  date: 2026-12-05
+  title: {en: Prevention measures (test instrument)}
+  description: {en: A test instrument listing measures by category.}
+  languages: [en]
+  previous: null
+instrument:
+  family: measures_test
+  subject: authority
+  respondents: team
+  result_model: tally
+  result: {by: [MEASURE_CATEGORY]}
+  sharing: {peers: false, publish: false, export: true}
+dimensions:
+  - code: MEASURES_MAP
+    title: {en: Local prevention measures}
+    repeats:
+      - code: MEASURES
+        title: {en: Measure}
+        min: 1
+        max: 5
+        items:
+          - code: MEASURE_NAME
+            question: {en: Name of the measure}
+            answer: {type: text}
+          - code: MEASURE_CATEGORY
+            question: {en: Category of the measure}
+            answer:
+              type: single_choice
+              choices:
+                - {code: situational, label: {en: Situational (places)}}
+                - {code: social, label: {en: Social (people)}}
+                - {code: community, label: {en: Community (neighbourhoods)}}
+"""
+
+
+@pytest.fixture
+def team(demo_module: Any, db: None) -> Team:
+    from saferspaces.frameworks.services import framework_edition_upload
+
+    team = team_make()
+    team.edition = framework_edition_upload(
+        user=team.administrator, filename="measures-test.yaml", content=EDITION.encode()
+    )
+    return team
+
+
+def _assessment(team: Team) -> Any:
+    from saferspaces.assessments.models import Assessment
+    from saferspaces.assessments.rounds import round_open
+
+    today = dt.date.today()
+    round_ = round_open(
+        network=team.network,
+        edition=team.edition,
+        title="Measures round",
+        period_start=dt.date(today.year - 1, 1, 1),
+        period_end=dt.date(today.year - 1, 12, 31),
+        deadline=today + dt.timedelta(days=30),
+        authorities=[team.authority],
+        consensus=False,
+        user=team.coordinator,
+    )
+    return Assessment.objects.get(round=round_, authority=team.authority)
+
+
+def _save(assessment: Any, user: Any, code: str, raw: str) -> Any:
+    from saferspaces.assessments.answering import answer_save
+    from saferspaces.assessments.models import Answer
+
+    current = Answer.objects.filter(assessment=assessment, code=code).first()
+    return answer_save(
+        assessment=assessment,
+        code=code,
+        user=user,
+        status="answered",
+        raw=raw,
+        expected_version=current.version if current else 0,
+    )
+
+
+MEASURES = [
+    ("Street lighting plan", "situational"),
+    ("Youth outreach", "social"),
+    ("Neighbourhood walks", "community"),
+    ("CCTV review", "situational"),
+]
+
+
+def _fill(assessment: Any, user: Any) -> None:
+    for n, (name, category) in enumerate(MEASURES, start=1):
+        _save(assessment, user, f"MEASURES[{n}]/MEASURE_NAME", name)
+        _save(assessment, user, f"MEASURES[{n}]/MEASURE_CATEGORY", category)
+
+
+def _stored(assessment: Any) -> dict[str, Any]:
+    from saferspaces.assessments.models import Answer
+
+    return dict(Answer.objects.filter(assessment=assessment).values_list("code", "value"))
+
+
+def test_answers_inside_a_repeat_group_are_saved_under_their_keys(team: Team) -> None:
+    assessment = _assessment(team)
+    _fill(assessment, team.lead)
+    stored = _stored(assessment)
+    assert stored["MEASURES[2]/MEASURE_NAME"] == "Youth outreach"
+    assert stored["MEASURES[4]/MEASURE_CATEGORY"] == "situational"
+    assert len(stored) == 8
+    # a changed answer is a new version of the same key, with its history
+    answer = _save(assessment, team.lead, "MEASURES[2]/MEASURE_CATEGORY", "community")
+    assert answer.version == 2
+    assert assessment.revisions.filter(code="MEASURES[2]/MEASURE_CATEGORY").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "raw", "says"),
+    [
+        ("MEASURE_CATEGORY", "social", "MEASURE_CATEGORY"),  # outside its repeat group
+        ("MEASURES[6]/MEASURE_CATEGORY", "social", "at most 5"),  # beyond max
+        ("MEASURES[0]/MEASURE_CATEGORY", "social", "MEASURES[0]"),
+        ("MEASURES[1]/NO_SUCH_ITEM", "social", "NO_SUCH_ITEM"),
+        ("OTHER[1]/MEASURE_CATEGORY", "social", "MEASURES[n]/MEASURE_CATEGORY"),
+        ("MEASURES[1]/MEASURE_CATEGORY", "unknown", "choice"),  # a value the item refuses
+        ("MEASURES[1]/" + "A" * 200, "x", "characters"),
+    ],
+)
+def test_bad_answer_keys_are_refused_with_a_message_naming_them(
+    team: Team, code: str, raw: str, says: str
+) -> None:
+    from saferspaces.errors import DomainError
+
+    assessment = _assessment(team)
+    with pytest.raises(DomainError) as caught:
+        _save(assessment, team.lead, code, raw)
+    assert says in caught.value.message
+    assert _stored(assessment) == {}
+
+
+def test_removing_an_instance_moves_the_next_ones_up(team: Team) -> None:
+    from saferspaces.assessments.repeats import repeat_instance_remove, repeat_lists
+    from saferspaces.errors import DomainError
+
+    assessment = _assessment(team)
+    _fill(assessment, team.lead)
+    removed = repeat_instance_remove(assessment=assessment, instance="MEASURES[2]", user=team.lead)
+    assert removed == 2
+    stored = _stored(assessment)
+    assert [stored[f"MEASURES[{n}]/MEASURE_NAME"] for n in (1, 2, 3)] == [
+        "Street lighting plan",
+        "Neighbourhood walks",
+        "CCTV review",
+    ]
+    assert "MEASURES[4]/MEASURE_NAME" not in stored
+    # the history moved with its instance
+    assert set(
+        assessment.revisions.filter(code__startswith="MEASURES[3]/").values_list("value", flat=True)
+    ) == {"CCTV review", "situational"}
+    (listed,) = repeat_lists(assessment=assessment, section="MEASURES_MAP")
+    assert [i.instance for i in listed.instances] == ["MEASURES[1]", "MEASURES[2]", "MEASURES[3]"]
+    assert listed.next_instance == "MEASURES[4]"
+    for bad in ("MEASURES[x]", "OTHER[1]", "MEASURES[1]/MEASURE_NAME"):
+        with pytest.raises(DomainError):
+            repeat_instance_remove(assessment=assessment, instance=bad, user=team.lead)
+    with pytest.raises(DomainError):
+        repeat_instance_remove(assessment=assessment, instance="MEASURES[1]", user=team.outsider)
+    assert len(_stored(assessment)) == 6
