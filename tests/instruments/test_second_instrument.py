@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from assessment_helpers import Team, team_make
+from test_no_ranking import _check_html, _check_table
 
 EDITION = """\
 format: saferspaces-framework/2
@@ -183,3 +184,58 @@ def test_removing_an_instance_moves_the_next_ones_up(team: Team) -> None:
     with pytest.raises(DomainError):
         repeat_instance_remove(assessment=assessment, instance="MEASURES[1]", user=team.outsider)
     assert len(_stored(assessment)) == 6
+
+
+def _submitted(team: Team, django_capture_on_commit_callbacks: Any) -> Any:
+    """The filled assessment, submitted; its results computed by the task the submission
+    enqueues (run when enqueued in the tests, after the transaction commits)."""
+    from saferspaces.assessments.workflow import assessment_transition
+
+    assessment = _assessment(team)
+    _fill(assessment, team.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        return assessment_transition(assessment=assessment, action="submit", user=team.lead)
+
+
+def test_the_submission_computes_a_tally_by_category(
+    team: Team, django_capture_on_commit_callbacks: Any
+) -> None:
+    from saferspaces.results.models import ResultFact, ResultRun
+
+    assessment = _submitted(team, django_capture_on_commit_callbacks)
+    run = ResultRun.objects.get(assessment=assessment)
+    facts = {
+        (f.node, f.measure, f.category, f.instance): f.value
+        for f in ResultFact.objects.filter(run=run)
+    }
+    for node in ("MEASURES_MAP", "MEASURE_CATEGORY"):
+        assert facts[(node, "count", "situational", "")] == 2
+        assert facts[(node, "count", "social", "")] == 1
+        assert facts[(node, "count", "community", "")] == 1
+    assert not [k for k in facts if k[1] in ("score", "rank", "position")]
+
+
+def test_the_results_page_shows_the_tally_with_its_table_and_no_ranking(
+    team: Team, django_capture_on_commit_callbacks: Any, client: Any
+) -> None:
+    from django.urls import reverse
+
+    assessment = _submitted(team, django_capture_on_commit_callbacks)
+    client.force_login(team.lead)
+    detail = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    url = reverse("dashboard:assessment_results", args=[assessment.pk])
+    assert f'href="{url}"' in detail  # reachable from the assessment
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Answers by category" in html
+    assert "<caption" in html and "Situational (places)" in html
+    assert _check_html(html, url) == []  # the site-wide no-ranking scanner
+    csv = client.get(url, {"chart": "tally", "format": "csv"})
+    assert csv.status_code == 200
+    rows = csv.content.decode("utf-8-sig").splitlines()
+    assert any("Situational (places)" in r and ",2," in r for r in rows), rows
+    assert _check_table(csv.content, url) == []
+    # a colleague of another authority may not read it
+    client.force_login(team.outsider)
+    assert client.get(url).status_code in (403, 404)

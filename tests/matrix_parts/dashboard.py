@@ -35,6 +35,7 @@ ENTRIES = {
     "dashboard:profile": ("get", "/authorities/{authority}/dashboard/", AUTHORITY_PRIVATE),
     "dashboard:sharing": ("get", "/authorities/{authority}/sharing/", LEAD_ONLY),
     "dashboard:peers": ("get", "/assessments/{assessment}/peers/", PRIVATE),
+    "dashboard:assessment_results": ("get", "/assessments/{assessment}/results/", PRIVATE),
     "dashboard:explain": ("get", "/assessments/{assessment}/explain/QOL_P01/", PRIVATE),
     "dashboard:round": ("get", "/rounds/{round}/dashboard/", COORDINATOR_ONLY),
     "dashboard:publish": ("post", "/rounds/{round}/publish/", PUBLISH),

@@ -368,6 +368,9 @@ def assessment_overview(*, user: Any, assessment: Assessment) -> dict[str, Any]:
     closed = assessment.round is not None and assessment.round.closed_at is not None
     return {
         "assessment": assessment,
+        # composite scores have their scores page and council report; other result models
+        # their results page (by the model's presenter)
+        "result_model": assessment_edition(assessment=assessment).instrument.result_model,
         "progress": progress,
         "totals": {
             "relevant": sum(p.relevant for p in progress),

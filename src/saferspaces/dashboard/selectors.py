@@ -11,17 +11,18 @@ from django.urls import reverse
 from saferspaces.assessments.models import Assessment, Evidence
 from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import PeerCriteria
+from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard import charts
 from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.peers import learn_from_peers, peer_view
-from saferspaces.dashboard.presenters import presenter_get
+from saferspaces.dashboard.presenters import Audience, UnitResults, presenter_get
 from saferspaces.dashboard.profile import (
     assessments_for_dashboard,
     indicator_explain,
     profile_rows,
     progress_rows,
 )
-from saferspaces.results.selectors import scored_read, scored_read_many
+from saferspaces.results.selectors import assessment_results_read, scored_read, scored_read_many
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:code> of the explain URL
 
@@ -193,3 +194,31 @@ def _explain_groups(scored: Any, language: str) -> list[dict[str, Any]]:
             {"code": dim.code, "title": text_get(dim.title, language), "indicators": items}
         )
     return groups
+
+
+def dashboard_results(*, assessment: Assessment, language: str, is_subject: bool) -> dict[str, Any]:
+    """The results page of an assessment of any result model: its presenter's sections, each
+    with its chart and data table, drawn from the fact index (composite results have the
+    authority's profile page; this page links to it)."""
+    read = assessment_results_read(assessment=assessment)
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "read": read,
+        "model": read.run.model if read else None,
+        "charts": {},
+    }
+    if read is None or read.run.model == "composite":
+        return context | {"sections": ()}
+    url = reverse("dashboard:assessment_results", args=[assessment.pk]) + "?chart="
+    shown = presenter_get(name=read.run.model).present(
+        results=UnitResults(read.unit, read.edition, read.facts, read.run.explanation),
+        language=language,
+        audience=Audience(is_subject=is_subject),
+        data_url=url,
+    )
+    return context | {
+        "sections": shown.sections,
+        "charts": shown.charts,
+        "hidden": shown.hidden,
+        "edition_title": text_get(read.edition.title, language),
+    }

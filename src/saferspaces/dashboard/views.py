@@ -23,6 +23,7 @@ from saferspaces.assessments.models import Assessment, Round
 from saferspaces.assessments.permissions import (
     assessment_refused,
     assessments_readable,
+    can_answer,
     can_view_assessment,
     can_view_round,
 )
@@ -100,6 +101,22 @@ def peers(request: HttpRequest, pk: int) -> HttpResponse:
     context["form"] = form
     return _chart_download(request, context, f"peers-{pk}") or render(
         request, "dashboard/peers.html", context
+    )
+
+
+@login_required
+@require_GET
+def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results of an assessment by its result model's presenter (a tally, a risk matrix,
+    levels reached), with each chart's data table and downloads; nothing ranks authorities."""
+    assessment = _authority_assessment(request, pk)
+    context = selectors.dashboard_results(
+        assessment=assessment,
+        language=_language(),
+        is_subject=can_answer(request.user, assessment),
+    )
+    return _chart_download(request, context, f"results-{pk}") or render(
+        request, "dashboard/assessment_results.html", context
     )
 
 

@@ -20,7 +20,7 @@ from saferspaces.assessments.models import Assessment
 from saferspaces.core.assessment import EditionPipeline, UnitScores
 from saferspaces.core.framework import Edition
 from saferspaces.core.framework.model import text_get
-from saferspaces.core.results import composite_unit_read
+from saferspaces.core.results import Fact, composite_unit_read
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 from saferspaces.results.computing import assessment_results_pending
 from saferspaces.results.models import ResultFact, ResultRun, unit_key
@@ -223,3 +223,39 @@ def assessment_scores(*, assessment: Assessment, language: str) -> dict[str, Any
     if scored is None:
         return {"run": None, "rows": [], "pending": pending}
     return scores_present(scored=scored, language=language[:2]) | {"pending": pending}
+
+
+@dataclass(frozen=True)
+class ResultsRead:
+    """An assessment's latest results of any result model, read back from the fact index:
+    the run (its model and explanation), the edition, and the facts as the model made them."""
+
+    run: ResultRun
+    edition: Edition
+    unit: str
+    facts: tuple[Fact, ...]
+
+
+def assessment_results_read(*, assessment: Assessment) -> ResultsRead | None:
+    """The latest results of ``assessment`` (None when never computed): facts from the index."""
+    run = result_run_latest(assessment=assessment)
+    if run is None:
+        return None
+    unit = unit_key(assessment.pk)
+    facts = tuple(
+        Fact(
+            unit=unit,
+            node=row.node,
+            measure=row.measure,
+            value=row.value,
+            category=row.category,
+            instance=row.instance,
+            parent=row.parent or None,
+            depth=row.depth,
+            coverage=row.coverage,
+            n=row.n,
+            reason=row.reason or None,
+        )
+        for row in ResultFact.objects.filter(assessment=assessment, run=run).order_by("pk")
+    )
+    return ResultsRead(run, edition_parsed(row=assessment.edition), unit, facts)
