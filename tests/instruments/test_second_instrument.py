@@ -239,3 +239,32 @@ def test_the_results_page_shows_the_tally_with_its_table_and_no_ranking(
     # a colleague of another authority may not read it
     client.force_login(team.outsider)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_the_research_export_carries_the_answers_with_their_repeat_instance(
+    team: Team, django_capture_on_commit_callbacks: Any
+) -> None:
+    import csv
+    import io
+
+    from saferspaces.exports.files import download_parse, file_write
+    from saferspaces.exports.selectors import round_export
+
+    assessment = _submitted(team, django_capture_on_commit_callbacks)
+    export = round_export(round_=assessment.round)
+    for name in ("answers.csv", "all.zip", "all.xlsx"):  # every table of every file is written
+        download = download_parse(name)
+        assert download is not None
+        assert file_write(export, download).read(2)
+    download = download_parse("answers.csv")
+    assert download is not None
+    text = file_write(export, download).read().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    keyed = {r["question_code"]: r for r in rows}
+    # in instance order, then the items' order in the file
+    assert [r["question_code"] for r in rows if r["question_code"].endswith("_CATEGORY")] == [
+        f"MEASURES[{n}]/MEASURE_CATEGORY" for n in (1, 2, 3, 4)
+    ]
+    assert keyed["MEASURES[2]/MEASURE_CATEGORY"]["value_text"] == "social"
+    assert keyed["MEASURES[2]/MEASURE_CATEGORY"]["dimension"] == "MEASURES_MAP"
+    assert keyed["MEASURES[2]/MEASURE_CATEGORY"]["status"] == "answered"

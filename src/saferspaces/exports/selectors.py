@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 
 from saferspaces import __version__
 from saferspaces.assessments.models import Answer, Assessment, Round
-from saferspaces.core.assessment import OVERALL_CODE
+from saferspaces.core.assessment import OVERALL_CODE, EditionPipeline
 from saferspaces.core.exports import (
     RULE_PUBLISHED_NAMED,
     AnswerRow,
@@ -182,6 +182,13 @@ class ExportSummary:
     pipeline: str
 
 
+def _pipeline(*, row: FrameworkEdition, edition: Edition) -> EditionPipeline | None:
+    """The edition's scoring pipeline: composite scores only (None for other result models)."""
+    if edition.instrument.result_model != "composite":
+        return None
+    return edition_pipeline(row=row, edition=edition)
+
+
 def round_export_summary(*, round_: Round) -> ExportSummary:
     """The rows of each table, the authorities (named ones too, under the default rule), the
     edition's checksum and the pipeline's name, without reading the rows."""
@@ -193,7 +200,7 @@ def round_export_summary(*, round_: Round) -> ExportSummary:
         units=assessments.count(),
         named=assessments.filter(authority__sharing__publish_results=True).count(),
         edition_sha256=row.sha256,
-        pipeline=edition_pipeline(row=row, edition=edition).name,
+        pipeline=pipeline.name if (pipeline := _pipeline(row=row, edition=edition)) else "",
     )
 
 
@@ -251,7 +258,8 @@ def round_export(
 
     row = round_.edition
     edition = edition_parsed(row=row)
-    pipeline = edition_pipeline(row=row, edition=edition)
+    # only composite scores have a scoring pipeline; other result models export no scores
+    pipeline = _pipeline(row=row, edition=edition)
     assessments = list(
         Assessment.objects.filter(round=round_).select_related(
             "authority", "authority__nuts_region"
@@ -293,15 +301,15 @@ def round_export(
         ]
         for a_id, rows in round_node_rows(round_=round_).items()
     }
-    overall = bool(round_.overall or pipeline.options.overall)
+    overall = bool(round_.overall or (pipeline is not None and pipeline.options.overall))
     order = (OVERALL_CODE, *(d.code for _, d in edition.dimensions_walk()))
     context = ExportContext(
         round_id=round_.pk,
         round_title=round_.title,
         edition=edition,
         edition_sha256=row.sha256,
-        pipeline_name=pipeline.name,
-        pipeline_sha256=pipeline.sha256,
+        pipeline_name=pipeline.name if pipeline else "",
+        pipeline_sha256=pipeline.sha256 if pipeline else "",
         data_as_of=now or round_data_stamp(round_=round_)[1],
         year=round_.period_end.year,
         rule=rule,

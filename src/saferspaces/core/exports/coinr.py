@@ -103,6 +103,10 @@ def coinr_tables(
 ) -> CoinrTables:
     """``iData`` and ``iMeta`` of the round (small: units x scored indicators, in memory)."""
     edition = context.edition
+    if edition.instrument.result_model != "composite":
+        # COINr's tables are a composite indicator's: another result model has no indicators
+        # to give; the units and their groups are still listed
+        return _coinr_without_indicators(context=context, units=units, profile_of=profile_of)
     fw = edition_scoring_framework(edition=edition, overall=context.overall)
     inds = edition.indicator_map()
     codes = list(fw.indicators)
@@ -172,6 +176,35 @@ def coinr_tables(
         idata=Table("idata", IDATA_LEAD + GROUPS + ind_cols, idata_rows),
         imeta=Table("imeta", IMETA_COLUMNS, meta_rows),
         left_out=left_out,
+    )
+
+
+def _coinr_without_indicators(
+    *,
+    context: ExportContext,
+    units: Sequence[CodedUnit],
+    profile_of: Callable[[CodedUnit], ProfileRow | None],
+) -> CoinrTables:
+    rows = []
+    for unit in units:
+        p = profile_of(unit)
+        rows.append(
+            (
+                unit.code,
+                unit.unit.name if unit.named else unit.code,
+                context.year,
+                None if p is None else (p.kind or None),
+                None if p is None else (p.urbanisation or None),
+            )
+        )
+    groups = [
+        (None, g.name, g.label["en"], None, None, None, None, None, None, "Group", None)
+        for g in GROUPS
+    ]
+    return CoinrTables(
+        idata=Table("idata", IDATA_LEAD + GROUPS, rows),
+        imeta=Table("imeta", IMETA_COLUMNS, groups),
+        left_out=(),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saferspaces.core.assessment.hierarchy import PAD_PREFIX
+from saferspaces.core.framework.answerkey import AnswerKeyError, answer_key_parse
 from saferspaces.core.framework.model import ChecklistItem, Edition, Indicator, Text
 from saferspaces.core.labels import label
 
@@ -175,14 +176,56 @@ def _answer_cells(unit: CodedUnit, s: _Slot, a: AnswerRow | None) -> tuple[Any, 
     )
 
 
+def _repeat_slots(edition: Edition) -> dict[str, tuple[int, _Slot]]:
+    """Item code -> (file order, slot) of every item inside repeat groups."""
+    roles = {
+        dim.code: (ancestors[0].role if ancestors else dim.role)
+        for ancestors, dim in edition.dimensions_walk()
+    }
+    out: dict[str, tuple[int, _Slot]] = {}
+    for place in edition.items():
+        if not place.repeats or place.item.answer.type == "not_scored":
+            continue
+        q, dim, t = place.item, place.dimension.code, place.item.answer.type
+        background = roles.get(dim) == "background"
+        empty = (q.code, dim, q.kind, t, "unanswered", None, None, None, False, None, None)
+        slot = _Slot(q.code, dim, q.kind, t, t in NUMERIC_TYPES, background, empty)
+        out[q.code] = (len(out), slot)
+    return out
+
+
+def _repeat_rows(
+    unit: CodedUnit, given: dict[str, AnswerRow], repeats: dict[str, tuple[int, _Slot]]
+) -> Iterator[tuple[Any, ...]]:
+    """A unit's answers inside repeat groups, ``question_code`` holding the answer key
+    (``MEASURES[2]/MEASURE_LEVEL``), by instance then the items' file order; answers whose key
+    does not fit the edition are left out (the collection layer never stores them)."""
+    found = []
+    for code, answer in given.items():
+        if "[" not in code:
+            continue
+        try:
+            key = answer_key_parse(text=code)
+        except AnswerKeyError:
+            continue
+        hit = repeats.get(key.item)
+        if hit is not None:
+            found.append(((key.instances, hit[0]), code, hit[1], answer))
+    for _order, code, slot, answer in sorted(found, key=lambda f: f[0]):
+        cells = _answer_cells(unit, slot, answer)
+        yield (cells[0], code, *cells[2:])
+
+
 def answers_table(
     *,
     context: ExportContext,
     units: Sequence[CodedUnit],
     answers_of: Callable[[CodedUnit], Iterable[AnswerRow]],
 ) -> Table:
-    """One row per unit x answerable question (``unanswered`` when there is no answer)."""
+    """One row per unit x answerable question (``unanswered`` when there is no answer), then
+    one per answer inside a repeat group, its ``question_code`` being the answer key."""
     slots = _slots(context.edition)
+    repeats = _repeat_slots(context.edition)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for unit in units:
@@ -190,6 +233,8 @@ def answers_table(
             get = given.get
             for s in slots:
                 yield _answer_cells(unit, s, get(s.code))
+            if repeats:
+                yield from _repeat_rows(unit, given, repeats)
 
     return Table("answers", ANSWERS_COLUMNS, rows())
 
