@@ -8,11 +8,15 @@ are stored. This is the worked example of "Add an instrument" in CONTRIBUTING.md
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assessment_helpers import Team, team_make
+from conftest import require
 from test_no_ranking import _check_html, _check_table
 
 EDITION = """\
@@ -268,3 +272,46 @@ def test_the_research_export_carries_the_answers_with_their_repeat_instance(
     assert keyed["MEASURES[2]/MEASURE_CATEGORY"]["value_text"] == "social"
     assert keyed["MEASURES[2]/MEASURE_CATEGORY"]["dimension"] == "MEASURES_MAP"
     assert keyed["MEASURES[2]/MEASURE_CATEGORY"]["status"] == "answered"
+
+
+def test_the_report_kind_prints_the_tally(
+    team: Team,
+    django_capture_on_commit_callbacks: Any,
+    client: Any,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    from django.urls import reverse
+
+    from saferspaces.reports.jobs import report_job_run
+    from saferspaces.reports.kinds import REPORT_KINDS
+    from saferspaces.reports.models import JobState, ReportJob
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assessment = _submitted(team, django_capture_on_commit_callbacks)
+    kind = REPORT_KINDS["assessment_results"]
+    context = kind.context(assessment, "en")
+    assert kind.empty(context) is None
+    (section,) = [p for p in context["printed"] if p["section"].id == "tally"]
+    cells = {(row[0].text, row[1].text): row[2].text for row in section["table"]}
+    assert cells[("Category of the measure", "Situational (places)")] == "2"
+    # asked from the results page, made by the job runner from the registry
+    client.force_login(team.lead)
+    asked = client.post(reverse("reports:assessment_results_pdf", args=[assessment.pk]))
+    assert asked.status_code == 302
+    job = ReportJob.objects.get(kind="assessment_results")
+    report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.message
+    data = Path(job.file.path).read_bytes()
+    assert data.startswith(b"%PDF")
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    (tmp_path / "r.pdf").write_bytes(data)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "r.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout.decode("utf-8")
+    assert "Answers by category" in text and "Situational (places)" in text
+    assert _check_html(text, "pdf") == []

@@ -36,6 +36,11 @@ ENTRIES = {
     "reports:round_analysis_pdf": ("post", "/rounds/{analysis_round}/analysis/pdf/", START_PDF),
     "reports:authority_report": ("get", "/assessments/{assessment}/report/", PRIVATE),
     "reports:authority_report_pdf": ("post", "/assessments/{assessment}/report/pdf/", PRIVATE_PDF),
+    "reports:assessment_results_pdf": (
+        "post",
+        "/assessments/{assessment}/results/pdf/",
+        PRIVATE_PDF,
+    ),
     "reports:job": ("get", "/reports/jobs/{report_job}/", COORDINATOR_ONLY),
     "reports:job_status": ("get", "/reports/jobs/{report_job}/status/", COORDINATOR_ONLY),
     "reports:job_download": ("get", "/reports/jobs/{report_job}/download/", DOWNLOAD_QUEUED),

@@ -194,9 +194,66 @@ AUTHORITY_REPORT = ReportKindEntry(
 )
 
 
+# --- the results of an assessment of any result model (a tally, a risk matrix, levels) -----------
+
+
+def _results_fingerprint(assessment: Assessment) -> str:
+    from saferspaces.reports.results import assessment_results_stamp
+
+    return assessment_results_stamp(assessment=assessment)
+
+
+def _results_context(assessment: Assessment, language: str) -> dict[str, Any]:
+    from saferspaces.reports.results import assessment_results_report
+
+    return assessment_results_report(assessment=assessment, language=language)
+
+
+def _results_page(assessment: Assessment) -> JobPage:
+    back = reverse("dashboard:assessment_results", args=[assessment.pk])
+    return JobPage(
+        title=_("PDF of the results of %(name)s") % {"name": assessment.authority.name},
+        back_url=back,
+        back_label=_("Back to the results"),
+        retry_url=reverse("reports:assessment_results_pdf", args=[assessment.pk]),
+        crumbs=[
+            (reverse("assessments:detail", args=[assessment.pk]), assessment.title),
+            (back, _("Results")),
+        ],
+    )
+
+
+ASSESSMENT_RESULTS = ReportKindEntry(
+    name="assessment_results",
+    title=gettext_lazy("Results of an assessment (any instrument)"),
+    parameter="assessment",
+    load=_assessment_load,
+    permission=permissions.can_view_authority_report,
+    refusal=assessment_refused,
+    gone=gettext_lazy("This assessment does not exist any more."),
+    fingerprint=_results_fingerprint,
+    reading=gettext_lazy("Reading the results"),
+    context=_results_context,
+    empty=lambda context: (
+        gettext_lazy("This assessment has no results yet.")
+        if context["read"] is None
+        else gettext_lazy("The scores of this assessment are printed in its council report.")
+        if context["model"] == "composite"
+        else None
+    ),
+    pdf_template="reports/assessment_results_pdf.html",
+    pdf_title=lambda a: (
+        _("Results of %(authority)s: %(assessment)s")
+        % {"authority": a.authority.name, "assessment": a.title}
+    ),
+    file_name=lambda a, language: f"results-{a.authority.slug}-assessment-{a.pk}-{language}.pdf",
+    page=_results_page,
+)
+
+
 #: every kind of report, by name
 REPORT_KINDS: Mapping[str, ReportKindEntry] = {
-    kind.name: kind for kind in (ROUND_ANALYSIS, AUTHORITY_REPORT)
+    kind.name: kind for kind in (ROUND_ANALYSIS, AUTHORITY_REPORT, ASSESSMENT_RESULTS)
 }
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
         views.authority_report_pdf_view,
         name="authority_report_pdf",
     ),
+    path(
+        "assessments/<int:pk>/results/pdf/",
+        views.assessment_results_pdf_view,
+        name="assessment_results_pdf",
+    ),
     path("reports/jobs/<int:pk>/", views.job_view, name="job"),
     path("reports/jobs/<int:pk>/status/", views.job_status_view, name="job_status"),
     path("reports/jobs/<int:pk>/download/", views.job_download_view, name="job_download"),

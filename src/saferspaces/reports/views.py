@@ -21,6 +21,7 @@ from saferspaces.background.job_pages import JobTarget, job_file_response, job_p
 from saferspaces.errors import DomainError
 from saferspaces.reports import selectors
 from saferspaces.reports.kinds import (
+    ASSESSMENT_RESULTS,
     AUTHORITY_REPORT,
     REPORT_KINDS,
     ROUND_ANALYSIS,
@@ -88,6 +89,12 @@ def authority_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def authority_report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_request(request, AUTHORITY_REPORT, pk, "reports:authority_report")
+
+
+@login_required
+@require_POST
+def assessment_results_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_request(request, ASSESSMENT_RESULTS, pk, "dashboard:assessment_results")
 
 
 def _job(request: HttpRequest, pk: int) -> tuple[ReportJob, JobTarget]:
