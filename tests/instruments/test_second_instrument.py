@@ -315,3 +315,54 @@ def test_the_report_kind_prints_the_tally(
     ).stdout.decode("utf-8")
     assert "Answers by category" in text and "Situational (places)" in text
     assert _check_html(text, "pdf") == []
+
+
+def test_the_fill_in_pages_add_edit_and_remove_instances_without_javascript(
+    team: Team, client: Any
+) -> None:
+    from django.urls import reverse
+
+    assessment = _assessment(team)
+    client.force_login(team.lead)
+    section = reverse("assessments:section", args=[assessment.pk, "MEASURES_MAP"])
+    page = client.get(section).content.decode()
+    assert "None entered yet." in page
+    add = reverse("assessments:repeat_instance", args=[assessment.pk, "MEASURES", 1])
+    assert f'href="{add}"' in page
+    form = client.get(add).content.decode()
+    assert '<label for="r-MEASURE_CATEGORY">Category of the measure</label>' in form
+    # bad input: a message linked to the field, nothing saved (not even the valid name)
+    refused = client.post(
+        add, {"MEASURE_NAME": "Street lighting plan", "MEASURE_CATEGORY": "nonsense"}
+    )
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert 'class="error-summary"' in html and 'href="#r-MEASURE_CATEGORY"' in html
+    assert _stored(assessment) == {}
+    # saved together, then shown on the part's page
+    for n, (name, category) in enumerate(MEASURES[:3], start=1):
+        url = reverse("assessments:repeat_instance", args=[assessment.pk, "MEASURES", n])
+        done = client.post(url, {"MEASURE_NAME": name, "MEASURE_CATEGORY": category})
+        assert done.status_code == 302 and done["Location"] == section
+    page = client.get(section).content.decode()
+    assert "Youth outreach" in page and "Social (people)" in page
+    # edited: the form carries the stored version; a stale version is a conflict, not an overwrite
+    url = reverse("assessments:repeat_instance", args=[assessment.pk, "MEASURES", 2])
+    assert 'name="MEASURE_CATEGORY-version" value="1"' in client.get(url).content.decode()
+    edited = client.post(url, {"MEASURE_CATEGORY": "community", "MEASURE_CATEGORY-version": "1"})
+    assert edited.status_code == 302
+    stale = client.post(url, {"MEASURE_CATEGORY": "social", "MEASURE_CATEGORY-version": "1"})
+    assert stale.status_code == 422
+    assert _stored(assessment)["MEASURES[2]/MEASURE_CATEGORY"] == "community"
+    # removed: the third moves up
+    remove = reverse("assessments:repeat_remove", args=[assessment.pk, "MEASURES", 1])
+    assert client.post(remove).status_code == 302
+    assert _stored(assessment)["MEASURES[2]/MEASURE_NAME"] == "Neighbourhood walks"
+    # beyond the group's maximum, or a group the edition lacks: not found
+    for args in (("MEASURES", 6), ("OTHER", 1), ("MEASURES", 0)):
+        url = reverse("assessments:repeat_instance", args=[assessment.pk, *args])
+        assert client.get(url).status_code == 404
+    # someone outside the authority reads nothing
+    client.force_login(team.outsider)
+    assert client.get(add).status_code == 403
+    assert client.post(remove).status_code == 403

@@ -53,6 +53,8 @@ NO_SUCH_EVIDENCE = {
     **dict.fromkeys(PERSONA_ORDER[2:], 404),
     **OTHER_NETWORK,
 }
+# the demo's edition has no repeat groups: an instance of one is not found by those who may read
+NO_SUCH_INSTANCE = NO_SUCH_EVIDENCE
 
 A = "/assessments/{assessment}"
 ENTRIES = {
@@ -74,6 +76,8 @@ ENTRIES = {
     "assessments:evidence_add": ("post", A + "/q/QOL_P01/evidence/", POST_REFUSED),
     "assessments:evidence_file": ("get", A + "/evidence/999999/", NO_SUCH_EVIDENCE),
     "assessments:evidence_remove": ("post", A + "/evidence/999999/remove/", NO_SUCH_EVIDENCE),
+    "assessments:repeat_instance": ("get", A + "/r/MEASURES/1/", NO_SUCH_INSTANCE),
+    "assessments:repeat_remove": ("post", A + "/r/MEASURES/1/remove/", NO_SUCH_INSTANCE),
     "assessments:feedback": ("get", "/frameworks/ssf-2026.1/feedback/", ANY_COORDINATOR),
 }
 NOT_HTML = {"assessments:evidence_file"}

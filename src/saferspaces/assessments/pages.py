@@ -70,11 +70,18 @@ def section_navigation(
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
     done, values = _done_codes(assessment, user, individual)
     places = [(si, s, p) for si, s in enumerate(sections) for p in s.pages]
-    here = next(
-        i
-        for i, (_si, s, p) in enumerate(places)
-        if s.code == section_code and p.number == page_number
+    found = next(
+        (
+            i
+            for i, (_si, s, p) in enumerate(places)
+            if s.code == section_code and p.number == page_number
+        ),
+        None,
     )
+    # a part of repeat groups only has no page: it sits before the next part's first page
+    at = next((si for si, s in enumerate(sections) if s.code == section_code), len(sections))
+    here = found if found is not None else sum(1 for si, _s, _p in places if si < at)
+    after_here = here if found is not None else here - 1
     pages = []
     open_places: list[tuple[int, Place]] = []
     for i, (_si, s, p) in enumerate(places):
@@ -96,7 +103,7 @@ def section_navigation(
     return Navigation(
         pages=pages,
         previous=_first(places[here - 1]) if here > 0 else None,
-        next=_first(places[here + 1]) if here + 1 < len(places) else None,
+        next=_first(places[after_here + 1]) if after_here + 1 < len(places) else None,
         next_unanswered=next(iter(after or before), None),
         unanswered=len(open_places),
     )

@@ -91,6 +91,7 @@ class RepeatInstance:
     instance: str  # MEASURES[2]
     position: int
     answers: dict[str, Answer]
+    cells: tuple[tuple[Indicator, Answer | None], ...] = ()  # each item of the group, in order
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,13 @@ def repeat_lists(*, assessment: Assessment, section: str) -> list[RepeatList]:
             RepeatList(
                 group=group,
                 instances=tuple(
-                    RepeatInstance(f"{group.code}[{n}]", n, held[n]) for n in sorted(held)
+                    RepeatInstance(
+                        f"{group.code}[{n}]",
+                        n,
+                        held[n],
+                        tuple((i, held[n].get(i.code)) for i in group.items),
+                    )
+                    for n in sorted(held)
                 ),
             )
         )
@@ -221,3 +228,61 @@ def repeat_instance_remove(
                     model.objects.filter(pk=row.pk).update(code=new)  # type: ignore[attr-defined]
         Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
         return count
+
+
+def repeat_instance_items(*, assessment: Assessment, instance: str) -> tuple[RepeatGroup, str]:
+    """The top-level repeat group of ``instance`` (``MEASURES[2]``) and its section;
+    :class:`DomainError` when the edition has no such group or the position is out of range."""
+    edition = assessment_edition(assessment=assessment)
+    m = re.match(r"^([A-Z][A-Z0-9_]*)\[([0-9]{1,4})\]$", instance)
+    for top in edition.dimensions:
+        for _around, dim in top.walk():
+            for group in dim.repeats:
+                if m is not None and group.code == m.group(1) and 1 <= int(m.group(2)) <= group.max:
+                    return group, top.code
+    raise DomainError(
+        _("%(key)s is not an instance of a repeat group of the edition %(edition)s.")
+        % {"key": instance[:KEY_COLUMN_CHARS], "edition": edition.id},
+        field="instance",
+    )
+
+
+def repeat_instance_save(
+    *,
+    assessment: Assessment,
+    instance: str,
+    user: Any,
+    raws: dict[str, Any],
+    versions: dict[str, int],
+    now: dt.datetime | None = None,
+) -> int:
+    """Save the answers of one repeat instance (item code -> what was typed; an empty entry
+    leaves that item as it is), all or nothing: the first answer refused raises its
+    :class:`DomainError` (``field`` is the item's code) and nothing is saved. ``versions``
+    are the versions the form was built from (conflicts as in ``answer_save``). Returns how
+    many answers were saved."""
+    from saferspaces.assessments.answering import answer_save
+
+    group, _section = repeat_instance_items(assessment=assessment, instance=instance)
+    saved = 0
+    with transaction.atomic():
+        for item in group.items:
+            raw = raws.get(item.code)
+            if raw in (None, "", []):
+                continue
+            key = f"{instance}/{item.code}"
+            try:
+                answer_save(
+                    assessment=assessment,
+                    code=key,
+                    user=user,
+                    status="answered",
+                    raw=raw,
+                    expected_version=versions.get(item.code, 0),
+                    now=now,
+                )
+            except DomainError as error:
+                error.field = item.code
+                raise
+            saved += 1
+    return saved

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saferspaces.assessments import views, views_files, views_fill, views_rounds
+from saferspaces.assessments import views, views_files, views_fill, views_repeats, views_rounds
 from saferspaces.frameworks import converters as _converters  # noqa: F401  <edition:...>
 
 app_name = "assessments"
@@ -20,6 +20,16 @@ urlpatterns = [
     path("assessments/<int:pk>/transition/", views.transition_view, name="transition"),
     path("assessments/<int:pk>/assign/", views.assign_view, name="assign"),
     path("assessments/<int:pk>/s/<slug:section>/", views_fill.section_page, name="section"),
+    path(
+        "assessments/<int:pk>/r/<slug:group>/<int:position>/",
+        views_repeats.repeat_instance_page,
+        name="repeat_instance",
+    ),
+    path(
+        "assessments/<int:pk>/r/<slug:group>/<int:position>/remove/",
+        views_repeats.repeat_instance_remove_view,
+        name="repeat_remove",
+    ),
     path("assessments/<int:pk>/q/<slug:code>/", views_fill.question_page, name="question"),
     path("assessments/<int:pk>/q/<slug:code>/save/", views_fill.answer_save_view, name="save"),
     path(

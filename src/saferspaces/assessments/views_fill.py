@@ -22,6 +22,7 @@ from saferspaces.assessments.evidence import evidence_add, evidence_max_bytes, e
 from saferspaces.assessments.models import Assessment, Evidence
 from saferspaces.assessments.pages import page_url, section_navigation
 from saferspaces.assessments.prefill import prefill_decide
+from saferspaces.assessments.repeats import repeat_lists
 from saferspaces.assessments.rounds import question_flag
 from saferspaces.core.framework.answers import ANSWERED
 from saferspaces.errors import DomainError
@@ -146,6 +147,11 @@ def section_page(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     view = selectors.section_view(
         user=request.user, assessment=assessment, section_code=section, page=number
     )
+    if view is None and number == 1:
+        # a part holding only repeat groups has no page of questions: its repeat groups only
+        view = selectors.section_view(
+            user=request.user, assessment=assessment, section_code=section, only=frozenset()
+        )
     if view is None:
         raise Http404
     pending = _pending(request, assessment)
@@ -178,6 +184,7 @@ def section_response(
             "assessment": assessment,
             "view": view,
             "pending": pending,
+            "repeats": repeat_lists(assessment=assessment, section=view.section.code),
             "progress": selectors.assessment_progress(assessment=assessment),
             "nav": section_navigation(
                 user=request.user,
