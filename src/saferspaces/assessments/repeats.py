@@ -151,6 +151,12 @@ def repeat_lists(*, assessment: Assessment, section: str) -> list[RepeatList]:
     return out
 
 
+def _position(code: str) -> int:
+    """The position of a key's outermost instance (0 outside repeat groups)."""
+    m = _POSITION.match(code)
+    return int(m.group(2)) if m else 0
+
+
 def _moved(code: str, group: str, removed: int) -> str | None:
     """``code`` after instance ``removed`` of ``group`` is taken out: ``None`` when it belongs
     to the removed instance, the key one position up when it comes after it, else itself."""
@@ -215,17 +221,22 @@ def repeat_instance_remove(
                 field="instance",
             )
         count = 0
-        for model in (Answer, IndividualAnswer, AnswerRevision, Evidence):
-            rows = list(model.objects.filter(assessment=locked, code__startswith=prefix))  # type: ignore[attr-defined]
-            gone = [r.pk for r in rows if _moved(r.code, group, removed) is None]
+        keyed: tuple[Any, ...] = (Answer, IndividualAnswer, AnswerRevision, Evidence)
+        for model in keyed:
+            rows: list[tuple[int, str]] = list(
+                model.objects.filter(assessment=locked, code__startswith=prefix).values_list(
+                    "pk", "code"
+                )
+            )
+            gone = [pk for pk, code in rows if _moved(code, group, removed) is None]
             if model is Answer:
                 count = len(gone)
-            model.objects.filter(pk__in=gone).delete()  # type: ignore[attr-defined]
+            model.objects.filter(pk__in=gone).delete()
             # move up in position order, so a key never meets the one it replaces
-            for row in sorted(rows, key=lambda r: int(_POSITION.match(r.code).group(2))):  # type: ignore[union-attr]
-                new = _moved(row.code, group, removed)
-                if new is not None and new != row.code:
-                    model.objects.filter(pk=row.pk).update(code=new)  # type: ignore[attr-defined]
+            for pk, code in sorted(rows, key=lambda row: _position(row[1])):
+                new = _moved(code, group, removed)
+                if new is not None and new != code:
+                    model.objects.filter(pk=pk).update(code=new)
         Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
         return count
 
