@@ -366,3 +366,41 @@ def test_the_fill_in_pages_add_edit_and_remove_instances_without_javascript(
     client.force_login(team.outsider)
     assert client.get(add).status_code == 403
     assert client.post(remove).status_code == 403
+
+
+def test_the_answers_file_carries_repeat_answers_both_ways(team: Team) -> None:
+    from saferspaces.assessments.imports import (
+        answers_export,
+        answers_import_confirm,
+        answers_import_preview,
+    )
+
+    assessment = _assessment(team)
+    blank, _name, _type = answers_export(assessment=assessment, fmt="csv", language="en")
+    # an empty assessment's template shows how a repeat answer is addressed
+    assert "MEASURES[1]/MEASURE_CATEGORY" in blank.decode("utf-8-sig")
+    _fill(assessment, team.lead)
+    content, _name, _type = answers_export(assessment=assessment, fmt="csv", language="en")
+    text = content.decode("utf-8-sig")
+    assert text.index("MEASURES[2]/MEASURE_NAME") < text.index("MEASURES[3]/MEASURE_NAME")
+    # the same file with a measure changed and one added, and one bad key
+    text = text.replace("Youth outreach", "Youth outreach and mentoring")
+    text += (
+        "MEASURES[5]/MEASURE_CATEGORY,,,,,answered,social,,,,\r\n"
+        "MEASURES[9]/MEASURE_CATEGORY,,,,,answered,social,,,,\r\n"
+    )
+    imported = answers_import_preview(
+        assessment=assessment,
+        user=team.lead,
+        filename="answers.csv",
+        content=text.encode(),
+        kind="answers",
+    )
+    (chosen,) = imported.sets
+    messages = [p["message"] for p in chosen["problems"]]
+    assert any("at most 5" in m for m in messages), messages
+    answers_import_confirm(imported=imported, identifier=None, user=team.lead)
+    stored = _stored(assessment)
+    assert stored["MEASURES[2]/MEASURE_NAME"] == "Youth outreach and mentoring"
+    assert stored["MEASURES[5]/MEASURE_CATEGORY"] == "social"
+    assert "MEASURES[9]/MEASURE_CATEGORY" not in stored

@@ -22,6 +22,7 @@ from saferspaces.assessments.models import (
     Assessment,
     Evidence,
 )
+from saferspaces.assessments.repeats import repeat_question
 from saferspaces.core.answers_io import (
     AnswerFileError,
     AnswerRow,
@@ -144,7 +145,8 @@ def answers_import_preview(
     for s in sets:  # rows in parts assigned to other colleagues are problems too
         keep = []
         for r in s["rows"]:
-            if permissions.can_edit_section(user, assessment, section_of[r["code"]], assigned):
+            section = section_of.get(r["code"]) or _repeat_section(edition, r["code"])
+            if permissions.can_edit_section(user, assessment, section, assigned):
                 keep.append(r)
             else:
                 s["problems"].append(
@@ -193,6 +195,24 @@ def import_set(*, imported: AnswerImport, identifier: str | None) -> dict[str, A
     raise DomainError(_("No submission %(id)s in this file.") % {"id": identifier})
 
 
+def _repeat_item(edition: Any, code: str) -> Question | None:
+    """The item of an answer key inside repeat groups (None for anything else)."""
+    try:
+        found = repeat_question(edition=edition, code=code)
+    except DomainError:
+        return None
+    return found[0] if found else None
+
+
+def _repeat_section(edition: Any, code: str) -> str:
+    """The part holding an answer key inside repeat groups ('' for anything else)."""
+    try:
+        found = repeat_question(edition=edition, code=code)
+    except DomainError:
+        return ""
+    return found[1] if found else ""
+
+
 def import_preview_rows(*, imported: AnswerImport, identifier: str | None) -> list[PreviewRow]:
     """The rows of the chosen set next to the current answers, with what would change."""
     chosen = import_set(imported=imported, identifier=identifier)
@@ -221,7 +241,7 @@ def import_preview_rows(*, imported: AnswerImport, identifier: str | None) -> li
                 row=r["row"],
                 column=r["column"],
                 code=r["code"],
-                question=questions.get(r["code"]),
+                question=questions.get(r["code"]) or _repeat_item(edition, r["code"]),
                 current=cur,
                 new=new,
                 comment=r["comment"],
@@ -282,12 +302,11 @@ def answers_import_confirm(
         for r in chosen["rows"]:
             code = r["code"]
             before = current.get(code)
-            lock = Lock(
-                assessment=assessment,
-                question=questions[code],
-                section=section_of[code],
-                code=code,
+            question, section = repeat_question(edition=edition, code=code) or (
+                questions[code],
+                section_of[code],
             )
+            lock = Lock(assessment=assessment, question=question, section=section, code=code)
             after = answer_write(
                 lock=lock,
                 state=AnswerState(r["status"], r["value"]),

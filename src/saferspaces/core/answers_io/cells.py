@@ -117,7 +117,7 @@ def answer_row_build(
     for, so that nothing typed is dropped silently).
     """
     problems: list[RowProblem] = []
-    code = question.code
+    code = cells.code  # the question code, or the answer key of an item in a repeat group
 
     def problem(role: str, message: str) -> None:
         problems.append(RowProblem(cells.row, cells.col(role), code, message))

@@ -16,6 +16,12 @@ from saferspaces.core.answers_io.columns import (
 from saferspaces.core.answers_io.errors import AnswerFileError
 from saferspaces.core.answers_io.model import AnswerFile, AnswerRow, RowProblem
 from saferspaces.core.answers_io.tables import DEFAULT_MAX_BYTES, Table, table_read
+from saferspaces.core.framework.answerkey import (
+    AnswerKeyError,
+    answer_key_check,
+    answer_key_parse,
+    edition_item_places,
+)
 from saferspaces.core.framework.answers import Question
 from saferspaces.core.framework.model import Edition
 
@@ -65,6 +71,7 @@ def answers_read(
     index = _column_index(table, filename)
     questions = edition.questions()
     folded = {code.casefold(): q for code, q in questions.items()}
+    places = edition_item_places(edition=edition)
 
     def cell(values: Sequence[object], column: str) -> object:
         j = index.get(column)
@@ -84,6 +91,19 @@ def answers_read(
                 problems.append(RowProblem(row, CODE, None, "the question code is missing"))
             continue
         question: Question | None = questions.get(code) or folded.get(code.casefold())
+        key_problem = ""
+        if question is None and "[" in code:
+            # an item inside repeat groups, under its answer key (MEASURES[2]/MEASURE_LEVEL)
+            try:
+                place = answer_key_check(key=answer_key_parse(text=code), places=places)
+            except AnswerKeyError as error:
+                key_problem = error.message
+            else:
+                if place is not None:
+                    question = place.item
+        if question is None and key_problem:
+            problems.append(RowProblem(row, CODE, code[:120], key_problem))
+            continue
         if question is None:
             if says_something:
                 problems.append(
@@ -96,7 +116,7 @@ def answers_read(
                     )
                 )
             continue
-        code = question.code
+        code = question.code if "[" not in code else code
         if question.answer.type == "not_scored":
             if not blank(payload["status"]) or not blank(payload["value"]):
                 problems.append(

@@ -12,6 +12,13 @@ from typing import Any
 
 from saferspaces.core.answers_io.columns import COLUMNS, questions_listed
 from saferspaces.core.answers_io.model import EvidenceRef
+from saferspaces.core.framework.answerkey import (
+    AnswerKey,
+    AnswerKeyError,
+    answer_key_check,
+    answer_key_parse,
+    edition_item_places,
+)
 from saferspaces.core.framework.answers import (
     NUMERIC_TYPES,
     AnswerState,
@@ -109,6 +116,58 @@ def template_rows(
             "evidence_url": ev.url if ev else None,
         }
         out.append((q, [values[c] for c in COLUMNS]))
+    for key, dimension, q in _repeat_keys(edition=edition, language=language, states=states):
+        state = (states or {}).get(key)
+        status = answer = None
+        if state is not None:
+            status = state.status
+            answer = answer_cell(question=q, value=state.value) if state.answered else None
+        values = {
+            "code": key,
+            "dimension": dimension,
+            "question": text_get(q.question, language),
+            "answer_type": q.answer.type,
+            "allowed": allowed_text(question=q, language=language),
+            "status": status,
+            "answer": answer,
+            "comment": (comments or {}).get(key) or None,
+            "evidence_source": None,
+            "evidence_year": None,
+            "evidence_url": None,
+        }
+        out.append((q, [values[c] for c in COLUMNS]))
+    return out
+
+
+def _repeat_keys(
+    *, edition: Edition, language: str, states: Mapping[str, AnswerState] | None
+) -> list[tuple[str, str, Question]]:
+    """The rows of items inside repeat groups: (answer key, dimension text, item), one per
+    stored instance by position, or the first instance when none is stored (so that the
+    template shows how such an answer is addressed)."""
+    places = edition_item_places(edition=edition)
+    order = {code: k for k, code in enumerate(places)}
+    stored: list[AnswerKey] = []
+    for code in states or {}:
+        if "[" not in code:
+            continue
+        try:
+            key = answer_key_parse(text=code)
+            answer_key_check(key=key, places=places)
+        except AnswerKeyError:
+            continue
+        stored.append(key)
+    wanted = set(stored)
+    for place in places.values():
+        if place.repeats and not any(k.item == place.item.code for k in stored):
+            wanted.add(AnswerKey(place.item.code, tuple((g.code, 1) for g in place.repeats)))
+    out: list[tuple[str, str, Question]] = []
+    for key in sorted(wanted, key=lambda k: (k.instances, order[k.item])):
+        place = places[key.item]
+        if place.item.answer.type == "not_scored":
+            continue
+        dim = place.dimension
+        out.append((str(key), f"{dim.code} {text_get(dim.title, language)}", place.item))
     return out
 
 
