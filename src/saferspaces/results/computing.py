@@ -44,7 +44,7 @@ from saferspaces.core.results import (
 from saferspaces.errors import DomainError
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_pipeline
-from saferspaces.results.index import facts_pack, result_index_write
+from saferspaces.results.index import facts_pack, result_index_write, result_runs_insert
 from saferspaces.results.models import ResultRun, unit_key
 from saferspaces.results.tasks import results_compute_task
 
@@ -52,6 +52,11 @@ from saferspaces.results.tasks import results_compute_task
 COMPUTED_TOGETHER = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
 #: how many problems of a computation a message names (the others are counted)
 PROBLEMS_SHOWN = 3
+#: assessments whose answers one query reads
+ANSWERS_CHUNK = 1000
+#: assessments whose runs, facts and peer profiles are built and written at a time (in the
+#: computation's one transaction), so that a round's explanations are never all in memory
+STORE_CHUNK = 500
 
 
 def _spread_ends(indicator: Indicator | None, values: list[AnswerValue]) -> tuple[Any, Any]:
@@ -74,24 +79,33 @@ def _spread_ends(indicator: Indicator | None, values: list[AnswerValue]) -> tupl
     return values[0], values[-1]
 
 
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 def _answers(
     assessments: Sequence[Assessment], edition: Edition, *, spreads: bool
 ) -> tuple[dict[str, dict[str, AnswerState]], dict[str, dict[str, tuple[Any, Any]]]]:
     """Each assessment's answers (unit -> answer key -> state) and, when asked, the spread of
-    its individual answers (unit -> indicator -> ends)."""
+    its individual answers (unit -> indicator -> ends).
+
+    Read by chunks of :data:`ANSWERS_CHUNK` assessments (one query each): a round of 10,000
+    assessments is about 1.2 million answers, never fetched by one query."""
     ids = [a.pk for a in assessments]
     units: dict[str, dict[str, AnswerState]] = {unit_key(a.pk): {} for a in assessments}
-    for a_id, code, status, value in Answer.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "code", "status", "value"
-    ):
-        units[unit_key(a_id)][code] = AnswerState(status, value)
+    individual: dict[str, dict[str, list[AnswerValue]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in _chunks(ids, ANSWERS_CHUNK):
+        for a_id, code, status, value in Answer.objects.filter(assessment_id__in=chunk).values_list(
+            "assessment_id", "code", "status", "value"
+        ):
+            units[unit_key(a_id)][code] = AnswerState(status, value)
+        if spreads:
+            for a_id, code, value in IndividualAnswer.objects.filter(
+                assessment_id__in=chunk, status="answered"
+            ).values_list("assessment_id", "code", "value"):
+                individual[unit_key(a_id)][code].append(value)
     if not spreads:
         return units, {}
-    individual: dict[str, dict[str, list[AnswerValue]]] = defaultdict(lambda: defaultdict(list))
-    for a_id, code, value in IndividualAnswer.objects.filter(
-        assessment_id__in=ids, status="answered"
-    ).values_list("assessment_id", "code", "value"):
-        individual[unit_key(a_id)][code].append(value)
     indicators = edition.indicator_map()
     ends: dict[str, dict[str, tuple[Any, Any]]] = {}
     for unit, by_code in individual.items():
@@ -131,10 +145,49 @@ def _problems_message(error: ResultsError | AnswersError, names: dict[str, str])
 
 @dataclass(frozen=True)
 class Computed:
-    """A result set and the runs (not saved yet) of the assessments to store."""
+    """A result set, and what the runs of the assessments to store are made of (each run is
+    made when it is written: :meth:`runs`)."""
 
     result: ResultSet
-    runs: list[ResultRun]
+    stored: list[Assessment]
+    pipeline: EditionPipeline | None
+    units: int
+    trigger: str
+    user: Any
+    now: dt.datetime
+    by_unit: dict[str, list[Fact]]
+
+    def runs(self, assessments: Sequence[Assessment]) -> list[ResultRun]:
+        """The runs (not saved yet) of ``assessments`` (some of :attr:`stored`)."""
+        result, pipeline = self.result, self.pipeline
+        composite = pipeline is not None
+        by_author = self.user if getattr(self.user, "is_authenticated", False) else None
+        runs = []
+        for a in assessments:
+            key = unit_key(a.pk)
+            runs.append(
+                ResultRun(
+                    assessment=a,
+                    model=result.model,
+                    edition_id=result.edition_id,
+                    pipeline_name=pipeline.name if pipeline is not None else "",
+                    pipeline_sha256=pipeline.sha256 if pipeline is not None else "",
+                    trigger=self.trigger,
+                    state=a.state,
+                    units=self.units,
+                    explanation=dict(result.explanations[key]),
+                    meta=composite_unit_meta(result.meta, key) if composite else dict(result.meta),
+                    facts=facts_pack(self.by_unit.get(key, ())),
+                    warnings=[
+                        {"code": w.code, "message": w.message, "node": w.node}
+                        for w in result.warnings
+                        if w.unit in (None, key)
+                    ],
+                    computed_by=by_author,
+                    computed_at=self.now,
+                )
+            )
+        return runs
 
 
 def _compute(
@@ -146,7 +199,7 @@ def _compute(
     user: Any,
     now: dt.datetime,
 ) -> Computed:
-    """Compute ``together`` in one run of the edition's model; unsaved runs for ``stored``."""
+    """Compute ``together`` in one run of the edition's model, to store ``stored``'s runs."""
     edition = assessment_edition(assessment=together[0])
     pipeline = edition_pipeline_checked(row=together[0].edition, edition=edition)
     composite = pipeline is not None
@@ -163,45 +216,34 @@ def _compute(
     except (ResultsError, AnswersError) as error:
         names = {unit_key(a.pk): a.authority.name for a in together}
         raise DomainError(_problems_message(error, names)) from None
+    n_units = len(units)
+    del units, spreads  # the answers are not needed any more: free them before writing
     by_unit: dict[str, list[Fact]] = defaultdict(list)
     for fact in result.facts:
         by_unit[fact.unit].append(fact)
-    runs = []
-    for a in stored:
-        key = unit_key(a.pk)
-        runs.append(
-            ResultRun(
-                assessment=a,
-                model=result.model,
-                edition_id=result.edition_id,
-                pipeline_name=pipeline.name if pipeline is not None else "",
-                pipeline_sha256=pipeline.sha256 if pipeline is not None else "",
-                trigger=trigger,
-                state=a.state,
-                units=len(units),
-                explanation=dict(result.explanations[key]),
-                meta=composite_unit_meta(result.meta, key) if composite else dict(result.meta),
-                facts=facts_pack(by_unit.get(key, ())),
-                warnings=[
-                    {"code": w.code, "message": w.message, "node": w.node}
-                    for w in result.warnings
-                    if w.unit in (None, key)
-                ],
-                computed_by=user if getattr(user, "is_authenticated", False) else None,
-                computed_at=now,
-            )
-        )
-    return Computed(result, runs)
+    return Computed(result, stored, pipeline, n_units, trigger, user, now, by_unit)
 
 
-def _store(computed: Computed) -> list[ResultRun]:
+def _store(computed: Computed, *, whole: bool = True) -> list[ResultRun]:
     """Save the runs and rewrite their assessments' facts and peer profiles, in one
-    transaction."""
-    if not computed.runs:
-        return []
+    transaction, by chunks of :data:`STORE_CHUNK` assessments.
+
+    With ``whole``, the saved runs are returned as they are; otherwise (a round) each chunk's
+    runs are returned without their explanation, meta, facts and warnings (read from the
+    database when used), so that a round's runs are not all held in memory."""
+    saved: list[ResultRun] = []
     with transaction.atomic():
-        saved = ResultRun.objects.bulk_create(computed.runs, batch_size=500)
-        result_index_write(runs=saved)
+        for chunk in _chunks(computed.stored, STORE_CHUNK):
+            runs = result_runs_insert(runs=computed.runs(chunk))
+            result_index_write(runs=runs)
+            if whole:
+                saved += runs
+            else:
+                saved += (
+                    ResultRun.objects.filter(pk__in=[r.pk for r in runs])
+                    .defer("explanation", "meta", "facts", "warnings")
+                    .order_by("pk")
+                )
     return saved
 
 
@@ -238,13 +280,20 @@ def round_results_compute(
     now = now or timezone.now()
     members = list(
         Assessment.objects.filter(round=round_, state__in=COMPUTED_TOGETHER).select_related(
-            "edition", "authority"
+            "authority"
         )
     )
     if not members:
         return []
+    # one edition row shared by the members (a row of its own for each would hold the edition's
+    # source once per assessment: gigabytes for a round of 10,000)
+    editions = {
+        e.pk: e for e in FrameworkEdition.objects.filter(pk__in={a.edition_id for a in members})
+    }
+    for a in members:
+        a.edition = editions[a.edition_id]
     computed = _compute(members, stored=members, round_=round_, trigger="round", user=user, now=now)
-    return _store(computed)
+    return _store(computed, whole=False)
 
 
 def assessment_results_request(*, assessment: Assessment, user: Any, now: dt.datetime) -> bool:

@@ -1,4 +1,4 @@
-"""Background work of the results layer: computing an assessment's results.
+"""Background work of the results layer: computing an assessment's results, or a round's.
 
 A submission (through the workflow's transition hook, ``results.hooks``) or "Compute the
 scores" (``computing.assessment_results_request``) enqueues :data:`results_compute_task` in its
@@ -46,3 +46,24 @@ def results_compute_task(
         log.error("the results of assessment %s could not be computed: %s", assessment_id, error)
         return None
     return run.pk
+
+
+@task()
+def round_results_task(*, round_id: int, user_id: int | None, at: str) -> int:
+    """Compute every submitted and accepted assessment of a round together and store their
+    results; returns how many runs were stored (0 if the round is gone, empty or its results
+    cannot be computed)."""
+    from saferspaces.assessments.models import Round
+    from saferspaces.results.computing import round_results_compute  # it enqueues tasks
+
+    round_ = Round.objects.filter(pk=round_id).first()
+    if round_ is None:
+        log.warning("results skipped: round %s no longer exists", round_id)
+        return 0
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    try:
+        runs = round_results_compute(round_=round_, user=user, now=dt.datetime.fromisoformat(at))
+    except DomainError as error:
+        log.error("the results of round %s could not be computed: %s", round_id, error)
+        return 0
+    return len(runs)

@@ -1,0 +1,197 @@
+"""A round of N assessments of the first edition with answers, and its results computed as the
+task does (issue 16 item 4, issue 18 target 3), for ``test_bench_round_results.py``.
+
+Run inside a dedicated, migrated PostgreSQL database (``DATABASE_URL``), as a script::
+
+    .venv/bin/python benchmarks/scale_round.py build 10000   # the round, its answers (COPY)
+    .venv/bin/python benchmarks/scale_round.py compute        # the round's task, measured
+    .venv/bin/python benchmarks/scale_round.py submit         # one submission's task, measured
+
+Each prints one JSON line as its last line. ``build``: one network, N authorities, one round of
+``ssf-2026.1`` with one assessment each (70 % accepted, 30 % submitted), every question answered
+by the demo's answer generator (``saferspaces.demo.assessments._answers``) around a
+per-authority quality; 200 distinct answer sets are drawn and dealt in turn (drawing 1.3 million
+answers one by one would take longer than the computation measured), with the background
+conditions of each authority's own registry data. Answers are loaded with ``COPY``.
+
+``compute`` runs :func:`saferspaces.results.tasks.round_results_task` in this process (as a
+worker does) and prints its wall time, CPU time (user + system of this process) and the peak
+resident memory of this process (``ru_maxrss``), with how many runs and facts were stored.
+``submit`` does the same for one assessment's task (:func:`results_compute_task`, as after a
+submission).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import resource
+import sys
+import time
+from decimal import Decimal
+from typing import Any
+
+PROFILES = 200  # distinct answer sets dealt to the assessments
+NETWORK = "Round scale network (synthetic)"
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: Any) -> None:
+    from django.db import connection
+
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def round_build(*, assessments: int, seed: int = 2026) -> dict[str, Any]:
+    """Build the round in the current (empty, migrated) database."""
+    from django.utils import timezone
+
+    from saferspaces.assessments.models import Answer, Assessment, Round
+    from saferspaces.authorities.models import Authority, Network, NutsRegion
+    from saferspaces.demo.assessments import _answers, _background
+    from saferspaces.demo.generator import _ensure_regions
+    from saferspaces.frameworks.models import FrameworkEdition
+    from saferspaces.frameworks.selectors import edition_parsed
+    from saferspaces.frameworks.services import framework_editions_sync_bundled
+
+    started = time.perf_counter()
+    now = timezone.now()
+    rng = random.Random(seed)
+    framework_editions_sync_bundled()
+    row = FrameworkEdition.objects.get(edition_id="ssf-2026.1")
+    edition = edition_parsed(row=row)
+    _ensure_regions()
+    regions = list(NutsRegion.objects.order_by("code"))
+    network = Network.objects.create(name=NETWORK, slug="round-scale-network")
+    authorities = []
+    for i in range(assessments):
+        region = regions[i % len(regions)]
+        population = int(3_000 * 1_000 ** rng.random())
+        density = 30 * (8_000 / 30) ** rng.random()
+        authorities.append(
+            Authority(
+                name=f"Round scale authority {i:06d}",
+                slug=f"round-scale-{i:06d}",
+                country_code=region.country_code,
+                kind="municipality",
+                nuts_region=region,
+                population=population,
+                area_km2=Decimal(f"{max(population / density, 0.5):.2f}"),
+                languages=["en"],
+            )
+        )
+    created = Authority.objects.bulk_create(authorities, batch_size=5000)
+    round_ = Round.objects.create(
+        network=network,
+        edition=row,
+        title="Round scale 2025",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        deadline=dt.date(2026, 3, 31),
+        created_at=now - dt.timedelta(days=200),
+    )
+    members = Assessment.objects.bulk_create(
+        [
+            Assessment(
+                authority_id=a.pk,
+                round=round_,
+                edition=row,
+                title=round_.title,
+                state="accepted" if rng.random() < 0.7 else "submitted",
+                reference_year=2025,
+                created_at=round_.created_at,
+                updated_at=round_.created_at,
+                submitted_at=round_.created_at + dt.timedelta(days=30),
+            )
+            for a in created
+        ],
+        batch_size=5000,
+    )
+    profiles = [
+        _answers(edition, random.Random(seed + k), rng.uniform(0.25, 0.85), 1.0)
+        for k in range(PROFILES)
+    ]
+    stamp = now.isoformat()
+
+    def answer_rows() -> Any:
+        for k, (assessment, authority) in enumerate(zip(members, created, strict=True)):
+            drawn = dict(profiles[k % PROFILES])
+            for code, value in _background(authority, random.Random(authority.pk)).items():
+                if code in drawn:
+                    drawn[code] = ("answered", value)
+            for code, (status, value) in drawn.items():
+                yield (assessment.pk, code, status, json.dumps(value), "", 1, stamp)
+
+    _copy(
+        Answer._meta.db_table,
+        ("assessment_id", "code", "status", "value", "comment", "version", "updated_at"),
+        answer_rows(),
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "round_id": round_.pk,
+        "assessment_id": members[-1].pk,
+        "assessments": len(members),
+        "answers": Answer.objects.filter(assessment__round=round_).count(),
+        "build_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def _measured(run: Any) -> dict[str, Any]:
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    out = run()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "result": out,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_rss_mb": round(after.ru_maxrss / 1024, 1),  # kilobytes on Linux
+    }
+
+
+def main(argv: list[str]) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.utils import timezone
+
+    # a worker runs in production mode: with DEBUG, Django would keep every query's SQL (the
+    # runs' explanations: hundreds of megabytes), which a worker does not
+    settings.DEBUG = False
+
+    from saferspaces.assessments.models import Assessment, Round
+    from saferspaces.results.models import ResultFact, ResultRun
+    from saferspaces.results.tasks import results_compute_task, round_results_task
+
+    if argv[0] == "build":
+        print(json.dumps(round_build(assessments=int(argv[1]))))
+        return
+    round_ = Round.objects.get(network__name=NETWORK)
+    at = timezone.now().isoformat()
+    if argv[0] == "compute":
+        out = _measured(lambda: round_results_task.call(round_id=round_.pk, user_id=None, at=at))
+    else:
+        last = Assessment.objects.filter(round=round_).order_by("-pk").first()
+        assert last is not None
+        out = _measured(
+            lambda: results_compute_task.call(
+                assessment_id=last.pk, user_id=None, trigger="submit", at=at
+            )
+        )
+    out["runs"] = ResultRun.objects.filter(assessment__round=round_).count()
+    out["facts"] = ResultFact.objects.filter(round_id=round_.pk).count()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
