@@ -222,7 +222,7 @@ def result_runs_insert(*, runs: list[ResultRun]) -> list[ResultRun]:
     _copy_rows(
         connection,
         table,
-        [f.column for f in fields],
+        [str(f.column) for f in fields],
         ([f.get_db_prep_save(getattr(run, f.attname), connection) for f in fields] for run in runs),
     )
     return runs
