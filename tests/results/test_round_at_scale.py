@@ -3,6 +3,7 @@ and facts are written by chunks, and the stored results are the same whatever th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -118,3 +119,15 @@ def test_round_results_are_the_same_whatever_the_chunk_sizes(
         )
         == latest
     )
+
+
+def test_the_round_task_computes_and_stores_every_member(team: Any) -> None:
+    from saferspaces.results.tasks import round_results_task
+
+    round_, members = _round()
+    at = timezone.now().isoformat()
+    assert round_results_task.call(round_id=round_.pk, user_id=None, at=at) == len(members)
+    assert ResultRun.objects.filter(
+        assessment__in=members, trigger="round", computed_at=dt.datetime.fromisoformat(at)
+    ).count() == len(members)
+    assert round_results_task.call(round_id=10**9, user_id=None, at=at) == 0  # a round gone
