@@ -1,9 +1,12 @@
-"""Reading a round's data for export: plain rows for the export core, one unit at a time.
+"""Reading a round's data for export: plain rows for the export core, a batch of units at a time.
 
 ``round_export`` gathers what is small (units, who published, profiles, score facts) and
-returns a :class:`RoundExport` whose tables stream the big parts (answers, indicator values and
-scores) with a query or two per unit, so memory does not grow with the round. Results are read
-through the results layer's selectors (``results.rounds``, ``results.peers``).
+returns a :class:`RoundExport` whose tables stream the big parts (answers, indicator values):
+the units are read in batches of :data:`BATCH_UNITS` in the tables' order (by unit code), one
+query per batch read through a server-side cursor in chunks of :data:`FETCH_ROWS` rows, so
+neither memory nor the number of queries grows with the round beyond one batch (100,000
+assessments: 200 queries, about 40,000 answers in memory at a time). Results are read through
+the results layer's selectors (``results.rounds``, ``results.peers``).
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Sum
 from django.utils.crypto import salted_hmac
@@ -47,13 +50,70 @@ from saferspaces.exports.models import PENDING, ExportJob, ExportKind
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 from saferspaces.results.peers import round_peer_profiles
-from saferspaces.results.rounds import round_node_count, round_node_rows, unit_indicators
+from saferspaces.results.rounds import round_node_count, round_node_rows, units_indicators
 
 TABLES = ("answers", "scores", "background", "codebook", "idata", "imeta")
 KEY_SALT = "saferspaces.exports.unit-code"
 # the version of the files made from the same data: raise it when a change of the code changes
 # the files' bytes, so that files made before are not served again
 EXPORT_VERSION = 1
+# units read together (one query each for their answers, three for their indicators)
+BATCH_UNITS = 500
+# rows fetched at a time from the server-side cursor of a batch's query
+FETCH_ROWS = 5000
+
+T = TypeVar("T")
+
+
+class _Batches(Generic[T]):
+    """One unit's rows, read with the next :data:`BATCH_UNITS` units in ``units``' order when the
+    unit is not in the batch held (the tables ask for the units in that order; any other order
+    still works, a batch per miss). Only one batch is held at a time."""
+
+    def __init__(
+        self,
+        units: Sequence[CodedUnit],
+        load: Callable[[list[int]], dict[int, T]],
+        empty: Callable[[], T],
+        size: int,
+    ) -> None:
+        self._ids = [u.unit.assessment for u in units]
+        self._pos = {a_id: i for i, a_id in enumerate(self._ids)}
+        self._load, self._empty, self._size = load, empty, max(1, size)
+        self._held: dict[int, T] = {}
+        self._batch: frozenset[int] = frozenset()
+
+    def get(self, unit: CodedUnit) -> T:
+        a_id = unit.unit.assessment
+        if a_id not in self._batch:
+            start = self._pos.get(a_id)
+            ids = [a_id] if start is None else self._ids[start : start + self._size]
+            self._held = {}  # the previous batch is let go before the next one is read
+            self._held = self._load(ids)
+            self._batch = frozenset(ids)
+        return self._held.get(a_id) or self._empty()
+
+
+def _answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
+    """The answers of the assessments ``ids``, in one query read in chunks (a server-side
+    cursor on PostgreSQL), as plain rows (no model instances)."""
+    out: dict[int, list[AnswerRow]] = {a_id: [] for a_id in ids}
+    rows = (
+        Answer.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list("assessment_id", "code", "status", "value", "comment", "prefill")
+        .iterator(chunk_size=FETCH_ROWS)
+    )
+    for a_id, code, status, value, comment, prefill in rows:
+        out[a_id].append(AnswerRow(code, status, value, comment, prefill))
+    return out
+
+
+def _indicators_load(ids: list[int]) -> dict[int, dict[str, IndicatorValue]]:
+    return {
+        a_id: {code: IndicatorValue(value, score) for code, (value, score) in got.items()}
+        for a_id, got in units_indicators(assessment_ids=ids).items()
+    }
 
 
 def export_key() -> bytes:
@@ -69,14 +129,15 @@ class RoundExport:
     facts: dict[int, list[ScoreRow]]
     order: tuple[str, ...]
     _coinr: CoinrTables | None = field(default=None, repr=False)
+    _answers: _Batches[list[AnswerRow]] | None = field(default=None, repr=False)
+    _indicators: _Batches[dict[str, IndicatorValue]] | None = field(default=None, repr=False)
+    batch_units: int = BATCH_UNITS
 
-    # --- one unit's rows ------------------------------------------------------------------
-    def answers_of(self, unit: CodedUnit) -> Iterator[AnswerRow]:
-        rows = Answer.objects.filter(assessment_id=unit.unit.assessment).values_list(
-            "code", "status", "value", "comment", "prefill"
-        )
-        for code, status, value, comment, prefill in rows:
-            yield AnswerRow(code, status, value, comment, prefill)
+    # --- one unit's rows (read a batch of units at a time) --------------------------------
+    def answers_of(self, unit: CodedUnit) -> list[AnswerRow]:
+        if self._answers is None:
+            self._answers = _Batches(self.units, _answers_load, list, self.batch_units)
+        return self._answers.get(unit)
 
     def scores_of(self, unit: CodedUnit) -> list[ScoreRow]:
         return self.facts.get(unit.unit.assessment, [])
@@ -85,10 +146,9 @@ class RoundExport:
         return self.profiles.get(unit.unit.assessment)
 
     def indicators_of(self, unit: CodedUnit) -> dict[str, IndicatorValue]:
-        return {
-            code: IndicatorValue(value, score)
-            for code, (value, score) in unit_indicators(assessment_id=unit.unit.assessment).items()
-        }
+        if self._indicators is None:
+            self._indicators = _Batches(self.units, _indicators_load, dict, self.batch_units)
+        return self._indicators.get(unit)
 
     # --- tables -----------------------------------------------------------------------------
     def coinr(self) -> CoinrTables:
