@@ -126,11 +126,12 @@ class RoundExport:
     context: ExportContext
     units: tuple[CodedUnit, ...]
     profiles: dict[int, ProfileRow]
-    facts: dict[int, list[ScoreRow]]
     order: tuple[str, ...]
+    round_: Round
     _coinr: CoinrTables | None = field(default=None, repr=False)
     _answers: _Batches[list[AnswerRow]] | None = field(default=None, repr=False)
     _indicators: _Batches[dict[str, IndicatorValue]] | None = field(default=None, repr=False)
+    _facts: dict[int, list[ScoreRow]] | None = field(default=None, repr=False)
     batch_units: int = BATCH_UNITS
 
     # --- one unit's rows (read a batch of units at a time) --------------------------------
@@ -138,6 +139,20 @@ class RoundExport:
         if self._answers is None:
             self._answers = _Batches(self.units, _answers_load, list, self.batch_units)
         return self._answers.get(unit)
+
+    @property
+    def facts(self) -> dict[int, list[ScoreRow]]:
+        """Each unit's scored (sub-)dimensions, read when a table first needs them (the answers
+        do not: at 100,000 authorities they are millions of rows)."""
+        if self._facts is None:
+            self._facts = {
+                a_id: [
+                    ScoreRow(r.node, r.depth, r.score, r.perception, r.status, r.gap, r.coverage)
+                    for r in rows
+                ]
+                for a_id, rows in round_node_rows(round_=self.round_).items()
+            }
+        return self._facts
 
     def scores_of(self, unit: CodedUnit) -> list[ScoreRow]:
         return self.facts.get(unit.unit.assessment, [])
@@ -206,7 +221,7 @@ class RoundExport:
         return _sizes(
             edition=self.context.edition,
             units=len(self.units),
-            scores=sum(len(v) for v in self.facts.values()),
+            scores=round_node_count(round_=self.round_),
         )
 
 
@@ -320,46 +335,43 @@ def round_export(
     edition = edition_parsed(row=row)
     # only composite scores have a scoring pipeline; other result models export no scores
     pipeline = _pipeline(row=row, edition=edition)
-    assessments = list(
-        Assessment.objects.filter(round=round_).select_related(
-            "authority", "authority__nuts_region"
-        )
+    # plain rows, not model instances (100,000 assessments with their authority and region as
+    # objects took about 300 MB)
+    rows = Assessment.objects.filter(round=round_).values_list(
+        "pk",
+        "authority_id",
+        "authority__name",
+        "authority__country_code",
+        "authority__nuts_region_id",
+        "state",
     )
     published = set(
         PeerSharing.objects.filter(
-            authority_id__in=[a.authority_id for a in assessments], publish_results=True
+            authority__assessments__round=round_, publish_results=True
         ).values_list("authority_id", flat=True)
     )
     units = [
         Unit(
-            assessment=a.pk,
-            authority=a.authority_id,
-            name=a.authority.name,
-            country=a.authority.country_code,
-            nuts=a.authority.nuts_region_id or "",
-            published=a.authority_id in published,
-            state=a.state,
+            assessment=pk,
+            authority=authority,
+            name=name,
+            country=country,
+            nuts=nuts or "",
+            published=authority in published,
+            state=state,
         )
-        for a in assessments
+        for pk, authority, name, country, nuts, state in rows.iterator(chunk_size=FETCH_ROWS)
     ]
     coded = units_code(units=units, round_id=round_.pk, key=export_key(), rule=rule)
     profiles = {
-        p.assessment_id: ProfileRow(
-            kind=p.kind,
-            nuts_level=p.nuts_level,
-            urbanisation=p.urbanisation,
-            population=p.population,
-            density=p.density,
-            income=p.income,
+        a_id: ProfileRow(kind, level, urbanisation, population, density, income)
+        for a_id, kind, level, urbanisation, population, density, income in round_peer_profiles(
+            round_=round_
         )
-        for p in round_peer_profiles(round_=round_)
-    }
-    facts: dict[int, list[ScoreRow]] = {
-        a_id: [
-            ScoreRow(r.node, r.depth, r.score, r.perception, r.status, r.gap, r.coverage)
-            for r in rows
-        ]
-        for a_id, rows in round_node_rows(round_=round_).items()
+        .values_list(
+            "assessment_id", "kind", "nuts_level", "urbanisation", "population", "density", "income"
+        )
+        .iterator(chunk_size=FETCH_ROWS)
     }
     overall = bool(round_.overall or (pipeline is not None and pipeline.options.overall))
     order = (OVERALL_CODE, *(d.code for _, d in edition.dimensions_walk()))
@@ -375,7 +387,7 @@ def round_export(
         rule=rule,
         overall=overall,
     )
-    return RoundExport(context, coded, profiles, facts, order)
+    return RoundExport(context, coded, profiles, order, round_)
 
 
 def export_jobs_current(
