@@ -12,12 +12,14 @@ the results layer's selectors (``results.rounds``, ``results.peers``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 
@@ -94,18 +96,36 @@ class _Batches(Generic[T]):
         return self._held.get(a_id) or self._empty()
 
 
+@functools.lru_cache(maxsize=4096)
+def _json_value(text: str) -> Any:
+    """A stored JSON value decoded (the same few thousand texts come back in every batch: yes,
+    no, the choices; the rows only read them)."""
+    return json.loads(text)
+
+
+def _json(value: Any) -> Any:
+    # the database backends hand JSON columns to a raw cursor as text (Django decodes them)
+    return _json_value(value) if isinstance(value, str) else value
+
+
 def _answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
-    """The answers of the assessments ``ids``, in one query read in chunks (a server-side
-    cursor on PostgreSQL), as plain rows (no model instances)."""
+    """The answers of the assessments ``ids``, in one query read in chunks of
+    :data:`FETCH_ROWS` through a server-side cursor on PostgreSQL (Django's
+    ``chunked_cursor``), as plain rows: no model instances and no per-row converters."""
     out: dict[int, list[AnswerRow]] = {a_id: [] for a_id in ids}
-    rows = (
+    query = (
         Answer.objects.filter(assessment_id__in=ids)
         .order_by()
         .values_list("assessment_id", "code", "status", "value", "comment", "prefill")
-        .iterator(chunk_size=FETCH_ROWS)
     )
-    for a_id, code, status, value, comment, prefill in rows:
-        out[a_id].append(AnswerRow(code, status, value, comment, prefill))
+    sql, params = query.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(FETCH_ROWS):
+            for a_id, code, status, value, comment, prefill in chunk:
+                out[a_id].append(
+                    AnswerRow(code, status, _json(value), comment, _json(prefill) or None)
+                )
     return out
 
 
