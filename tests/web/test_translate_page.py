@@ -46,7 +46,8 @@ def test_a_coordinator_sees_every_language_but_english_with_its_counts(coordinat
     assert f"{len(fr.interface.missing)} missing of {fr.interface.total}" in french
     assert "Machine translation, not reviewed by a native speaker yet" in french
     assert f"{fr.interface.unreviewed} not reviewed" in french and fr.interface.unreviewed > 1000
-    assert ">Latviešu</span> (lv)" in latvian and "Not yet: shown in English" in latvian
+    assert ">Latviešu</span> (lv)" in latvian and "<td>Yes</td>" in latvian  # offered
+    assert "Machine translation, not reviewed by a native speaker yet" in latvian
     assert f"{lv.edition_missing} missing of {lv.edition_total}" in latvian
     assert lv.edition_total == len(
         edition_texts(yaml.safe_load((EDITIONS_DIR / "ssf-2026.1.yaml").read_text()))
