@@ -57,6 +57,15 @@ class ResultRun(models.Model):
             f"results of {self.assessment_id} ({self.trigger}, {self.computed_at:%Y-%m-%d %H:%M})"
         )
 
+    @property
+    def state_label(self) -> str:
+        """The assessment's state when computed, in words of the page's language."""
+        from saferspaces.assessments.models import AssessmentState
+
+        if self.state in AssessmentState.values:
+            return str(AssessmentState(self.state).label)
+        return self.state
+
 
 class ResultFact(models.Model):
     """One number of an assessment's latest results: (node, measure[, category, instance]).
