@@ -52,15 +52,35 @@ XLSX_CELL_MAX_CHARS = 32_767
 TEXT_FORMAT = "@"
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width spaces and joiners, byte-order mark
-_SIGNS = "=+\\-@" + "".join(FULL_WIDTH_TRIGGERS)
-_RISK = re.compile(rf"[\t\r]|[\s{_INVISIBLE}]*[{_SIGNS}]")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+#: white space as Python's ``\s`` and ``str.isspace`` read it (the last one is U+3000)
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+#: the zero of every run of ten decimal digits that Python's ``\d`` reads (``str.isdecimal``,
+#: Unicode 14 of Python 3.11: a test checks them against the running Python's)
+DIGIT_ZEROS = (
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
+    0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0,
+    0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+)  # fmt: skip
+_DIGITS = "".join(chr(zero + k) for zero in DIGIT_ZEROS for k in range(10))
+# The rule's two patterns, written once with explicit character classes (no ``\s`` or ``\d``,
+# whose meaning depends on the regex engine and its locale), so that the same text is the
+# Python pattern and PostgreSQL's (``postgres_guard_patterns``). The sign "-" comes last in its
+# class: a literal hyphen in both engines.
+_SIGN_CLASS = "[=+@" + "".join(FULL_WIDTH_TRIGGERS) + "-]"
+_RISK_PATTERN = f"[\t\r]|[{_SPACES}{_INVISIBLE}]*{_SIGN_CLASS}"
+_D = f"[{_DIGITS}]"
+_NUMBER_PATTERN = f"[+-]?(?:{_D}+(?:[.,]{_D}*)?|[.,]{_D}+)(?:[eE][+-]?{_D}+)?"
+_RISK = re.compile(_RISK_PATTERN)
+_NUMBER = re.compile(_NUMBER_PATTERN)
 # first characters worth a closer look: the triggers, any white space, the invisible characters
 _SUSPECT = frozenset(
     FORMULA_TRIGGERS
     + FULL_WIDTH_TRIGGERS
     + tuple(_INVISIBLE)
-    + tuple(chr(c) for c in range(0x3001) if chr(c).isspace())
+    + tuple(_SPACES)
 )
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -74,6 +94,17 @@ def _risky(text: str) -> bool:
     return (
         text[:1] in _SUSPECT and _RISK.match(text) is not None and _NUMBER.fullmatch(text) is None
     )
+
+
+def postgres_guard_patterns() -> tuple[str, str, tuple[int, ...]]:
+    """The guard's rule for CSV written by PostgreSQL (``exports.answers_copy`` writes the SQL):
+    a text is at risk when it matches the first regular expression (``~``) and not the second
+    (a plain number), and gets the :data:`QUOTE` in front when it is at risk or is quotes in
+    front of a text at risk, exactly as :func:`text_csv_safe`. The third item lists the ASCII
+    characters a text that gets the quote can start with (a text starting with any other ASCII
+    character never does: the patterns need not be tried)."""
+    leads = tuple(sorted(ord(c) for c in _SUSPECT | {QUOTE} if ord(c) < 128))
+    return f"^(?:{_RISK_PATTERN})", f"^(?:{_NUMBER_PATTERN})$", leads
 
 
 def _quoted(text: str) -> bool:

@@ -108,7 +108,7 @@ def _json(value: Any) -> Any:
     return _json_value(value) if isinstance(value, str) else value
 
 
-def _answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
+def answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
     """The answers of the assessments ``ids``, in one query read in chunks of
     :data:`FETCH_ROWS` through a server-side cursor on PostgreSQL (Django's
     ``chunked_cursor``), as plain rows: no model instances and no per-row converters."""
@@ -157,7 +157,7 @@ class RoundExport:
     # --- one unit's rows (read a batch of units at a time) --------------------------------
     def answers_of(self, unit: CodedUnit) -> list[AnswerRow]:
         if self._answers is None:
-            self._answers = _Batches(self.units, _answers_load, list, self.batch_units)
+            self._answers = _Batches(self.units, answers_load, list, self.batch_units)
         return self._answers.get(unit)
 
     @property

@@ -144,6 +144,14 @@ def _slots(edition: Edition) -> list[_Slot]:
     return out
 
 
+AnswerSlot = _Slot
+
+
+def answer_slots(*, edition: Edition) -> list[AnswerSlot]:
+    """The rows every unit has in the answers table (its repeat rows follow), in their order."""
+    return _slots(edition)
+
+
 def _answer_cells(unit: CodedUnit, s: _Slot, a: AnswerRow | None) -> tuple[Any, ...]:
     if a is None:
         return (unit.code, *s.unanswered)
