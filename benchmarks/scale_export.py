@@ -199,15 +199,20 @@ def export_stream(*, table: str, path: str) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from saferspaces.assessments.models import Round
-    from saferspaces.core.exports import table_csv_chunks
+    from saferspaces.exports.files import csv_chunks
     from saferspaces.exports.selectors import round_export
 
     started = time.perf_counter()
+    cpu = time.process_time()
     size = rows = 0
+    with connection.cursor() as cursor:  # the set is on PostgreSQL
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    database_before = _backend_cpu(backend)
     with CaptureQueriesContext(connection) as ctx, open(path, "wb") as out:
         round_ = Round.objects.select_related("edition", "network").get(network__name=NETWORK)
         export = round_export(round_=round_)
-        for chunk in table_csv_chunks(table=export.table(table)):
+        for chunk in csv_chunks(export, table):
             size += len(chunk)
             rows += chunk.count(b"\n")
             out.write(chunk)
@@ -218,7 +223,25 @@ def export_stream(*, table: str, path: str) -> dict[str, Any]:
         "rows": rows - 1,
         "queries": len(ctx.captured_queries),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        # the server's work for this process (None when it runs on another machine)
+        "database_cpu_seconds": None
+        if database_before is None
+        else round((_backend_cpu(backend) or 0.0) - database_before, 2),
     }
+
+
+def _backend_cpu(pid: int | None) -> float | None:
+    """CPU seconds of the PostgreSQL backend ``pid`` so far (from ``/proc`` when the server
+    runs on this machine, as in the benchmark; None otherwise)."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
 
 
 def export_file(*, name: str) -> dict[str, Any]:

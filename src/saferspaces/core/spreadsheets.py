@@ -76,12 +76,7 @@ _NUMBER_PATTERN = f"[+-]?(?:{_D}+(?:[.,]{_D}*)?|[.,]{_D}+)(?:[eE][+-]?{_D}+)?"
 _RISK = re.compile(_RISK_PATTERN)
 _NUMBER = re.compile(_NUMBER_PATTERN)
 # first characters worth a closer look: the triggers, any white space, the invisible characters
-_SUSPECT = frozenset(
-    FORMULA_TRIGGERS
-    + FULL_WIDTH_TRIGGERS
-    + tuple(_INVISIBLE)
-    + tuple(_SPACES)
-)
+_SUSPECT = frozenset(FORMULA_TRIGGERS + FULL_WIDTH_TRIGGERS + tuple(_INVISIBLE) + tuple(_SPACES))
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

@@ -45,12 +45,15 @@ from saferspaces.core.spreadsheets import QUOTE, csv_writer_open, postgres_guard
 from saferspaces.exports.selectors import RoundExport, answers_load
 
 # units formatted by one COPY statement, and the memory PostgreSQL sorts them in
-COPY_UNITS = 500
+COPY_UNITS = 1000
 WORK_MEM = "64MB"
 
-# JSON numbers whose magnitude is at least this (or, but for zero, at most its inverse) are left
-# to Python: a double cannot hold some of them, and PostgreSQL refuses what Python rounds to 0
-_NUMBER_LIMIT = "1e300"
+# Units with a JSON number from this magnitude on, or (but for zero) at most _TINY, are left to
+# Python: PostgreSQL writes some whole doubles from 1e16 on with more digits than the shortest
+# (8.701082023881699e+16 where Python writes 8.7010820238817e+16), and refuses a number so
+# small that Python reads it as 0
+_NUMBER_LIMIT = "1e16"
+_TINY = "1e-300"
 _ALL = "'{}'"  # the path of a JSON value's own text: value #>> '{}'
 
 
@@ -73,7 +76,7 @@ def _number_text(t: str) -> str:
 
 
 def _number_hard(n: str) -> str:
-    return f"(abs({n}) >= {_NUMBER_LIMIT} OR ({n} <> 0 AND abs({n}) <= 1 / {_NUMBER_LIMIT}))"
+    return f"(abs({n}) >= {_NUMBER_LIMIT} OR ({n} <> 0 AND abs({n}) <= {_TINY}))"
 
 
 def _json_text(j: str) -> str:
@@ -86,7 +89,7 @@ def _json_text(j: str) -> str:
         "WHEN 'null' THEN 'None' END"
     )
     return (
-        f"CASE jsonb_typeof({j}) WHEN 'string' THEN {j} #>> {_ALL} "
+        f"CASE jsonb_typeof({j}) WHEN 'string' THEN {j} #>> {_ALL} "  # noqa: S608 (constants)
         f"WHEN 'number' THEN {_number_text(f'{j} #>> {_ALL}')} "
         f"WHEN 'boolean' THEN CASE WHEN {j} = 'true'::jsonb THEN 'yes' ELSE 'no' END "
         f"WHEN 'array' THEN (SELECT string_agg({item}, '; ' ORDER BY n) "
@@ -99,7 +102,7 @@ def _json_hard(j: str) -> str:
     does (an object, a list holding lists or objects, a number out of a double's comfort)."""
     number = f"CASE jsonb_typeof(x) WHEN 'number' THEN {_number_hard('x::numeric')} END"
     return (
-        f"CASE jsonb_typeof({j}) WHEN 'object' THEN true "
+        f"CASE jsonb_typeof({j}) WHEN 'object' THEN true "  # noqa: S608 (constants)
         f"WHEN 'number' THEN {_number_hard(f'{j}::numeric')} "
         f"WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements({j}) x "
         f"WHERE jsonb_typeof(x) IN ('object', 'array') OR {number}) "
@@ -144,7 +147,8 @@ def _coarse(x: str) -> str:
     of ``x``: that is rounding its shortest decimal ``s`` unless ``s`` is exactly half-way at the
     digit kept (no other decimal as short lies between ``x`` and ``s``). There the exact value
     ``m * 2**e`` (read from the double's bits, compared in exact numerics) says which way, and
-    an exact tie goes to the even digit."""
+    an exact tie goes to the even digit. The decimal becomes a double through its text
+    (PostgreSQL's numeric-to-double cast is not always the nearest double)."""
     d = f"(1 - floor(log(abs({x})))::int)"
     s = f"(({x})::text::numeric)"
     bits = f"(('x' || encode(float8send({x}), 'hex'))::bit(64)::bigint)"
@@ -157,14 +161,19 @@ def _coarse(x: str) -> str:
         f"ELSE {m}::numeric * 5::numeric ^ (-{e}) - abs({s}) * 10::numeric ^ (-{e}) END)"
     )
     away, toward = f"round(abs({s}), {d})", f"trunc(abs({s}), {d})"
-    even = f"mod(trunc({toward} * 10::numeric ^ {d}), 2) = 0"
+    # the digit kept, even or odd (a negative power of ten is not exact in numerics: divide)
+    last = (
+        f"CASE WHEN {d} >= 0 THEN {toward} * 10::numeric ^ {d} "
+        f"ELSE {toward} / 10::numeric ^ (-{d}) END"
+    )
+    even = f"mod(trunc({last}), 2) = 0"
     half = (
         f"sign({s}) * CASE WHEN {cmp} > 0 THEN {away} WHEN {cmp} < 0 THEN {toward} "
         f"WHEN {even} THEN {toward} ELSE {away} END"
     )
     return (
         f"(CASE WHEN round({s} * 2, {d}) = {s} * 2 AND round({s}, {d}) <> {s} THEN {half} "
-        f"ELSE round({s}, {d}) END)::float8"
+        f"ELSE round({s}, {d}) END)::text::float8"
     )
 
 
@@ -177,20 +186,17 @@ WITH u AS (
     SELECT * FROM unnest(%(pos)s::int[], %(qcodes)s::text[], %(fixed)s::text[], %(empty)s::text[],
         %(numeric)s::bool[], %(background)s::bool[], %(text)s::bool[])
         AS s(pos, qcode, fixed, empty, is_num, is_bg, is_text)
-), a AS MATERIALIZED (
-    SELECT assessment_id, code, status, value, comment, prefill,
-        status = 'answered' AS answered,
-        COALESCE(jsonb_typeof(prefill) = 'object' AND prefill <> '{{}}'::jsonb, false) AS pre,
-        ({prefill_hard}) AS pre_hard
+), b AS MATERIALIZED (
+    SELECT assessment_id, code, value, prefill, status = 'answered' AS answered
     FROM {answers} WHERE assessment_id = ANY(%(ids)s::bigint[])
 ), odd AS (
-    SELECT DISTINCT assessment_id FROM a WHERE strpos(code, '[') > 0 OR pre_hard
+    SELECT DISTINCT assessment_id FROM b WHERE strpos(code, '[') > 0 OR ({prefill_hard})
 ), d AS (
     SELECT key, value, jsonb_typeof(value) = 'number' AND NOT hard AS is_number, hard,
         CASE WHEN jsonb_typeof(value) = 'number' AND NOT hard THEN (value #>> '{{}}')::float8 END
             AS num
     FROM (SELECT key, value, {value_hard} AS hard FROM (SELECT key, key::jsonb AS value
-        FROM (SELECT DISTINCT value::text AS key FROM a WHERE answered AND value IS NOT NULL) k
+        FROM (SELECT DISTINCT value::text AS key FROM b WHERE answered AND value IS NOT NULL) k
         ) x) y
     OFFSET 0
 ), dc AS (
@@ -203,8 +209,14 @@ WITH u AS (
         CASE WHEN is_number THEN {coarse_text} END AS coarse_num_f,
         CASE WHEN is_number THEN {coarse_text_field} END AS coarse_text_f
     FROM dc
-), cells AS (
-    SELECT u.ord, u.aid, s.pos, COALESCE(a.answered AND vals.hard, false) AS hard,
+)
+SELECT COALESCE(x.hard, false) OR EXISTS (SELECT 1 FROM odd WHERE assessment_id = u.aid),
+    x.n, convert_to(x.body, 'UTF8')
+FROM u CROSS JOIN LATERAL (
+    SELECT bool_or(hard) AS hard, count(*)::int AS n,
+        string_agg(line, E'\\r\\n' ORDER BY pos) || E'\\r\\n' AS body
+    FROM (
+    SELECT s.pos, COALESCE(a.answered AND vals.hard, false) AS hard,
         CASE WHEN a.code IS NULL THEN u.code || s.empty ELSE u.code || s.fixed
             || {status} || ','
             || CASE WHEN NOT a.answered OR vals.key IS NULL OR (NOT u.named AND s.is_text)
@@ -216,13 +228,14 @@ WITH u AS (
             || CASE WHEN u.named AND a.comment <> '' THEN {comment} ELSE '' END || ','
             || CASE WHEN a.pre THEN 'yes,' || {dataset} || ',' || {period} ELSE 'no,,' END
         END AS line
-    FROM u CROSS JOIN s
-    LEFT JOIN a ON a.assessment_id = u.aid AND a.code = s.qcode
+    FROM s
+    LEFT JOIN (SELECT code, status, value, comment, prefill, status = 'answered' AS answered,
+        COALESCE(jsonb_typeof(prefill) = 'object' AND prefill <> '{{}}'::jsonb, false) AS pre
+        FROM {answers} WHERE assessment_id = u.aid) a ON a.code = s.qcode
     LEFT JOIN vals ON vals.key = a.value::text AND a.answered
-)
-SELECT bool_or(hard) OR EXISTS (SELECT 1 FROM odd WHERE assessment_id = aid),
-    count(*)::int, convert_to(string_agg(line, E'\\r\\n' ORDER BY pos) || E'\\r\\n', 'UTF8')
-FROM cells GROUP BY ord, aid ORDER BY ord
+    ) c
+) x
+ORDER BY u.ord
 ) TO STDOUT (FORMAT binary)
 """
 
@@ -295,7 +308,7 @@ def answers_copy_chunks(
         "pos": list(range(len(slots))),
         "qcodes": [s.code for s in slots],
         "fixed": ["," + _csv_cells([s.code, s.dimension, s.kind, s.type, ""]) for s in slots],
-        "empty": ["," + _csv_cells(list(s.unanswered[:8]) + ["no", None, None]) for s in slots],
+        "empty": ["," + _csv_cells([*s.unanswered[:8], "no", None, None]) for s in slots],
         "numeric": [s.numeric for s in slots],
         "background": [s.background for s in slots],
         "text": [s.type == "text" for s in slots],

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.db import connection
+
 from saferspaces.core.exports import (
     Table,
     codebook_about,
@@ -134,6 +136,19 @@ def _counted(table: Table, rows_done: Callable[[int], None] | None) -> Table:
     return Table(table.name, table.columns, rows())
 
 
+def csv_chunks(
+    export: RoundExport, table: str, *, rows_done: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """The table ``table`` of ``export`` as CSV chunks: ``answers`` formatted by the database on
+    PostgreSQL (``answers_copy``: the same bytes, about N times faster), anything else and
+    SQLite by the Python writer."""
+    if table == "answers" and connection.vendor == "postgresql":
+        from saferspaces.exports.answers_copy import answers_copy_chunks
+
+        return answers_copy_chunks(export=export, rows_done=rows_done)
+    return table_csv_chunks(table=_counted(export.table(table), rows_done))
+
+
 def file_write(
     export: RoundExport,
     download: Download,
@@ -143,27 +158,29 @@ def file_write(
     """Write a file to a temporary file (spooled to disk when large), read from its start.
     ``rows_done(n)`` is called as rows are written (for progress)."""
     out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    tables = [_counted(export.table(name), rows_done) for name in download.tables]
     if download.fmt == "csv":
-        for chunk in table_csv_chunks(table=tables[0]):
+        for chunk in csv_chunks(export, download.table, rows_done=rows_done):
             out.write(chunk)
-    elif download.fmt == "parquet":
+        out.seek(0)
+        return out
+    if download.fmt == "parquet":
         table_parquet_write(
-            table=tables[0],
+            table=_counted(export.table(download.table), rows_done),
             out=out,
             metadata=parquet_metadata(export, download.table),
         )
     elif download.fmt == "xlsx":
+        tables = [_counted(export.table(name), rows_done) for name in download.tables]
         tables_xlsx_write(tables=tables, out=out)
     elif download.fmt == "zip":
         # entries dated by the data, not by the download: the same data give the same zip
         stamp = export.context.data_as_of.timetuple()[:6]
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for table in tables:
-                entry = zipfile.ZipInfo(f"{table.name}.csv", date_time=stamp)
+            for name in download.tables:
+                entry = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 with z.open(entry, "w") as fh:
-                    for chunk in table_csv_chunks(table=table):
+                    for chunk in csv_chunks(export, name, rows_done=rows_done):
                         fh.write(chunk)
     else:  # pragma: no cover - download_parse offers no other format
         raise ValueError(download.fmt)

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 from saferspaces.assessments.models import Round
 from saferspaces.background import job_pages
 from saferspaces.background.job_pages import JobTarget, job_file_response, job_page_context
-from saferspaces.core.exports import ExportError, table_csv_chunks
+from saferspaces.core.exports import ExportError
 from saferspaces.errors import DomainError
 from saferspaces.exports import selectors
 from saferspaces.exports.files import (
     CONTENT_TYPES,
     Download,
     csv_bytes,
+    csv_chunks,
     download_parse,
     offered,
     streamed,
@@ -139,7 +140,7 @@ def _streamed_response(request: HttpRequest, round_: Round, download: Download) 
             status=422,
         )
     response = StreamingHttpResponse(
-        table_csv_chunks(table=export.table(download.table)), content_type=download.content_type
+        csv_chunks(export, download.table), content_type=download.content_type
     )
     response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}-{download.name}"'
     return response
