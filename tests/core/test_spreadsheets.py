@@ -213,3 +213,31 @@ def test_the_csv_writer_doubles_a_quote_typed_in_front_of_an_equals_sign() -> No
     writer = csv_writer_open(out=out)
     writer.writerow(["'=", "'hello", "=1"])
     assert out.getvalue().strip() == "''=,'hello,'=1"
+
+
+def test_the_guards_character_classes_are_pythons_own() -> None:
+    """The guard's patterns spell out white space and digits (so that PostgreSQL reads them as
+    Python does): they are exactly what Python's ``\\s`` and ``\\d`` read."""
+    from saferspaces.core import spreadsheets
+
+    assert spreadsheets._SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert spreadsheets._DIGITS == "".join(chr(c) for c in range(0x110000) if chr(c).isdecimal())
+    risk, number, leads = spreadsheets.postgres_guard_patterns()
+    assert risk.startswith("^(?:") and number.endswith(")$")
+    assert {chr(c) for c in leads} == {
+        "=",
+        "+",
+        "-",
+        "@",
+        "'",
+        "\t",
+        "\r",
+        "\n",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1d",
+        "\x1e",
+        "\x1f",
+        " ",
+    }
