@@ -11,9 +11,10 @@ Run inside a dedicated, migrated PostgreSQL database (``DATABASE_URL``)::
 
 ``build`` prints one JSON line (the round, the rows, the timings). ``file all.zip`` makes a file
 as the export job does (``exports.files.file_write``) and prints the same measures. ``stream`` writes the table
-as the download view streams it (``round_export`` + ``table_csv_chunks``) and prints one JSON
-line: wall time, bytes, rows, queries and the process's own peak RSS (``getrusage``, which
-includes the interpreter, Django and every imported library).
+as the download view streams it (``round_export`` + ``exports.files.csv_chunks``) and prints one
+JSON line: wall time, bytes, rows, queries, the process's own peak RSS (``getrusage``, which
+includes the interpreter, Django and every imported library) and CPU time, and the CPU time of
+its PostgreSQL backend (``/proc``, when the server runs on the same machine).
 
 **Shape of the set**: the bundled edition ``ssf-2026.1``, the demo's NUTS regions, one network,
 N authorities (bulk inserts) with one assessment each in one round (2025), 5 % of them publish

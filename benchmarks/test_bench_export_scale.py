@@ -4,12 +4,13 @@ A dedicated PostgreSQL database is created and migrated for the run, and the set
 ``benchmarks/scale_export.py`` is built in it with ``COPY``: one round of 100 000 authorities,
 every answerable question of the first edition answered (119 questions: 11.9 million answers).
 Then a fresh process writes the round's ``answers.csv`` with the code the download view streams
-(``round_export`` + ``table_csv_chunks``: answers read a batch of units at a time through a
-server-side cursor, the formula guard on every text cell) to a file.
+and the export job writes (``round_export`` + ``exports.files.csv_chunks``: on PostgreSQL the
+database formats the lines, one ``COPY`` per batch of 1,000 units, ``exports/answers_copy.py``)
+to a file, and reports its own CPU time and that of its PostgreSQL backend (from ``/proc``).
 
 Targets: under 2 minutes wall time and under 500 MB peak RSS of that process (``getrusage``:
 the interpreter, Django and every library included), with a number of queries that does not
-depend on the rows (one per batch of 500 units). ``SAFERSPACES_BENCH_EXPORT_AUTHORITIES``
+depend on the rows (a transaction per batch). ``SAFERSPACES_BENCH_EXPORT_AUTHORITIES``
 (default 100 000) changes the number of authorities. Needs PostgreSQL, as the dashboard
 benchmark (``SAFERSPACES_TEST_POSTGRES_URL``). Run::
 
