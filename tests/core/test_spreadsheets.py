@@ -220,8 +220,8 @@ def test_the_guards_character_classes_are_pythons_own() -> None:
     Python does): they are exactly what Python's ``\\s`` and ``\\d`` read."""
     from saferspaces.core import spreadsheets
 
-    assert spreadsheets._SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-    assert spreadsheets._DIGITS == "".join(chr(c) for c in range(0x110000) if chr(c).isdecimal())
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == spreadsheets._SPACES
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isdecimal()) == spreadsheets._DIGITS
     risk, number, leads = spreadsheets.postgres_guard_patterns()
     assert risk.startswith("^(?:") and number.endswith(")$")
     assert {chr(c) for c in leads} == {
