@@ -18,15 +18,17 @@ exactly as Python would: texts as they are, numbers as Python's ``repr`` (shorte
 written, booleans ``yes``/``no``, lists joined with ``"; "`` (their items as ``str``: ``True``,
 ``None``), empty texts as empty fields, quotes doubled and fields with a comma, a quote or a line
 break quoted, and the formula guard of ``core.spreadsheets`` on every text cell (its patterns,
-from ``postgres_guard_patterns``). The background values of coded units are coarsened to two
-significant digits as ``value_coarsen`` does (``log10``, then rounding the shortest decimal of
-the value, which rounds as Python's ``round`` except at an exact half: those go to Python).
+from ``postgres_guard_patterns``). Each distinct value of a batch is formatted once. The
+background values of coded units are coarsened to two significant digits as ``value_coarsen``
+does (the C library's ``log10``, then Python's rounding of the exact binary value, half to even).
 
 A unit whose answers hold anything else is written by Python, with the Python path's own code
-(a few queries for that unit): answers inside repeat groups (key ``GROUP[2]/ITEM``), JSON objects
-or nested lists, numbers beyond the range of a double or near it, a provenance that is not a
-JSON object, and the half-way coarsening above. The demo and the benchmark sets have none or
-almost none; the file is the same either way.
+(a few queries for that unit, after the batch's ``COPY``): answers inside repeat groups (key
+``GROUP[2]/ITEM``), JSON objects or nested lists, numbers from 1e16 on (PostgreSQL writes some
+of those doubles with more digits than the shortest) or below 1e-300, a provenance that is not
+a JSON object. Values are matched by their JSON text, so ``1`` and ``1.0``, which Python writes
+apart, stay apart. The demo and the benchmark sets have no such unit; the file is the same
+either way (``tests/exports/test_answers_copy_postgres.py``).
 """
 
 from __future__ import annotations
@@ -334,7 +336,8 @@ def answers_copy_chunks(
         with transaction.atomic(), connection.cursor() as wrapper:
             cursor = wrapper.cursor
             # shortest float digits (the default); a batch's rows sorted in memory; no JIT (it
-            # compiled the query for longer than the query ran)
+            # compiled the query for longer than the query ran). Inside a caller's transaction
+            # these last until it ends.
             cursor.execute(
                 "SET LOCAL extra_float_digits = 1; SET LOCAL jit = off; "
                 f"SET LOCAL work_mem = '{WORK_MEM}'"
