@@ -27,10 +27,11 @@ from .result import (
     IndicatorScore,
     KindScore,
     NodeScores,
+    RoundSpread,
     ScoreResult,
     UnitScores,
 )
-from .score import assessments_score
+from .score import assessments_score, round_spread_codes, round_spread_read
 from .serialise import score_result_to_json, unit_scores_from_json
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "KindScore",
     "NodeScores",
     "PlatformOptions",
+    "RoundSpread",
     "ScoreResult",
     "UnitScores",
     "assessments_score",
@@ -55,6 +57,8 @@ __all__ = [
     "edition_pipeline_load",
     "edition_scoring_framework",
     "node_is_pass_through",
+    "round_spread_codes",
+    "round_spread_read",
     "score_result_to_json",
     "unit_scores_from_json",
 ]

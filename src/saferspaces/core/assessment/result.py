@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saferspaces.core.framework.answers import AnswerValue
 from saferspaces.core.scoring.errors import StepWarning
+
+if TYPE_CHECKING:
+    from .pipeline import EditionPipeline
 
 # effective statuses of an indicator in a score; "unscorable" = answered but no score
 # (data_driven with too few units or no spread across units, a choice without a score)
@@ -161,6 +164,43 @@ class UnitScores:
 
 
 @dataclass(frozen=True)
+class RoundSpread:
+    """What scoring some units of a round needs from the others: the round's number of units
+    and, for each data_driven indicator, how many units give it a value and the lowest and
+    highest of those values (raw, as answered).
+
+    Only ``data_driven`` indicators are normalised across units (the pipeline refuses every
+    other step that reads more than one unit), so units scored with the round's spread get
+    exactly the scores a computation of the whole round gives them: a round is scored chunk by
+    chunk, and one submission alone, with :func:`round_spread_read` of the whole round.
+    """
+
+    n_units: int
+    #: indicator code -> (units with a value, lowest value, highest value; None without one)
+    columns: Mapping[str, tuple[int, float | None, float | None]]
+    min_units: int
+
+    def ends(self, code: str) -> tuple[float, float] | None:
+        """The lowest and highest values normalisation uses (None when it uses none: no value,
+        or fewer units with a value than the pipeline's ``min_units_data_driven``)."""
+        n, lo, hi = self.columns.get(code, (0, None, None))
+        if n < self.min_units or lo is None or hi is None:
+            return None
+        return lo, hi
+
+    def reasons(self, pipeline: EditionPipeline) -> list[tuple[str, str, int]]:
+        """(indicator, reason, units) for each data_driven indicator the round cannot normalise:
+        too few units give it a value, or (min-max) they all give the same value."""
+        out = []
+        for code, (n, lo, hi) in sorted(self.columns.items()):
+            if 0 < n < self.min_units:
+                out.append((code, TOO_FEW_UNITS, n))
+            elif n and lo == hi and pipeline.normalisation(code)["method"] == "minmax":
+                out.append((code, ZERO_RANGE, n))
+        return out
+
+
+@dataclass(frozen=True)
 class ScoreResult:
     """The scores of a round: per unit, plus the pipeline that produced them."""
 
@@ -174,6 +214,8 @@ class ScoreResult:
     rules: Mapping[str, IndicatorRule]
     units: Mapping[str, UnitScores]
     warnings: tuple[StepWarning, ...] = ()  # of the engine's steps (normalisation, weights)
+    #: the round's spread the data_driven indicators were normalised with
+    round_spread: RoundSpread | None = None
 
     def unit(self, code: str) -> UnitScores:
         return self.units[code]

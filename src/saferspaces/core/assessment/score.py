@@ -48,6 +48,7 @@ from .result import (
     IndicatorScore,
     KindScore,
     NodeScores,
+    RoundSpread,
     ScoreResult,
     StepInfo,
     UnitScores,
@@ -101,11 +102,80 @@ def _dd_scores(x: FloatArray, spec: Mapping[str, Any], d: int, lo: float, hi: fl
         return np.asarray((d * x - spec["lower"]) / (spec["upper"] - spec["lower"]) * 100.0)
 
 
+#: the two reference rows that carry a round's spread ends into the engine (never a unit code:
+#: unit codes are the callers' own strings, these start with a NUL)
+_REFERENCE_ROWS = ("\x00round-lowest", "\x00round-highest")
+
+
+def _data_driven(edition: Edition, pipeline: EditionPipeline) -> list[Indicator]:
+    ind_map = edition.indicator_map()
+    return [
+        ind_map[c]
+        for c in pipeline.framework.indicators
+        if ind_map[c].scoring.method == "data_driven"
+    ]
+
+
+def round_spread_codes(*, edition: Edition, pipeline: EditionPipeline) -> frozenset[str]:
+    """The answers :func:`round_spread_read` needs of each unit: the data_driven indicators'
+    and every answer that skip logic reads (a data_driven question may be skipped)."""
+    referenced = {q for _, cond in relevance_conditions(edition) for q in cond.questions()}
+    return frozenset({i.code for i in _data_driven(edition, pipeline)} | referenced)
+
+
+def round_spread_read(
+    *,
+    edition: Edition,
+    pipeline: EditionPipeline,
+    units: Mapping[str, Mapping[str, AnswerState]],
+    n_units: int | None = None,
+) -> RoundSpread:
+    """The spread of the round made of ``units`` (unit -> answers; the answers of
+    :func:`round_spread_codes` are enough). ``n_units`` is the round's number of units when
+    ``units`` holds only those with such answers. Raises :class:`AnswersError` listing every
+    bad answer among them."""
+    inds = _data_driven(edition, pipeline)
+    questions: dict[str, object] = dict(edition.questions())
+    conditions = relevance_conditions(edition)
+    referenced = frozenset(q for _, cond in conditions for q in cond.questions())
+    problems: list[Problem] = []
+    memo: dict[tuple[str, object], float | None] = {}
+    values: list[list[float]] = [[] for _ in inds]
+    for u, states in units.items():
+        row = unit_answers_read(
+            unit=u,
+            indicators=inds,
+            questions=questions,
+            conditions=conditions,
+            states=states,
+            spreads=None,
+            problems=problems,
+            memo=memo,
+            referenced=referenced,
+        )
+        for j, v in enumerate(row.x):
+            if v == v:  # not NaN
+                values[j].append(v)
+    if problems:
+        raise AnswersError(problems)
+    return RoundSpread(
+        n_units=len(units) if n_units is None else n_units,
+        columns={
+            ind.code: (len(vs), min(vs), max(vs)) if vs else (0, None, None)
+            for ind, vs in zip(inds, values, strict=True)
+        },
+        min_units=pipeline.options.min_units_data_driven,
+    )
+
+
 def _dd_rule(
-    ind: Indicator, spec: Mapping[str, Any], column: FloatArray, n_units: int, min_units: int
+    ind: Indicator,
+    spec: Mapping[str, Any],
+    ends: tuple[float, float] | None,
+    n_units: int,
+    min_units: int,
 ) -> IndicatorRule:
     """``n_units`` = units with a value; min and max only when there were enough of them."""
-    present = column[~np.isnan(column)]
     params: dict[str, Any] = {
         "normalisation": spec["method"],
         "direction": ind.direction or "higher_is_better",
@@ -114,9 +184,9 @@ def _dd_rule(
     }
     if spec["method"] == "minmax":
         params["range"] = list(spec["range"])
-        if present.size:
-            params["min"] = float(present.min())
-            params["max"] = float(present.max())
+        if ends is not None:
+            params["min"] = float(ends[0])
+            params["max"] = float(ends[1])
     else:
         params["lower"] = spec["lower"]
         params["upper"] = spec["upper"]
@@ -130,12 +200,15 @@ def assessments_score(
     units: Mapping[str, Mapping[str, AnswerState]],
     spreads: Mapping[str, Mapping[str, Spread]] | None = None,
     overall: bool | None = None,
+    round_spread: RoundSpread | None = None,
 ) -> ScoreResult:
     """Score a round: ``units`` maps each assessment to its answers by question code.
 
     ``spreads`` optionally gives, per unit and indicator, the (low, high) individual answers
     behind an agreed answer; each score then gets an interval. ``overall`` overrides the
-    pipeline's ``platform.overall``. Raises :class:`AnswersError` listing every bad answer.
+    pipeline's ``platform.overall``. With ``round_spread`` (:func:`round_spread_read` of the
+    whole round), ``units`` are some units of that round, scored exactly as the whole round's
+    computation scores them. Raises :class:`AnswersError` listing every bad answer.
     """
     if pipeline.edition_id != edition.id:
         raise AssessmentError(
@@ -186,7 +259,10 @@ def assessments_score(
     highs = np.array([r.hi for r in rows], dtype=np.float64).reshape(n, m)
     reasons = [list(r.reason) for r in rows]
     dd = [j for j, ind in enumerate(inds) if ind.scoring.method == "data_driven"]
-    n_with_value = {j: int(np.count_nonzero(~np.isnan(x[:, j]))) for j in dd}
+    if round_spread is None:
+        n_with_value = {j: int(np.count_nonzero(~np.isnan(x[:, j]))) for j in dd}
+    else:
+        n_with_value = {j: round_spread.columns.get(codes[j], (0, None, None))[0] for j in dd}
     for j in dd:
         if n_with_value[j] < opts.min_units_data_driven:
             for uu in np.flatnonzero(~np.isnan(x[:, j])):
@@ -201,14 +277,34 @@ def assessments_score(
         source=spec.source,
     )
     weights: dict[str, float] = fw.weights()
+    ends: dict[int, tuple[float, float] | None] = {}
+    for j in dd:
+        if round_spread is not None:
+            ends[j] = round_spread.ends(codes[j])
+        else:
+            present_j = x[:, j][~np.isnan(x[:, j])]
+            ends[j] = (float(present_j.min()), float(present_j.max())) if present_j.size else None
     y = x.copy()
     warnings: tuple[StepWarning, ...] = ()
     if n:
-        data = dataset_build(units=unit_codes, codes=codes, values=x, source=pipeline.source)
+        engine_units, engine_x = unit_codes, x
+        if round_spread is not None and dd:
+            # the round's spread ends enter as two reference rows, dropped afterwards: the
+            # engine normalises the columns with the round's minimum and maximum
+            reference = np.full((2, m), np.nan)
+            for j in dd:
+                if ends[j] is not None:
+                    reference[:, j] = ends[j]
+            engine_units, engine_x = [*unit_codes, *_REFERENCE_ROWS], np.vstack([x, reference])
+        data = dataset_build(
+            units=engine_units, codes=codes, values=engine_x, source=pipeline.source
+        )
         run = pipeline_run(data=data, framework=fw, spec=run_spec, keep_intermediate=False)
-        y = run.results.matrix(codes)
+        y = run.results.matrix(codes)[:n]
         weights = dict(run.weights)
-        warnings = run.warnings
+        warnings = tuple(
+            w for w in (note.for_units(unit_codes) for note in run.warnings) if w is not None
+        )
     weights.update(pipeline.aggregate_weights())
     rules: dict[str, IndicatorRule] = {}
     for j, ind in enumerate(inds):
@@ -216,7 +312,7 @@ def assessments_score(
             rules[ind.code] = rule_describe(ind)
             continue
         nspec = pipeline.normalisation(ind.code)
-        rule = _dd_rule(ind, nspec, x[:, j], n_with_value[j], opts.min_units_data_driven)
+        rule = _dd_rule(ind, nspec, ends[j], n_with_value[j], opts.min_units_data_driven)
         rules[ind.code] = rule
         for uu in np.flatnonzero(~np.isnan(x[:, j]) & np.isnan(y[:, j])):
             status[uu, j] = S_UNSCORABLE
@@ -335,10 +431,21 @@ def assessments_score(
             "availability_threshold": opts.availability_threshold,
             "min_units_data_driven": opts.min_units_data_driven,
         },
-        n_units=n,
+        n_units=n if round_spread is None else round_spread.n_units,
         rules=rules,
         units=out_units,
         warnings=warnings,
+        round_spread=round_spread
+        or RoundSpread(
+            n_units=n,
+            columns={
+                codes[j]: (n_with_value[j], *(ends[j] or (None, None)))
+                if n_with_value[j] >= opts.min_units_data_driven
+                else (n_with_value[j], None, None)
+                for j in dd
+            },
+            min_units=opts.min_units_data_driven,
+        ),
     )
 
 

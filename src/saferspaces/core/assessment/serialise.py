@@ -109,6 +109,14 @@ def _node_json(n: NodeScores) -> dict[str, Any]:
     }
 
 
+def unit_scores_to_json(us: UnitScores) -> dict[str, Any]:
+    """One unit's part of :func:`score_result_to_json` (its ``units[unit]``), alone."""
+    return {
+        "indicators": {c: _indicator_json(i) for c, i in us.indicators.items()},
+        "nodes": {c: _node_json(n) for c, n in us.nodes.items()},
+    }
+
+
 def score_result_to_json(
     result: ScoreResult, *, units: Sequence[str] | None = None
 ) -> dict[str, Any]:
@@ -129,15 +137,7 @@ def score_result_to_json(
         "rules": {
             c: {"method": r.method, "params": _plain(r.params)} for c, r in result.rules.items()
         },
-        "units": {
-            u: {
-                "indicators": {
-                    c: _indicator_json(i) for c, i in result.units[u].indicators.items()
-                },
-                "nodes": {c: _node_json(n) for c, n in result.units[u].nodes.items()},
-            }
-            for u in chosen
-        },
+        "units": {u: unit_scores_to_json(result.units[u]) for u in chosen},
     }
     if notes:
         out["warnings"] = [w.as_json() for w in notes]

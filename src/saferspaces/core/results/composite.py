@@ -15,6 +15,7 @@ from saferspaces.core.assessment import (
     OVERALL_CODE,
     EditionPipeline,
     NodeScores,
+    RoundSpread,
     UnitScores,
     assessments_score,
     edition_pipeline_default,
@@ -23,6 +24,7 @@ from saferspaces.core.assessment import (
 )
 from saferspaces.core.assessment.answers import Spread
 from saferspaces.core.assessment.result import TOO_FEW_UNITS, ZERO_RANGE
+from saferspaces.core.assessment.serialise import unit_scores_to_json
 from saferspaces.core.framework.instrument import Contrast
 from saferspaces.core.framework.model import Edition
 from saferspaces.core.scoring.errors import StepWarning
@@ -113,12 +115,16 @@ def composite_compute(
     pipeline: EditionPipeline | None = None,
     spreads: Mapping[str, Mapping[str, Spread]] | None = None,
     overall: bool | None = None,
+    round_spread: RoundSpread | None = None,
 ) -> ResultSet:
     """Score the round with the engine and turn every score into facts.
 
     ``overall`` overrides the pipeline's ``platform.overall`` (a round that asks for the
-    overall composite). The meta keeps the engine's warnings with the units they concern;
-    :func:`composite_unit_meta` keeps those of one unit for storing with its explanation.
+    overall composite). With ``round_spread`` (``round_spread_read`` of the whole round),
+    ``units`` are some of the round's units, with exactly the results the whole round's
+    computation gives them (a round computed chunk by chunk; one submission alone). The meta
+    keeps the engine's warnings with the units they concern; :func:`composite_unit_meta` keeps
+    those of one unit for storing with its explanation.
     """
     pipe = pipeline if pipeline is not None else edition_pipeline_default(edition=edition)
     # answers inside repeat groups are checked, then left out: the engine scores the rest
@@ -127,25 +133,28 @@ def composite_compute(
         units_index(edition=edition, units=repeated)
     scored = {u: {k: s for k, s in states.items() if "/" not in k} for u, states in units.items()}
     result = assessments_score(
-        edition=edition, pipeline=pipe, units=scored, spreads=spreads, overall=overall
+        edition=edition,
+        pipeline=pipe,
+        units=scored,
+        spreads=spreads,
+        overall=overall,
+        round_spread=round_spread,
     )
     inst = edition.instrument
     measures = [m for m in inst.measure_codes() if m in ("perception", "status")]
     facts: list[Fact] = []
     depths: dict[str, int] | None = None
-    round_reasons: dict[tuple[str, str], int] = {}
     for unit, us in result.units.items():
         if depths is None:
             depths = _depths(us.nodes)
         facts += _unit_facts(unit, us, depths, measures, inst.contrasts)
-        for code, ind in us.indicators.items():
-            if ind.reason in ROUND_REASONS:
-                round_reasons[(code, ind.reason)] = round_reasons.get((code, ind.reason), 0) + 1
+    # what the round could not normalise, counted over the whole round
+    assert result.round_spread is not None
     warnings = tuple(
         ResultWarning(
             code=reason, message=f"{code}: {ROUND_REASONS[reason]} ({n} assessments)", node=code
         )
-        for (code, reason), n in sorted(round_reasons.items())
+        for code, reason, n in result.round_spread.reasons(pipe)
     )
     meta = score_result_to_json(result, units=[])
     meta.pop("units")
@@ -154,7 +163,7 @@ def composite_compute(
         meta["warnings"] = [w.as_json() for w in result.warnings]
 
     def explain(unit: str) -> Mapping[str, Any]:
-        body = score_result_to_json(result, units=[unit])["units"][unit]
+        body = unit_scores_to_json(result.units[unit])
         return {"format": EXPLANATION_FORMAT, "model": "composite", **body}
 
     explanations = LazyExplanations(list(result.units), explain)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from saferspaces.core.assessment import EditionPipeline
+from saferspaces.core.assessment import EditionPipeline, RoundSpread
 from saferspaces.core.assessment.answers import Spread
 from saferspaces.core.framework.instrument import RESULT_MODEL_SPECS, MeasureSpec, ResultModelSpec
 from saferspaces.core.framework.model import Edition
@@ -121,19 +121,28 @@ def results_compute(
     pipeline: EditionPipeline | None = None,
     spreads: Mapping[str, Mapping[str, Spread]] | None = None,
     overall: bool | None = None,
+    round_spread: RoundSpread | None = None,
 ) -> ResultSet:
     """The results of ``units`` (unit -> answer key -> state) by the edition's model.
 
-    ``pipeline``, ``spreads`` and ``overall`` are the composite model's (its default pipeline
-    when none is given; ``overall`` overrides the pipeline's overall composite). Raises :class:`ResultsError` (or the engine's ``AnswersError``) listing every
+    ``pipeline``, ``spreads``, ``overall`` and ``round_spread`` are the composite model's (its
+    default pipeline when none is given; ``overall`` overrides the pipeline's overall
+    composite; with ``round_spread``, ``units`` are some units of the round it was read from,
+    scored as the whole round's computation scores them). The other models compute each unit
+    on its own. Raises :class:`ResultsError` (or the engine's ``AnswersError``) listing every
     answer that does not fit.
     """
     model = result_model_get(name=edition.instrument.result_model)
     if model.name == "composite":
         return composite_compute(
-            edition=edition, units=units, pipeline=pipeline, spreads=spreads, overall=overall
+            edition=edition,
+            units=units,
+            pipeline=pipeline,
+            spreads=spreads,
+            overall=overall,
+            round_spread=round_spread,
         )
-    if pipeline is not None or spreads or overall is not None:
+    if pipeline is not None or spreads or overall is not None or round_spread is not None:
         raise ResultsError(
             [
                 Problem(
