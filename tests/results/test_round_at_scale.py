@@ -1,10 +1,12 @@
-"""A round's results at scale (issue 16 item 4): answers are read by chunks of assessments, runs
-and facts are written by chunks, and the stored results are the same whatever the chunk sizes."""
+"""A round's results at scale (issue 16 item 4): answers are read, scored and written by chunks
+of assessments, and the stored results are the same whatever the chunk sizes; one submission's
+own results read only the data_driven answers of the others."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pytest
@@ -12,11 +14,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from saferspaces.assessments import bulk
 from saferspaces.assessments.editions import assessment_edition
 from saferspaces.assessments.models import Answer, Assessment
 from saferspaces.core.framework.answers import AnswerState
 from saferspaces.results import computing
-from saferspaces.results.computing import COMPUTED_TOGETHER, round_results_compute
+from saferspaces.results.computing import (
+    COMPUTED_TOGETHER,
+    assessment_results_compute,
+    round_results_compute,
+)
 from saferspaces.results.models import ResultFact, ResultRun, unit_key
 
 
@@ -62,26 +69,80 @@ def _stored(members: list[Assessment]) -> tuple[list[tuple[Any, ...]], dict[int,
     return facts, runs
 
 
-def test_answers_are_read_by_chunks_of_assessments(
+def _answer_reads(queries: CaptureQueriesContext) -> tuple[list[str], list[str]]:
+    """The queries reading agreed answers of every status: of every code, and of some codes
+    only (the peer profiles' background answers, read per chunk, are not counted)."""
+    # PostgreSQL reads through a server-side cursor: "DECLARE ... CURSOR FOR SELECT ..."
+    sqls = [re.sub(r"^DECLARE .*? CURSOR .*?FOR ", "", q["sql"]) for q in queries.captured_queries]
+    reads = [
+        sql
+        for sql in sqls
+        if sql.startswith("SELECT")
+        and 'FROM "assessments_answer"' in sql
+        and '"assessments_answer"."status" =' not in sql
+    ]
+    some = [sql for sql in reads if '"assessments_answer"."code" IN' in sql]
+    return [sql for sql in reads if sql not in some], some
+
+
+def test_a_round_is_read_scored_and_written_by_chunks_of_assessments(
     team: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     round_, members = _round()
-    monkeypatch.setattr(computing, "ANSWERS_CHUNK", 2)
+    monkeypatch.setattr(computing, "STORE_CHUNK", 2)
+    monkeypatch.setattr(computing, "results_compute", counted := _Counted())
     with CaptureQueriesContext(connection) as queries:
         round_results_compute(round_=round_, user=None, now=timezone.now())
-    reads = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith("SELECT") and '"assessments_answer"."status" AS' in q["sql"]
-    ]
-    assert len(reads) == math.ceil(len(members) / 2), reads
+    every, some = _answer_reads(queries)
+    assert len(every) == math.ceil(len(members) / 2), every
+    assert len(some) == 1, some  # the data_driven answers (and those skip logic reads) of all
+    assert counted.sizes == [len(c) for c in computing._chunks(members, 2)]
+
+
+class _Counted:
+    """``results_compute``, noting how many units each call scored."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def __call__(self, **kwargs: Any) -> Any:
+        from saferspaces.core.results import results_compute
+
+        self.sizes.append(len(kwargs["units"]))
+        return results_compute(**kwargs)
+
+
+def test_a_submissions_own_results_score_it_alone_with_its_rounds_spread(
+    team: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its results are those the round's computation gives it, but only its own answers are
+    read whole and scored: a round of 10,000 is not scored again for one submission."""
+    round_, members = _round()
+    now = timezone.now()
+    round_results_compute(round_=round_, user=None, now=now)
+    _facts, by_round = _stored(members)
+    one = members[-1]
+    monkeypatch.setattr(computing, "results_compute", counted := _Counted())
+    with CaptureQueriesContext(connection) as queries:
+        run = assessment_results_compute(assessment=one, user=None, trigger="submit", now=now)
+    every, some = _answer_reads(queries)
+    assert len(every) == 1 and len(some) == 1
+    assert counted.sizes == [1]
+    assert run.units == len(members)
+    assert (run.explanation, run.meta, run.facts, run.warnings) == (
+        by_round[one.pk][3],
+        by_round[one.pk][4],
+        by_round[one.pk][5],
+        by_round[one.pk][6],
+    )
 
 
 def test_the_chunked_reader_reads_every_answer_as_one_query_would(
     team: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     members = _round()[1]
-    monkeypatch.setattr(computing, "ANSWERS_CHUNK", 2)
+    monkeypatch.setattr(bulk, "IDS_PER_QUERY", 2)
+    monkeypatch.setattr(bulk, "FETCH_ROWS", 7)
     edition = assessment_edition(assessment=members[0])
     units, _spreads = computing._answers(members, edition, spreads=True)
     expected: dict[str, dict[str, AnswerState]] = {unit_key(a.pk): {} for a in members}
@@ -101,7 +162,7 @@ def test_round_results_are_the_same_whatever_the_chunk_sizes(
     assert len(whole) == len(members)
     facts_whole, runs_whole = _stored(members)
     assert facts_whole and len(runs_whole) == len(members)
-    monkeypatch.setattr(computing, "ANSWERS_CHUNK", 2)
+    monkeypatch.setattr(bulk, "IDS_PER_QUERY", 2)
     monkeypatch.setattr(computing, "STORE_CHUNK", 2)
     chunked = round_results_compute(round_=round_, user=None, now=now)
     assert len(chunked) == len(members)

@@ -21,16 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments import permissions
+from saferspaces.assessments.bulk import answer_values_read, individual_values_read
 from saferspaces.assessments.editions import assessment_edition
-from saferspaces.assessments.models import (
-    Answer,
-    Assessment,
-    AssessmentState,
-    IndividualAnswer,
-    Round,
-)
+from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.background.queue import tasks_waiting
-from saferspaces.core.assessment import AnswersError, EditionPipeline, EditionPipelineError
+from saferspaces.core.assessment import (
+    AnswersError,
+    EditionPipeline,
+    EditionPipelineError,
+    RoundSpread,
+    round_spread_codes,
+    round_spread_read,
+)
 from saferspaces.core.framework import AnswerError, Edition, Indicator
 from saferspaces.core.framework.answers import AnswerState, AnswerValue
 from saferspaces.core.framework.scoring import answer_score
@@ -52,10 +54,8 @@ from saferspaces.results.tasks import results_compute_task
 COMPUTED_TOGETHER = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
 #: how many problems of a computation a message names (the others are counted)
 PROBLEMS_SHOWN = 3
-#: assessments whose answers one query reads
-ANSWERS_CHUNK = 1000
-#: assessments whose runs, facts and peer profiles are built and written at a time (in the
-#: computation's one transaction), so that a round's explanations are never all in memory
+#: assessments whose answers are read, scored, and whose runs, facts and peer profiles are
+#: written at a time (in the computation's one transaction): a round is never all in memory
 STORE_CHUNK = 500
 
 
@@ -84,28 +84,23 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 
 def _answers(
-    assessments: Sequence[Assessment], edition: Edition, *, spreads: bool
+    assessments: Sequence[Assessment],
+    edition: Edition,
+    *,
+    spreads: bool,
+    codes: frozenset[str] | None = None,
 ) -> tuple[dict[str, dict[str, AnswerState]], dict[str, dict[str, tuple[Any, Any]]]]:
-    """Each assessment's answers (unit -> answer key -> state) and, when asked, the spread of
-    its individual answers (unit -> indicator -> ends).
-
-    Read by chunks of :data:`ANSWERS_CHUNK` assessments (one query each): a round of 10,000
-    assessments is about 1.2 million answers, never fetched by one query."""
+    """Each assessment's answers (unit -> answer key -> state; only ``codes`` when given) and,
+    when asked, the spread of its individual answers (unit -> indicator -> ends)."""
     ids = [a.pk for a in assessments]
     units: dict[str, dict[str, AnswerState]] = {unit_key(a.pk): {} for a in assessments}
-    individual: dict[str, dict[str, list[AnswerValue]]] = defaultdict(lambda: defaultdict(list))
-    for chunk in _chunks(ids, ANSWERS_CHUNK):
-        for a_id, code, status, value in Answer.objects.filter(assessment_id__in=chunk).values_list(
-            "assessment_id", "code", "status", "value"
-        ):
-            units[unit_key(a_id)][code] = AnswerState(status, value)
-        if spreads:
-            for a_id, code, value in IndividualAnswer.objects.filter(
-                assessment_id__in=chunk, status="answered"
-            ).values_list("assessment_id", "code", "value"):
-                individual[unit_key(a_id)][code].append(value)
+    for a_id, code, status, value in answer_values_read(assessment_ids=ids, codes=codes):
+        units[unit_key(a_id)][code] = AnswerState(status, value)
     if not spreads:
         return units, {}
+    individual: dict[str, dict[str, list[AnswerValue]]] = defaultdict(lambda: defaultdict(list))
+    for a_id, code, value in individual_values_read(assessment_ids=ids, codes=codes):
+        individual[unit_key(a_id)][code].append(value)
     indicators = edition.indicator_map()
     ends: dict[str, dict[str, tuple[Any, Any]]] = {}
     for unit, by_code in individual.items():
@@ -190,51 +185,89 @@ class Computed:
         return runs
 
 
-def _compute(
-    together: list[Assessment],
+@dataclass(frozen=True)
+class _Plan:
+    """What the chunks of one computation share: the edition, its pipeline, and (composite)
+    the spread of the whole group computed together, which the data_driven indicators are
+    normalised with."""
+
+    edition: Edition
+    pipeline: EditionPipeline | None
+    overall: bool | None
+    round_spread: RoundSpread | None
+    units: int
+    trigger: str
+    user: Any
+    now: dt.datetime
+
+
+def _plan(
+    together: Sequence[Assessment],
     *,
-    stored: list[Assessment],
     round_: Round | None,
     trigger: str,
     user: Any,
     now: dt.datetime,
-) -> Computed:
-    """Compute ``together`` in one run of the edition's model, to store ``stored``'s runs."""
+) -> _Plan:
+    """The plan of computing ``together`` (a round's submitted and accepted assessments, or one
+    assessment alone): for the composite model, the spread of the data_driven answers of all
+    of them (only those answers are read, not the whole round's)."""
     edition = assessment_edition(assessment=together[0])
     pipeline = edition_pipeline_checked(row=together[0].edition, edition=edition)
-    composite = pipeline is not None
-    units, spreads = _answers(together, edition, spreads=composite)
-    overall = True if composite and round_ is not None and round_.overall else None
+    spread = None
+    if pipeline is not None:
+        codes = round_spread_codes(edition=edition, pipeline=pipeline)
+        units, _ends = _answers(together, edition, spreads=False, codes=codes)
+        try:
+            spread = round_spread_read(
+                edition=edition, pipeline=pipeline, units=units, n_units=len(together)
+            )
+        except AnswersError as error:
+            names = {unit_key(a.pk): a.authority.name for a in together}
+            raise DomainError(_problems_message(error, names)) from None
+    overall = True if pipeline is not None and round_ is not None and round_.overall else None
+    return _Plan(edition, pipeline, overall, spread, len(together), trigger, user, now)
+
+
+def _compute(plan: _Plan, chunk: Sequence[Assessment]) -> Computed:
+    """The results of ``chunk`` (some of the plan's assessments), as the computation of all of
+    them together gives them."""
+    composite = plan.pipeline is not None
+    units, spreads = _answers(chunk, plan.edition, spreads=composite)
     try:
         result = results_compute(
-            edition=edition,
+            edition=plan.edition,
             units=units,
-            pipeline=pipeline,
+            pipeline=plan.pipeline,
             spreads=spreads or None,
-            overall=overall,
+            overall=plan.overall,
+            round_spread=plan.round_spread,
         )
     except (ResultsError, AnswersError) as error:
-        names = {unit_key(a.pk): a.authority.name for a in together}
+        names = {unit_key(a.pk): a.authority.name for a in chunk}
         raise DomainError(_problems_message(error, names)) from None
-    n_units = len(units)
     del units, spreads  # the answers are not needed any more: free them before writing
     by_unit: dict[str, list[Fact]] = defaultdict(list)
     for fact in result.facts:
         by_unit[fact.unit].append(fact)
-    return Computed(result, stored, pipeline, n_units, trigger, user, now, by_unit)
+    return Computed(
+        result, list(chunk), plan.pipeline, plan.units, plan.trigger, plan.user, plan.now, by_unit
+    )
 
 
-def _store(computed: Computed, *, whole: bool = True) -> list[ResultRun]:
-    """Save the runs and rewrite their assessments' facts and peer profiles, in one
-    transaction, by chunks of :data:`STORE_CHUNK` assessments.
+def _store(plan: _Plan, assessments: Sequence[Assessment], *, whole: bool) -> list[ResultRun]:
+    """Compute, save the runs and rewrite the facts and peer profiles of ``assessments``, in
+    one transaction, by chunks of :data:`STORE_CHUNK` assessments.
 
     With ``whole``, the saved runs are returned as they are; otherwise (a round) each chunk's
     runs are returned without their explanation, meta, facts and warnings (read from the
     database when used), so that a round's runs are not all held in memory."""
     saved: list[ResultRun] = []
     with transaction.atomic():
-        for chunk in _chunks(computed.stored, STORE_CHUNK):
+        for chunk in _chunks(assessments, STORE_CHUNK):
+            computed = _compute(plan, chunk)
             runs = result_runs_insert(runs=computed.runs(chunk))
+            del computed
             result_index_write(runs=runs)
             if whole:
                 saved += runs
@@ -253,6 +286,10 @@ def assessment_results_compute(
     """Compute ``assessment``'s results (with its round's submitted and accepted assessments)
     and store them.
 
+    Only the assessment itself is scored: the round's other assessments give the spread of
+    their data_driven answers (``round_spread_read``), with which its results are exactly
+    those the round's computation gives it.
+
     ``trigger`` is ``submit`` (after a submission) or ``on_demand`` (a person asked, e.g. for a
     draft). Raises :class:`DomainError` when the person may not see the assessment, the
     edition's pipeline is invalid or answers do not fit the edition.
@@ -266,11 +303,10 @@ def assessment_results_compute(
             Assessment.objects.filter(round_id=assessment.round_id, state__in=COMPUTED_TOGETHER)
             .exclude(pk=assessment.pk)
             .select_related("authority")
+            .only("pk", "authority__name")
         )
-    computed = _compute(
-        together, stored=[assessment], round_=assessment.round, trigger=trigger, user=user, now=now
-    )
-    return _store(computed)[0]
+    plan = _plan(together, round_=assessment.round, trigger=trigger, user=user, now=now)
+    return _store(plan, [assessment], whole=True)[0]
 
 
 def round_results_compute(
@@ -292,8 +328,8 @@ def round_results_compute(
     }
     for a in members:
         a.edition = editions[a.edition_id]
-    computed = _compute(members, stored=members, round_=round_, trigger="round", user=user, now=now)
-    return _store(computed, whole=False)
+    plan = _plan(members, round_=round_, trigger="round", user=user, now=now)
+    return _store(plan, members, whole=False)
 
 
 def assessment_results_request(*, assessment: Assessment, user: Any, now: dt.datetime) -> bool:
