@@ -8,10 +8,13 @@ latest run (``saferspaces results rebuild``, after an upgrade). A run keeps its 
 
 from __future__ import annotations
 
+import json
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connections, router, transaction
+import orjson
+from django.db import connections, models, router, transaction
 from django.db.models import OuterRef, Subquery
 
 from saferspaces.assessments.models import Answer, Assessment
@@ -186,6 +189,42 @@ def _facts_insert(rows: list[tuple[Any, ...]]) -> None:
     _copy_rows(connection, ResultFact._meta.db_table, FACT_COLUMNS, rows)
 
 
+#: how each index column is read from a packed fact (a JSON array in PACKED_FIELDS order)
+_PACKED_SQL = {
+    "node": "f->>{node}",
+    "measure": "f->>{measure}",
+    "category": "coalesce(f->>{category}, '')",
+    "instance": "coalesce(f->>{instance}, '')",
+    "value": "(f->>{value})::double precision",
+    "parent": "coalesce(f->>{parent}, '')",
+    "depth": "(f->>{depth})::smallint",
+    "coverage": "(f->>{coverage})::double precision",
+    "n": "(f->>{n})::integer",
+    "reason": "coalesce(f->>{reason}, '')",
+}
+
+
+def _facts_copy_in_database(connection: Any, run_ids: list[int]) -> None:
+    """PostgreSQL: the index rows of the runs ``run_ids`` made by the database from the runs'
+    packed facts (as :func:`_fact_rows` makes them), in one ``INSERT ... SELECT``: the facts
+    are not sent a second time, nor turned into 1.4 million Python rows for a round."""
+    at = {name: k for k, name in enumerate(PACKED_FIELDS)}
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in FACT_COLUMNS)
+    read = ", ".join(_PACKED_SQL[c].format(**at) for c in FACT_COLUMNS[4:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # names quoted from the models and the constants above; the ids are a parameter
+            f"INSERT INTO {q(ResultFact._meta.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT r.assessment_id, r.id, a.round_id, a.authority_id, {read} "
+            f"FROM {q(ResultRun._meta.db_table)} r "
+            f"JOIN {q(Assessment._meta.db_table)} a ON a.id = r.assessment_id "
+            "CROSS JOIN LATERAL jsonb_array_elements(r.facts -> 'rows') AS f "
+            "WHERE r.id = ANY(%s)",
+            [run_ids],
+        )
+
+
 def _copy_rows(connection: Any, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
@@ -223,9 +262,37 @@ def result_runs_insert(*, runs: list[ResultRun]) -> list[ResultRun]:
         connection,
         table,
         [str(f.column) for f in fields],
-        ([f.get_db_prep_save(getattr(run, f.attname), connection) for f in fields] for run in runs),
+        (
+            [
+                json_text(getattr(run, f.attname))
+                if isinstance(f, models.JSONField)
+                else f.get_db_prep_save(getattr(run, f.attname), connection)
+                for f in fields
+            ]
+            for run in runs
+        ),
     )
     return runs
+
+
+def _json_number(value: Any) -> float | int:
+    """orjson's fallback: numbers of other types (NumPy's) as Python's; anything else is
+    refused, and the value is written by :mod:`json` as Django writes it."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise TypeError(type(value).__name__)
+
+
+def json_text(value: Any) -> str:
+    """The JSON text of a run's JSON column as ``COPY`` sends it: with orjson (a round of
+    10,000 runs is about 500 MB of JSON, which the standard library's encoder takes seconds to
+    write), else as Django writes it. The stored value is the same (the database parses it)."""
+    try:
+        return orjson.dumps(value, default=_json_number).decode()
+    except TypeError:
+        return json.dumps(value)
 
 
 def result_index_write(*, runs: Sequence[ResultRun]) -> None:
@@ -252,18 +319,26 @@ def result_index_write(*, runs: Sequence[ResultRun]) -> None:
             assessment_id__in=ids, code__in=codes, status="answered"
         ).values_list("assessment_id", "code", "value"):
             answers[a_id][code] = value
-    facts: list[tuple[Any, ...]] = []
     profiles: list[PeerProfile] = []
     for run in runs:
         assessment = assessments[run.assessment_id]
-        facts += _fact_rows(run, assessment)
         wanted = conditions[assessment.edition_id]
         if wanted is not None:
             profiles.append(_profile(assessment, answers[assessment.pk], wanted))
+    connection = connections[router.db_for_write(ResultFact)]
+    in_database = connection.vendor == "postgresql" and all(
+        run.facts.get("fields", list(PACKED_FIELDS)) == list(PACKED_FIELDS) for run in runs
+    )
     with transaction.atomic():
         ResultFact.objects.filter(assessment_id__in=ids).delete()
         PeerProfile.objects.filter(assessment_id__in=ids).delete()
-        _facts_insert(facts)
+        if in_database:
+            _facts_copy_in_database(connection, [r.pk for r in runs])
+        else:
+            facts: list[tuple[Any, ...]] = []
+            for run in runs:
+                facts += _fact_rows(run, assessments[run.assessment_id])
+            _facts_insert(facts)
         PeerProfile.objects.bulk_create(profiles, batch_size=2000)
 
 

@@ -76,15 +76,30 @@ class ResultFact(models.Model):
     ``reason`` why ``value`` is empty.
     """
 
+    # A derived index, rewritten with its runs: its links are kept by Django (a deleted
+    # assessment, run, round or authority takes its facts along) and not checked by the
+    # database, whose foreign-key triggers, fired for each of the 1.4 million rows a round of
+    # 10,000 assessments writes, cost more than the whole computation (docs/benchmarks.md).
     assessment = models.ForeignKey(
-        "assessments.Assessment", on_delete=models.CASCADE, related_name="+", db_index=False
+        "assessments.Assessment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    run = models.ForeignKey(ResultRun, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(
+        ResultRun, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     round = models.ForeignKey(
-        "assessments.Round", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        "assessments.Round",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     authority = models.ForeignKey(
-        "authorities.Authority", on_delete=models.CASCADE, related_name="+"
+        "authorities.Authority", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     node = models.CharField(max_length=64)
     measure = models.CharField(max_length=32)

@@ -1,0 +1,79 @@
+"""The fact index is the copy of the runs' packed facts, whichever way it is written (on
+PostgreSQL the database makes the rows from the runs' JSON; elsewhere Python does), and its
+links are kept: a deleted assessment takes its facts along."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+
+from saferspaces.assessments.models import Assessment
+from saferspaces.results.computing import (
+    COMPUTED_TOGETHER,
+    assessment_results_compute,
+    round_results_compute,
+)
+from saferspaces.results.index import FACT_COLUMNS, _fact_rows, json_text
+from saferspaces.results.models import ResultFact, ResultRun
+
+
+def _members() -> tuple[Any, list[Assessment]]:
+    last = (
+        Assessment.objects.filter(state__in=COMPUTED_TOGETHER, round__isnull=False)
+        .order_by("-pk")
+        .first()
+    )
+    assert last is not None
+    members = list(Assessment.objects.filter(round_id=last.round_id, state__in=COMPUTED_TOGETHER))
+    return last.round, members
+
+
+def test_the_index_rows_are_the_runs_packed_facts(team: Any) -> None:
+    round_, members = _members()
+    runs = round_results_compute(round_=round_, user=None, now=timezone.now())
+    assert runs
+    by_pk = {a.pk: a for a in members}
+    expected = []
+    for run in ResultRun.objects.filter(pk__in=[r.pk for r in runs]):
+        expected += _fact_rows(run, by_pk[run.assessment_id])
+    stored = list(
+        ResultFact.objects.filter(run_id__in=[r.pk for r in runs]).values_list(*FACT_COLUMNS)
+    )
+    assert len(stored) == len(expected) > 100
+    assert sorted(stored, key=repr) == sorted(expected, key=repr)
+    # numbers come back as the same floats, empty texts as "", missing values as None
+    assert any(row[FACT_COLUMNS.index("value")] is None for row in stored)
+    assert all(isinstance(row[FACT_COLUMNS.index("parent")], str) for row in stored)
+
+
+def test_a_deleted_assessment_takes_its_facts_and_runs_along(team: Any) -> None:
+    round_, members = _members()
+    round_results_compute(round_=round_, user=None, now=timezone.now())
+    gone = members[0]
+    assert ResultFact.objects.filter(assessment_id=gone.pk).exists()
+    gone.delete()
+    assert not ResultFact.objects.filter(assessment_id=gone.pk).exists()
+    assert not ResultRun.objects.filter(assessment_id=gone.pk).exists()
+    assert ResultFact.objects.filter(assessment_id=members[1].pk).exists()
+
+
+def test_a_run_reads_back_as_it_was_written(team: Any) -> None:
+    """Runs are written with COPY and orjson on PostgreSQL: what is read back is the run as
+    computed."""
+    _round, members = _members()
+    run = assessment_results_compute(
+        assessment=members[0], user=None, trigger="submit", now=timezone.now()
+    )
+    stored = ResultRun.objects.get(pk=run.pk)
+    for field in ("explanation", "meta", "facts", "warnings", "units", "state", "model"):
+        assert getattr(stored, field) == getattr(run, field), field
+    assert stored.explanation["indicators"]
+
+
+def test_json_text_writes_numbers_of_numpy_and_missing_values() -> None:
+    value = {"a": np.float64(1.5), "b": [1, None, "x", np.int64(3)], "c": float("nan")}
+    assert json.loads(json_text(value)) == {"a": 1.5, "b": [1, None, "x", 3], "c": None}
+    assert json.loads(json_text({"é": "ü\n\t\\"})) == {"é": "ü\n\t\\"}
