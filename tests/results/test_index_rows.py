@@ -11,6 +11,7 @@ import numpy as np
 from django.utils import timezone
 
 from saferspaces.assessments.models import Assessment
+from saferspaces.authorities.models import Authority
 from saferspaces.results.computing import (
     COMPUTED_TOGETHER,
     assessment_results_compute,
@@ -77,3 +78,14 @@ def test_json_text_writes_numbers_of_numpy_and_missing_values() -> None:
     value = {"a": np.float64(1.5), "b": [1, None, "x", np.int64(3)], "c": float("nan")}
     assert json.loads(json_text(value)) == {"a": 1.5, "b": [1, None, "x", 3], "c": None}
     assert json.loads(json_text({"é": "ü\n\t\\"})) == {"é": "ü\n\t\\"}
+
+
+def test_a_deleted_authority_takes_its_facts_along(team: Any) -> None:
+    round_, members = _members()
+    round_results_compute(round_=round_, user=None, now=timezone.now())
+    gone = members[0]
+    authority_id = gone.authority_id
+    assert ResultFact.objects.filter(authority_id=authority_id).exists()
+    Authority.objects.filter(pk=authority_id).delete()
+    assert not ResultFact.objects.filter(authority_id=authority_id).exists()
+    assert ResultFact.objects.filter(assessment_id=members[1].pk).exists()

@@ -98,8 +98,14 @@ class ResultFact(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # facts go with their assessment (above); nothing reads them by authority alone (an index
+    # of its own would cost every round's write for no reader)
     authority = models.ForeignKey(
-        "authorities.Authority", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "authorities.Authority",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     node = models.CharField(max_length=64)
     measure = models.CharField(max_length=32)

@@ -18,12 +18,13 @@ from saferspaces.core.assessment import (
 )
 from saferspaces.core.assessment.result import TOO_FEW_UNITS, ZERO_RANGE
 from saferspaces.core.framework.answers import ANSWERED, AnswerState
+from saferspaces.core.framework.loader import edition_load
 from saferspaces.core.framework.model import Edition
 from saferspaces.core.results import composite_unit_meta
 from saferspaces.core.results.composite import composite_compute
 from saferspaces.core.results.facts import Fact
 
-from .conftest import EDITIONS
+from .conftest import EDITIONS, HERE, ans, make_pipeline
 from .helpers import random_states
 
 UNITS = 30
@@ -77,9 +78,7 @@ def test_units_scored_with_the_round_spread_get_the_whole_rounds_results(
     scored_dd = 0
     for start in range(0, UNITS, chunk):
         part_units = {u: units[u] for u in codes[start : start + chunk]}
-        part = composite_compute(
-            edition=real, units=part_units, pipeline=pipe, round_spread=spread
-        )
+        part = composite_compute(edition=real, units=part_units, pipeline=pipe, round_spread=spread)
         assert part.warnings == whole.warnings
         assert part.meta == whole.meta
         for u in part_units:
@@ -121,3 +120,39 @@ def test_one_unit_alone_with_the_spread_is_normalised_across_the_round(real: Edi
         assert with_round.unit("A5").indicators[c].score == whole.unit("A5").indicators[c].score
     assert with_round.unit("A5") == whole.unit("A5")
     assert with_round.n_units == UNITS and with_round.rules == whole.rules
+
+
+def test_the_spread_follows_the_skip_logic_of_data_driven_questions() -> None:
+    """A data_driven question skipped by its skip logic gives no value to the spread, as it
+    gives none to the whole round's computation; the spread reads the question the skip logic
+    reads, and nothing else."""
+    text = (HERE / "fixtures" / "small.yaml").read_text(encoding="utf-8")
+    anchor = "        scoring: {method: data_driven}\n        weight: 20\n"
+    assert text.count(anchor) == 1
+    text = text.replace(
+        anchor, anchor + '        relevant: {question: CL_SURVEY_RUNS, in: ["yes"]}\n'
+    )
+    edition = edition_load(text=text, file="small-skip.yaml")
+    pipe = make_pipeline(edition, min_units=2)
+    assert round_spread_codes(edition=edition, pipeline=pipe) == {
+        "SAF_S03",
+        "LIV_S02",
+        "CL_SURVEY_RUNS",
+    }
+    units = {
+        f"U{k}": {
+            "CL_SURVEY_RUNS": ans("yes" if k < 4 else "no"),
+            "SAF_S03": ans(float(10 * k)),
+            "LIV_S02": ans(float(k)),
+        }
+        for k in range(6)
+    }
+    spread = round_spread_read(edition=edition, pipeline=pipe, units=units)
+    assert spread.columns["SAF_S03"] == (4, 0.0, 30.0)  # U4 and U5 skip it (40 and 50)
+    assert spread.columns["LIV_S02"] == (6, 0.0, 5.0)
+    whole = assessments_score(edition=edition, pipeline=pipe, units=units)
+    for u in units:
+        alone = assessments_score(
+            edition=edition, pipeline=pipe, units={u: units[u]}, round_spread=spread
+        )
+        assert alone.unit(u) == whole.unit(u)

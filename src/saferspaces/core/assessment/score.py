@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from saferspaces.core.framework.answers import AnswerState
-from saferspaces.core.framework.model import Edition, Indicator
+from saferspaces.core.framework.model import Edition, Indicator, Relevance
 from saferspaces.core.scoring.data import FloatArray, dataset_build
 from saferspaces.core.scoring.errors import Problem, StepWarning
 from saferspaces.core.scoring.normalise import normalise_goalposts
@@ -116,11 +116,27 @@ def _data_driven(edition: Edition, pipeline: EditionPipeline) -> list[Indicator]
     ]
 
 
+def _spread_conditions(
+    edition: Edition, pipeline: EditionPipeline
+) -> tuple[frozenset[str], list[tuple[str, Relevance]]]:
+    """The answers and the skip logic a round's spread reads: the data_driven questions, the
+    questions their skip logic reads, and so on (the conditions of all of them)."""
+    conditions = dict(relevance_conditions(edition))
+    wanted = {i.code for i in _data_driven(edition, pipeline)}
+    todo = list(wanted)
+    while todo:
+        cond = conditions.get(todo.pop())
+        for q in cond.questions() if cond is not None else ():
+            if q not in wanted:
+                wanted.add(q)
+                todo.append(q)
+    return frozenset(wanted), [(c, cond) for c, cond in conditions.items() if c in wanted]
+
+
 def round_spread_codes(*, edition: Edition, pipeline: EditionPipeline) -> frozenset[str]:
     """The answers :func:`round_spread_read` needs of each unit: the data_driven indicators'
-    and every answer that skip logic reads (a data_driven question may be skipped)."""
-    referenced = {q for _, cond in relevance_conditions(edition) for q in cond.questions()}
-    return frozenset({i.code for i in _data_driven(edition, pipeline)} | referenced)
+    and those their skip logic reads (a data_driven question may be skipped)."""
+    return _spread_conditions(edition, pipeline)[0]
 
 
 def round_spread_read(
@@ -131,12 +147,12 @@ def round_spread_read(
     n_units: int | None = None,
 ) -> RoundSpread:
     """The spread of the round made of ``units`` (unit -> answers; the answers of
-    :func:`round_spread_codes` are enough). ``n_units`` is the round's number of units when
-    ``units`` holds only those with such answers. Raises :class:`AnswersError` listing every
-    bad answer among them."""
+    :func:`round_spread_codes` are enough: others are not read). ``n_units`` is the round's
+    number of units when ``units`` holds only those with such answers. Raises
+    :class:`AnswersError` listing every bad answer among them."""
     inds = _data_driven(edition, pipeline)
     questions: dict[str, object] = dict(edition.questions())
-    conditions = relevance_conditions(edition)
+    wanted, conditions = _spread_conditions(edition, pipeline)
     referenced = frozenset(q for _, cond in conditions for q in cond.questions())
     problems: list[Problem] = []
     memo: dict[tuple[str, object], float | None] = {}
@@ -147,7 +163,7 @@ def round_spread_read(
             indicators=inds,
             questions=questions,
             conditions=conditions,
-            states=states,
+            states={c: s for c, s in states.items() if c in wanted},
             spreads=None,
             problems=problems,
             memo=memo,
