@@ -386,32 +386,45 @@ def assessments_score(
         for key in KIND_KEYS
     }
     out_units: dict[str, UnitScores] = {}
+    # per indicator, what every unit shares; per unit, plain lists (not NumPy scalars)
+    holder_eff = blocks["all"].eff
+    fixed = [
+        (ind.code, ind.kind, holder[ind.code], float(col_weights[j])) for j, ind in enumerate(inds)
+    ]
+    eff_rows = (
+        np.stack(
+            [holder_eff[node_pos[holder[ind.code]]][:, j] for j, ind in enumerate(inds)], axis=1
+        ).tolist()
+        if m
+        else [[] for _ in unit_codes]
+    )
+    status_rows, present_rows, y_rows = status.tolist(), present.tolist(), y.tolist()
+    lows_rows, highs_rows = lows.tolist(), highs.tolist()
+    node_indicators = [tuple(codes[c] for c in t.columns) for t in tree]
     for ui, u in enumerate(unit_codes):
         row = rows[ui]
         ind_scores: dict[str, IndicatorScore] = {}
-        holder_eff = blocks["all"].eff
-        for j, ind in enumerate(inds):
-            s = int(status[ui, j])
-            ok = bool(present[ui, j])
-            h = holder[ind.code]
-            eff = float(holder_eff[node_pos[h]][ui, j])
-            interval = (
-                (float(lows[ui, j]), float(highs[ui, j]))
-                if ok and with_spreads and row.spread[j] is not None
-                else None
-            )
-            ind_scores[ind.code] = IndicatorScore(
-                code=ind.code,
-                kind=ind.kind,
+        st_u, ok_u, y_u, eff_u = status_rows[ui], present_rows[ui], y_rows[ui], eff_rows[ui]
+        reasons_u, spread_u, value_u = reasons[ui], row.spread, row.value
+        for j, (code, kind, h, weight) in enumerate(fixed):
+            ok = ok_u[j]
+            eff = eff_u[j]
+            ind_scores[code] = IndicatorScore(
+                code=code,
+                kind=kind,
                 holder=h,
-                status=STATUS_NAME[s],
-                reason=reasons[ui][j],
-                value=row.value[j],
-                score=float(y[ui, j]) if ok else None,
-                weight=float(col_weights[j]),
+                status=STATUS_NAME[st_u[j]],
+                reason=reasons_u[j],
+                value=value_u[j],
+                score=y_u[j] if ok else None,
+                weight=weight,
                 effective_weight=eff if ok and eff > 0 else None,
-                interval=interval,
-                spread=row.spread[j],
+                interval=(
+                    (lows_rows[ui][j], highs_rows[ui][j])
+                    if ok and with_spreads and spread_u[j] is not None
+                    else None
+                ),
+                spread=spread_u[j],
             )
         nodes_out: dict[str, NodeScores] = {}
         for k, t in enumerate(tree):
@@ -420,7 +433,7 @@ def assessments_score(
                 code=t.code,
                 parent=t.parent,
                 children=t.children,
-                indicators=tuple(codes[c] for c in t.columns),
+                indicators=node_indicators[k],
                 all_kinds=per_kind["all"],
                 perception=per_kind["perception"],
                 status=per_kind["status"],
