@@ -21,7 +21,7 @@ It prints one JSON line (the sampled leads' sessions and the pages to visit) as 
   question of their 3 assessments is answered by the demo's answer generator
   (``saferspaces.demo.assessments``: ``_answers`` around a per-authority quality, background
   conditions from the registry), then each round's sampled assessments are computed together by
-  the edition's result model (``results.computing``: ``_compute`` + ``_store``), which stores
+  the edition's result model (``results.computing``: ``_plan`` + ``_store``), which stores
   their ``ResultRun`` and writes their ``ResultFact`` and ``PeerProfile`` rows as in production.
   Each sampled authority has a lead (a user with a logged-in session);
 * the other N - S authorities' assessments get the index rows the pages read, written with
@@ -119,7 +119,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     from saferspaces.frameworks.models import FrameworkEdition
     from saferspaces.frameworks.selectors import edition_parsed
     from saferspaces.frameworks.services import framework_editions_sync_bundled
-    from saferspaces.results.computing import _compute, _store
+    from saferspaces.results.computing import _plan, _store
     from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
 
     started = time.perf_counter()
@@ -265,10 +265,8 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
                 "edition", "authority"
             )
         )
-        computed = _compute(
-            members, stored=members, round_=rnd, trigger="round", user=None, now=now
-        )
-        _store(computed)
+        plan = _plan(members, round_=rnd, trigger="round", user=None, now=now)
+        _store(plan, members, whole=True)
     lap("sample computed")
 
     # facts of the others, drawn around the sample's distribution of each (node, measure) ------
