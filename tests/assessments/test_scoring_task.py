@@ -98,3 +98,25 @@ def test_compute_the_scores_is_refused_to_people_who_may_not_see_the_assessment(
     client.force_login(team.outsider)
     assert client.post(f"/assessments/{assessment.pk}/scores/").status_code == 403
     assert _scoring_tasks() == []
+
+
+def test_the_scores_page_shows_the_scores_by_itself_once_they_are_computed(
+    assessment: Any, team: Any, database_queue: Any, client: Any
+) -> None:
+    """While the computation waits or runs, the page's note asks for its status every second
+    (htmx); the status answers "refresh" once the scores are stored, so the team sees them
+    without reloading (issue 16: visible within 2 s of a submission's computation)."""
+    fill_all(assessment, team.respondent)
+    assessment_transition(assessment=assessment, action="submit", user=team.lead)
+    client.force_login(team.lead)
+    status_url = f"/assessments/{assessment.pk}/scores/status/"
+    page = client.get(f"/assessments/{assessment.pk}/scores/").content.decode()
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
+    waiting = client.get(status_url, headers={"HX-Request": "true"})
+    assert waiting.status_code == 200 and "HX-Refresh" not in waiting
+    assert f'hx-get="{status_url}"' in waiting.content.decode()
+    assert database_queue() == 1
+    done = client.get(status_url, headers={"HX-Request": "true"})
+    assert done.status_code == 200 and done["HX-Refresh"] == "true"
+    client.force_login(team.outsider)
+    assert client.get(status_url).status_code == 403

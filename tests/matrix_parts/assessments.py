@@ -69,6 +69,7 @@ ENTRIES = {
     "assessments:question": ("get", A + "/q/QOL_P01/", PRIVATE),
     "assessments:history": ("get", A + "/q/QOL_P01/history/", PRIVATE),
     "results:scores": ("get", A + "/scores/", PRIVATE),
+    "results:scores_status": ("get", A + "/scores/status/", PRIVATE),
     "assessments:transition": ("post", A + "/transition/", POST_REDIRECT),
     "assessments:assign": ("post", A + "/assign/", POST_REDIRECT),
     "assessments:flag": ("post", A + "/q/QOL_P01/flag/", POST_REFUSED),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from saferspaces.assessments.views_fill import assessment_get
 from saferspaces.errors import DomainError
-from saferspaces.results.computing import assessment_results_request
+from saferspaces.results.computing import assessment_results_pending, assessment_results_request
 from saferspaces.results.selectors import assessment_scores
 
 
@@ -33,3 +33,16 @@ def scores_page(request: HttpRequest, pk: int) -> HttpResponse:
         {"assessment": assessment}
         | assessment_scores(assessment=assessment, language=get_language() or "en"),
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def scores_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whether the scores are still being computed: the note again while they are (htmx asks
+    every second), else an empty answer telling htmx to refresh the page, which shows them."""
+    assessment = assessment_get(request, pk)
+    if assessment_results_pending(assessment=assessment):
+        return render(request, "results/_pending.html", {"assessment": assessment})
+    response = HttpResponse("")
+    response["HX-Refresh"] = "true"
+    return response
