@@ -12,7 +12,6 @@ the results layer's selectors (``results.rounds``, ``results.peers``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 
 from saferspaces import __version__
+from saferspaces.assessments.bulk import json_cell
 from saferspaces.assessments.models import Answer, Assessment, Round
 from saferspaces.core.assessment import OVERALL_CODE, EditionPipeline
 from saferspaces.core.exports import (
@@ -96,18 +96,6 @@ class _Batches(Generic[T]):
         return self._held.get(a_id) or self._empty()
 
 
-@functools.lru_cache(maxsize=4096)
-def _json_value(text: str) -> Any:
-    """A stored JSON value decoded (the same few thousand texts come back in every batch: yes,
-    no, the choices; the rows only read them)."""
-    return json.loads(text)
-
-
-def _json(value: Any) -> Any:
-    # the database backends hand JSON columns to a raw cursor as text (Django decodes them)
-    return _json_value(value) if isinstance(value, str) else value
-
-
 def answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
     """The answers of the assessments ``ids``, in one query read in chunks of
     :data:`FETCH_ROWS` through a server-side cursor on PostgreSQL (Django's
@@ -124,7 +112,7 @@ def answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
         while chunk := cursor.fetchmany(FETCH_ROWS):
             for a_id, code, status, value, comment, prefill in chunk:
                 out[a_id].append(
-                    AnswerRow(code, status, _json(value), comment, _json(prefill) or None)
+                    AnswerRow(code, status, json_cell(value), comment, json_cell(prefill) or None)
                 )
     return out
 
