@@ -39,9 +39,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from pg_database import admin_connect, dedicated_database
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -146,22 +146,6 @@ def _raw(raw: Any, alt: int) -> list[str]:
 
 
 # --- the benchmark ----------------------------------------------------------------------------
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("SAFERSPACES_TEST_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else None
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _admin(url: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
 
 
 def _free_port() -> int:
@@ -286,7 +270,7 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> Non
 
 
 def _stored(url: str, pk: int) -> tuple[dict[str, int], dict[str, list[tuple[int, str]]]]:
-    with _admin(url) as conn:
+    with admin_connect(url) as conn:
         answers = dict(
             conn.execute(
                 "SELECT code, version FROM assessments_answer WHERE assessment_id = %s", (pk,)
@@ -305,39 +289,8 @@ def _stored(url: str, pk: int) -> tuple[dict[str, int], dict[str, list[tuple[int
 @pytest.fixture
 def bench_database() -> Any:
     """A dedicated, migrated PostgreSQL database for the run (dropped afterwards)."""
-    from conftest import require
-
-    url = _postgres_url()
-    require(url is not None, "PostgreSQL not configured: set SAFERSPACES_TEST_POSTGRES_URL")
-    assert url is not None
-    name = (urlsplit(url).path.lstrip("/") or "saferspaces") + DB_SUFFIX
-    try:
-        admin = _admin(url)
-    except Exception as error:
-        require(False, f"PostgreSQL unreachable at {urlsplit(url).hostname}: {error}")
-        raise
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = _with_db(url, name)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "SAFERSPACES_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "saferspaces.settings",
-        "SAFERSPACES_LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [str(VENV_BIN / "saferspaces"), "migrate", "--noinput", "-v", "0"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-    )
-    try:
+    with dedicated_database(DB_SUFFIX) as (db_url, env):
         yield db_url, env
-    finally:
-        with _admin(url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_bench_200_respondents_save_concurrently_and_lose_nothing(

@@ -48,7 +48,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -56,14 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.append(str(ROOT / "benchmarks"))  # the helpers of the other server benchmark
 
-from test_bench_concurrency import (  # noqa: E402
-    _admin,
-    _free_port,
-    _postgres_url,
-    _wait_until_up,
-    _with_db,
-    percentile,
-)
+from pg_database import dedicated_database  # noqa: E402
+from test_bench_concurrency import _free_port, _wait_until_up, percentile  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 AUTHORITIES = int(os.environ.get("SAFERSPACES_BENCH_AUTHORITIES", "10000"))
@@ -201,34 +194,7 @@ def _server_args(port: int) -> list[str]:
 @pytest.fixture
 def scale_database() -> Any:
     """A dedicated, migrated PostgreSQL database holding the scale set (dropped afterwards)."""
-    from conftest import require
-
-    url = _postgres_url()
-    require(url is not None, "PostgreSQL not configured: set SAFERSPACES_TEST_POSTGRES_URL")
-    assert url is not None
-    name = (urlsplit(url).path.lstrip("/") or "saferspaces") + DB_SUFFIX
-    try:
-        admin = _admin(url)
-    except Exception as error:
-        require(False, f"PostgreSQL unreachable at {urlsplit(url).hostname}: {error}")
-        raise
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": _with_db(url, name),
-        "SAFERSPACES_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "saferspaces.settings",
-        "SAFERSPACES_LOG_LEVEL": "WARNING",
-    }
-    try:
-        subprocess.run(
-            [str(VENV_BIN / "saferspaces"), "migrate", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
+    with dedicated_database(DB_SUFFIX) as (_url, env):
         build = subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "scale_dashboard.py"), *SIZE],
             env=env,
@@ -238,9 +204,6 @@ def scale_database() -> Any:
             text=True,
         )
         yield json.loads(build.stdout.strip().splitlines()[-1]), env
-    finally:
-        with _admin(url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_bench_profile_and_peers_p95_under_150ms_with_20_clients(

@@ -26,7 +26,6 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.append(str(ROOT / "benchmarks"))
 
-from test_bench_concurrency import _admin, _postgres_url, _with_db  # noqa: E402
+from pg_database import dedicated_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 AUTHORITIES = int(os.environ.get("SAFERSPACES_BENCH_EXPORT_AUTHORITIES", "100000"))
@@ -46,34 +45,7 @@ SCRIPT = str(ROOT / "benchmarks" / "scale_export.py")
 @pytest.fixture
 def export_database() -> Any:
     """A dedicated, migrated PostgreSQL database holding the set (dropped afterwards)."""
-    from conftest import require
-
-    url = _postgres_url()
-    require(url is not None, "PostgreSQL not configured: set SAFERSPACES_TEST_POSTGRES_URL")
-    assert url is not None
-    name = (urlsplit(url).path.lstrip("/") or "saferspaces") + DB_SUFFIX
-    try:
-        admin = _admin(url)
-    except Exception as error:
-        require(False, f"PostgreSQL unreachable at {urlsplit(url).hostname}: {error}")
-        raise
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": _with_db(url, name),
-        "SAFERSPACES_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "saferspaces.settings",
-        "SAFERSPACES_LOG_LEVEL": "WARNING",
-    }
-    try:
-        subprocess.run(
-            [str(VENV_BIN / "saferspaces"), "migrate", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
+    with dedicated_database(DB_SUFFIX) as (_url, env):
         build = subprocess.run(
             [sys.executable, SCRIPT, "build", str(AUTHORITIES)],
             env=env,
@@ -83,9 +55,6 @@ def export_database() -> Any:
             text=True,
         )
         yield json.loads(build.stdout.strip().splitlines()[-1]), env
-    finally:
-        with _admin(url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_bench_research_export_answers_csv(

@@ -27,7 +27,6 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.append(str(ROOT / "benchmarks"))
 
-from test_bench_concurrency import _admin, _with_db  # noqa: E402
+from pg_database import dedicated_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 ASSESSMENTS = int(os.environ.get("SAFERSPACES_BENCH_ROUND_ASSESSMENTS", "10000"))
@@ -43,14 +42,6 @@ DB_SUFFIX = "_bench_round"
 #: (wall seconds, peak resident megabytes) of the round's task
 TARGETS = {10_000: (30.0, 1024.0), 100_000: (300.0, 2048.0)}
 SUBMISSION_TARGET_S = 2.0
-
-
-def _url() -> str | None:
-    for name in ("SAFERSPACES_BENCH_POSTGRES_URL", "SAFERSPACES_TEST_POSTGRES_URL", "DATABASE_URL"):
-        url = os.environ.get(name, "")
-        if url.startswith(("postgres://", "postgresql://")):
-            return url
-    return None
 
 
 def _target() -> tuple[float, float]:
@@ -61,33 +52,8 @@ def _target() -> tuple[float, float]:
 @pytest.fixture
 def round_database() -> Any:
     """A dedicated, migrated PostgreSQL database holding the round (dropped afterwards)."""
-    from conftest import require
-
-    url = _url()
-    require(url is not None, "PostgreSQL not configured: set SAFERSPACES_BENCH_POSTGRES_URL")
-    assert url is not None
-    name = (urlsplit(url).path.lstrip("/") or "saferspaces") + DB_SUFFIX
-    with _admin(_with_db(url, "postgres")) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": _with_db(url, name),
-        "SAFERSPACES_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "saferspaces.settings",
-        "SAFERSPACES_LOG_LEVEL": "WARNING",
-    }
-    try:
-        subprocess.run(
-            [str(VENV_BIN / "saferspaces"), "migrate", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
+    with dedicated_database(DB_SUFFIX) as (_url, env):
         yield json.loads(_script(env, "build", str(ASSESSMENTS))), env
-    finally:
-        with _admin(_with_db(url, "postgres")) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _script(env: dict[str, str], *args: str) -> str:
