@@ -69,8 +69,8 @@ def round_peer_profiles(*, round_: Round) -> QuerySet[PeerProfile]:
 def peer_distributions(
     *, peers: QuerySet[PeerProfile], peer_ids: list[int], nodes: list[str], minimum: int
 ) -> dict[str, dict[str, Distribution | None]]:
-    """Quartiles of the peers' scores per node (of ``nodes``) and kind (None below ``minimum``
-    scores).
+    """Quartiles of the peers' scores per top-level dimension (of ``nodes``) and kind (None
+    below ``minimum`` scores).
 
     On PostgreSQL the database computes them (``percentile_cont``: linear interpolation between
     order statistics, the same type 7 as :func:`~saferspaces.core.dashboard.distribution_summary`)
@@ -92,6 +92,7 @@ def distributions_python(
             assessment_id__in=peers.values("assessment_id"),
             node__in=nodes,
             measure__in=list(kinds),
+            depth=TOP_DEPTH,
         )
     ).values_list("node", "measure", "value"):
         values[node][kinds[measure]].append(value)
@@ -109,21 +110,22 @@ def distributions_sql(
     # NaN and infinities are left out, as distribution_summary does
     finite = "f.value NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)"
     # only constants are inlined; the peers (already read for their number) are one array
-    # parameter, which PostgreSQL reads through the (assessment, node, measure) index without
-    # planning the peer filter again (a subquery here tempted it into a parallel scan)
+    # parameter, which PostgreSQL reads through the top-level facts' partial index
+    # (result_fact_top) without planning the peer filter again (a subquery here tempted it
+    # into a parallel scan)
     table = ResultFact._meta.db_table
     sql = (
         f"SELECT f.node, f.measure, COUNT(*), COUNT(*) FILTER (WHERE {finite}), "  # noqa: S608
         "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.value) "
         f"FILTER (WHERE {finite}) FROM {table} f "
         "WHERE f.assessment_id = ANY(%s::bigint[]) AND f.node = ANY(%s::varchar[]) "
-        "AND f.measure = ANY(%s::varchar[]) AND f.category = '' AND f.instance = '' "
-        "GROUP BY f.node, f.measure"
+        "AND f.measure = ANY(%s::varchar[]) AND f.depth = %s AND f.category = '' "
+        "AND f.instance = '' GROUP BY f.node, f.measure"
     )
     kinds = {m: k for k, m in KIND_MEASURES.items()}
     out: dict[str, dict[str, Distribution | None]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(peer_ids), list(nodes), list(kinds)])
+        cursor.execute(sql, [list(peer_ids), list(nodes), list(kinds), TOP_DEPTH])
         for node, measure, total, n, quartiles in cursor.fetchall():
             row = out.setdefault(node, dict.fromkeys(KIND_MEASURES))
             row[kinds[measure]] = (
