@@ -239,6 +239,7 @@ def _filled(team: Team, row: Any, *, answered: int) -> tuple[Any, str]:
 def test_bench_dimension_page_of_40_questions(benchmark: Any, bench_team: Team) -> None:
     from saferspaces.assessments import selectors
     from saferspaces.assessments.views_fill import section_response
+    from saferspaces.core.framework.sections import Page
     from saferspaces.request_memo import RequestMemoMiddleware
 
     row = _synthetic_edition(bench_team)
@@ -253,6 +254,16 @@ def test_bench_dimension_page_of_40_questions(benchmark: Any, bench_team: Team) 
         def respond(request: Any) -> Any:
             view = selectors.section_view(user=request.user, assessment=a, section_code=section)
             assert view is not None
+            # the part's 40 questions as one page (the real pages hold at most six; a view
+            # without a page draws no questions, as for a part of repeat groups only)
+            view.page = Page(
+                number=1,
+                group=section,
+                title=view.section.title,
+                part=1,
+                parts=1,
+                questions=view.section.questions,
+            )
             return section_response(request, assessment=a, view=view, pending={})
 
         response = RequestMemoMiddleware(respond)(request)
