@@ -110,3 +110,21 @@ def test_a_page_asks_a_fixed_number_of_queries(assessment, team) -> None:  # typ
     statements = _statements(queries)
     assert len(statements) <= PAGE_QUERIES, "\n".join(statements)
     assert len([s for s in statements if s.startswith(ROLE)]) == 1
+
+
+EDITION_SOURCE = '"frameworks_frameworkedition"."source"'
+
+
+def test_a_save_and_a_page_leave_the_edition_source_in_the_database(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """The edition's YAML (about 150 kB for the first edition) is parsed once per process and
+    kept by content hash: a save or a page reads the edition row without it."""
+    c = _client(team.respondent)
+    _save(c, assessment, "QOL_P01", {"status": "answered", "value": "50", "version": "0"})
+    r, statements = _save(
+        c, assessment, "QOL_P01", {"status": "answered", "value": "60", "version": "1"}
+    )
+    assert r.status_code == 200 and "Saved at" in r.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(f"/assessments/{assessment.pk}/s/QOL/").status_code == 200
+    statements += _statements(queries)
+    assert not [s for s in statements if EDITION_SOURCE in s], "\n".join(statements)

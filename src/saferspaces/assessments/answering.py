@@ -67,6 +67,7 @@ def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("authority", "edition")
+        .defer("edition__source")  # read only if the edition is not parsed yet (edition_parsed)
         .get(pk=assessment_id)
     )
     if not assessment.editable:

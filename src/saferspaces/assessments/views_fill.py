@@ -41,6 +41,7 @@ def assessment_get(request: HttpRequest, pk: int) -> Assessment:
     assessment = (
         permissions.assessments_readable(request.user)
         .select_related("authority", "edition", "round__network")
+        .defer("edition__source")  # read only if the edition is not parsed yet (edition_parsed)
         .filter(pk=pk)
         .first()
     )
