@@ -165,6 +165,33 @@ def _links(html: str, values: dict[str, Any]) -> set[str]:
 
 
 @pytest.mark.django_db
+def test_the_reading_rule_says_the_same_for_one_assessment_and_for_lists(other_objects) -> None:  # type: ignore[no-untyped-def]
+    """``can_view_assessment`` (one assessment, from the person's role read once per request)
+    and ``assessments_readable`` (the rule as a query, for lists) agree for every persona, also
+    for a deactivated account."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from saferspaces.assessments.models import Assessment
+    from saferspaces.assessments.permissions import assessments_readable, can_view_assessment
+
+    users: dict[str, Any] = {"anonymous": AnonymousUser()}
+    for key in PERSONA_ORDER[1:]:
+        users[key] = User.objects.get(email=next(p.email for p in PERSONAS if p.key == key))
+    inactive = User.objects.get(email=next(p.email for p in PERSONAS if p.key == "respondent"))
+    inactive.is_active = False  # not saved: the rule reads the person it is given
+    users["inactive respondent"] = inactive
+    ids = [other_objects[k] for k in READERS]
+    assessments = list(Assessment.objects.filter(pk__in=ids).select_related("authority", "round"))
+    assert len(assessments) == len(READERS)
+    for key, user in users.items():
+        listed = set(assessments_readable(user).filter(pk__in=ids).values_list("pk", flat=True))
+        one_by_one = {a.pk for a in assessments if can_view_assessment(user, a)}
+        assert one_by_one == listed, key
+        expected = {other_objects[k] for k, who in READERS.items() if key in who}
+        assert listed == expected, key
+
+
+@pytest.mark.django_db
 def test_lists_show_only_the_assessments_a_person_may_read(other_objects) -> None:  # type: ignore[no-untyped-def]
     authority = Authority.objects.get(name=PERSONA_AUTHORITY)
     for key in PERSONA_ORDER[1:]:

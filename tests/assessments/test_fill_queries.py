@@ -1,12 +1,13 @@
 """How many queries the fill-in asks the database: an answer saved over htmx, and a page.
 
 The bounds are those of the statements a save needs (issue 18, target 4): the session and the
-person; the assessment with the reading rule; under its row lock the people assigned to its
-parts, the person's role, the stored answer; the answer, its revision and the assessment's
-time written; then, to draw the question again, the answers its skip logic reads, its evidence
-and its count of revisions. The role and the assignments are read once per request, whatever
-the number of permission checks. Savepoints are the test's transaction, not queries: a real
-request has BEGIN and COMMIT instead and neither is counted.
+person; the assessment and the person's role in its authority (which decides whether they may
+read it); under its row lock the assessment, the people assigned to its parts, the stored
+answer; the answer, its revision and the assessment's time written; then, to draw the question
+again, the answers its skip logic reads, its evidence and its count of revisions. The role
+and the assignments are read once per request, whatever the number of permission checks.
+Savepoints are the test's transaction, not queries: a real request has BEGIN and COMMIT
+instead and neither is counted.
 """
 
 from __future__ import annotations
@@ -128,3 +129,25 @@ def test_a_save_and_a_page_leave_the_edition_source_in_the_database(assessment, 
         assert c.get(f"/assessments/{assessment.pk}/s/QOL/").status_code == 200
     statements += _statements(queries)
     assert not [s for s in statements if EDITION_SOURCE in s], "\n".join(statements)
+
+
+def test_reading_and_editing_are_decided_from_one_read_of_the_role(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """A fill-in request reads the assessment by its key and decides whether the person may read
+    it from their role in the authority, which the edit rule reads anyway (once per request):
+    no subquery of the reading rule. Under the row lock the assessment is read alone (its
+    authority and edition are those the request read already)."""
+    c = _client(team.respondent)
+    _save(c, assessment, "QOL_P01", {"status": "answered", "value": "50", "version": "0"})
+    r, statements = _save(
+        c, assessment, "QOL_P01", {"status": "answered", "value": "60", "version": "1"}
+    )
+    assert r.status_code == 200 and "Saved at" in r.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(f"/assessments/{assessment.pk}/s/QOL/").status_code == 200
+    page = _statements(queries)
+    for shown in (statements, page):
+        assert not [s for s in shown if "EXISTS" in s], "\n".join(shown)
+        assert len([s for s in shown if s.startswith(ROLE)]) == 1, "\n".join(shown)
+    if connection.features.has_select_for_update:  # SQLite locks the database instead
+        locks = [s for s in statements if " FOR UPDATE" in s]
+        assert len(locks) == 1 and " JOIN " not in locks[0], "\n".join(locks)

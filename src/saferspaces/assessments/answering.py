@@ -60,16 +60,27 @@ class Lock:
     code: str  # the answer key: the question's code, or e.g. MEASURES[2]/MEASURE_LEVEL
 
 
-def answer_lock(*, assessment_id: int, code: str, user: Any) -> Lock:
+def answer_lock(
+    *, assessment_id: int, code: str, user: Any, read: Assessment | None = None
+) -> Lock:
     """Lock the assessment (``select_for_update``), check it takes answers from ``user`` on
     ``code``; raises :class:`DomainError` otherwise. Call inside ``transaction.atomic``: the
-    evidence and import services share it with :func:`answer_save`."""
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("authority", "edition")
-        .defer("edition__source")  # read only if the edition is not parsed yet (edition_parsed)
-        .get(pk=assessment_id)
-    )
+    evidence and import services share it with :func:`answer_save`.
+
+    The assessment's row is read again under the lock (its state may have changed). Its
+    authority and edition are taken from ``read``, the caller's copy of the assessment, when
+    it has the same ones (they are not part of what the lock protects), else read with it.
+    """
+    query = Assessment.objects.select_for_update(of=("self",))
+    if read is None:
+        # the edition's source is read only if the edition is not parsed yet (edition_parsed)
+        query = query.select_related("authority", "edition").defer("edition__source")
+    assessment = query.get(pk=assessment_id)
+    if read is not None and read.pk == assessment.pk:
+        if read.authority_id == assessment.authority_id:
+            assessment.authority = read.authority
+        if read.edition_id == assessment.edition_id:
+            assessment.edition = read.edition
     if not assessment.editable:
         raise DomainError(
             _("This assessment is %(state)s: its answers can no longer be changed.")
@@ -192,7 +203,7 @@ def answer_save(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user)
+        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user, read=assessment)
         if (
             lock.assessment.consensus
             and source == AnswerSource.FORM
@@ -231,7 +242,7 @@ def individual_answer_save(
     """A respondent's own answer in a consensus assessment (only they write it: no conflict)."""
     now = now or timezone.now()
     with transaction.atomic():
-        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user)
+        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user, read=assessment)
         if not lock.assessment.consensus:
             raise DomainError(_("This assessment does not collect individual answers."))
         state = _state(lock.question, status, raw)

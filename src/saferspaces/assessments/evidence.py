@@ -90,7 +90,7 @@ def evidence_add(
             "file_size": file.size,
         }
     with transaction.atomic():
-        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user)
+        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user, read=assessment)
         evidence = Evidence(
             assessment=lock.assessment,
             code=code,

@@ -76,9 +76,24 @@ def assessments_readable(user: Any) -> QuerySet[Assessment]:
 
 
 def can_view_assessment(user: Any, assessment: Assessment) -> bool:
-    """Whether ``user`` may read ``assessment`` and everything reached through it."""
-    rule = _readable_by(user)
-    return rule is None or assessments_readable(user).filter(pk=assessment.pk).exists()
+    """Whether ``user`` may read ``assessment`` and everything reached through it.
+
+    The rule of :func:`assessments_readable`, decided for one assessment: from the person's
+    role in its authority (read once per request, as the edit rules read it) and, for someone
+    outside the authority, whether they coordinate the network that runs its round.
+    """
+    if is_administrator(user):
+        return True
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    if role_in_authority(user, assessment.authority) is not None:
+        return True
+    return (
+        assessment.round_id is not None
+        and NetworkCoordinator.objects.filter(
+            user=user, network__rounds=assessment.round_id
+        ).exists()
+    )
 
 
 def assessment_refused() -> AccessDenied:

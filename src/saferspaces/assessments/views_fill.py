@@ -35,19 +35,18 @@ PENDING_KEY = "saferspaces.pending_answers"
 def assessment_get(request: HttpRequest, pk: int) -> Assessment:
     """The assessment if the person may see it (404 if it does not exist, else 403).
 
-    One query when it may be seen: the reading rule (``permissions.assessments_readable``) is
-    part of the query; a second one tells "no such assessment" from "not yours" otherwise.
+    One query and the person's role in the authority (``permissions.can_view_assessment``),
+    which the edit rules of the request read anyway.
     """
-    assessment = (
-        permissions.assessments_readable(request.user)
-        .select_related("authority", "edition", "round__network")
-        .defer("edition__source")  # read only if the edition is not parsed yet (edition_parsed)
-        .filter(pk=pk)
-        .first()
-    )
-    if assessment is None:
-        if not Assessment.objects.filter(pk=pk).exists():
-            raise Http404
+    try:
+        assessment = (
+            Assessment.objects.select_related("authority", "edition", "round__network")
+            .defer("edition__source")  # read only if the edition is not parsed yet (edition_parsed)
+            .get(pk=pk)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can_view_assessment(request.user, assessment):
         raise permissions.assessment_refused()
     return assessment
 
