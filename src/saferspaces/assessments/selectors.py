@@ -189,13 +189,15 @@ def section_view(
     section_code: str,
     only: frozenset[str] | None = None,
     page: int | None = None,
+    written: Answer | None = None,
 ) -> SectionView | None:
     """One page of a section of the fill-in with answers, evidence, history counts and
     individual answers.
 
     ``page`` picks the page (1-based); ``only`` limits the questions (e.g. the one just saved).
-    None when the edition has no such section or page. Runs a fixed number of queries, whatever
-    the number of questions.
+    ``written`` is an answer this request has just written (with its author): it is shown as
+    it is, and not read again. None when the edition has no such section or page. Runs a fixed
+    number of queries, whatever the number of questions.
     """
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
     section = next((s for s in sections if s.code == section_code), None)
@@ -212,12 +214,14 @@ def section_view(
     codes = [q.code for q in shown_questions]
     # the answers shown, and those the skip logic of the questions shown reads
     read = set(codes).union(*(q.relevant.questions() for q in shown_questions if q.relevant))
-    answers = {
-        a.code: a
-        for a in Answer.objects.filter(assessment=assessment, code__in=read).select_related(
-            "updated_by"
+    answers = {written.code: written} if written is not None and written.code in read else {}
+    if read - answers.keys():
+        answers.update(
+            (a.code, a)
+            for a in Answer.objects.filter(
+                assessment=assessment, code__in=read - answers.keys()
+            ).select_related("updated_by")
         )
-    }
     values = answers_for_relevance(_states(list(answers.values())))
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     for e in Evidence.objects.filter(assessment=assessment, code__in=codes).select_related(

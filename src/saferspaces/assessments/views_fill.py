@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from saferspaces.assessments import permissions, selectors
 from saferspaces.assessments.answering import AnswerConflict, answer_save, individual_answer_save
 from saferspaces.assessments.evidence import evidence_add, evidence_max_bytes, evidence_remove
-from saferspaces.assessments.models import Assessment, Evidence
+from saferspaces.assessments.models import Answer, Assessment, Evidence
 from saferspaces.assessments.pages import page_url, section_navigation
 from saferspaces.assessments.prefill import prefill_decide
 from saferspaces.assessments.repeats import repeat_lists
@@ -221,6 +221,7 @@ def _question_response(
     failed: str = "",
     conflict: AnswerConflict | None = None,
     saved: bool = False,
+    written: Answer | None = None,
     oob: frozenset[str] = frozenset(),
     status: int = 200,
 ) -> HttpResponse:
@@ -232,6 +233,7 @@ def _question_response(
         assessment=assessment,
         section_code=section,
         only=frozenset({code}) | oob,
+        written=written,
     )
     assert view is not None
     qv = next((q for q in view.questions if q.question.code == code), None)
@@ -283,6 +285,7 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         # a half-made choice while typing: nothing to save yet, no error to shout about
         return _question_response(request, assessment, code, posted=posted)
     individual = assessment.consensus and not permissions.is_lead_of(request.user, assessment)
+    written = None  # the agreed answer as saved, drawn again as it is
     try:
         if individual:
             individual_answer_save(
@@ -294,7 +297,7 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 comment=posted.comment,
             )
         else:
-            answer_save(
+            written = answer_save(
                 assessment=assessment,
                 code=code,
                 user=request.user,
@@ -318,7 +321,9 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     here = sections[section].pages[sections[section].page_of(code) - 1]
     on_screen = set() if request.POST.get("shown") == "alone" else {q.code for q in here.questions}
     dependents = selectors.relevance_dependents(assessment=assessment, code=code) & on_screen
-    return _question_response(request, assessment, code, saved=True, oob=frozenset(dependents))
+    return _question_response(
+        request, assessment, code, saved=True, written=written, oob=frozenset(dependents)
+    )
 
 
 @login_required
