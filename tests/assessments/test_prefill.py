@@ -141,3 +141,24 @@ def test_no_suggestion_or_a_stale_version_is_refused(assessment, team) -> None: 
             expected_version=0,
         )
     assert Answer.objects.get(assessment=assessment, code=CODE).status == "dont_know"
+
+
+def test_a_page_with_suggestions_reads_the_geography_in_force_only(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """The offers of a page need the geography whose data pre-fill answers (the match a person
+    confirmed, else the suggestion), not what the geography page shows besides: no count of the
+    observations per place, no population candidates, no region labels."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _observe(1.4, "2021")
+    c = Client()
+    c.force_login(team.respondent)
+    _page(c, assessment)
+    with CaptureQueriesContext(connection) as queries:
+        html = _page(c, assessment)
+    assert "Suggestion from open data" in html.split('id="q-URB_S01"', 1)[1]
+    statements = [q["sql"] for q in queries.captured_queries]
+    counted = [s for s in statements if 'FROM "opendata_observation"' in s and "COUNT(" in s]
+    assert not counted, "\n".join(counted)
+    population = [s for s in statements if "urb_cpop1" in s]
+    assert not population, "\n".join(population)

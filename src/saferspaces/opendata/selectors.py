@@ -42,6 +42,7 @@ __all__ = [
     "GeographyLevel",
     "GeographySuggestion",
     "PrefillSuggestion",
+    "geography_in_force",
     "geography_match_suggest",
     "prefill_specs",
     "prefill_suggestions",
@@ -200,12 +201,22 @@ def _chain_labels(authority: Any) -> list[tuple[GeoLevel, str, str]]:
     return [(levels[r.level], r.code, r.label) for r in authority.nuts_region.chain()]
 
 
-def geography_match_suggest(
-    *, authority: Any, city_labels: dict[str, str] | None = None
-) -> GeographySuggestion:
-    """The suggested match of ``authority`` (Urban Audit city by name and country where a label
-    is known, the NUTS 3/2/1 chain from its registered NUTS region) and the match in force
-    (confirmed or corrected by a person, else the suggestion), with the levels that have data."""
+@dataclass(frozen=True)
+class _InForce:
+    """The match of an authority in force, and what it was worked out from."""
+
+    country: str
+    suggested_city: str | None
+    candidates: tuple[GeoCandidate, ...]
+    match: GeographyMatch | None
+    city: str | None
+    nuts: str
+    method: str
+    geography: AuthorityGeography | None
+    problems: tuple[str, ...]
+
+
+def _in_force(authority: Any, city_labels: dict[str, str] | None) -> _InForce:
     region = authority.nuts_region
     country = region.country_code or authority.country_code
     labels = city_labels if city_labels is not None else _city_codes(country)
@@ -242,6 +253,27 @@ def geography_match_suggest(
     except GeographyError as exc:
         geography = None
         problems = [f"{p.location.source} {p.message}" for p in exc.problems] or [exc.message]
+    return _InForce(
+        country, suggested_city, candidates, match, city, nuts, method, geography, tuple(problems)
+    )
+
+
+def geography_in_force(*, authority: Any) -> AuthorityGeography | None:
+    """The geography whose data pre-fill ``authority``'s answers: the match a person confirmed
+    or corrected, else the suggestion (the match in force of :func:`geography_match_suggest`,
+    without what the geography page shows besides). None when it cannot be built."""
+    return _in_force(authority, None).geography
+
+
+def geography_match_suggest(
+    *, authority: Any, city_labels: dict[str, str] | None = None
+) -> GeographySuggestion:
+    """The suggested match of ``authority`` (Urban Audit city by name and country where a label
+    is known, the NUTS 3/2/1 chain from its registered NUTS region) and the match in force
+    (confirmed or corrected by a person, else the suggestion), with the levels that have data."""
+    found = _in_force(authority, city_labels)
+    region, country, geography = authority.nuts_region, found.country, found.geography
+    match, city, nuts, method = found.match, found.city, found.nuts, found.method
     codes = [code for _level, code in geography.chain] if geography else []
     stored: dict[str, list[tuple[str, int, str]]] = {}
     for geo, dataset, n, latest in (
@@ -262,17 +294,17 @@ def geography_match_suggest(
     )
     return GeographySuggestion(
         authority=authority,
-        suggested_city=suggested_city,
+        suggested_city=found.suggested_city,
         suggested_nuts=region.code,
         city_code=city,
         nuts_code=nuts,
         method=method,
         confirmed_by=match.confirmed_by if match and match.method != MatchMethod.AUTO else None,
         confirmed_at=match.confirmed_at if match and match.method != MatchMethod.AUTO else None,
-        city_candidates=candidates,
+        city_candidates=found.candidates,
         levels=levels,
         geography=geography,
-        problems=tuple(problems),
+        problems=found.problems,
         population_candidates=population_candidates,
         population_status=population_status,
     )
@@ -329,7 +361,7 @@ def prefill_suggestions(
         specs = [spec for spec in specs if spec.indicator in codes]
     if not specs:
         return {}
-    geography = geography_match_suggest(authority=authority).geography
+    geography = geography_in_force(authority=authority)
     if geography is None:
         return {}
     geos = [code for _level, code in geography.chain]
