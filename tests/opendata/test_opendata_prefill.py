@@ -61,6 +61,16 @@ def wien(make_authority: Callable[..., Any]) -> Any:
     )
 
 
+def test_the_feeds_of_an_edition_are_worked_out_once_per_parsed_edition() -> None:
+    """Every fill-in page with open-data questions asks for the edition's feeds: they are
+    parsed once per parsed edition (an edition does not change once parsed) and shared as
+    tuples, which no caller can change."""
+    specs, problems = prefill_specs(edition=EDITION)
+    assert prefill_specs(edition=EDITION) == (specs, problems)
+    assert prefill_specs(edition=EDITION)[0] is specs
+    assert isinstance(specs, tuple) and isinstance(problems, tuple)
+
+
 def test_the_edition_declares_its_eurostat_feeds_and_reports_unusable_ones() -> None:
     specs, problems = prefill_specs(edition=EDITION)
     by_code = {spec.indicator: spec for spec in specs}

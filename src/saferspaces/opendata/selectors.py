@@ -313,9 +313,17 @@ def geography_match_suggest(
 # --- pre-fill ------------------------------------------------------------------------------
 
 
-def prefill_specs(*, edition: Edition) -> tuple[list[PrefillSpec], list[str]]:
+# parsed edition's id -> (that edition, its feeds and problems): worked out once per edition
+_SPECS: dict[int, tuple[Edition, tuple[tuple[PrefillSpec, ...], tuple[str, ...]]]] = {}
+
+
+def prefill_specs(*, edition: Edition) -> tuple[tuple[PrefillSpec, ...], tuple[str, ...]]:
     """The Eurostat feeds an edition declares (``provider: Eurostat`` with a dataset and a
-    code), and the problems of the entries that cannot be used."""
+    code), and the problems of the entries that cannot be used; worked out once per parsed
+    edition (editions are kept parsed by content hash and do not change)."""
+    hit = _SPECS.get(id(edition))
+    if hit is not None and hit[0] is edition:
+        return hit[1]
     specs: list[PrefillSpec] = []
     problems: list[str] = []
     for _dimension, indicator in edition.indicators():
@@ -339,7 +347,11 @@ def prefill_specs(*, edition: Edition) -> tuple[list[PrefillSpec], list[str]]:
                 )
             except SourceError as exc:
                 problems.append(str(exc))
-    return specs, problems
+    found = (tuple(specs), tuple(problems))
+    if len(_SPECS) >= 64:
+        _SPECS.clear()
+    _SPECS[id(edition)] = (edition, found)
+    return found
 
 
 def prefill_suggestions(
@@ -356,9 +368,8 @@ def prefill_suggestions(
     country), at the latest period up to ``year`` (or the latest), transform applied, with its
     provenance. Indicators without stored data are absent. Nothing is written.
     """
-    specs, _problems = prefill_specs(edition=edition)
-    if codes is not None:
-        specs = [spec for spec in specs if spec.indicator in codes]
+    declared, _problems = prefill_specs(edition=edition)
+    specs = [spec for spec in declared if codes is None or spec.indicator in codes]
     if not specs:
         return {}
     geography = geography_in_force(authority=authority)
