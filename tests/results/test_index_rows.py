@@ -18,7 +18,7 @@ from saferspaces.results.computing import (
     round_results_compute,
 )
 from saferspaces.results.index import FACT_COLUMNS, _fact_rows, json_text
-from saferspaces.results.models import ResultFact, ResultRun
+from saferspaces.results.models import ResultBasis, ResultFact, ResultRun
 
 
 def _members() -> tuple[Any, list[Assessment]]:
@@ -89,3 +89,26 @@ def test_a_deleted_authority_takes_its_facts_along(team: Any) -> None:
     Authority.objects.filter(pk=authority_id).delete()
     assert not ResultFact.objects.filter(authority_id=authority_id).exists()
     assert ResultFact.objects.filter(assessment_id=members[1].pk).exists()
+
+
+def test_a_rounds_runs_share_one_basis_and_keep_only_their_own_meta(team: Any) -> None:
+    """What produced a round's results (pipeline, steps, options, the rules of every
+    indicator) is stored once; each run keeps only what concerns its unit, and reads whole."""
+    round_, members = _members()
+    runs = round_results_compute(round_=round_, user=None, now=timezone.now())
+    stored = list(ResultRun.objects.filter(pk__in=[r.pk for r in runs]).select_related("basis"))
+    assert len({r.basis_id for r in stored}) == 1
+    basis = stored[0].basis
+    assert basis is not None
+    assert {"rules", "steps", "options", "pipeline", "n_units"} <= set(basis.meta)
+    assert basis.meta["n_units"] == len(members)
+    for run in stored:
+        assert not {"rules", "steps"} & set(run.meta)
+        assert run.full_meta == {**basis.meta, **run.meta}
+    # computing the same round again finds the same basis, and no other is made
+    bases = ResultBasis.objects.count()
+    again = round_results_compute(round_=round_, user=None, now=timezone.now())
+    assert ResultBasis.objects.count() == bases
+    assert {r.basis_id for r in ResultRun.objects.filter(pk__in=[r.pk for r in again])} == {
+        basis.pk
+    }

@@ -63,6 +63,8 @@ def _stored(members: list[Assessment]) -> tuple[list[tuple[Any, ...]], dict[int,
             run.state,
             run.explanation,
             run.meta,
+            run.full_meta,
+            run.basis_id,
             run.facts,
             run.warnings,
         )
@@ -129,12 +131,14 @@ def test_a_submissions_own_results_score_it_alone_with_its_rounds_spread(
     assert len(every) == 1 and len(some) == 1
     assert counted.sizes == [1]
     assert run.units == len(members)
-    assert (run.explanation, run.meta, run.facts, run.warnings) == (
-        by_round[one.pk][3],
-        by_round[one.pk][4],
-        by_round[one.pk][5],
-        by_round[one.pk][6],
-    )
+    assert (
+        run.explanation,
+        run.meta,
+        run.full_meta,
+        run.basis_id,
+        run.facts,
+        run.warnings,
+    ) == by_round[one.pk][3:]
 
 
 def test_the_chunked_reader_reads_every_answer_as_one_query_would(

@@ -46,7 +46,12 @@ from saferspaces.core.results import (
 from saferspaces.errors import DomainError
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_pipeline
-from saferspaces.results.index import facts_pack, result_index_write, result_runs_insert
+from saferspaces.results.index import (
+    facts_pack,
+    result_basis_get,
+    result_index_write,
+    result_runs_insert,
+)
 from saferspaces.results.models import ResultRun, unit_key
 from saferspaces.results.tasks import results_compute_task
 
@@ -153,13 +158,17 @@ class Computed:
     by_unit: dict[str, list[Fact]]
 
     def runs(self, assessments: Sequence[Assessment]) -> list[ResultRun]:
-        """The runs (not saved yet) of ``assessments`` (some of :attr:`stored`)."""
+        """The runs (not saved yet) of ``assessments`` (some of :attr:`stored`), with the basis
+        they share (what produced them, stored once)."""
         result, pipeline = self.result, self.pipeline
         composite = pipeline is not None
         by_author = self.user if getattr(self.user, "is_authenticated", False) else None
+        shared = {k: v for k, v in result.meta.items() if k != "warnings"}
+        basis = result_basis_get(meta=shared)
         runs = []
         for a in assessments:
             key = unit_key(a.pk)
+            whole = composite_unit_meta(result.meta, key) if composite else dict(result.meta)
             runs.append(
                 ResultRun(
                     assessment=a,
@@ -171,7 +180,8 @@ class Computed:
                     state=a.state,
                     units=self.units,
                     explanation=dict(result.explanations[key]),
-                    meta=composite_unit_meta(result.meta, key) if composite else dict(result.meta),
+                    basis=basis,
+                    meta={k: v for k, v in whole.items() if k not in shared},
                     facts=facts_pack(self.by_unit.get(key, ())),
                     warnings=[
                         {"code": w.code, "message": w.message, "node": w.node}

@@ -8,6 +8,7 @@ latest run (``saferspaces results rebuild``, after an upgrade). A run keeps its 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +23,7 @@ from saferspaces.core.framework import Edition
 from saferspaces.core.results import Fact
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
-from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
+from saferspaces.results.models import PeerProfile, ResultBasis, ResultFact, ResultRun
 
 #: the columns of a run's packed facts (a fact without its unit: the run is the unit's)
 PACKED_FIELDS = (
@@ -232,6 +233,15 @@ def _copy_rows(connection: Any, table: str, columns: Sequence[str], rows: Iterab
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def result_basis_get(*, meta: Mapping[str, Any]) -> ResultBasis:
+    """The stored basis holding ``meta`` (what produced some results), created when new:
+    content-addressed by the SHA-256 of its canonical JSON, so runs computed alike share one."""
+    text = json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    basis, _created = ResultBasis.objects.get_or_create(sha256=sha, defaults={"meta": meta})
+    return basis
 
 
 def result_runs_insert(*, runs: list[ResultRun]) -> list[ResultRun]:

@@ -11,6 +11,8 @@ ordinal position among authorities.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -19,6 +21,20 @@ from django.utils import timezone
 def unit_key(assessment_id: int) -> str:
     """The unit an assessment is in a computation of results (the one definition)."""
     return f"A{assessment_id}"
+
+
+class ResultBasis(models.Model):
+    """What produced some runs' results, stored once for all of them (content-addressed): for
+    the composite model the engine's pipeline, steps, options, number of units and the rules of
+    every indicator (about 13 kB for the first edition, the same for every run of a round: a
+    round of 10,000 would otherwise repeat it 10,000 times)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    meta = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"result basis {self.sha256[:12]}"
 
 
 class ResultRun(models.Model):
@@ -37,8 +53,12 @@ class ResultRun(models.Model):
     units = models.PositiveIntegerField(default=1)  # assessments computed together
     # the unit's explanation by its model (format saferspaces-result-explanation/1)
     explanation = models.JSONField(default=dict)
-    # what produced them (composite: the engine's pipeline, steps, options, rules, and the
-    # warnings about this unit)
+    # what produced them: the part shared with the other runs of the computation in ``basis``
+    # (composite: the engine's pipeline, steps, options, rules), the unit's own here (the
+    # warnings about this unit); :attr:`full_meta` is both
+    basis = models.ForeignKey(
+        ResultBasis, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     meta = models.JSONField(default=dict)
     # the unit's facts as computed: {"fields": [...], "rows": [[...], ...]}; the index is their
     # copy (``results rebuild`` writes it again from here)
@@ -56,6 +76,15 @@ class ResultRun(models.Model):
         return (
             f"results of {self.assessment_id} ({self.trigger}, {self.computed_at:%Y-%m-%d %H:%M})"
         )
+
+    @property
+    def full_meta(self) -> dict[str, Any]:
+        """What produced the results: the shared basis with the unit's own part (runs stored
+        before the basis existed hold it all in :attr:`meta`)."""
+        basis = self.basis if self.basis_id is not None else None
+        if basis is None:
+            return dict(self.meta)
+        return {**basis.meta, **self.meta}
 
     @property
     def state_label(self) -> str:

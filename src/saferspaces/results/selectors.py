@@ -57,7 +57,7 @@ def result_run_latest(*, assessment: Assessment) -> ResultRun | None:
     """The assessment's latest run (with who asked for it), or None."""
     return (
         ResultRun.objects.filter(assessment=assessment)
-        .select_related("computed_by")
+        .select_related("computed_by", "basis")
         .order_by("-computed_at", "-id")
         .first()
     )
@@ -69,7 +69,7 @@ def result_runs_latest(*, assessment_ids: Iterable[int]) -> dict[int, ResultRun]
         r.assessment_id: r
         for r in ResultRun.objects.filter(
             assessment_id__in=list(assessment_ids), pk=Subquery(_latest().values("pk")[:1])
-        ).select_related("computed_by")
+        ).select_related("computed_by", "basis")
     }
 
 
@@ -136,7 +136,7 @@ def result_run_unit(*, run: ResultRun) -> UnitScores:
     """A composite run's unit read back: its explanation, with the scores of the fact index
     (those of the assessment's latest run: read this for the latest run only)."""
     explained = composite_unit_read(
-        explanation=run.explanation, meta=run.meta, unit=unit_key(run.assessment_id)
+        explanation=run.explanation, meta=run.full_meta, unit=unit_key(run.assessment_id)
     )
     return unit_with_values(explained, run_values(run_ids=[run.pk]).get(run.pk, {}))
 
@@ -167,7 +167,7 @@ def scored_read_many(*, assessments: list[Assessment]) -> list[Scored]:
         edition = edition_parsed(row=a.edition)
         pipeline = edition_pipeline(row=a.edition, edition=edition)
         explained = composite_unit_read(
-            explanation=run.explanation, meta=run.meta, unit=unit_key(a.pk)
+            explanation=run.explanation, meta=run.full_meta, unit=unit_key(a.pk)
         )
         unit = unit_with_values(explained, values.get(run.pk, {}))
         out.append(Scored(a, run, unit, edition, pipeline))
