@@ -31,6 +31,21 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_postgres() -> None:
+    """Skip a PostgreSQL-only test unless the suite runs on PostgreSQL (the second pass of
+    ``make test``); fail it when that pass (``SAFERSPACES_EXPECT_POSTGRES``) runs on another
+    database."""
+    from django.db import connection
+
+    expected = bool(os.environ.get("SAFERSPACES_EXPECT_POSTGRES"))
+    require(
+        connection.vendor == "postgresql" or not expected,
+        f"SAFERSPACES_EXPECT_POSTGRES=1 but the database is {connection.vendor}",
+    )
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL pass of make test runs this (SAFERSPACES_TEST_POSTGRES_URL)")
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """Path to the real reference data in ``../shared/data`` (read-only, never copied)."""

@@ -9,18 +9,17 @@ writers, so only PostgreSQL shows real row-lock contention).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from assessment_helpers import Team, open_round, valid_raw
-from conftest import require
+from conftest import require_postgres
 from saferspaces.assessments.answering import AnswerConflict, answer_save
 from saferspaces.assessments.models import Answer, AnswerRevision
 from saferspaces.assessments.selectors import question_get
@@ -35,13 +34,7 @@ CODES = ("QOL_P01", "SOC_S01", "URB_S01")
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
     """Skip (before the demo is built) unless the suite runs on PostgreSQL."""
-    expected = bool(os.environ.get("SAFERSPACES_EXPECT_POSTGRES"))
-    require(
-        connection.vendor == "postgresql" or not expected,
-        f"SAFERSPACES_EXPECT_POSTGRES=1 but the database is {connection.vendor}",
-    )
-    if connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL pass of make test runs this (SAFERSPACES_TEST_POSTGRES_URL)")
+    require_postgres()
 
 
 @pytest.fixture

@@ -12,17 +12,16 @@ together (a barrier). Runs in the PostgreSQL pass of ``make test`` (SQLite seria
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from assessment_helpers import Team, fill_all, team_make
-from conftest import require
+from conftest import require_postgres
 from saferspaces.assessments.models import Assessment
 from saferspaces.assessments.round_changes import round_close
 from saferspaces.assessments.rounds import round_open
@@ -38,13 +37,7 @@ RACES = 4
 
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
-    expected = bool(os.environ.get("SAFERSPACES_EXPECT_POSTGRES"))
-    require(
-        connection.vendor == "postgresql" or not expected,
-        f"SAFERSPACES_EXPECT_POSTGRES=1 but the database is {connection.vendor}",
-    )
-    if connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL pass of make test runs this (SAFERSPACES_TEST_POSTGRES_URL)")
+    require_postgres()
 
 
 def _race(team: Team, assessment: Assessment) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import random
 import struct
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from conftest import require
+from conftest import require_postgres
 from saferspaces.core.exports import table_csv_chunks, value_coarsen
 from saferspaces.core.exports.tables import STATUSES, answer_slots
 from saferspaces.core.spreadsheets import _SPACES, DIGIT_ZEROS, postgres_guard_patterns
@@ -35,13 +34,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
-    expected = bool(os.environ.get("SAFERSPACES_EXPECT_POSTGRES"))
-    require(
-        connection.vendor == "postgresql" or not expected,
-        f"SAFERSPACES_EXPECT_POSTGRES=1 but the database is {connection.vendor}",
-    )
-    if connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL pass of make test runs this (SAFERSPACES_TEST_POSTGRES_URL)")
+    require_postgres()
 
 
 TEXTS = [
