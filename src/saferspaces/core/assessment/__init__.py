@@ -31,8 +31,9 @@ from .result import (
     ScoreResult,
     UnitScores,
 )
-from .score import assessments_score, round_spread_codes, round_spread_read
+from .score import assessments_score
 from .serialise import score_result_to_json, unit_scores_from_json
+from .spread import round_spread_codes, round_spread_read
 
 __all__ = [
     "OVERALL_CODE",

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from saferspaces.core.framework.answers import AnswerState
-from saferspaces.core.framework.model import Edition, Indicator, Relevance
+from saferspaces.core.framework.model import Edition, Indicator
 from saferspaces.core.scoring.data import FloatArray, dataset_build
 from saferspaces.core.scoring.errors import Problem, StepWarning
 from saferspaces.core.scoring.normalise import normalise_goalposts
@@ -105,83 +105,6 @@ def _dd_scores(x: FloatArray, spec: Mapping[str, Any], d: int, lo: float, hi: fl
 #: the two reference rows that carry a round's spread ends into the engine (never a unit code:
 #: unit codes are the callers' own strings, these start with a NUL)
 _REFERENCE_ROWS = ("\x00round-lowest", "\x00round-highest")
-
-
-def _data_driven(edition: Edition, pipeline: EditionPipeline) -> list[Indicator]:
-    ind_map = edition.indicator_map()
-    return [
-        ind_map[c]
-        for c in pipeline.framework.indicators
-        if ind_map[c].scoring.method == "data_driven"
-    ]
-
-
-def _spread_conditions(
-    edition: Edition, pipeline: EditionPipeline
-) -> tuple[frozenset[str], list[tuple[str, Relevance]]]:
-    """The answers and the skip logic a round's spread reads: the data_driven questions, the
-    questions their skip logic reads, and so on (the conditions of all of them)."""
-    conditions = dict(relevance_conditions(edition))
-    wanted = {i.code for i in _data_driven(edition, pipeline)}
-    todo = list(wanted)
-    while todo:
-        cond = conditions.get(todo.pop())
-        for q in cond.questions() if cond is not None else ():
-            if q not in wanted:
-                wanted.add(q)
-                todo.append(q)
-    return frozenset(wanted), [(c, cond) for c, cond in conditions.items() if c in wanted]
-
-
-def round_spread_codes(*, edition: Edition, pipeline: EditionPipeline) -> frozenset[str]:
-    """The answers :func:`round_spread_read` needs of each unit: the data_driven indicators'
-    and those their skip logic reads (a data_driven question may be skipped)."""
-    return _spread_conditions(edition, pipeline)[0]
-
-
-def round_spread_read(
-    *,
-    edition: Edition,
-    pipeline: EditionPipeline,
-    units: Mapping[str, Mapping[str, AnswerState]],
-    n_units: int | None = None,
-) -> RoundSpread:
-    """The spread of the round made of ``units`` (unit -> answers; the answers of
-    :func:`round_spread_codes` are enough: others are not read). ``n_units`` is the round's
-    number of units when ``units`` holds only those with such answers. Raises
-    :class:`AnswersError` listing every bad answer among them."""
-    inds = _data_driven(edition, pipeline)
-    questions: dict[str, object] = dict(edition.questions())
-    wanted, conditions = _spread_conditions(edition, pipeline)
-    referenced = frozenset(q for _, cond in conditions for q in cond.questions())
-    problems: list[Problem] = []
-    memo: dict[tuple[str, object], float | None] = {}
-    values: list[list[float]] = [[] for _ in inds]
-    for u, states in units.items():
-        row = unit_answers_read(
-            unit=u,
-            indicators=inds,
-            questions=questions,
-            conditions=conditions,
-            states={c: s for c, s in states.items() if c in wanted},
-            spreads=None,
-            problems=problems,
-            memo=memo,
-            referenced=referenced,
-        )
-        for j, v in enumerate(row.x):
-            if v == v:  # not NaN
-                values[j].append(v)
-    if problems:
-        raise AnswersError(problems)
-    return RoundSpread(
-        n_units=len(units) if n_units is None else n_units,
-        columns={
-            ind.code: (len(vs), min(vs), max(vs)) if vs else (0, None, None)
-            for ind, vs in zip(inds, values, strict=True)
-        },
-        min_units=pipeline.options.min_units_data_driven,
-    )
 
 
 def _dd_rule(
