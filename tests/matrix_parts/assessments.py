@@ -81,7 +81,10 @@ ENTRIES = {
     "assessments:repeat_remove": ("post", A + "/r/MEASURES/1/remove/", NO_SUCH_INSTANCE),
     "assessments:feedback": ("get", "/frameworks/ssf-2026.1/feedback/", ANY_COORDINATOR),
 }
-NOT_HTML = {"assessments:evidence_file"}
+NOT_HTML = {
+    "assessments:evidence_file",
+    "results:scores_status",
+}  # a file; a fragment polled by htmx
 PLACEHOLDER_KEYS = ("assessment", "round")
 
 
