@@ -59,7 +59,21 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
                     raise
                 time.sleep(0.1)
 
-    running = threading.Thread(target=serve_tasks, daemon=True)
+    threads: list[threading.Thread] = []
+
+    def worker_start() -> None:
+        worker.running = True
+        threads.append(threading.Thread(target=serve_tasks, daemon=True))
+        threads[-1].start()
+
+    def worker_stop() -> None:
+        # pages are opened and forms sent while the worker is stopped: its claim transaction
+        # would lock the shared in-memory tables under them ("database table is locked"); the
+        # job page's status, polled every second by htmx, asks again after such a refusal
+        worker.running = False
+        for thread in threads:
+            thread.join(timeout=30)
+
     coordinator = User.objects.get(email=next(p.email for p in PERSONAS if p.key == "coordinator"))
     round_ = Round.objects.get(title=ROUND_TITLES[0])
     # read and written before the worker starts: SQLite's shared in-memory database refuses other
@@ -75,7 +89,6 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
     context = login_context(browser, live_server, coordinator)
     page = context.new_page()
     try:
-        running.start()
         page.goto(f"/rounds/{round_.pk}/exports/")
         violations = axe_violations(page)
         assert not violations, describe(violations)
@@ -85,8 +98,10 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
         violations = axe_violations(page)
         assert not violations, describe(violations)
 
+        worker_start()
         link = page.get_by_role("link", name="Download all.zip")
         expect(link).to_be_visible(timeout=90_000)  # polled every second by htmx
+        worker_stop()
         expect(page.locator("progress")).to_have_attribute("value", "100")
         expect(page.get_by_role("status")).to_contain_text("The file is ready.")
         violations = axe_violations(page)
@@ -110,10 +125,10 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
         page.get_by_role("button", name="Try again").click()
         page.wait_for_url("**/exports/jobs/*/")
         assert page.url.rstrip("/").rsplit("/", 1)[-1] != str(failed.pk)
+        worker_start()
         expect(page.get_by_role("link", name="Download scores.parquet")).to_be_visible(
             timeout=90_000
         )
     finally:
-        worker.running = False
-        running.join(timeout=30)
+        worker_stop()
         context.close()
