@@ -347,7 +347,7 @@ def answers_copy_chunks(
                 for odd, n, body in copy.rows():
                     if odd:
                         hard.append(len(parts))
-                    parts.append(bytes(body))
+                    parts.append(b"" if body is None else bytes(body))  # odd: Python writes it
                     counts.append(n)
         for i in hard:  # after the COPY: the connection reads one thing at a time
             parts[i], counts[i] = _python_lines(export, batch[i], header)
