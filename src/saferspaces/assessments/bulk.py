@@ -57,6 +57,16 @@ def _rows(
                 yield from chunk
 
 
+def answer_fields_read(
+    *, assessment_ids: Sequence[int], fields: tuple[str, ...]
+) -> Iterator[tuple[Any, ...]]:
+    """``fields`` of the agreed answers of ``assessment_ids`` as the database gives them (JSON
+    columns as text: :func:`json_cell` decodes them)."""
+    return _rows(
+        Answer, assessment_ids=assessment_ids, codes=None, answered_only=False, fields=fields
+    )
+
+
 def answer_values_read(
     *, assessment_ids: Sequence[int], codes: Collection[str] | None = None
 ) -> Iterator[tuple[int, str, str, Any]]:

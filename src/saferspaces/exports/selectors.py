@@ -18,12 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
 from django.db.models import Sum
 from django.utils.crypto import salted_hmac
 
 from saferspaces import __version__
-from saferspaces.assessments.bulk import json_cell
+from saferspaces.assessments.bulk import answer_fields_read, json_cell
 from saferspaces.assessments.models import Answer, Assessment, Round
 from saferspaces.core.assessment import OVERALL_CODE, EditionPipeline
 from saferspaces.core.exports import (
@@ -97,23 +96,17 @@ class _Batches(Generic[T]):
 
 
 def answers_load(ids: list[int]) -> dict[int, list[AnswerRow]]:
-    """The answers of the assessments ``ids``, in one query read in chunks of
-    :data:`FETCH_ROWS` through a server-side cursor on PostgreSQL (Django's
-    ``chunked_cursor``), as plain rows: no model instances and no per-row converters."""
+    """The answers of the assessments ``ids`` as plain rows (``assessments.bulk``: read in
+    chunks through a server-side cursor on PostgreSQL, no model instances, no per-row
+    converters)."""
     out: dict[int, list[AnswerRow]] = {a_id: [] for a_id in ids}
-    query = (
-        Answer.objects.filter(assessment_id__in=ids)
-        .order_by()
-        .values_list("assessment_id", "code", "status", "value", "comment", "prefill")
-    )
-    sql, params = query.query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(FETCH_ROWS):
-            for a_id, code, status, value, comment, prefill in chunk:
-                out[a_id].append(
-                    AnswerRow(code, status, json_cell(value), comment, json_cell(prefill) or None)
-                )
+    fields = ("assessment_id", "code", "status", "value", "comment", "prefill")
+    for a_id, code, status, value, comment, prefill in answer_fields_read(
+        assessment_ids=ids, fields=fields
+    ):
+        out[a_id].append(
+            AnswerRow(code, status, json_cell(value), comment, json_cell(prefill) or None)
+        )
     return out
 
 
