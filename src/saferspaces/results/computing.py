@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,7 @@ from saferspaces.results.index import (
     result_runs_insert,
 )
 from saferspaces.results.models import ResultRun, unit_key
+from saferspaces.results.overlap import OverlappedWriter
 from saferspaces.results.tasks import results_compute_task
 
 #: the assessments of a round computed together with the one asked for
@@ -157,14 +158,18 @@ class Computed:
     now: dt.datetime
     by_unit: dict[str, list[Fact]]
 
+    @property
+    def shared(self) -> dict[str, Any]:
+        """The meta every run of the computation shares (stored once: ``ResultBasis``)."""
+        return {k: v for k, v in self.result.meta.items() if k != "warnings"}
+
     def runs(self, assessments: Sequence[Assessment]) -> list[ResultRun]:
-        """The runs (not saved yet) of ``assessments`` (some of :attr:`stored`), with the basis
-        they share (what produced them, stored once)."""
+        """The runs (not saved yet, without their basis: :func:`_chunk_write` gives it) of
+        ``assessments`` (some of :attr:`stored`)."""
         result, pipeline = self.result, self.pipeline
         composite = pipeline is not None
         by_author = self.user if getattr(self.user, "is_authenticated", False) else None
-        shared = {k: v for k, v in result.meta.items() if k != "warnings"}
-        basis = result_basis_get(meta=shared)
+        shared = self.shared
         runs = []
         for a in assessments:
             key = unit_key(a.pk)
@@ -180,7 +185,6 @@ class Computed:
                     state=a.state,
                     units=self.units,
                     explanation=dict(result.explanations[key]),
-                    basis=basis,
                     meta={k: v for k, v in whole.items() if k not in shared},
                     facts=facts_pack(self.by_unit.get(key, ())),
                     warnings=[
@@ -265,28 +269,69 @@ def _compute(plan: _Plan, chunk: Sequence[Assessment]) -> Computed:
     )
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """A chunk's runs to write, the meta they share, and whether they are returned whole."""
+
+    runs: list[ResultRun]
+    shared: dict[str, Any]
+    whole: bool
+
+
+def _chunk_write(chunk: _Chunk) -> list[ResultRun]:
+    """Save a chunk's runs (with their shared basis) and rewrite their facts and peer profiles;
+    returns the runs, whole or (a round's) without their explanation, meta, facts and warnings
+    (read from the database when used), so that a round's runs are not all held in memory."""
+    basis = result_basis_get(meta=chunk.shared)
+    for run in chunk.runs:
+        run.basis = basis
+    runs = result_runs_insert(runs=chunk.runs)
+    result_index_write(runs=runs)
+    if chunk.whole:
+        return runs
+    return list(
+        ResultRun.objects.filter(pk__in=[r.pk for r in runs])
+        .defer("explanation", "meta", "facts", "warnings")
+        .order_by("pk")
+    )
+
+
+def _overlapped(assessments: Sequence[Assessment]) -> bool:
+    """Whether the chunks are written by a thread of their own while the next is scored: on
+    PostgreSQL, for more than one chunk, when the caller holds no transaction (a worker; the
+    writer's connection would not see what an open transaction has not committed)."""
+    connection = connections[router.db_for_write(ResultRun)]
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and len(assessments) > STORE_CHUNK
+    )
+
+
 def _store(plan: _Plan, assessments: Sequence[Assessment], *, whole: bool) -> list[ResultRun]:
     """Compute, save the runs and rewrite the facts and peer profiles of ``assessments``, in
-    one transaction, by chunks of :data:`STORE_CHUNK` assessments.
+    one transaction, by chunks of :data:`STORE_CHUNK` assessments (:func:`_chunk_write`).
 
-    With ``whole``, the saved runs are returned as they are; otherwise (a round) each chunk's
-    runs are returned without their explanation, meta, facts and warnings (read from the
-    database when used), so that a round's runs are not all held in memory."""
+    On PostgreSQL, a worker's round (:func:`_overlapped`) writes each chunk in a thread of its
+    own while the next chunk is read and scored (``results.overlap``): the same writes in one
+    transaction, all or nothing."""
+    chunks = _chunks(assessments, STORE_CHUNK)
+    if _overlapped(assessments):
+        writer: OverlappedWriter[_Chunk, ResultRun]
+        with OverlappedWriter(_chunk_write, using=router.db_for_write(ResultRun)) as writer:
+            for chunk in chunks:
+                computed = _compute(plan, chunk)
+                writer.put(_Chunk(computed.runs(chunk), computed.shared, whole))
+                del computed
+        return writer.results
     saved: list[ResultRun] = []
     with transaction.atomic():
-        for chunk in _chunks(assessments, STORE_CHUNK):
+        for chunk in chunks:
             computed = _compute(plan, chunk)
-            runs = result_runs_insert(runs=computed.runs(chunk))
+            runs = computed.runs(chunk)
+            shared = computed.shared
             del computed
-            result_index_write(runs=runs)
-            if whole:
-                saved += runs
-            else:
-                saved += (
-                    ResultRun.objects.filter(pk__in=[r.pk for r in runs])
-                    .defer("explanation", "meta", "facts", "warnings")
-                    .order_by("pk")
-                )
+            saved += _chunk_write(_Chunk(runs, shared, whole))
     return saved
 
 
