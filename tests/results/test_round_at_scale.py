@@ -196,3 +196,47 @@ def test_the_round_task_computes_and_stores_every_member(team: Any) -> None:
         assessment__in=members, trigger="round", computed_at=dt.datetime.fromisoformat(at)
     ).count() == len(members)
     assert round_results_task.call(round_id=10**9, user_id=None, at=at) == 0  # a round gone
+
+
+def test_the_garbage_collector_pauses_while_a_round_is_computed(
+    team: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its passes over a chunk's millions of small objects took a third of a round's time: it
+    is paused while the chunks are scored and runs again afterwards, even after an error, and
+    not when it did not run before."""
+    import gc
+
+    round_ = _round()[0]
+    monkeypatch.setattr(computing, "STORE_CHUNK", 2)
+    seen: list[bool] = []
+
+    def noted(**kwargs: Any) -> Any:
+        from saferspaces.core.results import results_compute
+
+        seen.append(gc.isenabled())
+        if kwargs.pop("fail", False):
+            raise RuntimeError("scoring failed")
+        return results_compute(**kwargs)
+
+    monkeypatch.setattr(computing, "results_compute", noted)
+    assert gc.isenabled()
+    round_results_compute(round_=round_, user=None, now=timezone.now())
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+    def failing(**kwargs: Any) -> Any:
+        return noted(**kwargs, fail=len(seen) == 1)
+
+    seen.clear()
+    monkeypatch.setattr(computing, "results_compute", failing)
+    with pytest.raises(RuntimeError):
+        round_results_compute(round_=round_, user=None, now=timezone.now())
+    assert seen == [False, False] and gc.isenabled()
+
+    gc.disable()
+    try:
+        monkeypatch.setattr(computing, "results_compute", noted)
+        round_results_compute(round_=round_, user=None, now=timezone.now())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

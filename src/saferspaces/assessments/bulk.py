@@ -20,6 +20,8 @@ from saferspaces.assessments.models import Answer, IndividualAnswer
 FETCH_ROWS = 20_000
 #: assessments whose answers one query reads
 IDS_PER_QUERY = 1000
+#: decoded answer values a reader keeps (the same texts come back again and again)
+DECODED_KEPT = 4096
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,6 +75,7 @@ def answer_values_read(
     """(assessment id, code, status, value) of the agreed answers of ``assessment_ids`` (only
     those of ``codes`` when given), value decoded; one query per
     :data:`IDS_PER_QUERY` assessments."""
+    decoded: dict[str, Any] = {}  # as json_value, without a call per answer (1.1 million)
     for a_id, code, status, value in _rows(
         Answer,
         assessment_ids=assessment_ids,
@@ -80,7 +83,15 @@ def answer_values_read(
         answered_only=False,
         fields=("assessment_id", "code", "status", "value"),
     ):
-        yield a_id, code, status, json_cell(value)
+        if value.__class__ is str:
+            try:
+                value = decoded[value]
+            except KeyError:
+                if len(decoded) >= DECODED_KEPT:
+                    decoded.clear()
+                text = value
+                value = decoded[text] = json_value(text)
+        yield a_id, code, status, value
 
 
 def individual_values_read(

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 EXPLANATION_FORMAT = "saferspaces-result-explanation/1"
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
+    """One fact (immutable). A named tuple rather than a frozen dataclass: a round of 10,000
+    assessments of the first edition makes 1.41 million of them, and a frozen dataclass takes
+    about seven times as long to build (4 s of the round's computation)."""
+
     unit: str
     node: str
     measure: str
@@ -37,7 +40,7 @@ class Fact:
         return {k: getattr(self, k) for k in FACT_FIELDS}
 
 
-FACT_FIELDS = tuple(Fact.__dataclass_fields__)
+FACT_FIELDS = Fact._fields
 
 
 class LazyExplanations(Mapping[str, Mapping[str, Any]]):
