@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import numbers
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.db.models import OuterRef, Subquery
 
 from saferspaces.assessments.models import Answer, Assessment
 from saferspaces.core.framework import Edition
-from saferspaces.core.results import Fact
+from saferspaces.core.results import FACT_FIELDS, Fact
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 from saferspaces.results.models import PeerProfile, ResultBasis, ResultFact, ResultRun
@@ -38,30 +39,15 @@ PACKED_FIELDS = (
     "n",
     "reason",
 )
+#: a fact's values in the order of PACKED_FIELDS (one C call per fact: 1.41 million a round)
+_packed = operator.itemgetter(*(FACT_FIELDS.index(name) for name in PACKED_FIELDS))
 NUMERIC = ("population", "density", "income")
 BATCH = 500  # assessments rewritten per transaction by the rebuild
 
 
 def facts_pack(facts: Iterable[Fact]) -> dict[str, Any]:
     """A unit's facts as stored with its run: column names once, then one list per fact."""
-    return {
-        "fields": list(PACKED_FIELDS),
-        "rows": [
-            [
-                f.node,
-                f.measure,
-                f.category,
-                f.instance,
-                f.value,
-                f.parent,
-                f.depth,
-                f.coverage,
-                f.n,
-                f.reason,
-            ]
-            for f in facts
-        ],
-    }
+    return {"fields": list(PACKED_FIELDS), "rows": [list(_packed(f)) for f in facts]}
 
 
 def facts_unpack(packed: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from saferspaces.core.framework.loader import edition_load
 from saferspaces.core.framework.model import Edition
 from saferspaces.core.results import composite_unit_meta
 from saferspaces.core.results.composite import composite_compute
-from saferspaces.core.results.facts import Fact
+from saferspaces.core.results.facts import FACT_FIELDS, Fact
 
 from .conftest import EDITIONS, HERE, ans, make_pipeline
 from .helpers import random_states
@@ -85,7 +85,7 @@ def test_units_scored_with_the_round_spread_get_the_whole_rounds_results(
             mine = [f for f in part.facts if f.unit == u]
             assert len(mine) == len(by_unit[u])
             assert all(
-                all(_same(getattr(x, k), getattr(y, k)) for k in Fact.__dataclass_fields__)
+                all(_same(getattr(x, k), getattr(y, k)) for k in FACT_FIELDS)
                 for x, y in zip(mine, by_unit[u], strict=True)
             ), u
             assert part.explanations[u] == whole.explanations[u]

@@ -48,6 +48,11 @@ FORMAT = "saferspaces-assessment-scores/1"
 
 
 def _plain(value: Any) -> Any:
+    kind = value.__class__  # the common cases first (a round's explanations: 1.6 million)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
