@@ -100,3 +100,24 @@ def test_the_round_and_the_peers_read_the_index(team: Any) -> None:
     view = dashboard_peers(assessment=pilot, criteria=PeerCriteria(), query="", language="en")
     band = view["view"].bands[NODE]["all"]
     assert band is not None and band.peers.median == SCORE
+
+
+def test_a_fact_missing_from_the_index_is_missing_on_the_page(team: Any) -> None:
+    """The explanation's copy of a number never fills a gap of the index: a fact deleted from
+    the index reads as missing, an unchanged one keeps its value."""
+    pilot = Assessment.objects.get(authority=team.authority, round__title=ROUND_TITLES[0])
+    before = scored_read(assessment=pilot)
+    assert before is not None
+    kept = before.unit.nodes[NODE].status.score
+    assert before.unit.nodes[NODE].all_kinds.score is not None
+    assert before.unit.indicators[INDICATOR].score is not None
+    deleted, _ = ResultFact.objects.filter(
+        assessment=pilot, node__in=[NODE, INDICATOR], measure="score"
+    ).delete()
+    assert deleted == 2
+    after = scored_read(assessment=pilot)
+    assert after is not None
+    assert after.unit.nodes[NODE].all_kinds.score is None
+    assert after.unit.indicators[INDICATOR].score is None
+    assert after.unit.nodes[NODE].gap == before.unit.nodes[NODE].gap
+    assert after.unit.nodes[NODE].status.score == kept

@@ -58,6 +58,7 @@ def result_run_latest(*, assessment: Assessment) -> ResultRun | None:
     return (
         ResultRun.objects.filter(assessment=assessment)
         .select_related("computed_by", "basis")
+        .defer("facts")  # the run's packed facts: the index is read instead
         .order_by("-computed_at", "-id")
         .first()
     )
@@ -69,7 +70,9 @@ def result_runs_latest(*, assessment_ids: Iterable[int]) -> dict[int, ResultRun]
         r.assessment_id: r
         for r in ResultRun.objects.filter(
             assessment_id__in=list(assessment_ids), pk=Subquery(_latest().values("pk")[:1])
-        ).select_related("computed_by", "basis")
+        )
+        .select_related("computed_by", "basis")
+        .defer("facts")  # the run's packed facts: the index is read instead
     }
 
 
@@ -110,25 +113,46 @@ def score_values(*, assessment_ids: Iterable[int]) -> dict[int, dict[str, float 
 def unit_with_values(
     unit: UnitScores, values: Mapping[tuple[str, str], float | None]
 ) -> UnitScores:
-    """``unit`` (read from an explanation) with each score and gap taken from ``values``."""
+    """``unit`` (read from an explanation) with each score and gap taken from ``values``.
+
+    The explanation holds the same numbers as the index when both come from one computation, so
+    only what differs is replaced (a missing fact, a rebuilt index): a page reads three units of
+    about 200 numbers each, and copying every one of them cost more than reading them."""
+
+    def same(a: float | None, b: float | None) -> bool:
+        # the same type and value, both missing, or both NaN (never equal to itself)
+        if type(a) is not type(b):
+            return False
+        return a == b or (a is not None and b is not None and a != a and b != b)
 
     def kind(node: str, measure: str, ks: Any) -> Any:
-        return dataclasses.replace(ks, score=values.get((node, measure)))
+        value = values.get((node, measure))
+        return ks if same(ks.score, value) else dataclasses.replace(ks, score=value)
 
-    nodes = {
-        code: dataclasses.replace(
-            n,
-            all_kinds=kind(code, "score", n.all_kinds),
-            perception=kind(code, "perception", n.perception),
-            status=kind(code, "status", n.status),
-            gap=dataclasses.replace(n.gap, value=values.get((code, "gap"))),
+    nodes = {}
+    for code, n in unit.nodes.items():
+        all_kinds = kind(code, "score", n.all_kinds)
+        perception = kind(code, "perception", n.perception)
+        status = kind(code, "status", n.status)
+        gap_value = values.get((code, "gap"))
+        gap = n.gap if same(n.gap.value, gap_value) else dataclasses.replace(n.gap, value=gap_value)
+        changed = (
+            all_kinds is not n.all_kinds
+            or perception is not n.perception
+            or status is not n.status
+            or gap is not n.gap
         )
-        for code, n in unit.nodes.items()
-    }
-    indicators = {
-        code: dataclasses.replace(i, score=values.get((code, "score")))
-        for code, i in unit.indicators.items()
-    }
+        nodes[code] = (
+            dataclasses.replace(
+                n, all_kinds=all_kinds, perception=perception, status=status, gap=gap
+            )
+            if changed
+            else n
+        )
+    indicators = {}
+    for code, i in unit.indicators.items():
+        value = values.get((code, "score"))
+        indicators[code] = i if same(i.score, value) else dataclasses.replace(i, score=value)
     return dataclasses.replace(unit, nodes=nodes, indicators=indicators)
 
 

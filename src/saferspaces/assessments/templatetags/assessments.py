@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.template import Context
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from saferspaces.assessments.question_html import QuestionHtml, answer_words
 from saferspaces.core.framework.model import Text, text_get
 from saferspaces.web.numbers import (
+    MISSING,
     number_text,
     percent_text,
     rounding_rows,
@@ -122,6 +124,27 @@ def reason(code: str | None) -> str:
 def score(value: float | None) -> str:
     """A score with one decimal in the page's language (42.4; 42,4 in French)."""
     return score_text(value)
+
+
+@register.simple_tag
+def kindscore(ks: Any) -> str:
+    """One kind of a node's score as a cell reads it: the score with its interval across
+    individual answers when they differ, or why it is missing (the one definition: a simple tag,
+    as a page shows up to a hundred of them)."""
+    if not hasattr(ks, "score"):  # no node (None, or a missing variable)
+        return ""
+    if ks.score is None:
+        return format_html('<span class="muted">{}</span>', reason(ks.reason) or MISSING)
+    text = format_html("<strong>{}</strong>", score_text(ks.score))
+    interval = ks.interval
+    if interval and interval[0] != interval[1]:
+        # as blocktranslate does: the values escaped, the translation as written
+        words = _("%(lo)s to %(hi)s across individual answers") % {
+            "lo": escape(score_text(interval[0])),
+            "hi": escape(score_text(interval[1])),
+        }
+        text += format_html(' <span class="muted">({})</span>', mark_safe(words))  # noqa: S308
+    return text
 
 
 @register.filter
