@@ -4,10 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
+from django.conf import settings as django_settings
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.formats import number_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saferspaces.web.numbers import number_text, percent_text, score_text, signed_text
 
@@ -79,3 +84,34 @@ def test_huge_numbers_are_written_out(value: float) -> None:
     digits = text.replace(",", "").replace("\u00a0", "").replace(".", "").lstrip("-")
     # Django writes numbers of over 200 digits with an exponent
     assert digits.isdigit() or (abs(value) > 1e200 and "e+308" in digits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(min_value=-(10**15), max_value=10**15),
+    ),
+    decimals=st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
+    language=st.sampled_from([code for code, _name in django_settings.LANGUAGES]),
+)
+def test_numbers_are_django_number_format_of_the_rounded_value(
+    value: float, decimals: int | None, language: str
+) -> None:
+    """``number_text`` reads the language's separators once; it writes what Django's
+    ``number_format`` writes for the value rounded half away from zero."""
+    with translation.override(language):
+        got = number_text(value, decimals=decimals)
+        places = decimals
+        if places is None:
+            x = float(value)
+            places = 0 if x.is_integer() else len(f"{x:.6f}".rstrip("0").split(".")[1])
+        exact = Decimal(str(value))
+        with localcontext() as context:
+            context.prec = max(28, exact.adjusted() + places + 3)
+            figure = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        expected = number_format(
+            figure, decimal_pos=places, use_l10n=True, force_grouping=abs(float(value)) >= 10_000
+        )
+    assert got == expected

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
+from typing import Any
 
-from django.utils.formats import number_format
+from django.core.signals import setting_changed
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 MISSING = "—"
 PERCENT = "\u00a0%"  # a no-break space before the sign, as in French and ISO 80000
@@ -30,9 +35,37 @@ def number_text(value: float | int | None, *, decimals: int | None = None) -> st
         x = float(value)
         decimals = 0 if x.is_integer() else len(f"{x:.6f}".rstrip("0").split(".")[1])
     grouping = abs(float(value)) >= 10_000
-    return number_format(
-        rounded(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=grouping
+    # what django.utils.formats.number_format does, with the language's separators read once
+    # (a page writes a few hundred numbers)
+    decimal_sep, number_grouping, thousand_sep = _separators(get_language())
+    return numberformat.format(
+        rounded(value, decimals),
+        decimal_sep,
+        decimals,
+        number_grouping,
+        thousand_sep,
+        force_grouping=grouping,
+        use_l10n=True,
     )
+
+
+@lru_cache(maxsize=64)
+def _separators(language: str | None) -> tuple[str, Any, str]:
+    return (
+        get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        get_format("NUMBER_GROUPING", language, use_l10n=True),
+        get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+    )
+
+
+def _formats_changed(**kwargs: Any) -> None:
+    _separators.cache_clear()
+
+
+setting_changed.connect(_formats_changed)
+
+#: the decimal context of a figure of up to 25 digits (default precision, halves away from 0)
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 
 
 def rounded(value: float | int, decimals: int = 1) -> Decimal:
@@ -41,9 +74,9 @@ def rounded(value: float | int, decimals: int = 1) -> Decimal:
     The precision follows the value, so a huge typed number (1e308) is written out, not refused
     by the decimal context's default 28 digits."""
     exact = Decimal(str(value))
-    with localcontext() as context:
-        context.prec = max(28, exact.adjusted() + decimals + 3)
-        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    prec = exact.adjusted() + decimals + 3
+    context = _CONTEXT if prec <= 28 else Context(prec=prec, rounding=ROUND_HALF_UP)
+    return exact.quantize(Decimal(1).scaleb(-decimals), context=context)
 
 
 def rounding_shows(*, difference: float | None, first: float | None, second: float | None) -> bool:
