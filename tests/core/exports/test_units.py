@@ -91,3 +91,14 @@ def test_coarsen_keeps_missing() -> None:
     assert value_coarsen(None) is None
     assert math.isnan(value_coarsen(math.nan) or 0.0) or value_coarsen(math.nan) != 0
     assert value_coarsen(123_456.0) == 120_000.0
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+@pytest.mark.parametrize("value", [1.75e308, 1.79e308, 1.7976931348623157e308])
+def test_a_value_whose_coarse_value_is_past_the_largest_float_is_coarsened_below_it(
+    value: float, sign: float
+) -> None:
+    """Two significant digits of 1.79e308 would be 1.8e308, past the largest float: the coarse
+    value is the nearest one below it, never an overflow (the export of a coded unit would fail)
+    nor an infinity."""
+    assert value_coarsen(sign * value) == sign * 1.7e308

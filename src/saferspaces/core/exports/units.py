@@ -101,5 +101,10 @@ def value_coarsen(value: float | None) -> float | None:
     if value is None or not math.isfinite(value) or value == 0:
         return value
     digits = 1 - math.floor(math.log10(abs(value)))
-    out = round(value, digits)
+    try:
+        out = round(value, digits)
+    except OverflowError:
+        # from 1.75e308 up, two significant digits would be 1.8e308, past the largest float:
+        # the coarse value is the one below it
+        return math.copysign(1.7e308, value)
     return float(out)
