@@ -22,6 +22,7 @@ from saferspaces.demo.generator import PERSONA_AUTHORITY
 from saferspaces.results.models import PeerProfile, ResultFact
 from saferspaces.results.peers import (
     distributions_python,
+    distributions_query,
     distributions_sql,
     peer_facts,
     peer_filter_apply,
@@ -87,6 +88,28 @@ def test_postgresql_quartiles_agree_with_python_on_the_peer_group(demo: Any) -> 
     some = distributions_sql(ids, [node], 1)[node]
     assert some["all"] is not None and some["all"].missing == 2  # the None and the NaN
     assert some["perception"] is not None and some["perception"].missing >= 1  # infinity
+
+
+@pytest.mark.django_db
+def test_the_peers_quartiles_are_read_from_the_top_level_scores_index(demo: Any) -> None:
+    """The quartiles' query is one that the partial index of the top-level scores
+    (``result_fact_top``: depth 1, whole nodes, the three kinds' measures) can serve from the
+    index alone: its condition is implied by the query's (checked by PostgreSQL's planner, with
+    other plans discouraged on the small demo)."""
+    _postgresql_only()
+    pilot = _pilot()
+    ids = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True))
+    nodes = sorted(
+        set(ResultFact.objects.filter(assessment=pilot, depth=1).values_list("node", flat=True))
+    )
+    sql, params = distributions_query(ids, nodes)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        (plan,) = cursor.fetchone()
+    text = str(plan)
+    assert "result_fact_top" in text and "Index Only Scan" in text, text
 
 
 @pytest.mark.django_db

@@ -17,6 +17,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+#: the measure of the fact index that holds each kind of composite score (the peers' bands read
+#: these three at the top level, from the partial index ``result_fact_top``)
+KIND_MEASURES = {"all": "score", "perception": "perception", "status": "status"}
+
 
 def unit_key(assessment_id: int) -> str:
     """The unit an assessment is in a computation of results (the one definition)."""
@@ -165,12 +169,17 @@ class ResultFact(models.Model):
                 include=["value", "authority", "assessment"],
                 name="result_fact_round",
             ),
-            # the top-level dimensions' numbers of a set of assessments (the peers' quartiles
-            # and named peers): about a sixth of the facts, read from this index alone
+            # the top-level dimensions' scores of a set of assessments (the peers' quartiles
+            # and named peers): a tenth of the facts, read from this index alone
             models.Index(
                 fields=["assessment", "measure", "node"],
                 include=["value", "authority"],
-                condition=models.Q(depth=1, category="", instance=""),
+                condition=models.Q(
+                    depth=1,
+                    category="",
+                    instance="",
+                    measure__in=sorted(KIND_MEASURES.values()),
+                ),
                 name="result_fact_top",
             ),
         ]

@@ -102,30 +102,39 @@ def distributions_python(
     }
 
 
-def distributions_sql(
-    peer_ids: list[int], nodes: list[str], minimum: int
-) -> dict[str, dict[str, Distribution | None]]:
-    if minimum < 1:
-        raise ValueError("the minimum group size must be at least 1")
+def distributions_query(peer_ids: list[int], nodes: list[str]) -> tuple[str, list[Any]]:
+    """The SQL and parameters of the peers' quartiles on PostgreSQL (rows: node, measure, how
+    many facts, how many finite values, their quartiles)."""
     # NaN and infinities are left out, as distribution_summary does
     finite = "f.value NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)"
     # only constants are inlined; the peers (already read for their number) are one array
-    # parameter, which PostgreSQL reads through the top-level facts' partial index
+    # parameter, which PostgreSQL reads through the top-level scores' partial index
     # (result_fact_top) without planning the peer filter again (a subquery here tempted it
-    # into a parallel scan)
+    # into a parallel scan); the measures are constants of the query, so that the planner sees
+    # them within the index's condition
     table = ResultFact._meta.db_table
+    measures = ", ".join(f"'{m}'" for m in sorted(KIND_MEASURES.values()))
     sql = (
         f"SELECT f.node, f.measure, COUNT(*), COUNT(*) FILTER (WHERE {finite}), "  # noqa: S608
         "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.value) "
         f"FILTER (WHERE {finite}) FROM {table} f "
         "WHERE f.assessment_id = ANY(%s::bigint[]) AND f.node = ANY(%s::varchar[]) "
-        "AND f.measure = ANY(%s::varchar[]) AND f.depth = %s AND f.category = '' "
+        f"AND f.measure IN ({measures}) AND f.depth = %s AND f.category = '' "
         "AND f.instance = '' GROUP BY f.node, f.measure"
     )
+    return sql, [list(peer_ids), list(nodes), TOP_DEPTH]
+
+
+def distributions_sql(
+    peer_ids: list[int], nodes: list[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    if minimum < 1:
+        raise ValueError("the minimum group size must be at least 1")
     kinds = {m: k for k, m in KIND_MEASURES.items()}
+    sql, params = distributions_query(peer_ids, nodes)
     out: dict[str, dict[str, Distribution | None]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(peer_ids), list(nodes), list(kinds), TOP_DEPTH])
+        cursor.execute(sql, params)
         for node, measure, total, n, quartiles in cursor.fetchall():
             row = out.setdefault(node, dict.fromkeys(KIND_MEASURES))
             row[kinds[measure]] = (

@@ -23,10 +23,8 @@ from saferspaces.core.framework.model import text_get
 from saferspaces.core.results import Fact, composite_unit_read
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 from saferspaces.results.computing import assessment_results_pending
-from saferspaces.results.models import ResultFact, ResultRun, unit_key
+from saferspaces.results.models import KIND_MEASURES, ResultFact, ResultRun, unit_key
 
-#: the measure of the fact index that holds each kind of composite score
-KIND_MEASURES = {"all": "score", "perception": "perception", "status": "status"}
 #: the depth of a top-level dimension in the fact index (0 is the overall composite)
 TOP_DEPTH = 1
 #: the measures of a composite unit read into its scores
