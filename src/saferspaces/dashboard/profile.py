@@ -5,6 +5,7 @@ explanation)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,9 +64,10 @@ def scored_assessments(*, authority: Authority) -> QuerySet[Assessment]:
     )
 
 
-def _coverage(node: NodeScores, prefilled: set[str], unit: UnitScores) -> Coverage:
+def _coverage(
+    node: NodeScores, prefilled: set[str], unit: UnitScores, members: list[str]
+) -> Coverage:
     a = node.all_kinds.availability
-    members = [c for c, i in unit.indicators.items() if _under(unit, i.holder, node.code)]
     return Coverage(
         answered=a.answered,
         applicable=a.applicable,
@@ -77,14 +79,16 @@ def _coverage(node: NodeScores, prefilled: set[str], unit: UnitScores) -> Covera
     )
 
 
-def _under(unit: UnitScores, holder: str, code: str) -> bool:
-    node: str | None = holder
-    while node is not None:
-        if node == code:
-            return True
-        parent = unit.nodes.get(node)
-        node = parent.parent if parent is not None else None
-    return False
+def _members(unit: UnitScores) -> dict[str, list[str]]:
+    """The indicators under each node (its own and its sub-dimensions'), in the unit's order."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for code, indicator in unit.indicators.items():
+        node: str | None = indicator.holder
+        while node is not None:
+            out[node].append(code)
+            parent = unit.nodes.get(node)
+            node = parent.parent if parent is not None else None
+    return out
 
 
 def profile_rows(*, scored: Scored, language: str) -> list[ProfileRow]:
@@ -95,6 +99,7 @@ def profile_rows(*, scored: Scored, language: str) -> list[ProfileRow]:
         )
     )
     threshold = scored.pipeline.options.gap_threshold
+    members = _members(scored.unit) if prefilled else {}
     rows = []
     for ancestors, dim in scored.edition.dimensions_walk():
         node = scored.unit.nodes.get(dim.code)
@@ -112,7 +117,7 @@ def profile_rows(*, scored: Scored, language: str) -> list[ProfileRow]:
                     interval=node.gap.interval,
                     reason=node.gap.reason,
                 ),
-                coverage=_coverage(node, prefilled, scored.unit),
+                coverage=_coverage(node, prefilled, scored.unit, members.get(dim.code, [])),
             )
         )
     return rows
