@@ -24,10 +24,13 @@ from saferspaces.assessments.models import Answer, AnswerRevision, IndividualAns
 HX = {"HTTP_HX_REQUEST": "true"}
 SAVE_QUERIES = 12  # the statements listed above
 REDRAW_QUERIES = 13  # and the answers read by the questions a save shows or hides
-# a page: session, person, assessment, its answers, evidence and revisions, the role, the
-# assignments, the progress, the navigation and the demo banner
-PAGE_QUERIES = 13
+# a page: session, person, assessment, the answers, evidence and revisions of its questions, the
+# role, the assignments, the answers of the assessment as rows (progress and navigation) and
+# the demo banner
+PAGE_QUERIES = 10
 ROLE = 'SELECT "accounts_authoritymembership"'
+ANSWER_ROWS = 'SELECT "assessments_answer"."assessment_id" AS "assessment_id"'
+EVIDENCE_CODES = 'SELECT "assessments_evidence"."code" AS "code"'
 
 
 def _client(user: Any) -> Client:
@@ -112,6 +115,12 @@ def test_a_page_asks_a_fixed_number_of_queries(assessment, team) -> None:  # typ
     statements = _statements(queries)
     assert len(statements) <= PAGE_QUERIES, "\n".join(statements)
     assert len([s for s in statements if s.startswith(ROLE)]) == 1
+    # the answers as rows and the assignments are read once per page (progress, navigation
+    # and the edit rule share them); the page's progress needs no evidence
+    rows = [s for s in statements if s.startswith(ANSWER_ROWS)]
+    assignments = [s for s in statements if 'FROM "assessments_assignment"' in s]
+    evidence_codes = [s for s in statements if s.startswith(EVIDENCE_CODES)]
+    assert (len(rows), len(assignments), len(evidence_codes)) == (1, 1, 0), "\n".join(statements)
 
 
 EDITION_SOURCE = '"frameworks_frameworkedition"."source"'

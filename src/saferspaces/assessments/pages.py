@@ -4,11 +4,12 @@ before and after, and the next question that still needs an answer.
 "Done" means what the assessment's progress means everywhere (``selectors.SectionProgress``):
 a question that applies (after skip logic) with an answer or an explicit don't know, not
 applicable or data not collected. In a consensus assessment a respondent's own answers count
-for them. Two queries, whatever the size of the edition.
+for them. Two queries, whatever the size of the edition (one when the caller gives the answers).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from saferspaces.assessments.editions import Question, assessment_edition, edition_layout
 from saferspaces.assessments.models import Assessment, IndividualAnswer
-from saferspaces.assessments.selectors import answer_rows
+from saferspaces.assessments.selectors import AnswerRow, answer_rows
 from saferspaces.core.framework.answers import AnswerState, answers_for_relevance
 from saferspaces.core.framework.relevance import relevance_evaluate
 from saferspaces.core.framework.sections import Page, Section
@@ -49,8 +50,11 @@ class Navigation:
     unanswered: int  # questions that apply and are not done, in the whole assessment
 
 
-def _done_codes(assessment: Assessment, user: Any, individual: bool) -> tuple[set[str], dict]:
-    answers = answer_rows(assessments=assessment)
+def _done_codes(
+    assessment: Assessment, user: Any, individual: bool, answers: Sequence[AnswerRow] | None
+) -> tuple[set[str], dict]:
+    if answers is None:
+        answers = answer_rows(assessments=assessment)
     values = answers_for_relevance({a.code: AnswerState(a.status, a.value) for a in answers})
     if individual:
         done = set(
@@ -64,11 +68,20 @@ def _done_codes(assessment: Assessment, user: Any, individual: bool) -> tuple[se
 
 
 def section_navigation(
-    *, user: Any, assessment: Assessment, section_code: str, page_number: int, individual: bool
+    *,
+    user: Any,
+    assessment: Assessment,
+    section_code: str,
+    page_number: int,
+    individual: bool,
+    answers: Sequence[AnswerRow] | None = None,
 ) -> Navigation:
-    """Where the person is (part ``section_code``, page ``page_number``) and where to go."""
+    """Where the person is (part ``section_code``, page ``page_number``) and where to go.
+
+    ``answers`` are the assessment's answers as rows when the caller has read them
+    (:func:`selectors.answer_rows`), else they are read here."""
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
-    done, values = _done_codes(assessment, user, individual)
+    done, values = _done_codes(assessment, user, individual, answers)
     places = [(si, s, p) for si, s in enumerate(sections) for p in s.pages]
     found = next(
         (

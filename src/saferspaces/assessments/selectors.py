@@ -127,12 +127,22 @@ def _progress(
 def assessment_progress(*, assessment: Assessment) -> list[SectionProgress]:
     """Per section: relevant questions, answered, explicitly marked, missing, evidence, pre-filled."""
     sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
-    answers = {a.code: a for a in answer_rows(assessments=assessment)}
+    answers: dict[str, AnswerRow] = {a.code: a for a in answer_rows(assessments=assessment)}
     evidenced = set(Evidence.objects.filter(assessment=assessment).values_list("code", flat=True))
     assigned: dict[str, list[Any]] = defaultdict(list)
     for assignment in Assignment.objects.filter(assessment=assessment).select_related("user"):
         assigned[assignment.section].append(assignment.user)
     return _progress(sections, answers, evidenced, assigned)
+
+
+def fill_progress(*, assessment: Assessment, answers: Iterable[AnswerRow]) -> list[SectionProgress]:
+    """The progress shown beside a page of the fill-in, from ``answers`` (:func:`answer_rows`,
+    read once by the page for its navigation too): per section the questions that apply,
+    answered, explicitly marked, missing and pre-filled. No query: the evidence and the people
+    assigned are the overview's (:func:`assessment_progress`), so ``with_evidence`` is 0 and
+    ``assigned`` empty here."""
+    sections, _sec, _q = edition_layout(edition=assessment_edition(assessment=assessment))
+    return _progress(sections, {a.code: a for a in answers}, set(), {})
 
 
 @dataclass

@@ -177,6 +177,7 @@ def section_response(
     forms showing ``pending`` answers where there are some, else the stored ones."""
     _fill_forms(view, pending)
     number = view.page.number if view.page is not None else 1
+    answers = selectors.answer_rows(assessments=assessment)  # read once: progress, navigation
     return render(
         request,
         "assessments/section.html",
@@ -185,13 +186,14 @@ def section_response(
             "view": view,
             "pending": pending,
             "repeats": repeat_lists(assessment=assessment, section=view.section.code),
-            "progress": selectors.assessment_progress(assessment=assessment),
+            "progress": selectors.fill_progress(assessment=assessment, answers=answers),
             "nav": section_navigation(
                 user=request.user,
                 assessment=assessment,
                 section_code=view.section.code,
                 page_number=number,
                 individual=view.individual_mode,
+                answers=answers,
             ),
         },
     )
