@@ -17,7 +17,7 @@ from saferspaces.errors import DomainError
 CODE = "URB_S01"  # homicides per 100 000, fed by Eurostat crim_gen_reg ICCS0101 in ssf-2026.1
 
 
-def _observe(value: float, period: str, geo: str = "FRL04") -> Any:
+def _observe(value: float, period: str, geo: str = "FRL04", level: str = "nuts3") -> Any:
     from saferspaces.opendata.models import ImportRun, Observation
 
     now = timezone.now()
@@ -36,7 +36,7 @@ def _observe(value: float, period: str, geo: str = "FRL04") -> Any:
         code="ICCS0101",
         unit="P_HTHAB",
         geo=geo,
-        geo_level="nuts3",
+        geo_level=level,
         period=period,
         year=int(period),
         value=value,
@@ -162,3 +162,29 @@ def test_a_page_with_suggestions_reads_the_geography_in_force_only(assessment, t
     assert not counted, "\n".join(counted)
     population = [s for s in statements if "urb_cpop1" in s]
     assert not population, "\n".join(population)
+
+
+def test_the_city_of_an_authority_is_matched_once_per_load_of_data(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """The city suggested for an authority without a confirmed match (its name matched against
+    the Urban Audit cities with data) is worked out once per name and successful import, not on
+    every page: a page reads the match in force, the region and the count of loads in one
+    query, and the cities again only after a new load."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _observe(1.4, "2021")
+    authority = assessment.authority
+    authority.name = "FR003C"  # Eurostat's TSV files name cities by code: the code is the label
+    authority.save()
+    c = Client()
+    c.force_login(team.respondent)
+    _page(c, assessment)
+    with CaptureQueriesContext(connection) as queries:
+        block = _page(c, assessment).split('id="q-URB_S01"', 1)[1].split("</section>", 1)[0]
+    assert "FRL04" in block and "wider region" in block  # no city data yet: the NUTS 3 value
+    statements = [q["sql"] for q in queries.captured_queries if "opendata_" in q["sql"]]
+    assert not [s for s in statements if "DISTINCT" in s], "\n".join(statements)
+    assert len(statements) == 2, "\n".join(statements)  # the geography, the observations
+    _observe(2.5, "2021", geo="FR003C", level="city")  # a load brings the city's own data
+    block = _page(c, assessment).split('id="q-URB_S01"', 1)[1].split("</section>", 1)[0]
+    assert "FR003C" in block and "wider region" not in block, block

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Subquery
 
 from saferspaces.core.framework import Edition
 from saferspaces.core.opendata import SOURCES, GeographyError, SourceError, source_get
@@ -216,32 +216,34 @@ class _InForce:
     problems: tuple[str, ...]
 
 
-def _in_force(authority: Any, city_labels: dict[str, str] | None) -> _InForce:
-    region = authority.nuts_region
-    country = region.country_code or authority.country_code
-    labels = city_labels if city_labels is not None else _city_codes(country)
+def _suggested(
+    name: str, country: str, labels: dict[str, str]
+) -> tuple[tuple[GeoCandidate, ...], str | None]:
+    """The Urban Audit cities of ``labels`` whose label matches ``name``, and the one suggested
+    (the only exact match, else None)."""
     candidates = tuple(
         c
-        for c in geography_suggest(name=authority.name, country=country, labels=labels)
+        for c in geography_suggest(name=name, country=country, labels=labels)
         if c.code.endswith("C")
     )
     exact = [c for c in candidates if c.exact]
-    suggested_city = exact[0].code if len(exact) == 1 else None
-    if not candidates:
-        candidates = tuple(
-            GeoCandidate(code, label, False) for code, label in sorted(labels.items())
-        )
-    match = (
-        GeographyMatch.objects.filter(authority=authority).select_related("confirmed_by").first()
-    )
-    if match is not None and match.method != MatchMethod.AUTO:
-        city, nuts, method = match.city_code or None, match.nuts_code, match.method
-        status = MatchStatus(match.method)
-    else:
-        city, nuts, method = suggested_city, region.code, MatchMethod.AUTO
-        status = MatchStatus.SUGGESTED
-    problems: list[str] = []
-    geography: AuthorityGeography | None
+    return candidates, exact[0].code if len(exact) == 1 else None
+
+
+def _rule(
+    match: tuple[str, str, str] | None, suggested_city: str | None, region: str
+) -> tuple[str | None, str, str, MatchStatus]:
+    """The match in force: the one a person confirmed or corrected (``match``: method, city
+    code, NUTS code), else the suggestion. City, NUTS code, method and status."""
+    if match is not None and match[0] != MatchMethod.AUTO:
+        method, city, nuts = match
+        return city or None, nuts, method, MatchStatus(method)
+    return suggested_city, region, MatchMethod.AUTO, MatchStatus.SUGGESTED
+
+
+def _geography(
+    country: str, city: str | None, nuts: str, status: MatchStatus
+) -> tuple[AuthorityGeography | None, tuple[str, ...]]:
     try:
         geography = authority_geography(
             country=country,
@@ -251,18 +253,89 @@ def _in_force(authority: Any, city_labels: dict[str, str] | None) -> _InForce:
             status=status,
         )
     except GeographyError as exc:
-        geography = None
         problems = [f"{p.location.source} {p.message}" for p in exc.problems] or [exc.message]
-    return _InForce(
-        country, suggested_city, candidates, match, city, nuts, method, geography, tuple(problems)
+        return None, tuple(problems)
+    return geography, ()
+
+
+def _in_force(authority: Any, city_labels: dict[str, str] | None) -> _InForce:
+    region = authority.nuts_region
+    country = region.country_code or authority.country_code
+    labels = city_labels if city_labels is not None else _city_codes(country)
+    candidates, suggested_city = _suggested(authority.name, country, labels)
+    if not candidates:
+        candidates = tuple(
+            GeoCandidate(code, label, False) for code, label in sorted(labels.items())
+        )
+    match = (
+        GeographyMatch.objects.filter(authority=authority).select_related("confirmed_by").first()
     )
+    city, nuts, method, status = _rule(
+        (match.method, match.city_code, match.nuts_code) if match is not None else None,
+        suggested_city,
+        region.code,
+    )
+    geography, problems = _geography(country, city, nuts, status)
+    return _InForce(
+        country, suggested_city, candidates, match, city, nuts, method, geography, problems
+    )
+
+
+#: the city suggested per (country, authority name, successful loads so far): the name is
+#: matched against the cities with data once per load, not on every page (a load that brings
+#: city data adds a successful run; runs are never deleted)
+_SUGGESTED_CITY: dict[tuple[str, str, int], str | None] = {}
+_SUGGESTED_MAX = 1024
 
 
 def geography_in_force(*, authority: Any) -> AuthorityGeography | None:
     """The geography whose data pre-fill ``authority``'s answers: the match a person confirmed
     or corrected, else the suggestion (the match in force of :func:`geography_match_suggest`,
-    without what the geography page shows besides). None when it cannot be built."""
-    return _in_force(authority, None).geography
+    without what the geography page shows besides). None when it cannot be built.
+
+    One query (the match, the region's country and the number of successful loads); the cities
+    with data are read and matched with the name only when a suggestion is needed and not known
+    for this name since the last load."""
+    loads = (
+        ImportRun.objects.filter(status=RunStatus.OK)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        type(authority)
+        .objects.filter(pk=authority.pk)
+        .annotate(loads=Subquery(loads[:1]))
+        .values_list(
+            "nuts_region_id",
+            "nuts_region__country_code",
+            "country_code",
+            "name",
+            "geography_match__method",
+            "geography_match__city_code",
+            "geography_match__nuts_code",
+            "loads",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    region, region_country, own_country, name, method, city_code, nuts_code, n_loads = row
+    country = region_country or own_country
+    match = (method, city_code, nuts_code) if method is not None else None
+    suggested: str | None = None
+    if match is None or method == MatchMethod.AUTO:
+        key = (country, name, n_loads or 0)
+        if key in _SUGGESTED_CITY:
+            suggested = _SUGGESTED_CITY[key]
+        else:
+            suggested = _suggested(name, country, _city_codes(country))[1]
+            if len(_SUGGESTED_CITY) >= _SUGGESTED_MAX:
+                _SUGGESTED_CITY.clear()
+            _SUGGESTED_CITY[key] = suggested
+    city, nuts, _method, status = _rule(match, suggested, region)
+    return _geography(country, city, nuts, status)[0]
 
 
 def geography_match_suggest(
