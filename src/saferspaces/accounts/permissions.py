@@ -63,10 +63,14 @@ def role_in_authority(user: Any, authority: Authority) -> str | None:
         return None
 
     def read() -> str | None:
-        membership = (
-            AuthorityMembership.objects.filter(user=user, authority=authority).only("role").first()
+        # at most one membership per person and authority: no order (the default one joins
+        # the authority and the person to sort), no model instance
+        roles = (
+            AuthorityMembership.objects.filter(user_id=user.pk, authority_id=authority.pk)
+            .order_by()
+            .values_list("role", flat=True)[:1]
         )
-        return membership.role if membership else None
+        return next(iter(roles), None)
 
     return memo_get(("role", user.pk, authority.pk), read)
 
