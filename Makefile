@@ -12,6 +12,10 @@ SITE_URL = $(or $(SAFERSPACES_SITE_URL),http://127.0.0.1:$(PORT))
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := SAFERSPACES_DEBUG=1
+# make test runs the suite in parallel, one pytest-xdist worker per core, each test file on one
+# worker (its module fixtures, such as the demo, are built once); PYTEST_WORKERS=0 runs it serially
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help install run test test-sqlite test-postgres lint bench demo-reset messages clean
 
@@ -40,13 +44,13 @@ test: install ## the whole suite on SQLite (browser tests included), then again 
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: install
 	@if [ -n "$$SAFERSPACES_TEST_POSTGRES_URL" ]; then \
 	  echo "== Test suite on PostgreSQL =="; \
 	  DATABASE_URL="$$SAFERSPACES_TEST_POSTGRES_URL" SAFERSPACES_EXPECT_POSTGRES=1 \
-	    $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS); \
+	    $(BIN)/pytest -p no:cacheprovider -m "not browser" $(XDIST) $(PYTEST_ARGS); \
 	elif [ -n "$$SAFERSPACES_CI" ] && [ "$$SAFERSPACES_CI" != "0" ]; then \
 	  echo "SAFERSPACES_CI=1 but SAFERSPACES_TEST_POSTGRES_URL is not set: the PostgreSQL pass is required in CI" >&2; exit 1; \
 	else \
