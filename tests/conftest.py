@@ -46,6 +46,19 @@ def require_postgres() -> None:
         pytest.skip("the PostgreSQL pass of make test runs this (SAFERSPACES_TEST_POSTGRES_URL)")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test``), the test files marked ``slow`` (minutes each) come first.
+
+    Each file runs whole on one worker (``--dist loadfile``) and the files are handed out in
+    collection order: a file of several minutes handed out last would leave the other workers
+    idle until it ends. A serial run keeps pytest-django's order unchanged.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """Path to the real reference data in ``../shared/data`` (read-only, never copied)."""

@@ -39,7 +39,7 @@ from saferspaces.authorities.models import NutsRegion
 from saferspaces.demo.generator import PERSONAS
 from site_matrix import NOT_HTML, PERSONA_ORDER, fill_path, matrix_entries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SEED = 14
 FORM_CONTENT = "application/x-www-form-urlencoded"

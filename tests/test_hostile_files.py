@@ -29,6 +29,8 @@ from hostile import RSS_MAX_MB, SECONDS_MAX, Outcome, cli_argv, cli_database, ru
 from hostile_corpus import AT_LIMITS, CSV, XLSFORM, XLSX, YAML, Hostile, anything, corpus_write
 from hostile_index_corpus import IDATA, IMETA, META
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 EDITION = REPO / "src" / "saferspaces" / "frameworks" / "editions" / "ssf-2026.1.yaml"
 

@@ -10,7 +10,7 @@ from saferspaces.accounts.models import User
 from saferspaces.demo.generator import PERSONAS
 from site_matrix import NOT_HTML, PERSONA_ORDER, fill_path, matrix_entries
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 EXTRA_PAGES = ["/no-such-page/"]  # the friendly 404
 

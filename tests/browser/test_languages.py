@@ -15,7 +15,7 @@ import pytest
 from saferspaces.languages import REFERENCE, language_codes
 from site_matrix import NOT_HTML, fill_path, matrix_entries
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 WIDTH = 375
 OFFERED = list(language_codes(offered=True))
