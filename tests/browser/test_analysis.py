@@ -75,7 +75,9 @@ def test_a_coordinator_reads_the_analysis_and_downloads_its_pdf(
     page = context.new_page()
     try:
         page.goto(f"/rounds/{round_.pk}/analysis/")
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Pilot analysis")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(
+            "Pilot analysis", timeout=30_000
+        )
         expect(page.get_by_role("heading", name="Questions to revise")).to_be_visible()
         violations = axe_violations(page)
         assert not violations, describe(violations)

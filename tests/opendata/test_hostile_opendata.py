@@ -35,7 +35,15 @@ from pathlib import Path
 import pytest
 
 from child_processes import REPO, Processes, free_port, site_env, wait_for
-from hostile import RSS_MAX_MB, SECONDS_MAX, Outcome, cli_argv, cli_database, run_isolated
+from hostile import (
+    RSS_MAX_MB,
+    SECONDS_MAX,
+    WALL_GUARD_S,
+    Outcome,
+    cli_argv,
+    cli_database,
+    run_isolated,
+)
 from saferspaces.core.limits import GZIP_RATIO_MAX, JSON_DEPTH_MAX, LINE_MAX_CHARS
 
 MIB = 1024 * 1024
@@ -206,7 +214,7 @@ def test_each_hostile_file_is_refused_within_bounds_and_changes_nothing(
         assert fragment in outcome.stderr, outcome.describe()
     assert str(path) in outcome.stderr, outcome.describe()
     assert cpu_seconds < SECONDS_MAX, f"{cpu_seconds:.2f} s of CPU\n{outcome.describe()}"
-    assert outcome.seconds < SECONDS_MAX, outcome.describe()
+    assert outcome.seconds < WALL_GUARD_S, outcome.describe()
     assert outcome.peak_rss_mb < RSS_MAX_MB, outcome.describe()
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM authorities_nutsregion").fetchone() == (0,)
@@ -338,7 +346,7 @@ def test_each_hostile_file_uploaded_is_a_failed_run_within_bounds(
     status, headers, body, seconds = web_site.post_file(case.name, path.read_bytes())
 
     assert status == 302, body[-3000:]
-    assert seconds < SECONDS_MAX, f"the request took {seconds:.2f} s"
+    assert seconds < WALL_GUARD_S, f"the request took {seconds:.2f} s"
     run_id = int(headers["Location"].rstrip("/").rsplit("/", 1)[1])
     assert web_site.query("SELECT status FROM opendata_importrun WHERE id = ?", run_id) == [
         ("queued",)
@@ -348,8 +356,8 @@ def test_each_hostile_file_uploaded_is_a_failed_run_within_bounds(
     assert "Traceback" not in outcome.stderr, outcome.describe()
     assert outcome.cpu_seconds < SECONDS_MAX, outcome.describe()
     # the worker's wall time also holds its own start and stop (Django, its registration, the
-    # queue's recovery): it gets twice the bound; the run itself (claimed to failed) gets the bound
-    assert outcome.seconds < 2 * SECONDS_MAX, outcome.describe()
+    # queue's recovery); wall times are held against the hang guard only (they move with the load)
+    assert outcome.seconds < WALL_GUARD_S, outcome.describe()
     assert outcome.peak_rss_mb < RSS_MAX_MB, outcome.describe()
     ((state, failure, error, started, finished),) = web_site.query(
         "SELECT status, failure, error_message, started_at, finished_at FROM opendata_importrun "
@@ -357,7 +365,7 @@ def test_each_hostile_file_uploaded_is_a_failed_run_within_bounds(
         run_id,
     )
     took = dt.datetime.fromisoformat(str(finished)) - dt.datetime.fromisoformat(str(started))
-    assert took.total_seconds() < SECONDS_MAX, f"the run took {took}"
+    assert took.total_seconds() < WALL_GUARD_S, f"the run took {took}"
     assert (state, failure) == ("failed", "data"), error
     for fragment in case.says:
         assert fragment in str(error), error
@@ -372,6 +380,6 @@ def test_an_empty_upload_is_a_400_page_and_records_nothing(web_site: WebSite) ->
     before = web_site.query("SELECT COUNT(*) FROM opendata_importrun")[0][0]
     status, _headers, body, seconds = web_site.post_file("empty.tsv", b"")
     assert status == 400 and "The submitted file is empty." in body
-    assert seconds < SECONDS_MAX
+    assert seconds < WALL_GUARD_S
     assert web_site.query("SELECT COUNT(*) FROM opendata_importrun")[0][0] == before
     assert web_site.stored_files() == []
