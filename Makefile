@@ -12,10 +12,10 @@ SITE_URL = $(or $(SAFERSPACES_SITE_URL),http://127.0.0.1:$(PORT))
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := SAFERSPACES_DEBUG=1
-# PYTEST_WORKERS=auto runs the suite in parallel, one pytest-xdist worker per core, each test
-# file on one worker (its module fixtures, such as the demo, are built once); 0 (the default for
-# now) runs it serially: wall-clock bounds of some tests still fail on a loaded 2-core machine
-PYTEST_WORKERS ?= 0
+# make test runs the suite in parallel with pytest-xdist: one worker per core, at most 4 (a
+# container may report more cores than it may use), each test file on one worker (its module
+# fixtures, such as the demo, are built once); PYTEST_WORKERS=0 runs it serially in one process
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
 XDIST := -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help install run test test-sqlite test-postgres lint bench demo-reset messages clean
