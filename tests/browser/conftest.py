@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,3 +78,59 @@ def login_context(browser: Any, live_server: Any, user: Any, language: str = "en
         cookie = client.cookies["sessionid"]
         context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
     return context
+
+
+class TaskWorkerThread:
+    """The task queue's worker in a thread of the test (the test database is in memory), started
+    only while a page waits for a job: pages are opened and forms sent while it is stopped, as
+    its claim transaction would lock the shared in-memory tables under them ("database table is
+    locked"); a job page's status, polled every second by htmx, asks again after a refusal."""
+
+    def __init__(self) -> None:
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        self.worker = Worker(
+            queue_names=["*"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-test",
+            excluded_queue_names=[],
+        )
+        self.threads: list[threading.Thread] = []
+
+    def _serve(self) -> None:
+        # a lock met while the worker opens its transaction ends the library's loop, so it is
+        # started again
+        from django.db import OperationalError
+
+        while self.worker.running:
+            try:
+                self.worker.run()
+            except OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+                time.sleep(0.1)
+
+    def start(self) -> None:
+        self.worker.running = True
+        self.threads.append(threading.Thread(target=self._serve, daemon=True))
+        self.threads[-1].start()
+
+    def stop(self) -> None:
+        self.worker.running = False
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+@pytest.fixture
+def task_worker(settings: Any) -> Iterator[TaskWorkerThread]:
+    """A :class:`TaskWorkerThread` on the database queue, stopped after the test."""
+    from conftest import DATABASE_QUEUE
+
+    settings.TASKS = DATABASE_QUEUE
+    worker = TaskWorkerThread()
+    yield worker
+    worker.stop()

@@ -5,8 +5,6 @@ axe-core on every page on the way."""
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
-    browser: Any, live_server: Any, demo: Any, settings: Any, tmp_path: Path
+    browser: Any, live_server: Any, demo: Any, settings: Any, tmp_path: Path, task_worker: Any
 ) -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    from conftest import DATABASE_QUEUE  # type: ignore[import-not-found]
     from saferspaces.accounts.models import User
     from saferspaces.assessments.models import Round
     from saferspaces.demo.assessments import ROUND_TITLES
@@ -34,45 +29,6 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
 
     settings.MEDIA_ROOT = str(tmp_path / "media")  # export files stay out of the repository
     # the file is made by the queue's worker (here in a thread: the test database is in memory)
-    settings.TASKS = DATABASE_QUEUE
-    worker = Worker(
-        queue_names=["*"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test",
-        excluded_queue_names=[],
-    )
-
-    def serve_tasks() -> None:
-        # the in-memory test database is shared between threads with table locks: a lock met
-        # while the worker opens its transaction ends the library's loop, so it is started again
-        from django.db import OperationalError
-
-        while worker.running:
-            try:
-                worker.run()
-            except OperationalError as error:
-                if "locked" not in str(error):
-                    raise
-                time.sleep(0.1)
-
-    threads: list[threading.Thread] = []
-
-    def worker_start() -> None:
-        worker.running = True
-        threads.append(threading.Thread(target=serve_tasks, daemon=True))
-        threads[-1].start()
-
-    def worker_stop() -> None:
-        # pages are opened and forms sent while the worker is stopped: its claim transaction
-        # would lock the shared in-memory tables under them ("database table is locked"); the
-        # job page's status, polled every second by htmx, asks again after such a refusal
-        worker.running = False
-        for thread in threads:
-            thread.join(timeout=30)
 
     coordinator = User.objects.get(email=next(p.email for p in PERSONAS if p.key == "coordinator"))
     round_ = Round.objects.get(title=ROUND_TITLES[0])
@@ -98,10 +54,10 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
         violations = axe_violations(page)
         assert not violations, describe(violations)
 
-        worker_start()
+        task_worker.start()
         link = page.get_by_role("link", name="Download all.zip")
         expect(link).to_be_visible(timeout=90_000)  # polled every second by htmx
-        worker_stop()
+        task_worker.stop()
         expect(page.locator("progress")).to_have_attribute("value", "100")
         expect(page.get_by_role("status")).to_contain_text("The file is ready.")
         violations = axe_violations(page)
@@ -125,10 +81,10 @@ def test_a_coordinator_prepares_and_downloads_the_zip_of_a_round(
         page.get_by_role("button", name="Try again").click()
         page.wait_for_url("**/exports/jobs/*/")
         assert page.url.rstrip("/").rsplit("/", 1)[-1] != str(failed.pk)
-        worker_start()
+        task_worker.start()
         expect(page.get_by_role("link", name="Download scores.parquet")).to_be_visible(
             timeout=90_000
         )
     finally:
-        worker_stop()
+        task_worker.stop()
         context.close()

@@ -24,6 +24,7 @@ from saferspaces.results.computing import (
     assessment_results_compute,
     round_results_compute,
 )
+from saferspaces.results.index import PACKED_FIELDS
 from saferspaces.results.models import ResultFact, ResultRun, unit_key
 
 
@@ -41,17 +42,7 @@ def _stored(members: list[Assessment]) -> tuple[list[tuple[Any, ...]], dict[int,
     ids = [a.pk for a in members]
     facts = sorted(
         ResultFact.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id",
-            "node",
-            "measure",
-            "category",
-            "instance",
-            "value",
-            "parent",
-            "depth",
-            "coverage",
-            "n",
-            "reason",
+            "assessment_id", *PACKED_FIELDS
         ),
         key=repr,
     )

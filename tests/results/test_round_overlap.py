@@ -17,24 +17,13 @@ from saferspaces.assessments.models import Assessment
 from saferspaces.errors import DomainError
 from saferspaces.results import computing
 from saferspaces.results.computing import COMPUTED_TOGETHER, round_results_compute
+from saferspaces.results.index import PACKED_FIELDS
 from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
 
 # the writer's connection sees only what is committed: the test's data is, not in a transaction
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FACT_FIELDS = (
-    "assessment_id",
-    "node",
-    "measure",
-    "category",
-    "instance",
-    "value",
-    "parent",
-    "depth",
-    "coverage",
-    "n",
-    "reason",
-)
+FACT_FIELDS = ("assessment_id", *PACKED_FIELDS)  # a fact of the index, without its run
 
 
 def _stored(ids: list[int]) -> tuple[list[Any], dict[int, Any], list[Any]]:
