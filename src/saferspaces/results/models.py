@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from saferspaces.results.fields import CompactJSONField
+
 #: the measure of the fact index that holds each kind of composite score (the peers' bands read
 #: these three at the top level, from the partial index ``result_fact_top``)
 KIND_MEASURES = {"all": "score", "perception": "perception", "status": "status"}
@@ -55,8 +57,9 @@ class ResultRun(models.Model):
     trigger = models.CharField(max_length=20)
     state = models.CharField(max_length=20)  # the assessment's state when computed
     units = models.PositiveIntegerField(default=1)  # assessments computed together
-    # the unit's explanation by its model (format saferspaces-result-explanation/1)
-    explanation = models.JSONField(default=dict)
+    # the unit's explanation by its model (format saferspaces-result-explanation/1), read
+    # whole and never queried inside: stored as the compact JSON written (fields.py)
+    explanation = CompactJSONField(default=dict)
     # what produced them: the part shared with the other runs of the computation in ``basis``
     # (composite: the engine's pipeline, steps, options, rules), the unit's own here (the
     # warnings about this unit); :attr:`full_meta` is both
@@ -162,13 +165,11 @@ class ResultFact(models.Model):
                 name="result_fact_unique",
             )
         ]
+        # no index of rounds: a round's values are read through its assessments and the
+        # unique key above (every index costs each round's write: 1.41 million entries for
+        # 10,000 assessments of the first edition, about 3.5 s of PostgreSQL's time for that
+        # one; docs/benchmarks.md)
         indexes = [
-            # a round's values of one measure and node (the round dashboard, exports)
-            models.Index(
-                fields=["round", "measure", "node"],
-                include=["value", "authority", "assessment"],
-                name="result_fact_round",
-            ),
             # the top-level dimensions' scores of a set of assessments (the peers' quartiles
             # and named peers): a tenth of the facts, read from this index alone
             models.Index(
