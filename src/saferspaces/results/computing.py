@@ -279,6 +279,10 @@ class _Chunk:
     whole: bool
 
 
+#: a round's runs' fields released once written (about 40 kB of Python objects a run)
+RELEASED = ("explanation", "meta", "facts", "warnings")
+
+
 def _chunk_write(chunk: _Chunk) -> list[ResultRun]:
     """Save a chunk's runs (with their shared basis) and rewrite their facts and peer profiles;
     returns the runs, whole or (a round's) without their explanation, meta, facts and warnings
@@ -290,11 +294,11 @@ def _chunk_write(chunk: _Chunk) -> list[ResultRun]:
     result_index_write(runs=runs)
     if chunk.whole:
         return runs
-    return list(
-        ResultRun.objects.filter(pk__in=[r.pk for r in runs])
-        .defer("explanation", "meta", "facts", "warnings")
-        .order_by("pk")
-    )
+    for run in runs:
+        # deferred, as a query with .defer() leaves them: read from the database when used
+        for name in RELEASED:
+            run.__dict__.pop(name, None)
+    return runs
 
 
 def _overlapped(assessments: Sequence[Assessment]) -> bool:
