@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import orjson
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saferspaces.assessments.models import Assessment
@@ -19,8 +20,8 @@ from saferspaces.results.computing import (
     assessment_results_compute,
     round_results_compute,
 )
-from saferspaces.results.index import FACT_COLUMNS, _fact_rows, json_text
-from saferspaces.results.models import ResultBasis, ResultFact, ResultRun
+from saferspaces.results.index import FACT_COLUMNS, _fact_rows, json_text, results_rebuild
+from saferspaces.results.models import PeerProfile, ResultBasis, ResultFact, ResultRun
 
 
 def _members() -> tuple[Any, list[Assessment]]:
@@ -101,6 +102,27 @@ def test_a_runs_explanation_keeps_its_order_and_is_stored_as_compact_json(team: 
     # read as values too (the exports read explanations without their runs)
     (read,) = ResultRun.objects.filter(pk=run.pk).values_list("explanation", flat=True)
     assert read == run.explanation
+
+
+def test_peer_profiles_are_written_with_copy_on_postgresql(team: Any) -> None:
+    """The same profiles as Django's bulk INSERT writes (SQLite keeps that), with COPY on
+    PostgreSQL (which the captured queries do not show)."""
+    _round, members = _members()
+    round_results_compute(round_=_round, user=None, now=timezone.now())
+    columns = ("assessment_id", "round_id", "authority_id", "state", "kind", "nuts_level")
+    columns += ("country", "urbanisation", "population", "density", "income", "sources")
+    ids = [a.pk for a in members]
+    before = sorted(PeerProfile.objects.filter(assessment_id__in=ids).values_list(*columns))
+    assert len(before) == len(ids) and any(row[-1] for row in before)  # with their sources
+    with CaptureQueriesContext(connection) as queries:
+        assert results_rebuild(assessments=members) == len(ids)
+    inserts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('INSERT INTO "results_peerprofile"')
+    ]
+    assert bool(inserts) == (connection.vendor != "postgresql"), inserts
+    assert sorted(PeerProfile.objects.filter(assessment_id__in=ids).values_list(*columns)) == before
 
 
 def test_json_text_writes_numbers_of_numpy_and_missing_values() -> None:
