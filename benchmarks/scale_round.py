@@ -133,7 +133,10 @@ def round_build(*, assessments: int, seed: int = 2026) -> dict[str, Any]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # what autovacuum does to these insert-only tables within a minute or so on a live
+        # database (answers are written over weeks, not in one COPY): statistics, and the
+        # tuples' visibility settled, which the round's first read would otherwise do itself
+        cursor.execute("VACUUM ANALYZE")
     return {
         "round_id": round_.pk,
         "assessment_id": members[-1].pk,
