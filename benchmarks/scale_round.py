@@ -6,6 +6,7 @@ Run inside a dedicated, migrated PostgreSQL database (``DATABASE_URL``), as a sc
     .venv/bin/python benchmarks/scale_round.py build 10000   # the round, its answers (COPY)
     .venv/bin/python benchmarks/scale_round.py compute        # the round's task, measured
     .venv/bin/python benchmarks/scale_round.py submit         # one submission's task, measured
+    .venv/bin/python benchmarks/scale_round.py seen 5         # submissions as the team sees them
 
 Each prints one JSON line as its last line. ``build``: one network, N authorities, one round of
 ``ssf-2026.1`` with one assessment each (70 % accepted, 30 % submitted), every question answered
@@ -19,17 +20,29 @@ worker does) and prints its wall time, CPU time (user + system of this process) 
 resident memory of this process (``ru_maxrss``), with how many runs and facts were stored.
 ``submit`` does the same for one assessment's task (:func:`results_compute_task`, as after a
 submission).
+
+``seen N`` measures what a team waits for: a task worker runs as deployed (``saferspaces
+worker`` with its default interval, in a process of its own, warmed by one submission's task as
+a long-running worker is), then N submissions' tasks are given to the queue one after the other,
+at a random moment of the worker's interval, each as the workflow gives it (in a transaction,
+``results_compute_enqueue``); each is timed from the enqueueing until its results are stored
+(read by another connection every 10 ms). The scores page asks for the results' status every
+half second and shows them when stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import resource
+import statistics
+import subprocess
 import sys
 import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 PROFILES = 200  # distinct answer sets dealt to the assessments
@@ -161,6 +174,64 @@ def _measured(run: Any) -> dict[str, Any]:
     }
 
 
+def submissions_seen(*, round_: Any, count: int, seed: int = 2026) -> dict[str, Any]:
+    """Time from the enqueueing of ``count`` submissions' tasks until their results are stored,
+    with a task worker as deployed (see the module's docstring)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from saferspaces.assessments.models import Assessment
+    from saferspaces.results.computing import results_compute_enqueue
+    from saferspaces.results.models import ResultRun
+
+    chosen = list(Assessment.objects.filter(round=round_).order_by("-pk")[: count + 1])
+    command = [str(Path(sys.executable).parent / "saferspaces"), "worker"]
+    # in production mode, as deployed (with DEBUG, Django would keep every query's SQL)
+    production = {
+        "SAFERSPACES_DEBUG": "0",
+        "SAFERSPACES_SECRET_KEY": os.urandom(24).hex(),
+        "SAFERSPACES_ALLOWED_HOSTS": "localhost",
+        "SAFERSPACES_SITE_URL": "http://localhost",
+        "EMAIL_URL": "console://",
+    }
+    worker = subprocess.Popen(
+        command,
+        env={**os.environ, **production},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def one(assessment: Any) -> float:
+        had = ResultRun.objects.filter(assessment=assessment).count()
+        started = time.perf_counter()
+        with transaction.atomic():
+            results_compute_enqueue(
+                assessment=assessment, user=None, trigger="submit", now=timezone.now()
+            )
+        while ResultRun.objects.filter(assessment=assessment).count() == had:
+            if time.perf_counter() - started > 60 or worker.poll() is not None:
+                raise RuntimeError("the worker did not store the results")
+            time.sleep(0.01)
+        return time.perf_counter() - started
+
+    pick = random.Random(seed)
+    try:
+        warm = one(chosen[0])  # a long-running worker has its imports and the edition parsed
+        seen = []
+        for assessment in chosen[1:]:
+            time.sleep(pick.uniform(0.0, 1.0))  # any moment of the worker's interval
+            seen.append(one(assessment))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    return {
+        "first_s": round(warm, 2),
+        "seen_s": [round(x, 2) for x in seen],
+        "median_s": round(statistics.median(seen), 2),
+        "max_s": round(max(seen), 2),
+    }
+
+
 def main(argv: list[str]) -> None:
     import django
 
@@ -181,6 +252,9 @@ def main(argv: list[str]) -> None:
         return
     round_ = Round.objects.get(network__name=NETWORK)
     at = timezone.now().isoformat()
+    if argv[0] == "seen":
+        print(json.dumps(submissions_seen(round_=round_, count=int(argv[1]))))
+        return
     if argv[0] == "compute":
         out = _measured(lambda: round_results_task.call(round_id=round_.pk, user_id=None, at=at))
     else:
