@@ -115,3 +115,20 @@ def test_numbers_are_django_number_format_of_the_rounded_value(
             figure, decimal_pos=places, use_l10n=True, force_grouping=abs(float(value)) >= 10_000
         )
     assert got == expected
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3])
+@pytest.mark.parametrize(
+    "value", [0.0, -0.0, 0.04, -0.04, -0.05, 0.5, -0.5, 9999.95, -9999.94, 1e-9, 123.456]
+)
+def test_plain_decimals_are_numberformat_without_grouping(value: float, decimals: int) -> None:
+    """``decimal_plain`` (the fast path of scores and of the charts' data tables) writes what
+    ``numberformat.format`` writes, zero without a sign included."""
+    from django.utils import numberformat
+
+    from saferspaces.web.numbers import decimal_plain, rounded
+
+    exact = rounded(value, decimals)
+    for separator in (".", ","):
+        expected = numberformat.format(exact, separator, decimals, use_l10n=True)
+        assert decimal_plain(exact, decimals, separator) == expected, (value, decimals)

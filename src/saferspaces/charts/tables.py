@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.formats import number_format
 
 from saferspaces.charts.spec import Chart, Column, json_value
 from saferspaces.core.spreadsheets import csv_writer_open, workbook_create
+from saferspaces.web.numbers import decimal_plain, decimal_separator
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +37,7 @@ class Cell:
 def chart_table(chart: Chart) -> list[list[Cell]]:
     """The rows as display cells: numbers localised with the column's digits, None as missing."""
     table = []
+    decimal_sep = decimal_separator()
     for row in chart.rows:
         cells = []
         for column in chart.columns:
@@ -43,8 +46,11 @@ def chart_table(chart: Chart) -> list[list[Cell]]:
             if value is None or value == "":
                 cells.append(Cell(text="", missing=True, number=number))
             elif number and isinstance(value, int | float) and not isinstance(value, bool):
-                text = number_format(
-                    _rounded(value, column.digits), decimal_pos=column.digits, use_l10n=True
+                exact = _rounded(value, column.digits)
+                text = (
+                    number_format(exact, decimal_pos=column.digits, use_l10n=True)
+                    if settings.USE_THOUSAND_SEPARATOR
+                    else decimal_plain(exact, column.digits, decimal_sep)
                 )
                 cells.append(Cell(text=text, missing=False, number=True))
             else:

@@ -6,11 +6,12 @@ from typing import Any
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from saferspaces.charts.spec import Chart, chart_spec
-from saferspaces.charts.tables import chart_table
+from saferspaces.charts.tables import Cell, chart_table
 
 register = template.Library()
 
@@ -55,3 +56,29 @@ def chart_svg(chart: Chart | None) -> SafeString:
 
     # vl-convert escapes every text it writes, and the title and summary go through ElementTree
     return mark_safe(render(chart))  # noqa: S308
+
+
+@register.simple_tag
+def chart_table_rows(chart: Chart, table: list[list[Cell]]) -> SafeString:
+    """The body rows of a chart's data table (a row header, then one cell per column; a missing
+    value as a dash read out as "missing"), or one "No data." row. Written in Python: a chart's
+    table has up to a few hundred cells, and the template engine resolved several variables for
+    each."""
+    if not table:
+        return format_html(
+            '<tr><td colspan="{}">{}</td></tr>\n        ', len(chart.columns), _("No data.")
+        )
+    missing = format_html(
+        '<span aria-hidden="true">—</span><span class="visually-hidden">{}</span>', _("missing")
+    )
+    out = []
+    for row in table:
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            tag = "td" if i else "th"
+            opening = '<th scope="row"' if i == 0 else "<td"
+            number = ' class="chart-number"' if cell.number else ""
+            text = missing if cell.missing else conditional_escape(cell.text)
+            out.append(f"{opening}{number}>{text}</{tag}>")
+        out.append("</tr>\n        ")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
