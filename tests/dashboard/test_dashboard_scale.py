@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django import forms
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saferspaces.assessments.models import Assessment, AssessmentState
+from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import PeerCriteria, distribution_summary, peer_filter_build
@@ -27,6 +28,7 @@ from saferspaces.results.peers import (
     peer_facts,
     peer_filter_apply,
     peer_pool,
+    scores_with_previous,
 )
 
 WIDE = PeerCriteria(same_kind=False, population_factor=None)
@@ -221,3 +223,80 @@ def test_the_criteria_form_renders_as_with_djangos_select(query: dict[str, str])
         plain = str(bound)
         bound.field.widget = forms.Select(choices=bound.field.choices)  # type: ignore[attr-defined]
         assert plain == str(form[name]), name
+
+
+def _learning_case() -> tuple[Any, list[str]]:
+    """The round of the persona's latest assessment (the demo's second round, which has a
+    previous one) and its top-level dimensions."""
+    a = Authority.objects.get(name=PERSONA_AUTHORITY)
+    latest = Assessment.objects.filter(authority=a).order_by("round__period_end").last()
+    assert latest is not None and latest.round is not None
+    nodes = sorted(
+        set(ResultFact.objects.filter(depth=1, round=latest.round).values_list("node", flat=True))
+    )
+    return latest.round, nodes
+
+
+@pytest.mark.django_db
+def test_learn_from_peers_reads_each_previous_score_of_the_same_authority(demo: Any) -> None:
+    """The previous round's score of each candidate is that authority's submitted or accepted
+    assessment's score on the same node in the network's round before (read per row here)."""
+    round_, nodes = _learning_case()
+    rows = scores_with_previous(
+        assessments=PeerProfile.objects.filter(round=round_).values("assessment_id"),
+        nodes=nodes,
+        round_=round_,
+    )
+    assert rows
+    before_round = (
+        Round.objects.filter(network_id=round_.network_id, period_end__lt=round_.period_start)
+        .order_by("-period_end")
+        .first()
+    )
+    assert before_round is not None
+    found = 0
+    for auth, _name, a_id, node, score, before in rows:
+        fact = ResultFact.objects.get(assessment_id=a_id, node=node, measure="score")
+        assert fact.authority_id == auth and fact.value == score
+        earlier = PeerProfile.objects.filter(
+            round=before_round, authority_id=auth, state__in=("submitted", "accepted")
+        ).first()
+        expected = (
+            ResultFact.objects.filter(
+                assessment_id=earlier.assessment_id, node=node, measure="score"
+            ).values_list("value", flat=True)[0]
+            if earlier is not None
+            else None
+        )
+        assert before == expected, (auth, node)
+        found += before is not None
+    assert found  # some candidates were in the previous round
+    # without a round before, no previous score
+    first = Round.objects.filter(network_id=round_.network_id).order_by("period_end").first()
+    assert first is not None
+    alone = scores_with_previous(
+        assessments=PeerProfile.objects.filter(round=first).values("assessment_id"),
+        nodes=nodes,
+        round_=first,
+    )
+    assert alone and all(row[5] is None for row in alone)
+
+
+@pytest.mark.django_db
+def test_learn_from_peers_looks_up_no_score_per_candidate(demo: Any) -> None:
+    """The candidates' previous scores are one query keyed by authority, not a lookup per
+    candidate fact (a correlated subquery: a SubPlan in PostgreSQL's plan)."""
+    _postgresql_only()
+    round_, nodes = _learning_case()
+    with CaptureQueriesContext(connection) as queries:
+        scores_with_previous(
+            assessments=PeerProfile.objects.filter(round=round_).values("assessment_id"),
+            nodes=nodes,
+            round_=round_,
+        )
+    assert len(queries) == 2
+    with connection.cursor() as cursor:
+        for query in queries:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+            (plan,) = cursor.fetchone()
+            assert "SubPlan" not in str(plan), query["sql"]

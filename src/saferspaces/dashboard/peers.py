@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from saferspaces.assessments.models import Answer, Evidence, Round
+from saferspaces.assessments.models import Answer, Evidence
 from saferspaces.core.dashboard import (
     CRITERIA,
     PeerBand,
@@ -144,22 +144,14 @@ def weakest_dimensions(*, scored: Scored, view: PeerView) -> list[str]:
     return [c for s, c in sorted((s, c) for s, c in own if s is not None)[:2]]
 
 
-def _previous_round(round_: Round) -> Round | None:
-    return (
-        Round.objects.filter(network_id=round_.network_id, period_end__lt=round_.period_start)
-        .order_by("-period_end")
-        .first()
-    )
-
-
 def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[dict[str, Any]]:
     """For each weak dimension: similar authorities open to contact that are strong there (above
     the peers' interquartile range) or improved beyond the uncertainty since the previous round,
     with the practices they reported and the evidence they chose to share. Sorted by name.
 
     Candidates are read as plain tuples in one query (the peer set and the sharing choices as a
-    subquery and a join); model rows are loaded only for the suggestions shown, so the cost
-    follows the suggestions, not the group.
+    subquery and a join), their previous round's scores in a second one; model rows are loaded
+    only for the suggestions shown, so the cost follows the suggestions, not the group.
     """
     if not view.peer_ids:
         return []
@@ -174,44 +166,37 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
         if view.peer_filter is not None
         else None
     )
-    prev = _previous_round(a.round) if a.round else None
     rows: list[Any] = []  # (authority, name, assessment, node, score, previous round's score)
     if reachable is not None and weak:
         rows = scores_with_previous(
-            assessments=reachable.values("assessment_id"), nodes=weak, previous=prev
+            assessments=reachable.values("assessment_id"), nodes=weak, round_=a.round
         )
     if not rows:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
-    candidates = [(auth, name, a_id, node, score) for auth, name, a_id, node, score, _b in rows]
-    earlier: dict[tuple[int, str], float | None] = {
-        (auth, node): b for auth, _n, _a, node, _s, b in rows
-    }
+    by_node: dict[str, list[tuple[int, str, int, float, float | None]]] = defaultdict(list)
+    for auth, name, a_id, node, score, previous in rows:
+        by_node[node].append((auth, name, a_id, score, previous))
     tol = scored.pipeline.options.change_tolerance
     chosen: dict[str, list[tuple[int, int, list[str]]]] = {}  # code -> (authority, assessment)
     more: dict[str, int] = {}
+    shown_facts: dict[tuple[int, str], PeerScore] = {}  # the suggested peers' scores
     for code in weak:
         band = view.bands.get(code, {}).get("all")
-        members: list[tuple[str, int, int, list[str]]] = []
-        for auth, name, a_id, node, score in candidates:
-            if node != code:
-                continue
+        members: list[tuple[str, int, int, list[str], float]] = []
+        for auth, name, a_id, score, previous in by_node.get(code, ()):
             reasons = []
             if band is not None and score is not None and score > band.peers.q3:
                 reasons.append("strong")
-            previous = earlier.get((auth, code))
             if change_read(before=previous, after=score, tolerance=tol).direction == "up":
                 reasons.append("improved")
             if reasons:
-                members.append((name, auth, a_id, reasons))
+                members.append((name, auth, a_id, reasons, score))
         members.sort(key=lambda m: (m[0], m[1]))
-        chosen[code] = [(auth, a_id, reasons) for _n, auth, a_id, reasons in members]
-        chosen[code] = chosen[code][:SUGGESTIONS_PER_DIMENSION]
-        more[code] = len(members) - len(chosen[code])
-    # the suggested peers' scores, from the candidates already read
-    shown_facts = {
-        (a_id, node): PeerScore(a_id, node, score, PeerName(auth, name))
-        for auth, name, a_id, node, score in candidates
-    }
+        kept = members[:SUGGESTIONS_PER_DIMENSION]
+        chosen[code] = [(auth, a_id, reasons) for _n, auth, a_id, reasons, _s in kept]
+        more[code] = len(members) - len(kept)
+        for name, auth, a_id, _r, score in kept:
+            shown_facts[(a_id, code)] = PeerScore(a_id, code, score, PeerName(auth, name))
     sharing = {
         s.authority_id: s
         for s in PeerSharing.objects.filter(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import QuerySet, Subquery
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.core.dashboard import Distribution, PeerFacts, PeerFilter, distribution_summary
@@ -166,34 +166,41 @@ def top_scores(*, assessments: QuerySet[Any]) -> list[tuple[int, str, str, float
 
 
 def scores_with_previous(
-    *, assessments: QuerySet[Any], nodes: list[str], previous: Round | None
+    *, assessments: QuerySet[Any], nodes: list[str], round_: Round | None
 ) -> list[tuple[int, str, int, str, float, float | None]]:
-    """(authority, name, assessment, node, score, the same authority's score on that node in
-    ``previous`` round) of ``assessments`` (a query of assessment ids) on ``nodes``, in one
-    query: the previous score is a correlated lookup through that authority's profile of the
-    previous round (submitted or accepted)."""
+    """(authority, name, assessment, node, score, the same authority's score on that node in the
+    round before ``round_``) of ``assessments`` (a query of assessment ids) on ``nodes`` (top-level
+    dimensions).
+
+    The previous round is the network's latest one that ended before ``round_`` started; the
+    previous scores are those of the candidates' authorities' submitted or accepted assessments
+    there, read in a second query keyed by authority (a correlated lookup per candidate fact
+    cost more than both queries together), and none without candidates."""
     facts = _scalar(
         ResultFact.objects.filter(
-            assessment_id__in=assessments, node__in=nodes, measure="score", value__isnull=False
+            assessment_id__in=assessments,
+            node__in=nodes,
+            measure="score",
+            depth=TOP_DEPTH,  # within the top-level scores' index, which holds the authority
+            value__isnull=False,
         )
-    )
-    before = (
-        _scalar(
-            ResultFact.objects.filter(
-                node=OuterRef("node"),
-                measure="score",
-                assessment_id__in=PeerProfile.objects.filter(
-                    round=previous,
-                    authority_id=OuterRef(OuterRef("authority_id")),
-                    state__in=PEER_STATES,
-                ).values("assessment_id"),
-            )
-        ).values("value")[:1]
-        if previous is not None
-        else None
-    )
-    rows = facts.annotate(
-        before=Subquery(before) if before is not None else Value(None, FloatField())
-    ).values_list("authority_id", "authority__name", "assessment_id", "node", "value", "before")
+    ).values_list("authority_id", "authority__name", "assessment_id", "node", "value")
+    rows = cast(list[tuple[int, str, int, str, float]], list(facts))
+    before: dict[tuple[int, str], float | None] = {}
+    if rows and round_ is not None:
+        previous = (
+            Round.objects.filter(network_id=round_.network_id, period_end__lt=round_.period_start)
+            .order_by("-period_end")
+            .values("pk")[:1]
+        )
+        earlier = PeerProfile.objects.filter(
+            round_id=Subquery(previous),
+            authority_id__in=sorted({row[0] for row in rows}),
+            state__in=PEER_STATES,
+        ).values("assessment_id")
+        for auth, node, value in _scalar(
+            ResultFact.objects.filter(assessment_id__in=earlier, node__in=nodes, measure="score")
+        ).values_list("authority_id", "node", "value"):
+            before.setdefault((auth, node), value)
     # ``value`` is never null here (filtered above)
-    return cast(list[tuple[int, str, int, str, float, float | None]], list(rows))
+    return [(*row, before.get((row[0], row[3]))) for row in rows]
