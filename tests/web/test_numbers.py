@@ -132,3 +132,23 @@ def test_plain_decimals_are_numberformat_without_grouping(value: float, decimals
     for separator in (".", ","):
         expected = numberformat.format(exact, separator, decimals, use_l10n=True)
         assert decimal_plain(exact, decimals, separator) == expected, (value, decimals)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e4, max_value=1e4),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.decimals(min_value=-10_000, max_value=10_000, places=3).map(float),
+        st.integers(min_value=-(10**20), max_value=10**20),
+    ),
+    decimals=st.integers(min_value=0, max_value=4),
+)
+def test_fixed_numbers_are_the_decimal_rounding(value: float, decimals: int) -> None:
+    """``fixed_plain`` (scores and chart cells, a few hundred a page) rounds half away from zero
+    as ``rounded`` does (42.45 -> 42.5, -0.05 -> -0.1, -0.04 -> 0.0)."""
+    from saferspaces.web.numbers import decimal_plain, fixed_plain, rounded
+
+    for separator in (".", ","):
+        expected = decimal_plain(rounded(value, decimals), decimals, separator)
+        assert fixed_plain(value, decimals, separator) == expected

@@ -19,7 +19,7 @@ from django.utils.formats import number_format
 
 from saferspaces.charts.spec import Chart, Column, json_value
 from saferspaces.core.spreadsheets import csv_writer_open, workbook_create
-from saferspaces.web.numbers import decimal_plain, decimal_separator
+from saferspaces.web.numbers import decimal_separator, fixed_plain
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,11 +46,12 @@ def chart_table(chart: Chart) -> list[list[Cell]]:
             if value is None or value == "":
                 cells.append(Cell(text="", missing=True, number=number))
             elif number and isinstance(value, int | float) and not isinstance(value, bool):
-                exact = _rounded(value, column.digits)
                 text = (
-                    number_format(exact, decimal_pos=column.digits, use_l10n=True)
+                    number_format(
+                        _rounded(value, column.digits), decimal_pos=column.digits, use_l10n=True
+                    )
                     if settings.USE_THOUSAND_SEPARATOR
-                    else decimal_plain(exact, column.digits, decimal_sep)
+                    else fixed_plain(value, column.digits, decimal_sep)
                 )
                 cells.append(Cell(text=text, missing=False, number=True))
             else:

@@ -39,11 +39,10 @@ def number_text(value: float | int | None, *, decimals: int | None = None) -> st
     # what django.utils.formats.number_format does, with the language's separators read once
     # (a page writes a few hundred numbers)
     decimal_sep, number_grouping, thousand_sep = _separators(get_language())
-    exact = rounded(value, decimals)
     if not grouping and not settings.USE_THOUSAND_SEPARATOR:
-        return decimal_plain(exact, decimals, decimal_sep)
+        return fixed_plain(value, decimals, decimal_sep)
     return numberformat.format(
-        exact,
+        rounded(value, decimals),
         decimal_sep,
         decimals,
         number_grouping,
@@ -63,6 +62,29 @@ def decimal_plain(exact: Decimal, decimals: int, decimal_sep: str) -> str:
         return "0" + decimal_sep + "0" * decimals if decimals else "0"
     text = f"{exact:f}"
     return text.replace(".", decimal_sep) if decimals else text
+
+
+def fixed_plain(value: float | int, decimals: int, decimal_sep: str) -> str:
+    """``decimal_plain(rounded(value, decimals), decimals, decimal_sep)`` without building a
+    decimal: the digits of the value's shortest representation (those ``rounded`` reads),
+    rounded half away from zero on the first dropped digit. Exponents, non-finite values and
+    anything that is not a plain number take the decimal path."""
+    text = repr(value) if type(value) is float else str(value) if type(value) is int else "e"
+    if "e" in text or "n" in text or decimals > _PLAIN_DECIMALS:
+        return decimal_plain(rounded(value, decimals), decimals, decimal_sep)
+    negative = text[0] == "-"
+    whole, _point, fraction = text.lstrip("-").partition(".")
+    if len(fraction) > decimals:
+        units = int(whole + fraction[:decimals]) + (fraction[decimals] >= "5")
+    else:
+        units = int(whole + fraction.ljust(decimals, "0"))
+    if not units:  # 0 and what rounds to it: no sign, as numberformat writes it
+        return "0" + decimal_sep + "0" * decimals if decimals else "0"
+    digits = str(units)
+    if decimals:
+        digits = digits.rjust(decimals + 1, "0")
+        digits = digits[:-decimals] + decimal_sep + digits[-decimals:]
+    return "-" + digits if negative else digits
 
 
 #: beyond these, decimal_plain hands the number to numberformat (its scientific notation from
