@@ -32,7 +32,7 @@ EXTRA = 30
 # before the results layer, as the scores come from the fact index and their explanation from
 # the runs (one query each, whatever the number of assessments)
 PROFILE_QUERIES = 10
-PEER_QUERIES = 18  # measured on the demo, with and without 30 more peers, wide or default criteria
+PEER_QUERIES = 17  # measured on the demo, with and without 30 more peers, wide or default criteria
 
 
 def _count(client: Any, url: str) -> int:

@@ -152,3 +152,13 @@ def test_fixed_numbers_are_the_decimal_rounding(value: float, decimals: int) -> 
     for separator in (".", ","):
         expected = decimal_plain(rounded(value, decimals), decimals, separator)
         assert fixed_plain(value, decimals, separator) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_page_score_writer_writes_what_score_text_writes(language: str) -> None:
+    from saferspaces.web.numbers import score_writer
+
+    values = [None, float("nan"), float("inf"), 0.0, -0.04, 42.45, 99.95, 9999.96, 12_345.67, 7]
+    with translation.override(language):
+        write = score_writer()
+        assert [write(v) for v in values] == [score_text(v) for v in values]

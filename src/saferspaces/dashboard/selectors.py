@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -25,6 +25,13 @@ from saferspaces.dashboard.profile import (
 from saferspaces.results.selectors import assessment_results_read, scored_read, scored_read_many
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:code> of the explain URL
+
+
+class TopRow(NamedTuple):
+    """A top-level dimension as the peer view's tables name it."""
+
+    code: str
+    title: str
 
 
 def dashboard_profile(
@@ -78,7 +85,13 @@ def dashboard_peers(
         "scored": scored,
         "view": view,
         "titles": titles,
-        "rows": [r for r in profile_rows(scored=scored, language=language) if r.depth == 0],
+        # the top-level dimensions with scores, in edition order: the page reads their codes
+        # and titles only (not the profile's rows, whose coverage reads the answers)
+        "rows": [
+            TopRow(d.code, text_get(d.title, language))
+            for d in scored.edition.dimensions
+            if d.code in scored.unit.nodes
+        ],
         "learn": learn_from_peers(scored=scored, view=view, language=language),
         "charts": {},
         "kinds": [(k, charts.kind_label(k)) for k in ("all", "perception", "status")],

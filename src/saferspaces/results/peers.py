@@ -118,11 +118,13 @@ def distributions_query(peer_ids: list[int], nodes: list[str]) -> tuple[str, lis
         f"SELECT f.node, f.measure, COUNT(*), COUNT(*) FILTER (WHERE {finite}), "  # noqa: S608
         "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.value) "
         f"FILTER (WHERE {finite}) FROM {table} f "
-        "WHERE f.assessment_id = ANY(%s::bigint[]) AND f.node = ANY(%s::varchar[]) "
+        "WHERE f.assessment_id = ANY(string_to_array(%s, ',')::bigint[]) "
+        "AND f.node = ANY(%s::varchar[]) "
         f"AND f.measure IN ({measures}) AND f.depth = %s AND f.category = '' "
         "AND f.instance = '' GROUP BY f.node, f.measure"
     )
-    return sql, [list(peer_ids), list(nodes), TOP_DEPTH]
+    # the ids as one text ("12,34,..."): the driver adapted each of a thousand integers
+    return sql, [",".join(str(int(i)) for i in peer_ids), list(nodes), TOP_DEPTH]
 
 
 def distributions_sql(

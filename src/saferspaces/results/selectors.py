@@ -69,7 +69,7 @@ def result_runs_latest(*, assessment_ids: Iterable[int]) -> dict[int, ResultRun]
         for r in ResultRun.objects.filter(
             assessment_id__in=list(assessment_ids), pk=Subquery(_latest().values("pk")[:1])
         )
-        .select_related("computed_by", "basis")
+        .select_related("basis")  # its meta is the runs' full_meta; who asked is not read
         .defer("facts")  # the run's packed facts: the index is read instead
     }
 

@@ -9,7 +9,7 @@ machines (CSV, XLSX, JSON) never go through here: they keep full precision and a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from typing import Any
@@ -151,6 +151,23 @@ def rounding_rows(
 def score_text(value: float | None) -> str:
     """A 0-100 score with one decimal ("42.4"; "42,4" in French), or a dash when missing."""
     return number_text(value, decimals=1)
+
+
+def score_writer() -> Callable[[float | None], str]:
+    """:func:`score_text` with the page's language read once, for a table of a few hundred
+    scores (asking for the active language costs more than writing a score)."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return score_text
+    decimal_sep = _separators(get_language())[0]
+
+    def write(value: float | None) -> str:
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return MISSING
+        if abs(value) >= 10_000:
+            return score_text(value)
+        return fixed_plain(value, 1, decimal_sep)
+
+    return write
 
 
 def signed_text(value: float | None) -> str:

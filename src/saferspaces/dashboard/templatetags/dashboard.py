@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saferspaces.assessments.templatetags.assessments import kindscore, reason
-from saferspaces.web.numbers import MISSING, score_text, signed_text
+from saferspaces.web.numbers import MISSING, score_writer, signed_text
 
 register = template.Library()
 
@@ -271,6 +271,7 @@ def progress_rows_html(progress: Iterable[Any]) -> SafeString:
 def explain_html(groups: Iterable[dict[str, Any]]) -> SafeString:
     """The "Explain my score" list: per top-level dimension, a disclosure listing its
     indicators, each linked to its explanation, with its score or why it has none."""
+    score_text = score_writer()
     out = []
     for group in groups:
         out.append(
@@ -294,6 +295,7 @@ def band_rows_html(rows: Iterable[Any], bands: dict[str, Any], kinds: Any) -> Sa
     """The body rows of the peers' band table: per top-level dimension and kind, the score, its
     band and the peers' middle half and median."""
     no_band = _e(_row_words()["no_band"])
+    score_text = score_writer()
     out = []
     for r in rows:
         mine = bands.get(r.code) or {}
@@ -318,6 +320,7 @@ def band_rows_html(rows: Iterable[Any], bands: dict[str, Any], kinds: Any) -> Sa
 def named_rows_html(named: Iterable[dict[str, Any]], rows: Iterable[Any]) -> SafeString:
     """The body rows of the table of similar authorities that published their results."""
     codes = [r.code for r in rows]
+    score_text = score_writer()
     out = []
     for p in named:
         scores = p["scores"]
