@@ -187,7 +187,10 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
             reasons = []
             if band is not None and score is not None and score > band.peers.q3:
                 reasons.append("strong")
-            if change_read(before=previous, after=score, tolerance=tol).direction == "up":
+            if (
+                previous is not None  # without a previous score there is no change to read
+                and change_read(before=previous, after=score, tolerance=tol).direction == "up"
+            ):
                 reasons.append("improved")
             if reasons:
                 members.append((name, auth, a_id, reasons, score))
@@ -256,9 +259,11 @@ def _practices(
     ids = sorted({m["fact"].assessment_id for code in codes for m in shown[code]})
     every = sorted(set().union(*codes.values()))
     answers: dict[int, list[Answer]] = defaultdict(list)
-    for ans in Answer.objects.filter(
-        assessment_id__in=ids, code__in=every, status="answered"
-    ).order_by("code"):
+    for ans in (
+        Answer.objects.filter(assessment_id__in=ids, code__in=every, status="answered")
+        .only("assessment_id", "code", "status", "value", "comment")  # what the page shows
+        .order_by("code")
+    ):
         answers[ans.assessment_id].append(ans)
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for ev in Evidence.objects.filter(

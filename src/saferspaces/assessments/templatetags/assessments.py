@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.template import Context
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -130,21 +131,29 @@ def score(value: float | None) -> str:
 def kindscore(ks: Any) -> str:
     """One kind of a node's score as a cell reads it: the score with its interval across
     individual answers when they differ, or why it is missing (the one definition: a simple tag,
-    as a page shows up to a hundred of them)."""
+    as a page shows up to a hundred of them; tables written in Python call
+    :func:`kindscore_html` with the page's score writer)."""
+    return kindscore_html(ks, score_text)
+
+
+def kindscore_html(ks: Any, write: Callable[[float | None], str]) -> SafeString:
+    """:func:`kindscore` with the scores written by ``write`` (``score_text``, or
+    ``score_writer()`` of a table)."""
     if not hasattr(ks, "score"):  # no node (None, or a missing variable)
-        return ""
+        return SafeString("")
     if ks.score is None:
-        return format_html('<span class="muted">{}</span>', reason(ks.reason) or MISSING)
-    text = format_html("<strong>{}</strong>", score_text(ks.score))
+        why = html.escape(str(reason(ks.reason) or MISSING))
+        return SafeString(f'<span class="muted">{why}</span>')
+    text = f"<strong>{html.escape(write(ks.score))}</strong>"
     interval = ks.interval
     if interval and interval[0] != interval[1]:
         # as blocktranslate does: the values escaped, the translation as written
         words = _("%(lo)s to %(hi)s across individual answers") % {
-            "lo": escape(score_text(interval[0])),
-            "hi": escape(score_text(interval[1])),
+            "lo": html.escape(write(interval[0])),
+            "hi": html.escape(write(interval[1])),
         }
-        text += format_html(' <span class="muted">({})</span>', mark_safe(words))  # noqa: S308
-    return text
+        text += f' <span class="muted">({words})</span>'
+    return SafeString(text)
 
 
 @register.filter

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from saferspaces.assessments.templatetags.assessments import kindscore, reason
+from saferspaces.assessments.templatetags.assessments import kindscore_html, reason
 from saferspaces.web.numbers import MISSING, score_writer, signed_text
 
 register = template.Library()
@@ -192,6 +192,7 @@ def profile_rows_html(rows: Iterable[Any]) -> SafeString:
     all indicators and the coverage."""
     words = _row_words()
     titles = _gap_titles()
+    write = score_writer()
     out = []
     for r in rows:
         gap = r.gap
@@ -208,10 +209,10 @@ def profile_rows_html(rows: Iterable[Any]) -> SafeString:
         }
         out.append(
             f'\n  <tr><th scope="row" class="depth-{_e(r.depth)}">{_e(r.title)}</th>'
-            f"\n    <td>{kindscore(r.scores['perception'])}</td>"
-            f"\n    <td>{kindscore(r.scores['status'])}</td>"
+            f"\n    <td>{kindscore_html(r.scores['perception'], write)}</td>"
+            f"\n    <td>{kindscore_html(r.scores['status'], write)}</td>"
             f"\n    <td>{cell}</td>"
-            f"\n    <td>{kindscore(r.scores['all'])}</td>"
+            f"\n    <td>{kindscore_html(r.scores['all'], write)}</td>"
             f"\n    <td>{coverage}</td></tr>\n  "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
@@ -240,12 +241,13 @@ def progress_rows_html(progress: Iterable[Any]) -> SafeString:
     change from the one before, or why it cannot be compared."""
     words = _row_words()
     changes, reasons = _change_titles(), _comparable_reasons()
+    write = score_writer()
     out = []
     for row in progress:
         out.append(f'\n  <tr><th scope="row">{_e(row.title)}</th>')
         for i, p in enumerate(row.points):
             node = p["node"]
-            cell = str(kindscore(node.all_kinds)) if node else MISSING
+            cell = str(kindscore_html(node.all_kinds, write)) if node else MISSING
             cell += "\n      "
             if i:
                 cell += "<br>"
