@@ -300,3 +300,22 @@ def test_learn_from_peers_looks_up_no_score_per_candidate(demo: Any) -> None:
             cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
             (plan,) = cursor.fetchone()
             assert "SubPlan" not in str(plan), query["sql"]
+
+
+@pytest.mark.django_db
+def test_the_peers_quartiles_need_no_sort_of_the_facts(demo: Any) -> None:
+    """The facts read for the quartiles are grouped by node and measure without sorting them
+    all first (the planner can hash the groups: with sorting discouraged, the plan has no Sort
+    node; an ordered-set aggregate over the groups could not be hashed)."""
+    _postgresql_only()
+    pilot = _pilot()
+    ids = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True))
+    nodes = sorted(
+        set(ResultFact.objects.filter(assessment=pilot, depth=1).values_list("node", flat=True))
+    )
+    sql, params = distributions_query(ids, nodes)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        (plan,) = cursor.fetchone()
+    assert "'Node Type': 'Sort'" not in str(plan), plan

@@ -114,14 +114,19 @@ def distributions_query(peer_ids: list[int], nodes: list[str]) -> tuple[str, lis
     # them within the index's condition
     table = ResultFact._meta.db_table
     measures = ", ".join(f"'{m}'" for m in sorted(KIND_MEASURES.values()))
+    # the facts are grouped by hashing (one array of finite values per node and measure), and
+    # each group's quartiles computed from its array: an ordered-set aggregate over the groups
+    # made PostgreSQL sort every fact read (about 22 000 for a group of 1 450) by node and
+    # measure first, then each group by value again
     sql = (
-        f"SELECT f.node, f.measure, COUNT(*), COUNT(*) FILTER (WHERE {finite}), "  # noqa: S608
-        "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY f.value) "
-        f"FILTER (WHERE {finite}) FROM {table} f "
+        "SELECT node, measure, total, finite, (SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) "  # noqa: S608
+        "WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) FROM ("
+        f"SELECT f.node, f.measure, COUNT(*) AS total, COUNT(*) FILTER (WHERE {finite}) AS "
+        f"finite, array_agg(f.value) FILTER (WHERE {finite}) AS vals FROM {table} f "
         "WHERE f.assessment_id = ANY(string_to_array(%s, ',')::bigint[]) "
         "AND f.node = ANY(%s::varchar[]) "
         f"AND f.measure IN ({measures}) AND f.depth = %s AND f.category = '' "
-        "AND f.instance = '' GROUP BY f.node, f.measure"
+        "AND f.instance = '' GROUP BY f.node, f.measure) AS groups"
     )
     # the ids as one text ("12,34,..."): the driver adapted each of a thousand integers
     return sql, [",".join(str(int(i)) for i in peer_ids), list(nodes), TOP_DEPTH]
