@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django import template
+from django.core.signals import setting_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,10 +28,24 @@ register = template.Library()
 T = TypeVar("T")
 
 
+_CACHES: list[dict[Any, Any]] = []
+
+
+def _translations_changed(*, setting: str, **kwargs: Any) -> None:
+    """Tests may change the languages or the catalogues: forget the words looked up."""
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        for cache in _CACHES:
+            cache.clear()
+
+
+setting_changed.connect(_translations_changed)
+
+
 def _per_language(build: Callable[[], T]) -> Callable[[], T]:
     """``build()`` (translated words) once per active language: translations do not change
     while the process runs, and a page looks the same words up for every row."""
     cache: dict[str | None, T] = {}
+    _CACHES.append(cache)
 
     def get() -> T:
         language = get_language()
