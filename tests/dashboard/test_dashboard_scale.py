@@ -243,7 +243,7 @@ def test_learn_from_peers_reads_each_previous_score_of_the_same_authority(demo: 
     assessment's score on the same node in the network's round before (read per row here)."""
     round_, nodes = _learning_case()
     rows = scores_with_previous(
-        assessments=PeerProfile.objects.filter(round=round_).values("assessment_id"),
+        peers=PeerProfile.objects.filter(round=round_),
         nodes=nodes,
         round_=round_,
     )
@@ -275,7 +275,7 @@ def test_learn_from_peers_reads_each_previous_score_of_the_same_authority(demo: 
     first = Round.objects.filter(network_id=round_.network_id).order_by("period_end").first()
     assert first is not None
     alone = scores_with_previous(
-        assessments=PeerProfile.objects.filter(round=first).values("assessment_id"),
+        peers=PeerProfile.objects.filter(round=first),
         nodes=nodes,
         round_=first,
     )
@@ -290,7 +290,7 @@ def test_learn_from_peers_looks_up_no_score_per_candidate(demo: Any) -> None:
     round_, nodes = _learning_case()
     with CaptureQueriesContext(connection) as queries:
         scores_with_previous(
-            assessments=PeerProfile.objects.filter(round=round_).values("assessment_id"),
+            peers=PeerProfile.objects.filter(round=round_),
             nodes=nodes,
             round_=round_,
         )

@@ -168,9 +168,7 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     )
     rows: list[Any] = []  # (authority, name, assessment, node, score, previous round's score)
     if reachable is not None and weak:
-        rows = scores_with_previous(
-            assessments=reachable.values("assessment_id"), nodes=weak, round_=a.round
-        )
+        rows = scores_with_previous(peers=reachable, nodes=weak, round_=a.round)
     if not rows:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
     by_node: dict[str, list[tuple[int, str, int, float, float | None]]] = defaultdict(list)

@@ -173,19 +173,20 @@ def top_scores(*, assessments: QuerySet[Any]) -> list[tuple[int, str, str, float
 
 
 def scores_with_previous(
-    *, assessments: QuerySet[Any], nodes: list[str], round_: Round | None
+    *, peers: QuerySet[PeerProfile], nodes: list[str], round_: Round | None
 ) -> list[tuple[int, str, int, str, float, float | None]]:
     """(authority, name, assessment, node, score, the same authority's score on that node in the
-    round before ``round_``) of ``assessments`` (a query of assessment ids) on ``nodes`` (top-level
-    dimensions).
+    round before ``round_``) of the assessments of ``peers`` (peer profiles) on ``nodes``
+    (top-level dimensions).
 
     The previous round is the network's latest one that ended before ``round_`` started; the
-    previous scores are those of the candidates' authorities' submitted or accepted assessments
-    there, read in a second query keyed by authority (a correlated lookup per candidate fact
-    cost more than both queries together), and none without candidates."""
+    previous scores are those of the same authorities' submitted or accepted assessments there,
+    read in a second query keyed by authority (a correlated lookup per candidate fact cost more
+    than both queries together; the authorities as a subquery, as a list of a few hundred ids
+    cost more in Python than the query in PostgreSQL), and none without candidates."""
     facts = _scalar(
         ResultFact.objects.filter(
-            assessment_id__in=assessments,
+            assessment_id__in=peers.values("assessment_id"),
             node__in=nodes,
             measure="score",
             depth=TOP_DEPTH,  # within the top-level scores' index, which holds the authority
@@ -202,7 +203,7 @@ def scores_with_previous(
         )
         earlier = PeerProfile.objects.filter(
             round_id=Subquery(previous),
-            authority_id__in=sorted({row[0] for row in rows}),
+            authority_id__in=peers.values("authority_id"),
             state__in=PEER_STATES,
         ).values("assessment_id")
         for auth, node, value in _scalar(
