@@ -103,15 +103,15 @@ def test_compute_the_scores_is_refused_to_people_who_may_not_see_the_assessment(
 def test_the_scores_page_shows_the_scores_by_itself_once_they_are_computed(
     assessment: Any, team: Any, database_queue: Any, client: Any
 ) -> None:
-    """While the computation waits or runs, the page's note asks for its status every second
-    (htmx); the status answers "refresh" once the scores are stored, so the team sees them
+    """While the computation waits or runs, the page's note asks for its status every half
+    second (htmx); the status answers "refresh" once the scores are stored, so the team sees them
     without reloading (issue 16: visible within 2 s of a submission's computation)."""
     fill_all(assessment, team.respondent)
     assessment_transition(assessment=assessment, action="submit", user=team.lead)
     client.force_login(team.lead)
     status_url = f"/assessments/{assessment.pk}/scores/status/"
     page = client.get(f"/assessments/{assessment.pk}/scores/").content.decode()
-    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 500ms"' in page
     waiting = client.get(status_url, headers={"HX-Request": "true"})
     assert waiting.status_code == 200 and "HX-Refresh" not in waiting
     assert f'hx-get="{status_url}"' in waiting.content.decode()
