@@ -212,6 +212,17 @@ def _facts_copy_in_database(connection: Any, run_ids: list[int]) -> None:
         )
 
 
+def _copy_values(row: models.Model, fields: Sequence[Any], connection: Any) -> list[Any]:
+    """A model row's values as ``COPY`` sends them: JSON columns as text written by orjson
+    (:func:`json_text`), the others as Django prepares them for the database."""
+    return [
+        json_text(getattr(row, f.attname))
+        if isinstance(f, models.JSONField)
+        else f.get_db_prep_save(getattr(row, f.attname), connection)
+        for f in fields
+    ]
+
+
 def _copy_rows(connection: Any, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
@@ -258,15 +269,7 @@ def result_runs_insert(*, runs: list[ResultRun]) -> list[ResultRun]:
         connection,
         table,
         [str(f.column) for f in fields],
-        (
-            [
-                json_text(getattr(run, f.attname))
-                if isinstance(f, models.JSONField)
-                else f.get_db_prep_save(getattr(run, f.attname), connection)
-                for f in fields
-            ]
-            for run in runs
-        ),
+        (_copy_values(run, fields, connection) for run in runs),
     )
     return runs
 
@@ -286,15 +289,7 @@ def peer_profiles_insert(*, profiles: list[PeerProfile]) -> None:
         connection,
         PeerProfile._meta.db_table,
         [str(f.column) for f in fields],
-        (
-            [
-                json_text(getattr(p, f.attname))
-                if isinstance(f, models.JSONField)
-                else f.get_db_prep_save(getattr(p, f.attname), connection)
-                for f in fields
-            ]
-            for p in profiles
-        ),
+        (_copy_values(p, fields, connection) for p in profiles),
     )
 
 
