@@ -92,6 +92,16 @@ def test_postgresql_quartiles_agree_with_python_on_the_peer_group(demo: Any) -> 
     assert some["perception"] is not None and some["perception"].missing >= 1  # infinity
 
 
+def _pilot_quartiles_query() -> tuple[str, list[Any]]:
+    """The quartiles' SQL and parameters for the pilot's peers and top-level dimensions."""
+    pilot = _pilot()
+    ids = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True))
+    nodes = sorted(
+        set(ResultFact.objects.filter(assessment=pilot, depth=1).values_list("node", flat=True))
+    )
+    return distributions_query(ids, nodes)
+
+
 @pytest.mark.django_db
 def test_the_peers_quartiles_are_read_from_the_top_level_scores_index(demo: Any) -> None:
     """The quartiles' query is one that the partial index of the top-level scores
@@ -99,12 +109,7 @@ def test_the_peers_quartiles_are_read_from_the_top_level_scores_index(demo: Any)
     index alone: its condition is implied by the query's (checked by PostgreSQL's planner, the
     other indexes of the table dropped and table scans discouraged on the small demo)."""
     _postgresql_only()
-    pilot = _pilot()
-    ids = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True))
-    nodes = sorted(
-        set(ResultFact.objects.filter(assessment=pilot, depth=1).values_list("node", flat=True))
-    )
-    sql, params = distributions_query(ids, nodes)
+    sql, params = _pilot_quartiles_query()
     table = ResultFact._meta.db_table
     with connection.cursor() as cursor:
         # the fact index's other indexes are dropped in the test's transaction (rolled back
@@ -308,12 +313,7 @@ def test_the_peers_quartiles_need_no_sort_of_the_facts(demo: Any) -> None:
     all first (the planner can hash the groups: with sorting discouraged, the plan has no Sort
     node; an ordered-set aggregate over the groups could not be hashed)."""
     _postgresql_only()
-    pilot = _pilot()
-    ids = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True))
-    nodes = sorted(
-        set(ResultFact.objects.filter(assessment=pilot, depth=1).values_list("node", flat=True))
-    )
-    sql, params = distributions_query(ids, nodes)
+    sql, params = _pilot_quartiles_query()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)

@@ -18,9 +18,9 @@ import orjson
 from django.db import models
 
 
-def _json_number(value: Any) -> float | int:
-    """orjson's fallback: numbers of other types (NumPy's) as Python's; anything else is
-    refused (and written by :mod:`json`, as a ``JSONField`` writes it)."""
+def json_number(value: Any) -> float | int:
+    """orjson's fallback for every JSON the results write: numbers of other types (NumPy's) as
+    Python's; anything else is refused (and written by :mod:`json`)."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, numbers.Real):
@@ -31,7 +31,7 @@ def _json_number(value: Any) -> float | int:
 def json_bytes(value: Any) -> bytes:
     """The compact JSON text of ``value`` (non-finite numbers as null, as orjson writes them)."""
     try:
-        return orjson.dumps(value, default=_json_number)
+        return orjson.dumps(value, default=json_number)
     except TypeError:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 

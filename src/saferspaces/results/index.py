@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import numbers
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -24,6 +23,7 @@ from saferspaces.core.framework import Edition
 from saferspaces.core.results import FACT_FIELDS, Fact
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
+from saferspaces.results.fields import json_number
 from saferspaces.results.models import PeerProfile, ResultBasis, ResultFact, ResultRun
 
 #: the columns of a run's packed facts (a fact without its unit: the run is the unit's)
@@ -293,22 +293,12 @@ def peer_profiles_insert(*, profiles: list[PeerProfile]) -> None:
     )
 
 
-def _json_number(value: Any) -> float | int:
-    """orjson's fallback: numbers of other types (NumPy's) as Python's; anything else is
-    refused, and the value is written by :mod:`json` as Django writes it."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    raise TypeError(type(value).__name__)
-
-
 def json_text(value: Any) -> str:
     """The JSON text of a run's JSON column as ``COPY`` sends it: with orjson (a round of
     10,000 runs is about 500 MB of JSON, which the standard library's encoder takes seconds to
     write), else as Django writes it. The stored value is the same (the database parses it)."""
     try:
-        return orjson.dumps(value, default=_json_number).decode()
+        return orjson.dumps(value, default=json_number).decode()
     except TypeError:
         return json.dumps(value)
 

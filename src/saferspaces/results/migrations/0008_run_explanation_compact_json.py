@@ -11,13 +11,11 @@ import saferspaces.results.fields
 TABLE = "results_resultrun"
 
 
-def _fields(apps):  # type: ignore[no-untyped-def]
-    model = apps.get_model("results", "ResultRun")
-    old = model._meta.get_field("explanation")
-    new = saferspaces.results.fields.CompactJSONField(default=dict)
-    new.set_attributes_from_name("explanation")
-    new.model = model
-    return model, old, new
+def _column(model, field):  # type: ignore[no-untyped-def]
+    """``field`` as the model's explanation column, for the schema editor."""
+    field.set_attributes_from_name("explanation")
+    field.model = model
+    return field
 
 
 def _lz4(schema_editor):  # type: ignore[no-untyped-def]
@@ -32,34 +30,32 @@ def _lz4(schema_editor):  # type: ignore[no-untyped-def]
             cursor.execute(f'ALTER TABLE "{TABLE}" ALTER COLUMN "explanation" SET COMPRESSION lz4')
 
 
+def _postgresql_retype(schema_editor, sql_type: str, using: str) -> None:  # type: ignore[no-untyped-def]
+    schema_editor.execute(
+        f'ALTER TABLE "{TABLE}" ALTER COLUMN "explanation" TYPE {sql_type} USING {using}'
+    )
+    _lz4(schema_editor)
+
+
 def _forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'ALTER TABLE "{TABLE}" ALTER COLUMN "explanation" TYPE bytea '
-            "USING convert_to(\"explanation\"::text, 'UTF8')"
-        )
-        _lz4(schema_editor)
+        _postgresql_retype(schema_editor, "bytea", "convert_to(\"explanation\"::text, 'UTF8')")
         return
-    model, old, new = _fields(apps)
-    schema_editor.alter_field(model, old, new)
+    model = apps.get_model("results", "ResultRun")
+    new = _column(model, saferspaces.results.fields.CompactJSONField(default=dict))
+    schema_editor.alter_field(model, model._meta.get_field("explanation"), new)
 
 
 def _backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'ALTER TABLE "{TABLE}" ALTER COLUMN "explanation" TYPE jsonb '
-            "USING convert_from(\"explanation\", 'UTF8')::jsonb"
-        )
-        _lz4(schema_editor)
+        _postgresql_retype(schema_editor, "jsonb", "convert_from(\"explanation\", 'UTF8')::jsonb")
         return
     # bytes back to text first: a JSON column checks its values with JSON_VALID, which
     # refuses a blob
     schema_editor.execute(f'UPDATE "{TABLE}" SET "explanation" = CAST("explanation" AS TEXT)')
-    model, old, new = _fields(apps)
-    old_field = models.JSONField(default=dict)
-    old_field.set_attributes_from_name("explanation")
-    old_field.model = model
-    schema_editor.alter_field(model, new, old_field)
+    model = apps.get_model("results", "ResultRun")
+    old = _column(model, saferspaces.results.fields.CompactJSONField(default=dict))
+    schema_editor.alter_field(model, old, _column(model, models.JSONField(default=dict)))
 
 
 class Migration(migrations.Migration):
