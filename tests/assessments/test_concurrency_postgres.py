@@ -194,3 +194,45 @@ def test_saves_retried_after_conflicts_all_land_exactly_once(pg_team: Team) -> N
     assert len(wins) == THREADS * per_thread
     assert sum(conflicts.values()) > 0  # they really collided
     _check_history(assessment, {code: wins})
+
+
+def test_a_save_that_waits_for_the_row_lock_decides_on_the_row_as_it_is_then(
+    pg_team: Team,
+) -> None:
+    """The save view reads the assessment once, under its row lock: a save that arrives while
+    a submission holds the lock waits for it, then sees the submitted assessment and writes
+    nothing (a read before the lock would have decided on the draft)."""
+    from django.db import transaction
+
+    from saferspaces.assessments.models import Assessment, AssessmentState
+
+    assessment = open_round(pg_team).assessments.get()
+    locked, release = threading.Event(), threading.Event()
+
+    def submit() -> None:
+        try:
+            with transaction.atomic():
+                Assessment.objects.select_for_update().get(pk=assessment.pk)
+                Assessment.objects.filter(pk=assessment.pk).update(state=AssessmentState.SUBMITTED)
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=submit)
+    holder.start()
+    assert locked.wait(30)
+    threading.Timer(0.3, release.set).start()  # the save below waits for this commit
+    c = Client()
+    c.force_login(pg_team.respondent)
+    response = c.post(
+        f"/assessments/{assessment.pk}/q/QOL_P01/save/",
+        {"status": "answered", "value": "50", "version": "0", "autosave": "0"},
+        **HX,
+    )
+    holder.join(30)
+    assert release.is_set()  # it was answered after the submission committed
+    assert response.status_code == 422
+    assert "can no longer be changed" in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment, code="QOL_P01").exists()
+    assert not AnswerRevision.objects.filter(assessment=assessment).exists()

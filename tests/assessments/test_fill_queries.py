@@ -1,9 +1,9 @@
 """How many queries the fill-in asks the database: an answer saved over htmx, and a page.
 
 The bounds are those of the statements a save needs (issue 18, target 4): the session and the
-person; the assessment and the person's role in its authority (which decides whether they may
-read it); under its row lock the assessment, the people assigned to its parts, the stored
-answer; the answer, its revision and the assessment's time written; then, to draw the question
+person; the assessment under its row lock (read once: the save's transaction starts before it)
+and the person's role in its authority (which decides whether they may read it); the people
+assigned to its parts, the stored answer; the answer, its revision and the assessment's time written; then, to draw the question
 again, its evidence and its count of revisions (the answer just written is drawn as it is; the
 answers its skip logic reads, when it has some, are read). The role and the assignments are
 read once per request, whatever the number of permission checks. Savepoints are the test's
@@ -22,7 +22,7 @@ from saferspaces.assessments.answering import answer_save, individual_answer_sav
 from saferspaces.assessments.models import Answer, AnswerRevision, IndividualAnswer
 
 HX = {"HTTP_HX_REQUEST": "true"}
-SAVE_QUERIES = 12  # the statements listed above
+SAVE_QUERIES = 11  # the statements listed above
 REDRAW_QUERIES = 13  # and the answers read by the questions a save shows or hides
 # a page: session, person, assessment, the answers, evidence and revisions of its questions, the
 # role, the assignments, the answers of the assessment as rows (progress and navigation) and
@@ -64,6 +64,10 @@ def test_an_answer_saved_over_htmx_asks_only_what_it_needs(assessment, team) -> 
     roles = [s for s in statements if s.startswith(ROLE)]
     assignments = [s for s in statements if 'FROM "assessments_assignment"' in s]
     assert len(roles) == 1 and len(assignments) == 1, "\n".join(statements)
+    reads = [s for s in statements if s.startswith('SELECT "assessments_assessment"')]
+    assert len(reads) == 1, "\n".join(statements)  # the permission's read is the lock's
+    if connection.vendor == "postgresql":
+        assert reads[0].endswith('FOR UPDATE OF "assessments_assessment"'), reads[0]
     assert not [s for s in statements if 'WHERE "authorities_network"."is_demo"' in s]  # no banner
     answer = Answer.objects.get(assessment=assessment, code="QOL_P01")
     assert (answer.value, answer.version) == (60.0, 2)
@@ -144,8 +148,8 @@ def test_a_save_and_a_page_leave_the_edition_source_in_the_database(assessment, 
 def test_reading_and_editing_are_decided_from_one_read_of_the_role(assessment, team) -> None:  # type: ignore[no-untyped-def]
     """A fill-in request reads the assessment by its key and decides whether the person may read
     it from their role in the authority, which the edit rule reads anyway (once per request):
-    no subquery of the reading rule. Under the row lock the assessment is read alone (its
-    authority and edition are those the request read already)."""
+    no subquery of the reading rule. A save reads the assessment once, with its authority and
+    edition, and locks only the assessment's row."""
     c = _client(team.respondent)
     _save(c, assessment, "QOL_P01", {"status": "answered", "value": "50", "version": "0"})
     r, statements = _save(
@@ -164,4 +168,5 @@ def test_reading_and_editing_are_decided_from_one_read_of_the_role(assessment, t
         assert " JOIN " not in roles[0] and "ORDER BY" not in roles[0], roles[0]
     if connection.features.has_select_for_update:  # SQLite locks the database instead
         locks = [s for s in statements if " FOR UPDATE" in s]
-        assert len(locks) == 1 and " JOIN " not in locks[0], "\n".join(locks)
+        assert len(locks) == 1, "\n".join(locks)
+        assert locks[0].endswith(' FOR UPDATE OF "assessments_assessment"'), locks[0]

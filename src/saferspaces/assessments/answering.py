@@ -61,7 +61,12 @@ class Lock:
 
 
 def answer_lock(
-    *, assessment_id: int, code: str, user: Any, read: Assessment | None = None
+    *,
+    assessment_id: int,
+    code: str,
+    user: Any,
+    read: Assessment | None = None,
+    locked: bool = False,
 ) -> Lock:
     """Lock the assessment (``select_for_update``), check it takes answers from ``user`` on
     ``code``; raises :class:`DomainError` otherwise. Call inside ``transaction.atomic``: the
@@ -70,17 +75,30 @@ def answer_lock(
     The assessment's row is read again under the lock (its state may have changed). Its
     authority and edition are taken from ``read``, the caller's copy of the assessment, when
     it has the same ones (they are not part of what the lock protects), else read with it.
+    ``locked``: ``read`` was read under the row lock in the transaction still open (the save
+    view's), so it is not read again.
     """
-    query = Assessment.objects.select_for_update(of=("self",))
-    if read is None:
-        # the edition's source is read only if the edition is not parsed yet (edition_parsed)
-        query = query.select_related("authority", "edition").defer("edition__source")
-    assessment = query.get(pk=assessment_id)
-    if read is not None and read.pk == assessment.pk:
-        if read.authority_id == assessment.authority_id:
-            assessment.authority = read.authority
-        if read.edition_id == assessment.edition_id:
-            assessment.edition = read.edition
+    if locked:
+        if (
+            read is None
+            or read.pk != assessment_id
+            or not transaction.get_connection().in_atomic_block
+        ):
+            raise RuntimeError(
+                "locked: give the assessment read under its lock, in its transaction"
+            )
+        assessment = read
+    else:
+        query = Assessment.objects.select_for_update(of=("self",))
+        if read is None:
+            # the edition's source is read only if the edition is not parsed yet (edition_parsed)
+            query = query.select_related("authority", "edition").defer("edition__source")
+        assessment = query.get(pk=assessment_id)
+        if read is not None and read.pk == assessment.pk:
+            if read.authority_id == assessment.authority_id:
+                assessment.authority = read.authority
+            if read.edition_id == assessment.edition_id:
+                assessment.edition = read.edition
     if not assessment.editable:
         raise DomainError(
             _("This assessment is %(state)s: its answers can no longer be changed.")
@@ -193,6 +211,7 @@ def answer_save(
     note: str = "",
     prefill: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
+    locked: bool = False,
 ) -> Answer:
     """Save the assessment's answer to ``code`` if nobody changed it since ``expected_version``.
 
@@ -200,10 +219,16 @@ def answer_save(
     Raises :class:`AnswerConflict` when it is stale, :class:`DomainError` for an answer that does
     not fit the question, a locked assessment or a section assigned to others. In an assessment
     that works by consensus only a lead sets these (agreed) answers.
+
+    ``locked``: the caller read ``assessment`` under its row lock (``select_for_update``)
+    in the transaction it holds open; the save is part of that transaction (no savepoint of
+    its own: an error rolls the caller's transaction back) and the row is not read again.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user, read=assessment)
+    with transaction.atomic(savepoint=not locked):
+        lock = answer_lock(
+            assessment_id=assessment.pk, code=code, user=user, read=assessment, locked=locked
+        )
         if (
             lock.assessment.consensus
             and source == AnswerSource.FORM
@@ -238,11 +263,15 @@ def individual_answer_save(
     raw: object,
     comment: str = "",
     now: dt.datetime | None = None,
+    locked: bool = False,
 ) -> IndividualAnswer:
-    """A respondent's own answer in a consensus assessment (only they write it: no conflict)."""
+    """A respondent's own answer in a consensus assessment (only they write it: no conflict).
+    ``locked`` as for :func:`answer_save`."""
     now = now or timezone.now()
-    with transaction.atomic():
-        lock = answer_lock(assessment_id=assessment.pk, code=code, user=user, read=assessment)
+    with transaction.atomic(savepoint=not locked):
+        lock = answer_lock(
+            assessment_id=assessment.pk, code=code, user=user, read=assessment, locked=locked
+        )
         if not lock.assessment.consensus:
             raise DomainError(_("This assessment does not collect individual answers."))
         state = _state(lock.question, status, raw)

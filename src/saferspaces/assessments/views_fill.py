@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,18 +33,20 @@ from saferspaces.web.uploads import upload_limit
 PENDING_KEY = "saferspaces.pending_answers"
 
 
-def assessment_get(request: HttpRequest, pk: int) -> Assessment:
+def assessment_get(request: HttpRequest, pk: int, *, lock: bool = False) -> Assessment:
     """The assessment if the person may see it (404 if it does not exist, else 403).
 
     One query and the person's role in the authority (``permissions.can_view_assessment``),
-    which the edit rules of the request read anyway.
+    which the edit rules of the request read anyway. ``lock``: read under the assessment's row
+    lock (inside the caller's transaction), as a save needs it.
     """
+    query = Assessment.objects.select_related("authority", "edition", "round__network").defer(
+        "edition__source"  # read only if the edition is not parsed yet (edition_parsed)
+    )
+    if lock:
+        query = query.select_for_update(of=("self",))
     try:
-        assessment = (
-            Assessment.objects.select_related("authority", "edition", "round__network")
-            .defer("edition__source")  # read only if the edition is not parsed yet (edition_parsed)
-            .get(pk=pk)
-        )
+        assessment = query.get(pk=pk)
     except Assessment.DoesNotExist:
         raise Http404 from None
     if not permissions.can_view_assessment(request.user, assessment):
@@ -276,44 +279,53 @@ def question_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _keep_for_later(request, pk, code)
-    assessment = assessment_get(request, pk)
-    section = selectors.question_section(assessment=assessment, code=code)
-    if section is None:
-        raise Http404
-    question = selectors.question_get(assessment=assessment, code=code)
-    assert question is not None
-    posted = _posted(request, multiple=question.answer.type == "multiple_choice")
-    if posted.autosave and (not posted.status or (posted.status == ANSWERED and not posted.value)):
-        # a half-made choice while typing: nothing to save yet, no error to shout about
-        return _question_response(request, assessment, code, posted=posted)
-    individual = assessment.consensus and not permissions.is_lead_of(request.user, assessment)
     written = None  # the agreed answer as saved, drawn again as it is
     try:
-        if individual:
-            individual_answer_save(
-                assessment=assessment,
-                code=code,
-                user=request.user,
-                status=posted.status,
-                raw=posted.value,
-                comment=posted.comment,
+        # one transaction from the read of the assessment (under its row lock: the permission
+        # and the save are decided on the same row) to the answer written
+        with transaction.atomic():
+            assessment = assessment_get(request, pk, lock=True)
+            section = selectors.question_section(assessment=assessment, code=code)
+            if section is None:
+                raise Http404
+            question = selectors.question_get(assessment=assessment, code=code)
+            assert question is not None
+            posted = _posted(request, multiple=question.answer.type == "multiple_choice")
+            # a half-made choice while typing: nothing to save yet, no error to shout about
+            half_made = posted.autosave and (
+                not posted.status or (posted.status == ANSWERED and not posted.value)
             )
-        else:
-            written = answer_save(
-                assessment=assessment,
-                code=code,
-                user=request.user,
-                status=posted.status,
-                raw=posted.value,
-                comment=posted.comment,
-                expected_version=posted.version,
-            )
-    except AnswerConflict as conflict:
+            if half_made:
+                pass
+            elif assessment.consensus and not permissions.is_lead_of(request.user, assessment):
+                individual_answer_save(
+                    assessment=assessment,
+                    code=code,
+                    user=request.user,
+                    status=posted.status,
+                    raw=posted.value,
+                    comment=posted.comment,
+                    locked=True,
+                )
+            else:
+                written = answer_save(
+                    assessment=assessment,
+                    code=code,
+                    user=request.user,
+                    status=posted.status,
+                    raw=posted.value,
+                    comment=posted.comment,
+                    expected_version=posted.version,
+                    locked=True,
+                )
+    except AnswerConflict as conflict:  # rolled back; drawn outside the transaction
         return _question_response(
             request, assessment, code, posted=posted, conflict=conflict, status=409
         )
     except DomainError as error:
         return _question_response(request, assessment, code, posted=posted, error=error, status=422)
+    if half_made:
+        return _question_response(request, assessment, code, posted=posted)
     if not request.headers.get("HX-Request"):
         messages.success(request, _("Answer saved."))
         sections = {s.code: s for s in selectors.assessment_sections(assessment=assessment)}
