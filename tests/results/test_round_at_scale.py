@@ -25,7 +25,7 @@ from saferspaces.results.computing import (
     round_results_compute,
 )
 from saferspaces.results.index import PACKED_FIELDS
-from saferspaces.results.models import ResultFact, ResultRun, unit_key
+from saferspaces.results.models import PeerProfile, ResultFact, ResultRun, unit_key
 
 
 def _round() -> tuple[Any, list[Assessment]]:
@@ -90,6 +90,30 @@ def test_a_round_is_read_scored_and_written_by_chunks_of_assessments(
     assert len(every) == math.ceil(len(members) / 2), every
     assert len(some) == 1, some  # the data_driven answers (and those skip logic reads) of all
     assert counted.sizes == [len(c) for c in computing._chunks(members, 2)]
+
+
+def test_a_round_removes_its_members_old_results_once_not_per_chunk(
+    team: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's delete of its assessments' facts was planned as a scan of the whole fact table
+    when its statistics were missing (a fresh database): the scan grew with every chunk written
+    in the round's transaction (about a minute of a round of 100,000). The round's old facts
+    and profiles go in one statement each, before the first chunk; the results are the same."""
+    round_, members = _round()
+    now = timezone.now()
+    round_results_compute(round_=round_, user=None, now=now)
+    facts_before, _runs = _stored(members)
+    monkeypatch.setattr(computing, "STORE_CHUNK", 2)
+    with CaptureQueriesContext(connection) as queries:
+        round_results_compute(round_=round_, user=None, now=now)
+    deletes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DELETE")]
+    assert len([d for d in deletes if 'FROM "results_fact"' in d]) == 1, deletes
+    assert len([d for d in deletes if 'FROM "results_peerprofile"' in d]) == 1, deletes
+    assert _stored(members)[0] == facts_before
+    assert ResultFact.objects.filter(assessment_id__in=[a.pk for a in members]).count() == len(
+        facts_before
+    )
+    assert PeerProfile.objects.filter(assessment__in=members).count() == len(members)
 
 
 class _Counted:

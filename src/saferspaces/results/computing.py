@@ -49,6 +49,7 @@ from saferspaces.frameworks.selectors import edition_pipeline
 from saferspaces.results.index import (
     facts_pack,
     result_basis_get,
+    result_index_clear,
     result_index_write,
     result_runs_insert,
 )
@@ -272,11 +273,16 @@ def _compute(plan: _Plan, chunk: Sequence[Assessment]) -> Computed:
 
 @dataclass(frozen=True)
 class _Chunk:
-    """A chunk's runs to write, the meta they share, and whether they are returned whole."""
+    """A chunk's runs to write, the meta they share, and whether they are returned whole.
+
+    ``clear``: None when the chunk replaces its own assessments' facts and profiles; else the
+    assessments whose facts and profiles are removed before it is written (the whole round's,
+    given with the first chunk; none with the others: :func:`result_index_clear`)."""
 
     runs: list[ResultRun]
     shared: dict[str, Any]
     whole: bool
+    clear: tuple[int, ...] | None = None
 
 
 #: a round's runs' fields released once written (about 40 kB of Python objects a run)
@@ -291,7 +297,9 @@ def _chunk_write(chunk: _Chunk) -> list[ResultRun]:
     for run in chunk.runs:
         run.basis = basis
     runs = result_runs_insert(runs=chunk.runs)
-    result_index_write(runs=runs)
+    if chunk.clear:
+        result_index_clear(assessment_ids=chunk.clear)
+    result_index_write(runs=runs, cleared=chunk.clear is not None)
     if chunk.whole:
         return runs
     for run in runs:
@@ -322,26 +330,31 @@ def _store(plan: _Plan, assessments: Sequence[Assessment], *, whole: bool) -> li
     transaction, all or nothing. The garbage collector's passes are paused meanwhile
     (``results.overlap.collection_paused``)."""
     chunks = _chunks(assessments, STORE_CHUNK)
+    # more than one chunk: every assessment's old facts and profiles go with the first chunk
+    everyone = tuple(a.pk for a in assessments)
+    clears: list[tuple[int, ...] | None] = (
+        [None] if len(chunks) == 1 else [everyone, *[()] * (len(chunks) - 1)]
+    )
     if _overlapped(assessments):
         writer: OverlappedWriter[_Chunk, ResultRun]
         with (
             collection_paused() as between_chunks,
             OverlappedWriter(_chunk_write, using=router.db_for_write(ResultRun)) as writer,
         ):
-            for chunk in chunks:
+            for chunk, clear in zip(chunks, clears, strict=True):
                 computed = _compute(plan, chunk)
-                writer.put(_Chunk(computed.runs(chunk), computed.shared, whole))
+                writer.put(_Chunk(computed.runs(chunk), computed.shared, whole, clear))
                 del computed
                 between_chunks()
         return writer.results
     saved: list[ResultRun] = []
     with collection_paused() as between_chunks, transaction.atomic():
-        for chunk in chunks:
+        for chunk, clear in zip(chunks, clears, strict=True):
             computed = _compute(plan, chunk)
             runs = computed.runs(chunk)
             shared = computed.shared
             del computed
-            saved += _chunk_write(_Chunk(runs, shared, whole))
+            saved += _chunk_write(_Chunk(runs, shared, whole, clear))
             between_chunks()
     return saved
 

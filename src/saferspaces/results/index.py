@@ -303,9 +303,42 @@ def json_text(value: Any) -> str:
         return json.dumps(value)
 
 
-def result_index_write(*, runs: Sequence[ResultRun]) -> None:
+#: assessments whose facts one statement removes where the ids are parameters (SQLite's limit
+#: of parameters is 32,766; PostgreSQL gets them as one array)
+CLEAR_BATCH = 10_000
+
+
+def result_index_clear(*, assessment_ids: Sequence[int]) -> None:
+    """Remove the facts and peer profiles of these assessments: one statement each on
+    PostgreSQL (the ids as one array), batches elsewhere. A round removes its members' old
+    results so, once, before writing its chunks (``result_index_write(cleared=True)``)."""
+    connection = connections[router.db_for_write(ResultFact)]
+    ids = [int(i) for i in assessment_ids]
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (ResultFact, PeerProfile):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE assessment_id = ANY(%s::bigint[])",  # noqa: S608
+                    [ids],
+                )
+        return
+    for start in range(0, len(ids), CLEAR_BATCH):
+        batch = ids[start : start + CLEAR_BATCH]
+        ResultFact.objects.filter(assessment_id__in=batch).delete()
+        PeerProfile.objects.filter(assessment_id__in=batch).delete()
+
+
+def result_index_write(*, runs: Sequence[ResultRun], cleared: bool = False) -> None:
     """Replace the facts and peer profiles of the runs' assessments with the runs' own (each
-    run the latest of its assessment)."""
+    run the latest of its assessment). ``cleared``: the caller removed them already, in this
+    transaction (:func:`result_index_clear`); the runs' facts are only written.
+
+    A chunk's delete by its assessments, without statistics on the fact table (a fresh
+    database), was planned as a scan of the whole table, which grows with every chunk a round
+    writes in its one transaction: a round clears once, up front."""
     if not runs:
         return
     ids = [r.assessment_id for r in runs]
@@ -338,8 +371,9 @@ def result_index_write(*, runs: Sequence[ResultRun]) -> None:
         run.facts.get("fields", list(PACKED_FIELDS)) == list(PACKED_FIELDS) for run in runs
     )
     with transaction.atomic():
-        ResultFact.objects.filter(assessment_id__in=ids).delete()
-        PeerProfile.objects.filter(assessment_id__in=ids).delete()
+        if not cleared:
+            ResultFact.objects.filter(assessment_id__in=ids).delete()
+            PeerProfile.objects.filter(assessment_id__in=ids).delete()
         if in_database:
             _facts_copy_in_database(connection, [r.pk for r in runs])
         else:
