@@ -163,7 +163,7 @@ def test_the_chunked_reader_reads_every_answer_as_one_query_would(
     monkeypatch.setattr(bulk, "IDS_PER_QUERY", 2)
     monkeypatch.setattr(bulk, "FETCH_ROWS", 7)
     edition = assessment_edition(assessment=members[0])
-    units, _spreads = computing._answers(members, edition, spreads=True)
+    units, _spreads = computing._answers([a.pk for a in members], edition, spreads=True)
     expected: dict[str, dict[str, AnswerState]] = {unit_key(a.pk): {} for a in members}
     for a_id, code, status, value in Answer.objects.filter(assessment__in=members).values_list(
         "assessment_id", "code", "status", "value"

@@ -31,6 +31,7 @@ from saferspaces.core.assessment import (
     EditionPipelineError,
     RoundSpread,
     round_spread_codes,
+    round_spread_combine,
     round_spread_read,
 )
 from saferspaces.core.framework import AnswerError, Edition, Indicator
@@ -55,6 +56,12 @@ from saferspaces.results.index import (
 )
 from saferspaces.results.models import ResultRun, unit_key
 from saferspaces.results.overlap import OverlappedWriter, collection_paused
+from saferspaces.results.spreads import (
+    Member,
+    members_digest,
+    spread_snapshot_get,
+    spread_snapshot_put,
+)
 from saferspaces.results.tasks import results_compute_task
 
 #: the assessments of a round computed together with the one asked for
@@ -91,7 +98,7 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 
 def _answers(
-    assessments: Sequence[Assessment],
+    ids: Sequence[int],
     edition: Edition,
     *,
     spreads: bool,
@@ -99,9 +106,8 @@ def _answers(
 ) -> tuple[dict[str, dict[str, AnswerState]], dict[str, dict[str, tuple[Any, Any]]]]:
     """Each assessment's answers (unit -> answer key -> state; only ``codes`` when given) and,
     when asked, the spread of its individual answers (unit -> indicator -> ends)."""
-    ids = [a.pk for a in assessments]
-    units: dict[str, dict[str, AnswerState]] = {unit_key(a.pk): {} for a in assessments}
-    by_id = {a.pk: units[unit_key(a.pk)] for a in assessments}  # 1.1 million answers a round
+    units: dict[str, dict[str, AnswerState]] = {unit_key(pk): {} for pk in ids}
+    by_id = {pk: units[unit_key(pk)] for pk in ids}  # 1.1 million answers a round
     for a_id, code, status, value in answer_values_read(assessment_ids=ids, codes=codes):
         by_id[a_id][code] = AnswerState(status, value)
     if not spreads:
@@ -217,39 +223,50 @@ class _Plan:
     now: dt.datetime
 
 
-def _plan(
-    together: Sequence[Assessment],
-    *,
-    round_: Round | None,
-    trigger: str,
-    user: Any,
-    now: dt.datetime,
-) -> _Plan:
-    """The plan of computing ``together`` (a round's submitted and accepted assessments, or one
-    assessment alone): for the composite model, the spread of the data_driven answers of all
-    of them (only those answers are read, not the whole round's)."""
-    edition = assessment_edition(assessment=together[0])
-    pipeline = edition_pipeline_checked(row=together[0].edition, edition=edition)
-    spread = None
-    if pipeline is not None:
-        codes = round_spread_codes(edition=edition, pipeline=pipeline)
-        units, _ends = _answers(together, edition, spreads=False, codes=codes)
-        try:
-            spread = round_spread_read(
-                edition=edition, pipeline=pipeline, units=units, n_units=len(together)
+def _edition_of(first: Assessment) -> tuple[Edition, EditionPipeline | None]:
+    """The edition of a computation (its first assessment's) and its composite pipeline."""
+    edition = assessment_edition(assessment=first)
+    return edition, edition_pipeline_checked(row=first.edition, edition=edition)
+
+
+def _spreads_read(
+    groups: Sequence[Sequence[int]], *, edition: Edition, pipeline: EditionPipeline
+) -> list[RoundSpread]:
+    """The spread of the data_driven answers of each group of assessments (only those answers,
+    and those their skip logic reads, are read: for all groups at once)."""
+    codes = round_spread_codes(edition=edition, pipeline=pipeline)
+    units, _ends = _answers(
+        [pk for ids in groups for pk in ids], edition, spreads=False, codes=codes
+    )
+    try:
+        return [
+            round_spread_read(
+                edition=edition,
+                pipeline=pipeline,
+                units={unit_key(pk): units[unit_key(pk)] for pk in ids},
+                n_units=len(ids),
             )
-        except AnswersError as error:
-            names = {unit_key(a.pk): a.authority.name for a in together}
-            raise DomainError(_problems_message(error, names)) from None
-    overall = True if pipeline is not None and round_ is not None and round_.overall else None
-    return _Plan(edition, pipeline, overall, spread, len(together), trigger, user, now)
+            for ids in groups
+        ]
+    except AnswersError as error:
+        names = {
+            unit_key(pk): name
+            for pk, name in Assessment.objects.filter(
+                pk__in=[pk for ids in groups for pk in ids]
+            ).values_list("pk", "authority__name")
+        }
+        raise DomainError(_problems_message(error, names)) from None
+
+
+def _overall(round_: Round | None, pipeline: EditionPipeline | None) -> bool | None:
+    return True if pipeline is not None and round_ is not None and round_.overall else None
 
 
 def _compute(plan: _Plan, chunk: Sequence[Assessment]) -> Computed:
     """The results of ``chunk`` (some of the plan's assessments), as the computation of all of
     them together gives them."""
     composite = plan.pipeline is not None
-    units, spreads = _answers(chunk, plan.edition, spreads=composite)
+    units, spreads = _answers([a.pk for a in chunk], plan.edition, spreads=composite)
     try:
         result = results_compute(
             edition=plan.edition,
@@ -366,8 +383,10 @@ def assessment_results_compute(
     and store them.
 
     Only the assessment itself is scored: the round's other assessments give the spread of
-    their data_driven answers (``round_spread_read``), with which its results are exactly
-    those the round's computation gives it.
+    their data_driven answers, with which its results are exactly those the round's
+    computation gives it. Their spread is read back as kept (``results.spreads``) when they
+    are the same members as when it was kept, else read from their answers and kept; the
+    assessment's own is read and combined with it.
 
     ``trigger`` is ``submit`` (after a submission) or ``on_demand`` (a person asked, e.g. for a
     draft). Raises :class:`DomainError` when the person may not see the assessment, the
@@ -376,16 +395,67 @@ def assessment_results_compute(
     now = now or timezone.now()
     if trigger == "on_demand" and not permissions.can_view_assessment(user, assessment):
         raise DomainError(_("You may not see this assessment."))
-    together = [assessment]
+    # the members' digest is taken before any answer is read (``results.spreads``)
+    members: list[Member] = []
     if assessment.round_id is not None:
-        together += list(
+        members = list(
             Assessment.objects.filter(round_id=assessment.round_id, state__in=COMPUTED_TOGETHER)
             .exclude(pk=assessment.pk)
-            .select_related("authority")
-            .only("pk", "authority__name")
+            .values_list("pk", "edition_id", "updated_at")
         )
-    plan = _plan(together, round_=assessment.round, trigger=trigger, user=user, now=now)
-    return _store(plan, [assessment], whole=True)[0]
+    edition, pipeline = _edition_of(assessment)
+    spread = others = None
+    digest = members_digest(members=members)
+    kept = False
+    if pipeline is not None:
+        if members:
+            others = spread_snapshot_get(
+                round_id=assessment.round_id,  # type: ignore[arg-type]
+                edition=assessment.edition,
+                pipeline=pipeline,
+                digest=digest,
+            )
+            kept = others is not None
+        if others is not None or not members:
+            (own,) = _spreads_read([[assessment.pk]], edition=edition, pipeline=pipeline)
+        else:
+            others, own = _spreads_read(
+                [[m[0] for m in members], [assessment.pk]], edition=edition, pipeline=pipeline
+            )
+        spread = own if others is None else round_spread_combine(first=others, second=own)
+    plan = _Plan(
+        edition,
+        pipeline,
+        _overall(assessment.round, pipeline),
+        spread,
+        1 + len(members),
+        trigger,
+        user,
+        now,
+    )
+    run = _store(plan, [assessment], whole=True)[0]
+    if pipeline is not None and spread is not None and assessment.round_id is not None:
+        # kept for the next submission: the members with this one, once it is one of them
+        if assessment.state in COMPUTED_TOGETHER:
+            me = (assessment.pk, assessment.edition_id, assessment.updated_at)
+            spread_snapshot_put(
+                round_id=assessment.round_id,
+                edition=assessment.edition,
+                pipeline=pipeline,
+                digest=members_digest(members=[*members, me]),
+                spread=spread,
+                now=now,
+            )
+        elif others is not None and not kept:
+            spread_snapshot_put(
+                round_id=assessment.round_id,
+                edition=assessment.edition,
+                pipeline=pipeline,
+                digest=digest,
+                spread=others,
+                now=now,
+            )
+    return run
 
 
 def round_results_compute(
@@ -407,8 +477,25 @@ def round_results_compute(
     }
     for a in members:
         a.edition = editions[a.edition_id]
-    plan = _plan(members, round_=round_, trigger="round", user=user, now=now)
-    return _store(plan, members, whole=False)
+    digest = members_digest(members=[(a.pk, a.edition_id, a.updated_at) for a in members])
+    edition, pipeline = _edition_of(members[0])
+    spread = None
+    if pipeline is not None:
+        (spread,) = _spreads_read([[a.pk for a in members]], edition=edition, pipeline=pipeline)
+    plan = _Plan(
+        edition, pipeline, _overall(round_, pipeline), spread, len(members), "round", user, now
+    )
+    runs = _store(plan, members, whole=False)
+    if pipeline is not None and spread is not None:
+        spread_snapshot_put(
+            round_id=round_.pk,
+            edition=members[0].edition,
+            pipeline=pipeline,
+            digest=digest,
+            spread=spread,
+            now=now,
+        )
+    return runs
 
 
 def assessment_results_request(*, assessment: Assessment, user: Any, now: dt.datetime) -> bool:

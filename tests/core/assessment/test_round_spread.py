@@ -156,3 +156,29 @@ def test_the_spread_follows_the_skip_logic_of_data_driven_questions() -> None:
             edition=edition, pipeline=pipe, units={u: units[u]}, round_spread=spread
         )
         assert alone.unit(u) == whole.unit(u)
+
+
+@pytest.mark.parametrize("split", [0, 1, 13, UNITS - 1])
+def test_the_spreads_of_two_parts_of_a_round_combine_into_the_whole_rounds(
+    real: Edition, split: int
+) -> None:
+    """A submission's spread is the members' (kept) and its own, combined: the same spread as
+    one read of all of them, wherever the round is cut."""
+    from saferspaces.core.assessment import round_spread_combine
+
+    pipe = edition_pipeline_find(edition=real, directory=EDITIONS)
+    units = _round(real)
+    names = list(units)
+    whole = round_spread_read(edition=real, pipeline=pipe, units=units)
+    first = round_spread_read(
+        edition=real, pipeline=pipe, units={u: units[u] for u in names[:split]}
+    )
+    second = round_spread_read(
+        edition=real, pipeline=pipe, units={u: units[u] for u in names[split:]}
+    )
+    combined = round_spread_combine(first=first, second=second)
+    assert combined == whole
+    assert round_spread_combine(first=second, second=first) == whole
+    other = type(whole)(n_units=1, columns={}, min_units=whole.min_units + 1)
+    with pytest.raises(ValueError):
+        round_spread_combine(first=whole, second=other)

@@ -33,7 +33,7 @@ from .result import (
 )
 from .score import assessments_score
 from .serialise import score_result_to_json, unit_scores_from_json
-from .spread import round_spread_codes, round_spread_read
+from .spread import round_spread_codes, round_spread_combine, round_spread_read
 
 __all__ = [
     "OVERALL_CODE",
@@ -59,6 +59,7 @@ __all__ = [
     "edition_scoring_framework",
     "node_is_pass_through",
     "round_spread_codes",
+    "round_spread_combine",
     "round_spread_read",
     "score_result_to_json",
     "unit_scores_from_json",

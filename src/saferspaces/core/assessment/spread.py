@@ -95,3 +95,21 @@ def round_spread_read(
         },
         min_units=pipeline.options.min_units_data_driven,
     )
+
+
+def round_spread_combine(*, first: RoundSpread, second: RoundSpread) -> RoundSpread:
+    """The spread of two disjoint sets of units together (a round's members and one more): the
+    numbers of units and of values add up, the lowest and highest values are the lowest and
+    highest of both. Both must come from the same pipeline (the same ``min_units``)."""
+    if first.min_units != second.min_units:
+        raise ValueError("spreads of different pipelines cannot be combined")
+    columns: dict[str, tuple[int, float | None, float | None]] = {}
+    for code in (*first.columns, *(c for c in second.columns if c not in first.columns)):
+        n1, lo1, hi1 = first.columns.get(code, (0, None, None))
+        n2, lo2, hi2 = second.columns.get(code, (0, None, None))
+        los = [v for v in (lo1, lo2) if v is not None]
+        his = [v for v in (hi1, hi2) if v is not None]
+        columns[code] = (n1 + n2, min(los) if los else None, max(his) if his else None)
+    return RoundSpread(
+        n_units=first.n_units + second.n_units, columns=columns, min_units=first.min_units
+    )
