@@ -9,7 +9,8 @@ Run inside a dedicated, migrated PostgreSQL database (``DATABASE_URL``), as a sc
     .venv/bin/python benchmarks/scale_round.py seen 5         # submissions as the team sees them
 
 Each prints one JSON line as its last line. ``build``: one network, N authorities, one round of
-``ssf-2026.1`` with one assessment each (70 % accepted, 30 % submitted), every question answered
+``ssf-2026.1`` with one assessment each (70 % accepted, 30 % submitted), and ``NEWCOMERS`` more
+authorities whose assessments are drafts, to be submitted while measured; every question answered
 by the demo's answer generator (``saferspaces.demo.assessments._answers``) around a
 per-authority quality; 200 distinct answer sets are drawn and dealt in turn (drawing 1.3 million
 answers one by one would take longer than the computation measured), with the background
@@ -18,14 +19,15 @@ conditions of each authority's own registry data. Answers are loaded with ``COPY
 ``compute`` runs :func:`saferspaces.results.tasks.round_results_task` in this process (as a
 worker does) and prints its wall time, CPU time (user + system of this process) and the peak
 resident memory of this process (``ru_maxrss``), with how many runs and facts were stored.
-``submit`` does the same for one assessment's task (:func:`results_compute_task`, as after a
-submission).
+``submit`` submits one draft (its row as the workflow leaves it) and does the same for its task
+(:func:`results_compute_task`, as after a submission): a new member, whose round's other
+members' spread was kept by the round's computation.
 
 ``seen N`` measures what a team waits for: a task worker runs as deployed (``saferspaces
 worker`` with its default interval, in a process of its own, warmed by one submission's task as
 a long-running worker is), then N submissions' tasks are given to the queue one after the other,
-at a random moment of the worker's interval, each as the workflow gives it (in a transaction,
-``results_compute_enqueue``); each is timed from the enqueueing until its results are stored
+at a random moment of the worker's interval, each as the workflow gives it (one more draft
+submitted and its task given in one transaction, ``results_compute_enqueue``); each is timed from the enqueueing until its results are stored
 (read by another connection every 10 ms). The scores page asks for the results' status every
 half second and shows them when stored.
 """
@@ -46,6 +48,9 @@ from pathlib import Path
 from typing import Any
 
 PROFILES = 200  # distinct answer sets dealt to the assessments
+#: drafts of the round with every question answered, submitted by ``submit`` and ``seen`` (one
+#: for ``submit``, one to warm the worker and five seen): not members when the round is computed
+NEWCOMERS = 7
 NETWORK = "Round scale network (synthetic)"
 
 
@@ -80,7 +85,7 @@ def round_build(*, assessments: int, seed: int = 2026) -> dict[str, Any]:
     regions = list(NutsRegion.objects.order_by("code"))
     network = Network.objects.create(name=NETWORK, slug="round-scale-network")
     authorities = []
-    for i in range(assessments):
+    for i in range(assessments + NEWCOMERS):
         region = regions[i % len(regions)]
         population = int(3_000 * 1_000 ** rng.random())
         density = 30 * (8_000 / 30) ** rng.random()
@@ -113,13 +118,18 @@ def round_build(*, assessments: int, seed: int = 2026) -> dict[str, Any]:
                 round=round_,
                 edition=row,
                 title=round_.title,
-                state="accepted" if rng.random() < 0.7 else "submitted",
+                # the last NEWCOMERS are drafts, submitted while measured
+                state="draft"
+                if k >= assessments
+                else ("accepted" if rng.random() < 0.7 else "submitted"),
                 reference_year=2025,
                 created_at=round_.created_at,
                 updated_at=round_.created_at,
-                submitted_at=round_.created_at + dt.timedelta(days=30),
+                submitted_at=None
+                if k >= assessments
+                else round_.created_at + dt.timedelta(days=30),
             )
-            for a in created
+            for k, a in enumerate(created)
         ],
         batch_size=5000,
     )
@@ -153,7 +163,8 @@ def round_build(*, assessments: int, seed: int = 2026) -> dict[str, Any]:
     return {
         "round_id": round_.pk,
         "assessment_id": members[-1].pk,
-        "assessments": len(members),
+        "assessments": len(members) - NEWCOMERS,
+        "newcomers": NEWCOMERS,
         "answers": Answer.objects.filter(assessment__round=round_).count(),
         "build_s": round(time.perf_counter() - started, 1),
     }
@@ -174,6 +185,21 @@ def _measured(run: Any) -> dict[str, Any]:
     }
 
 
+def submitted_row(*, assessment_id: int) -> None:
+    """What the workflow's submission leaves on a draft's row (its state and times; the
+    transition's record and notifications are not part of the results' work)."""
+    from django.utils import timezone
+
+    from saferspaces.assessments.models import Assessment
+
+    now = timezone.now()
+    changed = Assessment.objects.filter(pk=assessment_id, state="draft").update(
+        state="submitted", updated_at=now, submitted_at=now
+    )
+    if changed != 1:
+        raise RuntimeError(f"assessment {assessment_id} is not a draft")
+
+
 def submissions_seen(*, round_: Any, count: int, seed: int = 2026) -> dict[str, Any]:
     """Time from the enqueueing of ``count`` submissions' tasks until their results are stored,
     with a task worker as deployed (see the module's docstring)."""
@@ -184,7 +210,10 @@ def submissions_seen(*, round_: Any, count: int, seed: int = 2026) -> dict[str, 
     from saferspaces.results.computing import results_compute_enqueue
     from saferspaces.results.models import ResultRun
 
-    chosen = list(Assessment.objects.filter(round=round_).order_by("-pk")[: count + 1])
+    chosen = list(Assessment.objects.filter(round=round_, state="draft").order_by("pk"))
+    chosen = chosen[: count + 1]
+    if len(chosen) < count + 1:
+        raise RuntimeError(f"{count + 1} drafts to submit are needed, the round has {len(chosen)}")
     command = [str(Path(sys.executable).parent / "saferspaces"), "worker"]
     # in production mode, as deployed (with DEBUG, Django would keep every query's SQL)
     production = {
@@ -204,7 +233,8 @@ def submissions_seen(*, round_: Any, count: int, seed: int = 2026) -> dict[str, 
     def one(assessment: Any) -> float:
         had = ResultRun.objects.filter(assessment=assessment).count()
         started = time.perf_counter()
-        with transaction.atomic():
+        with transaction.atomic():  # as the workflow's submission: the row, then the task
+            submitted_row(assessment_id=assessment.pk)
             results_compute_enqueue(
                 assessment=assessment, user=None, trigger="submit", now=timezone.now()
             )
@@ -258,8 +288,9 @@ def main(argv: list[str]) -> None:
     if argv[0] == "compute":
         out = _measured(lambda: round_results_task.call(round_id=round_.pk, user_id=None, at=at))
     else:
-        last = Assessment.objects.filter(round=round_).order_by("-pk").first()
-        assert last is not None
+        last = Assessment.objects.filter(round=round_, state="draft").order_by("pk").first()
+        assert last is not None, "no draft left to submit (build the round again)"
+        submitted_row(assessment_id=last.pk)
         out = _measured(
             lambda: results_compute_task.call(
                 assessment_id=last.pk, user_id=None, trigger="submit", at=at
