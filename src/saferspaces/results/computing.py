@@ -434,27 +434,23 @@ def assessment_results_compute(
         now,
     )
     run = _store(plan, [assessment], whole=True)[0]
-    if pipeline is not None and spread is not None and assessment.round_id is not None:
-        # kept for the next submission: the members with this one, once it is one of them
-        if assessment.state in COMPUTED_TOGETHER:
-            me = (assessment.pk, assessment.edition_id, assessment.updated_at)
-            spread_snapshot_put(
-                round_id=assessment.round_id,
-                edition=assessment.edition,
-                pipeline=pipeline,
-                digest=members_digest(members=[*members, me]),
-                spread=spread,
-                now=now,
-            )
-        elif others is not None and not kept:
-            spread_snapshot_put(
-                round_id=assessment.round_id,
-                edition=assessment.edition,
-                pipeline=pipeline,
-                digest=digest,
-                spread=others,
-                now=now,
-            )
+    # kept for the next computation: the members with this one once it is one of them, else
+    # (a draft) the members' spread just read
+    keep: tuple[str, RoundSpread] | None = None
+    if assessment.state in COMPUTED_TOGETHER and spread is not None:
+        me = (assessment.pk, assessment.edition_id, assessment.updated_at)
+        keep = members_digest(members=[*members, me]), spread
+    elif others is not None and not kept:
+        keep = digest, others
+    if keep is not None and pipeline is not None and assessment.round_id is not None:
+        spread_snapshot_put(
+            round_id=assessment.round_id,
+            edition=assessment.edition,
+            pipeline=pipeline,
+            digest=keep[0],
+            spread=keep[1],
+            now=now,
+        )
     return run
 
 
