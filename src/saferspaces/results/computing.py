@@ -262,6 +262,25 @@ def _overall(round_: Round | None, pipeline: EditionPipeline | None) -> bool | N
     return True if pipeline is not None and round_ is not None and round_.overall else None
 
 
+def _plan(
+    members: Sequence[Assessment],
+    *,
+    round_: Round | None,
+    trigger: str,
+    user: Any,
+    now: dt.datetime,
+) -> _Plan:
+    """The plan of computing ``members`` together (a round's submitted and accepted
+    assessments): for the composite model, the spread of the data_driven answers of all of
+    them (only those answers are read, not the whole round's)."""
+    edition, pipeline = _edition_of(members[0])
+    spread = None
+    if pipeline is not None:
+        (spread,) = _spreads_read([[a.pk for a in members]], edition=edition, pipeline=pipeline)
+    overall = _overall(round_, pipeline)
+    return _Plan(edition, pipeline, overall, spread, len(members), trigger, user, now)
+
+
 def _compute(plan: _Plan, chunk: Sequence[Assessment]) -> Computed:
     """The results of ``chunk`` (some of the plan's assessments), as the computation of all of
     them together gives them."""
@@ -474,21 +493,15 @@ def round_results_compute(
     for a in members:
         a.edition = editions[a.edition_id]
     digest = members_digest(members=[(a.pk, a.edition_id, a.updated_at) for a in members])
-    edition, pipeline = _edition_of(members[0])
-    spread = None
-    if pipeline is not None:
-        (spread,) = _spreads_read([[a.pk for a in members]], edition=edition, pipeline=pipeline)
-    plan = _Plan(
-        edition, pipeline, _overall(round_, pipeline), spread, len(members), "round", user, now
-    )
+    plan = _plan(members, round_=round_, trigger="round", user=user, now=now)
     runs = _store(plan, members, whole=False)
-    if pipeline is not None and spread is not None:
+    if plan.pipeline is not None and plan.round_spread is not None:
         spread_snapshot_put(
             round_id=round_.pk,
             edition=members[0].edition,
-            pipeline=pipeline,
+            pipeline=plan.pipeline,
             digest=digest,
-            spread=spread,
+            spread=plan.round_spread,
             now=now,
         )
     return runs
