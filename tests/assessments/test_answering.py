@@ -331,3 +331,23 @@ def test_refusals_are_written_in_the_page_language(  # type: ignore[no-untyped-d
     assert "minimum 2000" not in info.value.message or language == "en"
     assert info.value.field == "value"
     assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_a_save_said_to_be_locked_needs_the_row_read_under_the_lock(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """``locked=True`` (the save view's: the row read under its lock in the open transaction)
+    is refused for another assessment's row or without one: nothing is saved unlocked."""
+    from saferspaces.assessments.answering import answer_lock
+    from saferspaces.assessments.models import Assessment
+
+    other = Assessment.objects.exclude(pk=assessment.pk).first()
+    assert other is not None
+    for read in (None, other):
+        with pytest.raises(RuntimeError):
+            answer_lock(
+                assessment_id=assessment.pk,
+                code="QOL_P01",
+                user=team.respondent,
+                read=read,
+                locked=True,
+            )
+    assert not Answer.objects.filter(assessment=assessment, code="QOL_P01").exists()

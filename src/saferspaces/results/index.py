@@ -372,8 +372,7 @@ def result_index_write(*, runs: Sequence[ResultRun], cleared: bool = False) -> N
     )
     with transaction.atomic():
         if not cleared:
-            ResultFact.objects.filter(assessment_id__in=ids).delete()
-            PeerProfile.objects.filter(assessment_id__in=ids).delete()
+            result_index_clear(assessment_ids=ids)
         if in_database:
             _facts_copy_in_database(connection, [r.pk for r in runs])
         else:

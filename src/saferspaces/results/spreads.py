@@ -4,8 +4,9 @@ instead of their data_driven answers, and combines its own with it
 (``core.assessment.round_spread_combine``).
 
 The digest of a set is taken from the members' rows *before* their answers are read: a member
-that changes in between moves its ``updated_at``, so a snapshot is never labelled with a set
-older than the answers it was read from.
+that changes in between moves its ``updated_at``, so a snapshot may be labelled with a set
+older than the answers it was read from (a set whose digest is never read again), never with
+a newer one.
 """
 
 from __future__ import annotations
