@@ -112,6 +112,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     from saferspaces.accounts.models import AuthorityMembership, Role, User
     from saferspaces.assessments.models import Answer, Assessment, Round
     from saferspaces.authorities.models import Authority, Network, NutsRegion
+    from saferspaces.core.dashboard.packed import top_scores_pack
     from saferspaces.core.framework import Indicator
     from saferspaces.dashboard.models import PeerSharing
     from saferspaces.demo.assessments import _answers, _background, _value
@@ -120,7 +121,13 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     from saferspaces.frameworks.selectors import edition_parsed
     from saferspaces.frameworks.services import framework_editions_sync_bundled
     from saferspaces.results.computing import _plan, _store
-    from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
+    from saferspaces.results.models import (
+        KIND_MEASURES,
+        TOP_DEPTH,
+        PeerProfile,
+        ResultFact,
+        ResultRun,
+    )
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -303,6 +310,11 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
         batch_size=5000,
     )
 
+    # each profile's packed top-level scores, as the facts drawn for it (results.index writes
+    # them so for the computed sample)
+    kind_of = {measure: kind for kind, measure in KIND_MEASURES.items()}
+    tops: dict[int, tuple[str, bytes]] = {}
+
     def fact_rows() -> Iterator[tuple[Any, ...]]:
         for a, run in zip(others, stub_runs, strict=True):
             k = round_index[a.round_id]
@@ -321,6 +333,13 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
                     drawn[node, "gap"] = p - s if p is not None and s is not None else None
                 if (node, "coverage") in shape:
                     drawn[node, "coverage"] = r.uniform(0.75, 1.0)
+            tops[a.pk] = top_scores_pack(
+                scores={
+                    (node, kind_of[measure]): drawn.get((node, measure))
+                    for (node, measure), (_parent, d) in shape.items()
+                    if d == TOP_DEPTH and measure in kind_of
+                }
+            )
             for (node, measure), (parent, d) in shape.items():
                 value = drawn.get((node, measure))
                 yield (
@@ -377,6 +396,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
                 density,
                 round(random.Random(authority.pk).uniform(14_000, 34_000), -2),
                 json.dumps({"population": "registry", "density": "registry"}),
+                *tops[a.pk],
             )
         )
     _copy(
@@ -394,6 +414,8 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
             "density",
             "income",
             "sources",
+            "top_nodes",
+            "top_scores",
         ),
         profile_rows,
     )

@@ -218,3 +218,51 @@ def test_rebuild_command_restores_the_index(demo: Any) -> None:
     call_command("results", "rebuild", stdout=out)
     assert ResultFact.objects.count() == before > 0
     assert "rebuilt for" in out.getvalue()
+
+
+def test_named_peers_come_a_page_at_a_time_by_name(client_as: Any, monkeypatch: Any) -> None:
+    """The table of similar authorities that published their results is paged (at 100 000
+    authorities a default group holds hundreds): every one of them on exactly one page, by
+    name, the criteria kept by the links; a page past the last shows the last, a page that
+    is not a number is no page."""
+    from saferspaces.core.dashboard import PeerCriteria, peer_filter_build
+    from saferspaces.dashboard import peers as dashboard_peers
+    from saferspaces.results.peers import peer_facts, peer_filter_apply, peer_pool
+
+    a = _persona()
+    pilot = _pilot(a)
+    wide = "criteria=1&population_factor=10"
+    peers = PeerProfile.objects.filter(round=pilot.round, state__in=("submitted", "accepted"))
+    names = sorted(peers.exclude(authority=a).values_list("authority__name", flat=True).distinct())
+    PeerSharing.objects.filter(authority__name__in=names).update(publish_results=True)
+    for authority in Authority.objects.filter(name__in=names).exclude(sharing__isnull=False):
+        PeerSharing.objects.create(authority=authority, publish_results=True)
+    monkeypatch.setattr(dashboard_peers, "NAMED_PER_PAGE", 2)
+    lead = client_as("lead")
+    url = f"/assessments/{pilot.pk}/peers/?{wide}"
+    first = _text(lead.get(url))
+    table = first.split('id="named"')[1].split("</table>")[0]
+    shown = [n for n in names if f">{n}<" in table]
+    view_named = int(first.split("Page 1 of ")[1].split("<")[0])
+    assert len(shown) == 2 and view_named >= 3
+    assert f'href="?{wide.replace("&", "&amp;")}&amp;named=2#named"' in first
+    assert 'rel="prev"' not in first.split('id="named"')[1]
+    seen: list[str] = []
+    for page in range(1, view_named + 1):
+        text = _text(lead.get(f"{url}&named={page}"))
+        part = text.split('id="named"')[1].split("</table>")[0]
+        seen += sorted((part.index(f">{n}<"), n) for n in names if f">{n}<" in part)
+    in_order = [n for _at, n in seen]
+    assert in_order == sorted(in_order) and len(set(in_order)) == len(in_order)
+    target = peer_facts(PeerProfile.objects.get(assessment=pilot))
+    group = peer_filter_apply(
+        peer_pool(assessment=pilot),
+        peer_filter_build(
+            target=target, criteria=PeerCriteria(same_kind=False, population_factor=10.0)
+        ),
+    )
+    assert set(in_order) == set(group.values_list("authority__name", flat=True))
+    past = _text(lead.get(f"{url}&named=999"))
+    assert f"Page {view_named} of {view_named}" in past
+    for bad in ("0", "x", "-1", "1e3", "١"):
+        assert lead.get(f"{url}&named={bad}").status_code == 404, bad

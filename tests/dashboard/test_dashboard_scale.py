@@ -1,42 +1,41 @@
-"""What the dashboard does to stay fast at scale (issue 6) gives the same answers as the plain way:
-PostgreSQL's quartiles and Python's, the assessment state copied onto the peer profiles and the
-assessment's own, the selects rendered in Python and Django's templates."""
+"""What the dashboard does to stay fast at scale (issues 6 and 18) gives the same answers as the
+plain way: the peers' quartiles from their packed scores and from the fact index, the assessment
+state copied onto the peer profiles and the assessment's own, the selects rendered in Python and
+Django's templates."""
 
 from __future__ import annotations
 
+import importlib
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import PeerCriteria, distribution_summary, peer_filter_build
+from saferspaces.core.dashboard.packed import top_scores_unpack
 from saferspaces.dashboard.forms import PeerCriteriaForm, PlainSelect
 from saferspaces.demo.generator import PERSONA_AUTHORITY
-from saferspaces.results.models import PeerProfile, ResultFact
+from saferspaces.results.index import result_index_write
+from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
 from saferspaces.results.peers import (
-    distributions_python,
-    distributions_query,
-    distributions_sql,
     peer_facts,
     peer_filter_apply,
+    peer_group_read,
     peer_pool,
-    scores_with_previous,
+    previous_round_scores,
 )
 
+upgrade = importlib.import_module("saferspaces.results.migrations.0010_peer_profile_top_scores")
+
 WIDE = PeerCriteria(same_kind=False, population_factor=None)
-
-
-def _postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("percentile_cont is PostgreSQL's (run by the PostgreSQL pass of make test)")
 
 
 def _pilot() -> Assessment:
@@ -55,11 +54,41 @@ def _same(a: Any, b: Any) -> bool:
     )
 
 
+def _top_facts(ids: list[int]) -> dict[int, dict[tuple[str, str], float | None]]:
+    """The fact index's top-level scores of ``ids``: assessment -> (node, kind) -> value."""
+    kinds = {"score": "all", "perception": "perception", "status": "status"}
+    out: dict[int, dict[tuple[str, str], float | None]] = {i: {} for i in ids}
+    for a_id, node, measure, value in ResultFact.objects.filter(
+        assessment_id__in=ids, depth=1, category="", instance="", measure__in=list(kinds)
+    ).values_list("assessment_id", "node", "measure", "value"):
+        out[a_id][node, kinds[measure]] = value
+    return out
+
+
+def _eq(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
 @pytest.mark.django_db
-def test_postgresql_quartiles_agree_with_python_on_the_peer_group(demo: Any) -> None:
-    """Same n, missing and type-7 quartiles per node and kind, with missing, NaN and infinite
-    scores mixed in, for minimum group sizes that pass and that refuse."""
-    _postgresql_only()
+def test_every_peer_profile_carries_its_top_level_facts(demo: Any) -> None:
+    """The packed scores of each profile are its assessment's top-level facts, written from the
+    same run: every node and kind the index has, and no other."""
+    profiles = list(PeerProfile.objects.values_list("assessment_id", "top_nodes", "top_scores"))
+    assert len(profiles) > 20
+    facts = _top_facts([a_id for a_id, _l, _p in profiles])
+    for a_id, layout, packed in profiles:
+        got = top_scores_unpack(layout=layout, packed=bytes(packed))
+        assert set(got) == set(facts[a_id]) and got, a_id
+        assert all(_eq(got[k], facts[a_id][k]) for k in got), a_id
+
+
+@pytest.mark.django_db
+def test_the_peers_quartiles_are_those_of_their_facts(demo: Any) -> None:
+    """Same n, missing and type-7 quartiles per node and kind as distribution_summary over the
+    fact index, with facts without a value mixed in (written as a computation writes them:
+    through the runs), for minimum group sizes that pass and that refuse."""
     pilot = _pilot()
     target = peer_facts(PeerProfile.objects.get(assessment=pilot))
     peers = peer_filter_apply(
@@ -67,96 +96,48 @@ def test_postgresql_quartiles_agree_with_python_on_the_peer_group(demo: Any) -> 
     )
     ids = list(peers.values_list("assessment_id", flat=True))
     assert len(ids) >= 5
-    # the top-level dimensions: the only ones that get quartiles (the page, its chart and
-    # learn-from-peers read no others), read from their partial index on PostgreSQL
-    facts = ResultFact.objects.filter(
-        assessment_id__in=ids, measure__in=("score", "perception", "status"), depth=1
-    ).order_by("pk")
-    nodes = sorted(set(facts.values_list("node", flat=True)))
+    nodes = sorted({n for f in _top_facts(ids).values() for n, _k in f})
     node = nodes[0]
-    odd = list(facts.filter(node=node, measure="score").values_list("assessment_id", flat=True)[:3])
-    of = facts.filter(node=node)
-    of.filter(assessment_id=odd[0], measure="score").update(value=None)
-    of.filter(assessment_id=odd[1], measure="score").update(value=float("nan"))
-    of.filter(assessment_id=odd[1], measure="perception").update(value=float("inf"))
-    of.filter(assessment_id=odd[2], measure="status").update(value=float("-inf"))
+    # facts without a value (a run's JSON holds no NaN nor infinity: those are the core's
+    # tests of packed scores, tests/core/dashboard/test_packed.py)
+    odd = {ids[0]: ("score", None), ids[1]: ("score", None), ids[2]: ("status", None)}
+    for a_id, (measure, value) in odd.items():
+        run = ResultRun.objects.filter(assessment_id=a_id).order_by("-pk").first()
+        assert run is not None
+        at = run.facts["fields"]
+        for row in run.facts["rows"]:
+            if row[at.index("node")] == node and row[at.index("measure")] == measure:
+                row[at.index("value")] = value
+        run.save(update_fields=["facts"])
+        result_index_write(runs=[run])
+    facts = _top_facts(ids)
+    group, _packed = peer_group_read(peers=peers)
+    assert sorted(group.assessment_ids) == sorted(ids)
     for minimum in (1, 5, len(ids) - 1, len(ids) + 1):
-        sql = distributions_sql(ids, nodes, minimum)
-        python = distributions_python(peers, nodes, minimum)
-        assert set(sql) == set(python) == set(nodes)
+        got = group.scores.distributions(nodes=nodes, minimum=minimum)
+        assert set(got) == set(nodes)
         for code in nodes:
             for kind in ("all", "perception", "status"):
-                assert _same(sql[code][kind], python[code][kind]), (minimum, code, kind)
-    some = distributions_sql(ids, [node], 1)[node]
-    assert some["all"] is not None and some["all"].missing == 2  # the None and the NaN
-    assert some["perception"] is not None and some["perception"].missing >= 1  # infinity
-
-
-def _pilot_quartiles_query() -> tuple[str, list[Any]]:
-    """The quartiles' SQL and parameters for the pilot's peers and top-level dimensions."""
-    pilot = _pilot()
-    ids = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True))
-    nodes = sorted(
-        set(ResultFact.objects.filter(assessment=pilot, depth=1).values_list("node", flat=True))
-    )
-    return distributions_query(ids, nodes)
+                values = [f[code, kind] for f in facts.values() if (code, kind) in f]
+                want = distribution_summary(values=values, minimum=minimum) if values else None
+                assert _same(got[code][kind], want), (minimum, code, kind)
+    some = group.scores.distributions(nodes=[node], minimum=1)[node]
+    assert some["all"] is not None and some["all"].missing >= 2
+    assert some["status"] is not None and some["status"].missing >= 1
 
 
 @pytest.mark.django_db
-def test_the_peers_quartiles_are_read_from_the_top_level_scores_index(demo: Any) -> None:
-    """The quartiles' query is one that the partial index of the top-level scores
-    (``result_fact_top``: depth 1, whole nodes, the three kinds' measures) can serve from the
-    index alone: its condition is implied by the query's (checked by PostgreSQL's planner, the
-    other indexes of the table dropped and table scans discouraged on the small demo)."""
-    _postgresql_only()
-    sql, params = _pilot_quartiles_query()
-    table = ResultFact._meta.db_table
-    with connection.cursor() as cursor:
-        # the fact index's other indexes are dropped in the test's transaction (rolled back
-        # after it): the planner then has this index or a table scan, and takes the index only
-        # if the query is within its condition (on the small demo it may prefer another one)
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname <> %s "
-            "AND indexname NOT LIKE '%%pkey'",
-            [table, "result_fact_top"],
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP INDEX "{name}"')
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        (plan,) = cursor.fetchone()
-    text = str(plan)
-    assert "result_fact_top" in text and "Index Only Scan" in text, text
-
-
-@pytest.mark.django_db
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    st.lists(
-        st.floats(min_value=0, max_value=100, allow_nan=False) | st.none(), min_size=1, max_size=40
-    )
-)
-def test_percentile_cont_is_the_type_7_interpolation_of_distribution_summary(
-    values: list[float | None],
-) -> None:
-    _postgresql_only()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(v), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) "
-            "FROM unnest(%s::float8[]) AS v",
-            [values],
-        )
-        n, quartiles = cursor.fetchone()
-    expected = distribution_summary(values=values, minimum=1)
-    if expected is None:
-        assert n == 0
-        return
-    assert n == expected.n
-    for got, want in zip(quartiles, (expected.q1, expected.median, expected.q3), strict=True):
-        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
+def test_the_upgrade_packs_the_scores_the_index_writes(demo: Any) -> None:
+    """Migration ``results.0010`` fills the packed scores of existing profiles from the fact
+    index: the same bytes as the index writes from the runs."""
+    written = dict(PeerProfile.objects.values_list("assessment_id", "top_scores"))
+    layouts = dict(PeerProfile.objects.values_list("assessment_id", "top_nodes"))
+    PeerProfile.objects.update(top_nodes="", top_scores=b"")
+    upgrade.fill(django_apps, SimpleNamespace(connection=connection))
+    for a_id, layout, packed in PeerProfile.objects.values_list(
+        "assessment_id", "top_nodes", "top_scores"
+    ):
+        assert (layout, bytes(packed)) == (layouts[a_id], bytes(written[a_id])), a_id
 
 
 @pytest.mark.django_db
@@ -245,14 +226,14 @@ def _learning_case() -> tuple[Any, list[str]]:
 @pytest.mark.django_db
 def test_learn_from_peers_reads_each_previous_score_of_the_same_authority(demo: Any) -> None:
     """The previous round's score of each candidate is that authority's submitted or accepted
-    assessment's score on the same node in the network's round before (read per row here)."""
+    assessment's score on the same node in the network's round before (read per authority
+    here)."""
     round_, nodes = _learning_case()
-    rows = scores_with_previous(
-        peers=PeerProfile.objects.filter(round=round_),
-        nodes=nodes,
-        round_=round_,
+    authorities = list(
+        PeerProfile.objects.filter(round=round_).values_list("authority_id", flat=True)
     )
-    assert rows
+    assert authorities
+    before = previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
     before_round = (
         Round.objects.filter(network_id=round_.network_id, period_end__lt=round_.period_start)
         .order_by("-period_end")
@@ -260,62 +241,62 @@ def test_learn_from_peers_reads_each_previous_score_of_the_same_authority(demo: 
     )
     assert before_round is not None
     found = 0
-    for auth, _name, a_id, node, score, before in rows:
-        fact = ResultFact.objects.get(assessment_id=a_id, node=node, measure="score")
-        assert fact.authority_id == auth and fact.value == score
-        earlier = PeerProfile.objects.filter(
-            round=before_round, authority_id=auth, state__in=("submitted", "accepted")
-        ).first()
-        expected = (
-            ResultFact.objects.filter(
-                assessment_id=earlier.assessment_id, node=node, measure="score"
-            ).values_list("value", flat=True)[0]
-            if earlier is not None
-            else None
-        )
-        assert before == expected, (auth, node)
-        found += before is not None
+    for node in nodes:
+        assert len(before[node]) == len(authorities)
+        for auth, got in zip(authorities, before[node].tolist(), strict=True):
+            earlier = PeerProfile.objects.filter(
+                round=before_round, authority_id=auth, state__in=("submitted", "accepted")
+            ).first()
+            expected = (
+                ResultFact.objects.filter(
+                    assessment_id=earlier.assessment_id, node=node, measure="score"
+                ).values_list("value", flat=True)[0]
+                if earlier is not None
+                else None
+            )
+            if expected is None:
+                assert math.isnan(got), (auth, node)
+            else:
+                assert got == expected, (auth, node)
+                found += 1
     assert found  # some candidates were in the previous round
     # without a round before, no previous score
     first = Round.objects.filter(network_id=round_.network_id).order_by("period_end").first()
     assert first is not None
-    alone = scores_with_previous(
-        peers=PeerProfile.objects.filter(round=first),
-        nodes=nodes,
-        round_=first,
-    )
-    assert alone and all(row[5] is None for row in alone)
+    alone = previous_round_scores(round_=first, authority_ids=authorities, nodes=nodes)
+    assert all(math.isnan(v) for node in nodes for v in alone[node].tolist())
 
 
 @pytest.mark.django_db
-def test_learn_from_peers_looks_up_no_score_per_candidate(demo: Any) -> None:
-    """The candidates' previous scores are one query keyed by authority, not a lookup per
-    candidate fact (a correlated subquery: a SubPlan in PostgreSQL's plan)."""
-    _postgresql_only()
+def test_learn_from_peers_reads_the_previous_round_in_one_query_by_authority(demo: Any) -> None:
+    """The candidates' previous scores are one query for all of them (and the round before),
+    the authorities one array parameter on PostgreSQL, read through the index of an authority's
+    profiles by round, not a scan of the round."""
     round_, nodes = _learning_case()
+    authorities = list(
+        PeerProfile.objects.filter(round=round_).values_list("authority_id", flat=True)
+    )
     with CaptureQueriesContext(connection) as queries:
-        scores_with_previous(
-            peers=PeerProfile.objects.filter(round=round_),
-            nodes=nodes,
-            round_=round_,
+        previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
+    assert len(queries) == 2  # the round before, the profiles
+    if connection.vendor != "postgresql":
+        return
+    sql = queries[1]["sql"]
+    assert "= ANY(" in sql and sql.count("%s") <= 4, sql
+    with connection.cursor() as cursor:
+        # the profiles' other indexes dropped in the test's transaction (rolled back after
+        # it): on the small demo the planner may prefer the round's; here it has this index or
+        # a table scan, and takes the index only if the query can use it
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [PeerProfile._meta.db_table],
         )
-    assert len(queries) == 2
-    with connection.cursor() as cursor:
-        for query in queries:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
-            (plan,) = cursor.fetchone()
-            assert "SubPlan" not in str(plan), query["sql"]
-
-
-@pytest.mark.django_db
-def test_the_peers_quartiles_need_no_sort_of_the_facts(demo: Any) -> None:
-    """The facts read for the quartiles are grouped by node and measure without sorting them
-    all first (the planner can hash the groups: with sorting discouraged, the plan has no Sort
-    node; an ordered-set aggregate over the groups could not be hashed)."""
-    _postgresql_only()
-    sql, params = _pilot_quartiles_query()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        for (name,) in cursor.fetchall():
+            if name != "peer_profile_authority_round":
+                cursor.execute(f"DROP INDEX {name}")
+        cursor.execute(f"ANALYZE {PeerProfile._meta.db_table}")  # statistics as autovacuum's
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
         (plan,) = cursor.fetchone()
-    assert "'Node Type': 'Sort'" not in str(plan), plan
+    assert "peer_profile_authority_round" in str(plan), plan

@@ -11,13 +11,14 @@ from django.utils import translation
 
 from saferspaces.assessments.models import Assessment, AssessmentState
 from saferspaces.core.dashboard import PeerCriteria
+from saferspaces.core.dashboard.packed import top_scores_pack, top_scores_unpack
 from saferspaces.dashboard.network import round_distributions
 from saferspaces.dashboard.selectors import dashboard_peers
 from saferspaces.demo.assessments import ROUND_TITLES
 from saferspaces.exports.selectors import round_export
 from saferspaces.reports.authority import authority_report
 from saferspaces.reports.loading import round_inputs
-from saferspaces.results.models import ResultFact, ResultRun, unit_key
+from saferspaces.results.models import PeerProfile, ResultFact, ResultRun, unit_key
 from saferspaces.results.selectors import scored_read
 
 NODE, INDICATOR = "QOL", "QOL_P01"
@@ -89,11 +90,17 @@ def test_a_value_changed_in_the_index_shows_everywhere(team: Any, client_of: Any
 
 
 def test_the_round_and_the_peers_read_the_index(team: Any) -> None:
-    """Every peer's QOL score set to one value: the round's distribution and the persona's
-    peer band collapse onto it."""
+    """Every peer's QOL score set to one value in the index (the facts, and the copy of the
+    top-level scores packed on the peer profiles, which the index writes from the same run): the
+    round's distribution and the persona's peer band collapse onto it."""
     pilot = Assessment.objects.get(authority=team.authority, round__title=ROUND_TITLES[0])
     round_facts = ResultFact.objects.filter(round=pilot.round, node=NODE, measure="score")
     assert round_facts.exclude(assessment=pilot).update(value=SCORE) >= 5
+    for profile in PeerProfile.objects.filter(round=pilot.round).exclude(assessment=pilot):
+        scores = top_scores_unpack(layout=profile.top_nodes, packed=bytes(profile.top_scores))
+        scores[NODE, "all"] = SCORE
+        profile.top_nodes, profile.top_scores = top_scores_pack(scores=scores)
+        profile.save(update_fields=["top_nodes", "top_scores"])
     rows = {r["code"]: r for r in round_distributions(round_=pilot.round, language="en")["rows"]}
     stats = rows[NODE]["stats"]["all"]
     assert stats is not None and (stats.q1, stats.median, stats.q3) == (SCORE, SCORE, SCORE)

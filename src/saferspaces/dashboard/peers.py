@@ -8,37 +8,43 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, Q
 
 from saferspaces.assessments.models import Answer, Evidence
+from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import (
     CRITERIA,
     PeerBand,
     PeerCriteria,
     PeerFacts,
     PeerFilter,
-    change_read,
+    changes_up,
     peer_band_place,
     peer_filter_build,
 )
 from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.profile import KINDS
-from saferspaces.results.models import PeerProfile
+from saferspaces.results.lookups import AnyOf
 from saferspaces.results.peers import (
-    peer_distributions,
+    PeerGroup,
     peer_facts,
     peer_filter_apply,
+    peer_group_read,
     peer_pool,
     peer_profile_of,
-    scores_with_previous,
-    top_scores,
+    previous_round_scores,
 )
 from saferspaces.results.selectors import Scored
 
 PRACTICE_TYPES = ("yes_partly_no", "single_choice", "multiple_choice")
 SUGGESTIONS_PER_DIMENSION = 6
+#: the peers that published their results shown a page at a time (at 100 000 authorities a
+#: default group of about 9 500 holds some 480 of them)
+NAMED_PER_PAGE = 50
+NOT_SHARED = (False, False)  # (open to contact, published) of a peer without sharing choices
 
 
 def peer_minimum() -> int:
@@ -74,11 +80,16 @@ class PeerView:
     # top-level dimension -> kind -> band
     bands: dict[str, dict[str, PeerBand | None]] = field(default_factory=dict)
     peer_ids: list[int] = field(default_factory=list)  # assessment ids
-    named: list[dict[str, Any]] = field(default_factory=list)
+    named: list[dict[str, Any]] = field(default_factory=list)  # a page of them, by name
+    named_total: int = 0  # peers that published their results
+    named_page: int = 1
+    named_pages: int = 1
+    reachable: PeerGroup | None = None  # the peers open to contact
 
 
-def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
-    """The peer group of a scored assessment under ``criteria`` and its band per dimension."""
+def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) -> PeerView:
+    """The peer group of a scored assessment under ``criteria`` and its band per dimension, and
+    the page ``named_page`` of the peers that published their results."""
     a = scored.assessment
     minimum = peer_minimum()
     if a.round_id is None:
@@ -91,7 +102,8 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
     pool = peer_pool(assessment=a)
     view = PeerView(criteria, minimum, target, peer_filter, pool=pool.count())
     peers = peer_filter_apply(pool, peer_filter)
-    ids = list(peers.values_list("assessment_id", flat=True))
+    group, packed = peer_group_read(peers=peers)
+    ids = list(group.assessment_ids)
     view.peers = len(ids)
     if view.peers < minimum:
         view.refused = "too_few"
@@ -106,7 +118,7 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
     view.peer_ids = ids
     # bands of the top-level dimensions: the ones the page, its chart and learn-from-peers read
     top = [d.code for d in scored.edition.dimensions if d.code in scored.unit.nodes]
-    stats = peer_distributions(peers=peers, peer_ids=ids, nodes=top, minimum=minimum)
+    stats = group.scores.distributions(nodes=top, minimum=minimum)
     for code in top:
         mine = scored.unit.nodes[code]
         node = stats.get(code, {})
@@ -116,19 +128,45 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria) -> PeerView:
             )
             for k in KINDS
         }
-    view.named = _named(peers)
+    # the peers' sharing choices: those that published their results, those open to contact
+    shared = {
+        auth: (is_open, published)
+        for auth, is_open, published in PeerSharing.objects.filter(
+            Q(open_to_contact=True) | Q(publish_results=True),
+            authority_id__in=peers.values("authority_id"),
+        ).values_list("authority_id", "open_to_contact", "publish_results")
+    }
+    flags = [shared.get(auth, NOT_SHARED) for auth in group.authority_ids]
+    view.reachable = group.subset([f[0] for f in flags], packed)
+    _named(view, group.subset([f[1] for f in flags], packed), top, named_page)
     return view
 
 
-def _named(peers: QuerySet[PeerProfile]) -> list[dict[str, Any]]:
-    """Peers that published their results, by name, with their top-level scores (plain rows:
-    ``{"authority": {"pk", "name"}, "scores": {node: {"score"}}}``, read as tuples)."""
-    rows: dict[int, dict[str, Any]] = {}
-    published = peers.filter(authority__sharing__publish_results=True).values("assessment_id")
-    for auth, name, node, score in top_scores(assessments=published):
-        row = rows.setdefault(auth, {"authority": {"pk": auth, "name": name}, "scores": {}})
-        row["scores"][node] = {"score": score}
-    return list(rows.values())
+def _named(view: PeerView, published: PeerGroup, nodes: list[str], page: int) -> None:
+    """The page ``page`` (from 1; past the last, the last) of the peers that published their
+    results, by name, with their top-level scores (plain rows: ``{"authority": {"pk",
+    "name"}, "scores": {node: {"score"}}}``), and how many there are."""
+    size = NAMED_PER_PAGE
+    total = len(published.authority_ids)
+    pages = max(1, -(-total // size))
+    page = min(page, pages)  # a page past the last (the group shrank, a hand-made link): the last
+    view.named_total, view.named_page, view.named_pages = total, page, pages
+    if not total:
+        return
+    names = list(
+        Authority.objects.filter(AnyOf(F("pk"), published.authority_ids))
+        .order_by("name", "pk")
+        .values_list("pk", "name")[(page - 1) * size : page * size]
+    )
+    at = {auth: k for k, auth in enumerate(published.authority_ids)}
+    columns = {node: published.scores.column(node, "all") for node in nodes}
+    view.named = [
+        {
+            "authority": {"pk": auth, "name": name},
+            "scores": {node: {"score": columns[node][at[auth]]} for node in nodes},
+        }
+        for auth, name in names
+    ]
 
 
 def weakest_dimensions(*, scored: Scored, view: PeerView) -> list[str]:
@@ -149,50 +187,49 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     the peers' interquartile range) or improved beyond the uncertainty since the previous round,
     with the practices they reported and the evidence they chose to share. Sorted by name.
 
-    Candidates are read as plain tuples in one query (the peer set and the sharing choices as a
-    subquery and a join), their previous round's scores in a second one; model rows are loaded
-    only for the suggestions shown, so the cost follows the suggestions, not the group.
+    The candidates are the group's peers open to contact, with their packed scores (read with
+    the group: :class:`PeerView` ``reachable``); their previous round's scores are one query,
+    the names of those that are strong or improved another; model rows are loaded only for the
+    suggestions shown, so the cost follows the suggestions, not the group.
     """
     if not view.peer_ids:
         return []
     weak = weakest_dimensions(scored=scored, view=view)
-    a = scored.assessment
-    # the peers open to contact: a subquery of a few hundred assessments at most, whose facts
-    # are then read through the (assessment, node) index
-    reachable = (
-        peer_filter_apply(peer_pool(assessment=a), view.peer_filter).filter(
-            authority__sharing__open_to_contact=True
-        )
-        if view.peer_filter is not None
-        else None
-    )
-    rows: list[Any] = []  # (authority, name, assessment, node, score, previous round's score)
-    if reachable is not None and weak:
-        rows = scores_with_previous(peers=reachable, nodes=weak, round_=a.round)
-    if not rows:
+    round_ = scored.assessment.round
+    reachable = view.reachable
+    if reachable is None or not reachable.authority_ids or not weak or round_ is None:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
-    by_node: dict[str, list[tuple[int, str, int, float, float | None]]] = defaultdict(list)
-    for auth, name, a_id, node, score, previous in rows:
-        by_node[node].append((auth, name, a_id, score, previous))
+    before = previous_round_scores(round_=round_, authority_ids=reachable.authority_ids, nodes=weak)
     tol = scored.pipeline.options.change_tolerance
+    found: dict[str, list[tuple[int, int, list[str], float]]] = {}  # code -> candidates
+    for code in weak:
+        band = view.bands.get(code, {}).get("all")
+        scores = reachable.scores.array(code, "all")  # NaN: no score here, nothing to suggest
+        with np.errstate(invalid="ignore"):
+            strong = scores > band.peers.q3 if band is not None else np.zeros(len(scores), bool)
+        # without a previous score there is no change to read (NaN: not up)
+        improved = changes_up(before=before[code], after=scores, tolerance=tol)
+        found[code] = [
+            (
+                reachable.authority_ids[k],
+                reachable.assessment_ids[k],
+                [r for r, on in (("strong", strong[k]), ("improved", improved[k])) if on],
+                float(scores[k]),
+            )
+            for k in np.flatnonzero(strong | improved).tolist()
+        ]
+    named = dict(
+        Authority.objects.filter(
+            AnyOf(F("pk"), sorted({auth for rows in found.values() for auth, *_rest in rows}))
+        ).values_list("pk", "name")
+    )
     chosen: dict[str, list[tuple[int, int, list[str]]]] = {}  # code -> (authority, assessment)
     more: dict[str, int] = {}
     shown_facts: dict[tuple[int, str], PeerScore] = {}  # the suggested peers' scores
     for code in weak:
-        band = view.bands.get(code, {}).get("all")
-        members: list[tuple[str, int, int, list[str], float]] = []
-        for auth, name, a_id, score, previous in by_node.get(code, ()):
-            reasons = []
-            if band is not None and score is not None and score > band.peers.q3:
-                reasons.append("strong")
-            if (
-                previous is not None  # without a previous score there is no change to read
-                and change_read(before=previous, after=score, tolerance=tol).direction == "up"
-            ):
-                reasons.append("improved")
-            if reasons:
-                members.append((name, auth, a_id, reasons, score))
-        members.sort(key=lambda m: (m[0], m[1]))
+        members = sorted(
+            (named[auth], auth, a_id, reasons, score) for auth, a_id, reasons, score in found[code]
+        )
         kept = members[:SUGGESTIONS_PER_DIMENSION]
         chosen[code] = [(auth, a_id, reasons) for _n, auth, a_id, reasons, _s in kept]
         more[code] = len(members) - len(kept)

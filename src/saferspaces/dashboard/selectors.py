@@ -72,12 +72,19 @@ def dashboard_profile(
 
 
 def dashboard_peers(
-    *, assessment: Assessment, criteria: PeerCriteria, query: str, language: str
+    *,
+    assessment: Assessment,
+    criteria: PeerCriteria,
+    query: str,
+    language: str,
+    named_page: int = 1,
 ) -> dict[str, Any]:
+    """The peer view's context; ``query`` is the criteria's query string (without the page of
+    named peers, ``named_page``), for the links that keep them."""
     scored = scored_read(assessment=assessment)
     if scored is None:
         return {"assessment": assessment, "scored": None}
-    view = peer_view(scored=scored, criteria=criteria)
+    view = peer_view(scored=scored, criteria=criteria, named_page=named_page)
     titles = {d.code: t for d in scored.edition.dimensions if (t := _t(d, language))}
     own = {c: n.all_kinds.score for c, n in scored.unit.nodes.items()}
     context: dict[str, Any] = {
@@ -93,6 +100,7 @@ def dashboard_peers(
             if d.code in scored.unit.nodes
         ],
         "learn": learn_from_peers(scored=scored, view=view, language=language),
+        "query": query,
         "charts": {},
         "kinds": [(k, charts.kind_label(k)) for k in ("all", "perception", "status")],
     }

@@ -89,14 +89,18 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 def peers(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _authority_assessment(request, pk)
     form = PeerCriteriaForm.from_query(request.GET)
+    named = request.GET.get("named", "1")  # the page of the peers that published their results
+    if not named.isascii() or not named.isdigit() or len(named) > 6 or int(named) < 1:
+        raise Http404
     query = request.GET.copy()
-    for key in ("chart", "format"):
+    for key in ("chart", "format", "named"):
         query.pop(key, None)
     context = selectors.dashboard_peers(
         assessment=assessment,
         criteria=form.criteria_value(),
         query=query.urlencode(),
         language=_language(),
+        named_page=int(named),
     )
     context["form"] = form
     return _chart_download(request, context, f"peers-{pk}") or render(

@@ -19,12 +19,20 @@ from django.db import connections, models, router, transaction
 from django.db.models import OuterRef, Subquery
 
 from saferspaces.assessments.models import Answer, Assessment
+from saferspaces.core.dashboard.packed import top_scores_pack
 from saferspaces.core.framework import Edition
 from saferspaces.core.results import FACT_FIELDS, Fact
 from saferspaces.frameworks.models import FrameworkEdition
 from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 from saferspaces.results.fields import json_number
-from saferspaces.results.models import PeerProfile, ResultBasis, ResultFact, ResultRun
+from saferspaces.results.models import (
+    KIND_MEASURES,
+    TOP_DEPTH,
+    PeerProfile,
+    ResultBasis,
+    ResultFact,
+    ResultRun,
+)
 
 #: the columns of a run's packed facts (a fact without its unit: the run is the unit's)
 PACKED_FIELDS = (
@@ -42,6 +50,7 @@ PACKED_FIELDS = (
 #: a fact's values in the order of PACKED_FIELDS (one C call per fact: 1.41 million a round)
 _packed = operator.itemgetter(*(FACT_FIELDS.index(name) for name in PACKED_FIELDS))
 NUMERIC = ("population", "density", "income")
+_KIND_OF = {measure: kind for kind, measure in KIND_MEASURES.items()}
 BATCH = 500  # assessments rewritten per transaction by the rebuild
 
 
@@ -76,10 +85,29 @@ def peer_conditions(*, row: FrameworkEdition, edition: Edition) -> dict[str, str
     return dict(inst.peers.conditions)
 
 
+def top_scores_of(packed: Mapping[str, Any]) -> tuple[str, bytes]:
+    """The layout and packed value of a run's top-level scores (from its packed facts: the
+    whole top-level nodes' score, perception and status, as the fact index holds them)."""
+    at = {name: k for k, name in enumerate(packed.get("fields") or ())}
+    scores: dict[tuple[str, str], float | None] = {}
+    if at:
+        node, measure, category = at["node"], at["measure"], at["category"]
+        instance, value, depth = at["instance"], at["value"], at["depth"]
+        for f in packed.get("rows", ()):
+            kind = _KIND_OF.get(f[measure])
+            if kind is not None and f[depth] == TOP_DEPTH and not f[category] and not f[instance]:
+                scores[f[node], kind] = f[value]
+    return top_scores_pack(scores=scores)
+
+
 def _profile(
-    assessment: Assessment, answers: dict[str, Any], conditions: Mapping[str, str]
+    assessment: Assessment,
+    answers: dict[str, Any],
+    conditions: Mapping[str, str],
+    run: ResultRun,
 ) -> PeerProfile:
     authority = assessment.authority
+    layout, top = top_scores_of(run.facts)
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for condition, code in conditions.items():
@@ -110,6 +138,8 @@ def _profile(
         density=values.get("density"),
         income=values.get("income"),
         sources=sources,
+        top_nodes=layout,
+        top_scores=top,
     )
 
 
@@ -365,7 +395,7 @@ def result_index_write(*, runs: Sequence[ResultRun], cleared: bool = False) -> N
         assessment = assessments[run.assessment_id]
         wanted = conditions[assessment.edition_id]
         if wanted is not None:
-            profiles.append(_profile(assessment, answers[assessment.pk], wanted))
+            profiles.append(_profile(assessment, answers[assessment.pk], wanted, run))
     connection = connections[router.db_for_write(ResultFact)]
     in_database = connection.vendor == "postgresql" and all(
         run.facts.get("fields", list(PACKED_FIELDS)) == list(PACKED_FIELDS) for run in runs

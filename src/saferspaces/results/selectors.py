@@ -25,8 +25,6 @@ from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
 from saferspaces.results.computing import assessment_results_pending
 from saferspaces.results.models import KIND_MEASURES, ResultFact, ResultRun, unit_key
 
-#: the depth of a top-level dimension in the fact index (0 is the overall composite)
-TOP_DEPTH = 1
 #: the measures of a composite unit read into its scores
 SCORE_MEASURES = (*KIND_MEASURES.values(), "gap")
 

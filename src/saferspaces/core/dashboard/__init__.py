@@ -1,7 +1,7 @@
 """Reading scores without ranking them (pure Python): gaps, peer bands, peer criteria, progress.
 
 Public API: :func:`gap_read`, :func:`peer_band`, :func:`peer_band_place`, :func:`distribution_summary`,
-:func:`peer_filter_build`, :func:`peer_filter_match`, :func:`change_read`,
+:func:`peer_filter_build`, :func:`peer_filter_match`, :func:`change_read`, :func:`changes_up`,
 :func:`nodes_comparable`. See ``docs/methodology.md``, "Reading scores". Nothing here computes an
 ordinal position: an authority is placed in a band (below, within or above the interquartile
 range of its peers), and groups smaller than the minimum are never summarised.
@@ -17,7 +17,7 @@ from .peers import (
     peer_filter_build,
     peer_filter_match,
 )
-from .progress import Change, ComparableNode, change_read, nodes_comparable
+from .progress import Change, ComparableNode, change_read, changes_up, nodes_comparable
 
 __all__ = [
     "CRITERIA",
@@ -31,6 +31,7 @@ __all__ = [
     "PeerFacts",
     "PeerFilter",
     "change_read",
+    "changes_up",
     "distribution_summary",
     "gap_read",
     "nodes_comparable",

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from saferspaces.core.framework.diff import edition_diff
 from saferspaces.core.framework.model import Edition
 
@@ -54,6 +56,17 @@ def change_read(
     uncertainty = tolerance + _half(before_interval) + _half(after_interval)
     direction = "within" if abs(delta) <= uncertainty else ("up" if delta > 0 else "down")
     return Change(before, after, delta, uncertainty, direction)
+
+
+def changes_up(*, before: np.ndarray, after: np.ndarray, tolerance: float) -> np.ndarray:
+    """For many pairs of points (no intervals): whether each change from ``before`` to
+    ``after`` is ``up`` as :func:`change_read` reads it (``after - before > tolerance``); a
+    pair with a missing value (NaN) is not."""
+    if tolerance < 0:
+        raise ValueError("the change tolerance cannot be negative")
+    with np.errstate(invalid="ignore"):
+        delta = after - before
+        return (np.abs(delta) > tolerance) & (delta > 0)
 
 
 @dataclass(frozen=True)

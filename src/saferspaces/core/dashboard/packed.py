@@ -1,0 +1,214 @@
+"""A peer's top-level scores packed into one value, and a group's quartiles read from many.
+
+A peer view summarises the scores of thousands of peers (a median group of about 9 500 at
+100 000 authorities) on each top-level dimension and kind. Read as one fact row per peer,
+dimension and kind, that is some 340 000 index entries a page; packed, it is one value per
+peer, which the quartiles read as one array.
+
+**Layout.** The slots are the top-level nodes (their codes sorted) times :data:`KINDS`; the
+layout is the nodes' codes joined by commas. A packed value is the slots' values as
+little-endian 64-bit floats, then one mark per slot (:data:`ABSENT`: no fact; :data:`VALUE`: a
+value, which may be NaN or infinite; :data:`NULL`: a fact without a value). The marks keep the
+difference the fact index makes between a missing fact (the peer is not counted for that
+node and kind) and a fact without a finite value (counted as missing), so that the
+quartiles are those of :func:`~saferspaces.core.dashboard.bands.distribution_summary` over the
+facts, exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .bands import Distribution
+
+#: the kinds of a top-level dimension's score, in slot order ("all" is the score itself)
+KINDS = ("all", "perception", "status")
+ABSENT, VALUE, NULL = 0, 1, 2
+#: the separator of the layout's node codes (never part of a code: codes are identifiers)
+SEPARATOR = ","
+
+
+class PackedError(ValueError):
+    """A packed value that does not match its layout."""
+
+
+def _dtype(slots: int) -> np.dtype:
+    return np.dtype([("v", "<f8", (slots,)), ("m", "u1", (slots,))])
+
+
+def top_scores_pack(*, scores: Mapping[tuple[str, str], float | None]) -> tuple[str, bytes]:
+    """``(layout, packed)`` of an assessment's top-level scores, keyed ``(node, kind)`` (a key
+    with the value None is a fact without value; a key not given is no fact)."""
+    for node, kind in scores:
+        if kind not in KINDS:
+            raise PackedError(f"unknown kind {kind!r} of node {node!r}")
+        if not node or SEPARATOR in node:
+            raise PackedError(f"a node code cannot be empty or hold {SEPARATOR!r}: {node!r}")
+    nodes = sorted({node for node, _kind in scores})
+    slots = len(nodes) * len(KINDS)
+    row = np.zeros(1, dtype=_dtype(slots))
+    values, marks = row["v"][0], row["m"][0]
+    for i, node in enumerate(nodes):
+        for j, kind in enumerate(KINDS):
+            slot = i * len(KINDS) + j
+            if (node, kind) not in scores:
+                values[slot] = np.nan
+                continue
+            value = scores[node, kind]
+            values[slot] = np.nan if value is None else float(value)
+            marks[slot] = NULL if value is None else VALUE
+    return SEPARATOR.join(nodes), row.tobytes()
+
+
+def _nodes(layout: str) -> list[str]:
+    return layout.split(SEPARATOR) if layout else []
+
+
+def _matrix(layout: str, blobs: Sequence[bytes]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    nodes = _nodes(layout)
+    dtype = _dtype(len(nodes) * len(KINDS))
+    if set(map(len, blobs)) - {dtype.itemsize}:
+        raise PackedError(f"a packed value does not fit its layout of {len(nodes)} nodes")
+    if not dtype.itemsize:  # an assessment without top-level scores: nothing to read
+        return nodes, np.empty((len(blobs), 0)), np.empty((len(blobs), 0), dtype=np.uint8)
+    rows = np.frombuffer(b"".join(blobs), dtype=dtype)
+    return nodes, rows["v"], rows["m"]
+
+
+def top_scores_unpack(*, layout: str, packed: bytes) -> dict[tuple[str, str], float | None]:
+    """The ``(node, kind) -> value`` of a packed value (no key for a slot without a fact)."""
+    nodes, values, marks = _matrix(layout, [packed])
+    out: dict[tuple[str, str], float | None] = {}
+    for i, node in enumerate(nodes):
+        for j, kind in enumerate(KINDS):
+            slot = i * len(KINDS) + j
+            mark = int(marks[0, slot])
+            if mark == VALUE:
+                out[node, kind] = float(values[0, slot])
+            elif mark == NULL:
+                out[node, kind] = None
+            elif mark != ABSENT:
+                raise PackedError(f"unknown mark {mark} of node {node!r}")
+    return out
+
+
+class PackedTable:
+    """Many assessments' packed scores, decoded once: one matrix per layout (all of them share
+    one when they answered the same edition)."""
+
+    def __init__(self, *, layouts: Sequence[str], packed: Sequence[bytes]) -> None:
+        if len(layouts) != len(packed):
+            raise ValueError("as many layouts as packed values are needed")
+        self.size = len(packed)
+        # (nodes, positions of its rows or None for all rows in order, values, marks)
+        self._parts: list[tuple[list[str], list[int] | None, np.ndarray, np.ndarray]] = []
+        distinct = set(layouts)
+        if len(distinct) == 1:  # one matrix of every row, in order
+            nodes, values, marks = _matrix(next(iter(distinct)), packed)
+            self._parts.append((nodes, None, values, marks))
+            return
+        at: dict[str, list[int]] = {}
+        for k, layout in enumerate(layouts):
+            at.setdefault(layout, []).append(k)
+        for layout, positions in at.items():
+            nodes, values, marks = _matrix(layout, [packed[k] for k in positions])
+            self._parts.append((nodes, positions, values, marks))
+
+    def column(self, node: str, kind: str) -> list[float | None]:
+        """Each row's value of ``node`` and ``kind``, in row order (None: no fact, or a fact
+        without a value)."""
+        j = KINDS.index(kind)
+        out: list[float | None] = [None] * self.size
+        for nodes, positions, values, marks in self._parts:
+            if node not in nodes:
+                continue
+            slot = nodes.index(node) * len(KINDS) + j
+            found = (marks[:, slot] == VALUE).tolist()
+            column = values[:, slot].tolist()
+            if positions is None:
+                out = [v if ok else None for v, ok in zip(column, found, strict=True)]
+            else:
+                for k, v, ok in zip(positions, column, found, strict=True):
+                    if ok:
+                        out[k] = v
+        return out
+
+    def array(self, node: str, kind: str) -> np.ndarray:
+        """Each row's value of ``node`` and ``kind`` as floats, in row order: NaN where a row
+        has no value (no fact, a fact without a value, or a value that is NaN)."""
+        j = KINDS.index(kind)
+        out = np.full(self.size, np.nan)
+        for nodes, positions, values, marks in self._parts:
+            if node not in nodes:
+                continue
+            slot = nodes.index(node) * len(KINDS) + j
+            column = np.where(marks[:, slot] == VALUE, values[:, slot], np.nan)
+            if positions is None:
+                out = column
+            else:
+                out[positions] = column
+        return out
+
+    def distributions(
+        self, *, nodes: Sequence[str], minimum: int
+    ) -> dict[str, dict[str, Distribution | None]]:
+        """Quartiles (type 7) per node of ``nodes`` and kind, as
+        :func:`~saferspaces.core.dashboard.bands.distribution_summary` gives them over each
+        node's and kind's facts: ``n`` finite values, ``missing`` facts without one; None below
+        ``minimum`` values or without facts. A node without any fact is left out."""
+        if minimum < 1:
+            raise ValueError("the minimum group size must be at least 1")
+        out: dict[str, dict[str, Distribution | None]] = {}
+        for node in nodes:
+            found: dict[str, tuple[list[np.ndarray], int]] = {}
+            for present, _positions, values, marks in self._parts:
+                if node not in present:
+                    continue
+                i = present.index(node)
+                for j, kind in enumerate(KINDS):
+                    slot = i * len(KINDS) + j
+                    mark = marks[:, slot]
+                    facts = int(np.count_nonzero(mark))  # ABSENT is 0
+                    if not facts:
+                        continue
+                    column = values[mark == VALUE, slot]
+                    parts, counted = found.get(kind, ([], 0))
+                    found[kind] = ([*parts, column[np.isfinite(column)]], counted + facts)
+            if not found:
+                continue
+            row: dict[str, Distribution | None] = dict.fromkeys(KINDS)
+            for kind, (parts, facts) in found.items():
+                finite = np.concatenate(parts)
+                if finite.size < minimum:
+                    continue
+                q1, median, q3 = np.percentile(finite, [25, 50, 75])
+                row[kind] = Distribution(
+                    n=int(finite.size),
+                    q1=float(q1),
+                    median=float(median),
+                    q3=float(q3),
+                    missing=facts - int(finite.size),
+                )
+            out[node] = row
+        return out
+
+
+def _table(rows: Sequence[tuple[str, bytes]]) -> PackedTable:
+    return PackedTable(layouts=[r[0] for r in rows], packed=[r[1] for r in rows])
+
+
+def packed_values(*, rows: Sequence[tuple[str, bytes]], node: str, kind: str) -> list[float | None]:
+    """Each row's value of ``node`` and ``kind``, in the order of ``rows`` (None: no fact, or a
+    fact without a value)."""
+    return _table(rows).column(node, kind)
+
+
+def packed_distributions(
+    *, rows: Sequence[tuple[str, bytes]], nodes: Sequence[str], minimum: int
+) -> dict[str, dict[str, Distribution | None]]:
+    """:meth:`PackedTable.distributions` of ``rows`` ((layout, packed value) each)."""
+    if minimum < 1:
+        raise ValueError("the minimum group size must be at least 1")
+    return _table(rows).distributions(nodes=nodes, minimum=minimum)

@@ -1,0 +1,30 @@
+"""``AnyOf``: a column equal to one of many integers, sent as one array on PostgreSQL.
+
+``field__in=[...]`` writes one placeholder per value: for the 1 400 authorities of a peer
+group open to contact, the driver spent about 4 ms splitting the query at its placeholders and
+adapting each value, more than PostgreSQL took to answer. On PostgreSQL the values are one
+``bigint[]`` parameter (``= ANY(%s)``); elsewhere they are written as ``IN`` with a placeholder
+each. Used directly in ``filter()``: ``Model.objects.filter(AnyOf(F("authority_id"), ids))``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Lookup
+
+
+class AnyOf(Lookup):  # type: ignore[type-arg]
+    lookup_name = "any_of"
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [int(v) for v in self.rhs]
+        if not values:
+            raise EmptyResultSet  # none of nothing: Django answers without asking the database
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, values)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)

@@ -1,0 +1,128 @@
+"""Packed top-level scores (``core.dashboard.packed``): what is packed reads back, and a group's
+quartiles from packed values are those of ``distribution_summary`` over the same facts."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from saferspaces.core.dashboard import Distribution, distribution_summary
+from saferspaces.core.dashboard.packed import (
+    KINDS,
+    PackedError,
+    packed_distributions,
+    packed_values,
+    top_scores_pack,
+    top_scores_unpack,
+)
+
+NODES = ("d1", "d2", "d3")
+# a fact's value: a score, none (a fact without a value), NaN or an infinity
+VALUE = (
+    st.floats(min_value=0, max_value=100, allow_nan=False)
+    | st.none()
+    | st.sampled_from([math.nan, math.inf, -math.inf])
+)
+# one assessment's facts: (node, kind) -> value; a key left out is no fact
+FACTS = st.dictionaries(st.tuples(st.sampled_from(NODES), st.sampled_from(KINDS)), VALUE)
+
+
+def _same(a: Distribution | None, b: Distribution | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.n, a.missing, a.q1, a.median, a.q3) == (b.n, b.missing, b.q1, b.median, b.q3)
+
+
+def _eq(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@given(FACTS)
+def test_what_is_packed_reads_back(facts: dict[tuple[str, str], float | None]) -> None:
+    layout, packed = top_scores_pack(scores=facts)
+    assert layout.split(",") == sorted({n for n, _k in facts}) or (not facts and layout == "")
+    back = top_scores_unpack(layout=layout, packed=packed)
+    assert set(back) == set(facts)
+    assert all(_eq(back[key], facts[key]) for key in facts)
+
+
+@given(st.lists(FACTS, max_size=30), st.integers(min_value=1, max_value=8))
+def test_the_quartiles_of_packed_scores_are_those_of_the_facts(
+    group: list[dict[tuple[str, str], float | None]], minimum: int
+) -> None:
+    """Per node and kind: the facts present (a value, none, NaN or infinite) are what
+    distribution_summary reads; a peer without the fact is not counted; a node without any
+    fact in the group is left out."""
+    rows = [top_scores_pack(scores=facts) for facts in group]
+    got = packed_distributions(rows=rows, nodes=list(NODES), minimum=minimum)
+    for node in NODES:
+        present = [facts for facts in group if any(n == node for n, _k in facts)]
+        if not present:
+            assert node not in got
+            continue
+        for kind in KINDS:
+            values = [facts[node, kind] for facts in group if (node, kind) in facts]
+            want = distribution_summary(values=values, minimum=minimum) if values else None
+            assert _same(got[node][kind], want), (node, kind, values)
+
+
+def test_groups_of_several_layouts_are_read_together() -> None:
+    """Assessments of different editions pack different nodes: each node's values are
+    gathered across the layouts that have it."""
+    a = top_scores_pack(scores={("d1", "all"): 10.0, ("d2", "all"): 20.0})
+    b = top_scores_pack(scores={("d1", "all"): 30.0})
+    c = top_scores_pack(scores={("d1", "all"): 50.0, ("x", "all"): 1.0})
+    got = packed_distributions(rows=[a, b, c], nodes=["d1", "d2"], minimum=1)
+    assert got["d1"]["all"] == distribution_summary(values=[10.0, 30.0, 50.0], minimum=1)
+    assert got["d2"]["all"] == distribution_summary(values=[20.0], minimum=1)
+    assert got["d1"]["perception"] is None
+    assert packed_values(rows=[a, b, c], node="d2", kind="all") == [20.0, None, None]
+    assert packed_values(rows=[a, b, c], node="d1", kind="status") == [None, None, None]
+
+
+def test_a_fact_without_value_is_missing_and_no_fact_is_not_counted() -> None:
+    rows = [
+        top_scores_pack(scores={("d1", "all"): 1.0}),
+        top_scores_pack(scores={("d1", "all"): None}),
+        top_scores_pack(scores={("d1", "perception"): 5.0}),  # no score fact at all
+    ]
+    got = packed_distributions(rows=rows, nodes=["d1"], minimum=1)["d1"]["all"]
+    assert got is not None and (got.n, got.missing) == (1, 1)
+    assert packed_values(rows=rows, node="d1", kind="all") == [1.0, None, None]
+
+
+def test_a_packed_value_that_does_not_fit_its_layout_is_refused() -> None:
+    layout, packed = top_scores_pack(scores={("d1", "all"): 1.0, ("d2", "all"): 2.0})
+    with pytest.raises(PackedError, match="does not fit"):
+        packed_distributions(rows=[("d1", packed)], nodes=["d1"], minimum=1)
+    with pytest.raises(PackedError, match="does not fit"):
+        top_scores_unpack(layout=layout, packed=packed[:-1])
+    bad_mark = packed[:-1] + struct.pack("B", 7)
+    with pytest.raises(PackedError, match="unknown mark"):
+        top_scores_unpack(layout=layout, packed=bad_mark)
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ({("d1", "gap"): 1.0}, "unknown kind"),
+        ({("", "all"): 1.0}, "cannot be empty"),
+        ({("a,b", "all"): 1.0}, "cannot be empty or hold"),
+    ],
+)
+def test_what_cannot_be_packed_is_refused(
+    scores: dict[tuple[str, str], float | None], message: str
+) -> None:
+    with pytest.raises(PackedError, match=message):
+        top_scores_pack(scores=scores)
+
+
+def test_the_minimum_group_size_is_at_least_one() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        packed_distributions(rows=[], nodes=["d1"], minimum=0)
