@@ -111,7 +111,7 @@ def test_the_peers_quartiles_are_those_of_their_facts(demo: Any) -> None:
         run.save(update_fields=["facts"])
         result_index_write(runs=[run])
     facts = _top_facts(ids)
-    group, _packed = peer_group_read(peers=peers)
+    group = peer_group_read(peers=peers)
     assert sorted(group.assessment_ids) == sorted(ids)
     for minimum in (1, 5, len(ids) - 1, len(ids) + 1):
         got = group.scores.distributions(nodes=nodes, minimum=minimum)

@@ -102,7 +102,7 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     pool = peer_pool(assessment=a)
     view = PeerView(criteria, minimum, target, peer_filter, pool=pool.count())
     peers = peer_filter_apply(pool, peer_filter)
-    group, packed = peer_group_read(peers=peers)
+    group = peer_group_read(peers=peers)
     ids = list(group.assessment_ids)
     view.peers = len(ids)
     if view.peers < minimum:
@@ -132,13 +132,15 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     shared = {
         auth: (is_open, published)
         for auth, is_open, published in PeerSharing.objects.filter(
+            # the group's authorities as read (the group's filter again, as a subquery, was
+            # planned as a scan of the round with some criteria)
             Q(open_to_contact=True) | Q(publish_results=True),
-            authority_id__in=peers.values("authority_id"),
+            AnyOf(F("authority_id"), group.authority_ids),
         ).values_list("authority_id", "open_to_contact", "publish_results")
     }
     flags = [shared.get(auth, NOT_SHARED) for auth in group.authority_ids]
-    view.reachable = group.subset([f[0] for f in flags], packed)
-    _named(view, group.subset([f[1] for f in flags], packed), top, named_page)
+    view.reachable = group.subset([f[0] for f in flags])
+    _named(view, group.subset([f[1] for f in flags]), top, named_page)
     return view
 
 

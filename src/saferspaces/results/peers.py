@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, QuerySet
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
@@ -72,29 +75,45 @@ class PeerGroup:
     authority_ids: Sequence[int]
     scores: PackedTable
 
-    def subset(self, keep: Sequence[bool], packed: Sequence[tuple[str, bytes]]) -> PeerGroup:
-        """The peers whose ``keep`` is true (``packed``: every peer's (layout, value))."""
-        rows = [k for k, wanted in enumerate(keep) if wanted]
+    def subset(self, keep: Sequence[bool]) -> PeerGroup:
+        """The peers whose ``keep`` is true, in their order."""
         return PeerGroup(
-            [self.assessment_ids[k] for k in rows],
-            [self.authority_ids[k] for k in rows],
-            PackedTable(layouts=[packed[k][0] for k in rows], packed=[packed[k][1] for k in rows]),
+            [a for a, wanted in zip(self.assessment_ids, keep, strict=True) if wanted],
+            [a for a, wanted in zip(self.authority_ids, keep, strict=True) if wanted],
+            self.scores.subset(np.array(keep, dtype=bool)),
         )
 
 
-def peer_group_read(*, peers: QuerySet[PeerProfile]) -> tuple[PeerGroup, list[tuple[str, bytes]]]:
+def peer_group_read(*, peers: QuerySet[PeerProfile]) -> PeerGroup:
     """The peers of ``peers`` with their packed top-level scores, in one query: the group's ids
     and everything its quartiles, its named peers and whom to learn from need (one value per
-    peer, not one fact per peer, node and kind; on PostgreSQL read from the default peer set's
-    index alone); and each peer's (layout, packed value), to take subsets."""
-    rows = list(
-        peers.order_by().values_list("assessment_id", "authority_id", "top_nodes", "top_scores")
-    )
+    peer, not one fact per peer, node and kind; on PostgreSQL read from the peer sets' indexes
+    alone, and in binary: :func:`_binary_cursor`)."""
+    query = peers.order_by().values_list("assessment_id", "authority_id", "top_nodes", "top_scores")
+    sql, params = query.query.sql_with_params()
+    with _binary_cursor(connections[query.db]) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
-        return PeerGroup([], [], PackedTable(layouts=[], packed=[])), []
+        return PeerGroup([], [], PackedTable(layouts=[], packed=[]))
     ids, authorities, layouts, packed = zip(*rows, strict=True)
-    group = PeerGroup(ids, authorities, PackedTable(layouts=layouts, packed=packed))
-    return group, list(zip(layouts, packed, strict=True))
+    return PeerGroup(list(ids), list(authorities), PackedTable(layouts=layouts, packed=packed))
+
+
+def _binary_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """A cursor of ``connection`` (Django's, instrumented as any other: query logging, execute
+    wrappers) whose results PostgreSQL sends in binary: a default peer group at 100 000
+    authorities is 9 500 rows of 324 bytes, which the text format sends as hexadecimal for the
+    driver to decode (8.5 -> 5 ms of the web process's CPU). Elsewhere a plain cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)  # server-side binding, which binary needs
+    raw.format = psycopg.pq.Format.BINARY
+    django: Any = connection
+    return django._prepare_cursor(raw)  # Django's wrapping of a cursor it made
 
 
 def previous_round_scores(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 import struct
+from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from saferspaces.core.dashboard import Distribution, distribution_summary
 from saferspaces.core.dashboard.packed import (
     KINDS,
     PackedError,
+    PackedTable,
     packed_distributions,
     packed_values,
     top_scores_pack,
@@ -126,3 +129,33 @@ def test_what_cannot_be_packed_is_refused(
 def test_the_minimum_group_size_is_at_least_one() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         packed_distributions(rows=[], nodes=["d1"], minimum=0)
+
+
+LAYOUTS = st.lists(
+    st.dictionaries(
+        st.tuples(st.sampled_from(("d1", "d2", "x")), st.sampled_from(KINDS)),
+        st.floats(min_value=0, max_value=100, allow_nan=False) | st.none(),
+    ),
+    max_size=25,
+)
+
+
+@given(LAYOUTS, st.data())
+def test_a_subset_keeps_its_rows_in_order(group: list[Any], data: st.DataObject) -> None:
+    rows = [top_scores_pack(scores=facts) for facts in group]
+    keep = data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
+    table = PackedTable(layouts=[r[0] for r in rows], packed=[r[1] for r in rows])
+    part = table.subset(np.array(keep, dtype=bool))
+    assert part.size == sum(keep)
+    for node in ("d1", "d2", "x"):
+        for kind in KINDS:
+            whole = table.column(node, kind)
+            assert part.column(node, kind) == [v for v, k in zip(whole, keep, strict=True) if k]
+            got, want = part.array(node, kind), table.array(node, kind)[np.array(keep, bool)]
+            assert np.array_equal(got, want, equal_nan=True)
+
+
+def test_a_subset_needs_a_flag_per_row() -> None:
+    layout, packed = top_scores_pack(scores={("d1", "all"): 1.0})
+    with pytest.raises(ValueError, match="one flag per row"):
+        PackedTable(layouts=[layout], packed=[packed]).subset(np.array([True, False]))

@@ -94,45 +94,76 @@ def top_scores_unpack(*, layout: str, packed: bytes) -> dict[tuple[str, str], fl
     return out
 
 
+#: a layout's rows in a table: its nodes, the rows' places in the table, values and marks
+_Part = tuple[list[str], np.ndarray, np.ndarray, np.ndarray]
+
+
+def _part(layout: str, joined: bytes, places: np.ndarray) -> _Part:
+    nodes = _nodes(layout)
+    dtype = _dtype(len(nodes) * len(KINDS))
+    if not dtype.itemsize:  # assessments without top-level scores: nothing to read
+        if joined:
+            raise PackedError(f"a packed value does not fit its layout of {len(nodes)} nodes")
+        n = len(places)
+        return nodes, places, np.empty((n, 0)), np.empty((n, 0), dtype=np.uint8)
+    if len(joined) != len(places) * dtype.itemsize:
+        raise PackedError(f"a packed value does not fit its layout of {len(nodes)} nodes")
+    rows = np.frombuffer(joined, dtype=dtype)
+    return nodes, places, rows["v"], rows["m"]
+
+
 class PackedTable:
     """Many assessments' packed scores, decoded once: one matrix per layout (all of them share
-    one when they answered the same edition)."""
+    one when they answered the same edition), each row in its place in the table."""
 
     def __init__(self, *, layouts: Sequence[str], packed: Sequence[bytes]) -> None:
+        """One row per packed value, in the order given."""
         if len(layouts) != len(packed):
             raise ValueError("as many layouts as packed values are needed")
-        self.size = len(packed)
-        # (nodes, positions of its rows or None for all rows in order, values, marks)
-        self._parts: list[tuple[list[str], list[int] | None, np.ndarray, np.ndarray]] = []
-        distinct = set(layouts)
-        if len(distinct) == 1:  # one matrix of every row, in order
-            nodes, values, marks = _matrix(next(iter(distinct)), packed)
-            self._parts.append((nodes, None, values, marks))
-            return
         at: dict[str, list[int]] = {}
         for k, layout in enumerate(layouts):
             at.setdefault(layout, []).append(k)
-        for layout, positions in at.items():
-            nodes, values, marks = _matrix(layout, [packed[k] for k in positions])
-            self._parts.append((nodes, positions, values, marks))
+        parts = []
+        for layout, places in at.items():
+            blobs = [packed[k] for k in places]
+            width = _dtype(len(_nodes(layout)) * len(KINDS)).itemsize
+            if set(map(len, blobs)) - {width}:  # each value, not only their sum
+                raise PackedError(f"a packed value does not fit its layout of {layout!r}")
+            parts.append(_part(layout, b"".join(blobs), np.array(places, dtype=np.intp)))
+        self._set(len(packed), parts)
+
+    def _set(self, size: int, parts: list[_Part]) -> None:
+        self.size = size
+        self._parts = parts
+
+    def subset(self, keep: np.ndarray) -> PackedTable:
+        """The rows whose ``keep`` (one boolean per row) is true, in their order."""
+        if len(keep) != self.size:
+            raise ValueError("one flag per row is needed")
+        keep = np.asarray(keep, dtype=bool)
+        place = np.cumsum(keep) - 1  # a kept row's place in the subset
+        table = PackedTable(layouts=[], packed=[])
+        parts = []
+        for nodes, places, values, marks in self._parts:
+            kept = keep[places]
+            parts.append((nodes, place[places[kept]], values[kept], marks[kept]))
+        table._set(int(keep.sum()), parts)
+        return table
 
     def column(self, node: str, kind: str) -> list[float | None]:
         """Each row's value of ``node`` and ``kind``, in row order (None: no fact, or a fact
         without a value)."""
         j = KINDS.index(kind)
         out: list[float | None] = [None] * self.size
-        for nodes, positions, values, marks in self._parts:
+        for nodes, places, values, marks in self._parts:
             if node not in nodes:
                 continue
             slot = nodes.index(node) * len(KINDS) + j
             found = (marks[:, slot] == VALUE).tolist()
             column = values[:, slot].tolist()
-            if positions is None:
-                out = [v if ok else None for v, ok in zip(column, found, strict=True)]
-            else:
-                for k, v, ok in zip(positions, column, found, strict=True):
-                    if ok:
-                        out[k] = v
+            for k, v, ok in zip(places.tolist(), column, found, strict=True):
+                if ok:
+                    out[k] = v
         return out
 
     def array(self, node: str, kind: str) -> np.ndarray:
@@ -140,15 +171,11 @@ class PackedTable:
         has no value (no fact, a fact without a value, or a value that is NaN)."""
         j = KINDS.index(kind)
         out = np.full(self.size, np.nan)
-        for nodes, positions, values, marks in self._parts:
+        for nodes, places, values, marks in self._parts:
             if node not in nodes:
                 continue
             slot = nodes.index(node) * len(KINDS) + j
-            column = np.where(marks[:, slot] == VALUE, values[:, slot], np.nan)
-            if positions is None:
-                out = column
-            else:
-                out[positions] = column
+            out[places] = np.where(marks[:, slot] == VALUE, values[:, slot], np.nan)
         return out
 
     def distributions(
@@ -163,7 +190,7 @@ class PackedTable:
         out: dict[str, dict[str, Distribution | None]] = {}
         for node in nodes:
             found: dict[str, tuple[list[np.ndarray], int]] = {}
-            for present, _positions, values, marks in self._parts:
+            for present, _places, values, marks in self._parts:
                 if node not in present:
                     continue
                 i = present.index(node)

@@ -1,7 +1,7 @@
 """Peer profiles carry their assessment's top-level scores, packed (``core.dashboard.packed``):
 the columns are added, then filled from the fact index that they copy; the fact index's
 partial index of the top-level scores, which the peers' reads used, is dropped, and the default
-peer set's index carries the packed scores."""
+peer sets' indexes carry the other criteria's facts and the packed scores."""
 
 from typing import Any
 
@@ -10,6 +10,19 @@ from django.db import migrations, models
 
 BATCH = 2000
 KINDS = {"score": "all", "perception": "perception", "status": "status"}
+GROUP_COLUMNS = (
+    "state",
+    "kind",
+    "nuts_level",
+    "country",
+    "urbanisation",
+    "density",
+    "income",
+    "authority",
+    "assessment",
+    "top_nodes",
+    "top_scores",
+)
 
 
 def fill(apps: Any, schema_editor: Any) -> None:
@@ -67,14 +80,24 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         # read by nobody now (the peers' quartiles and named peers read the packed scores)
         migrations.RemoveIndex(model_name="resultfact", name="result_fact_top"),
-        # the default peer set's index carries the packed scores: a group read from it alone
+        # the peer sets' indexes carry the other criteria's facts and the packed scores: a
+        # group read from them alone
         migrations.RemoveIndex(model_name="peerprofile", name="peer_profile_kind_population"),
+        migrations.RemoveIndex(model_name="peerprofile", name="peer_profile_population"),
         migrations.AddIndex(
             model_name="peerprofile",
             index=models.Index(
                 fields=["round", "kind", "population"],
-                include=("state", "authority", "assessment", "top_nodes", "top_scores"),
+                include=GROUP_COLUMNS,
                 name="peer_profile_kind_population",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="peerprofile",
+            index=models.Index(
+                fields=["round", "population"],
+                include=GROUP_COLUMNS,
+                name="peer_profile_population",
             ),
         ),
         # an authority's profiles by round, with their packed scores (the previous round of
