@@ -30,7 +30,8 @@ It prints one JSON line (the sampled leads' sessions and the pages to visit) as 
   indicators' own scores, which only an assessment's own pages read), values drawn around the
   sample's mean and spread of each (node, measure), shifted by a per-authority quality and a small per-round progress; one
   ``PeerProfile`` with the authority's kind, NUTS level, country, population, density, degree of
-  urbanisation (from the density) and an income between 14 000 and 34 000. Their ``ResultRun``
+  urbanisation (from the density), an income between 14 000 and 34 000, and its top-level
+  scores packed as the index writer packs them (the facts drawn above). Their ``ResultRun``
   is a stub (no explanation: the index needs a run to point to; their own profile pages are
   never visited);
 * sharing choices for every authority: 15 % open to contact (with a note), 5 % publish their
