@@ -6,6 +6,7 @@ Run inside a dedicated, migrated PostgreSQL database (``DATABASE_URL``), as a sc
     .venv/bin/python benchmarks/scale_round.py build 10000   # the round, its answers (COPY)
     .venv/bin/python benchmarks/scale_round.py compute        # the round's task, measured
     .venv/bin/python benchmarks/scale_round.py submit         # one submission's task, measured
+    .venv/bin/python benchmarks/scale_round.py resubmit       # a member's, submitted again
     .venv/bin/python benchmarks/scale_round.py seen 5         # submissions as the team sees them
 
 Each prints one JSON line as its last line. ``build``: one network, N authorities, one round of
@@ -22,6 +23,11 @@ resident memory of this process (``ru_maxrss``), with how many runs and facts we
 ``submit`` submits one draft (its row as the workflow leaves it) and does the same for its task
 (:func:`results_compute_task`, as after a submission): a new member, whose round's other
 members' spread was kept by the round's computation.
+
+``resubmit`` does the same for a member returned and submitted again with one of its data_driven
+answers changed: the round's members are no longer those whose spread was kept, so their spread
+comes from the rows kept of the others and the answers of that member only
+(``results.spreads``).
 
 ``seen N`` measures what a team waits for: a task worker runs as deployed (``saferspaces
 worker`` with its default interval, in a process of its own, warmed by one submission's task as
@@ -200,6 +206,41 @@ def submitted_row(*, assessment_id: int) -> None:
         raise RuntimeError(f"assessment {assessment_id} is not a draft")
 
 
+def resubmitted_row(*, round_: Any) -> int:
+    """A member returned and submitted again with one of its data_driven answers changed (its
+    answer and its row as the fill-in and the workflow leave them); returns its id."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from saferspaces.assessments.models import Answer, Assessment
+    from saferspaces.core.assessment import round_spread_indicators
+    from saferspaces.frameworks.selectors import edition_parsed, edition_pipeline
+
+    member = Assessment.objects.filter(round=round_, state="accepted").order_by("pk").first()
+    if member is None:
+        raise RuntimeError("no accepted member to return and submit again")
+    edition = edition_parsed(row=member.edition)
+    pipeline = edition_pipeline(row=member.edition, edition=edition)
+    assert pipeline is not None
+    codes = round_spread_indicators(edition=edition, pipeline=pipeline)
+    answer = (
+        Answer.objects.filter(assessment=member, code__in=codes, status="answered")
+        .exclude(value=None)
+        .order_by("code")
+        .first()
+    )
+    if answer is None or not isinstance(answer.value, int | float):
+        raise RuntimeError(f"assessment {member.pk} has no numeric data_driven answer")
+    now = timezone.now()
+    Answer.objects.filter(pk=answer.pk).update(
+        value=answer.value * 1.5 + 1, version=F("version") + 1, updated_at=now
+    )
+    Assessment.objects.filter(pk=member.pk).update(
+        state="submitted", updated_at=now, submitted_at=now
+    )
+    return member.pk
+
+
 def submissions_seen(*, round_: Any, count: int, seed: int = 2026) -> dict[str, Any]:
     """Time from the enqueueing of ``count`` submissions' tasks until their results are stored,
     with a task worker as deployed (see the module's docstring)."""
@@ -287,6 +328,13 @@ def main(argv: list[str]) -> None:
         return
     if argv[0] == "compute":
         out = _measured(lambda: round_results_task.call(round_id=round_.pk, user_id=None, at=at))
+    elif argv[0] == "resubmit":
+        pk = resubmitted_row(round_=round_)
+        out = _measured(
+            lambda: results_compute_task.call(
+                assessment_id=pk, user_id=None, trigger="submit", at=at
+            )
+        )
     else:
         last = Assessment.objects.filter(round=round_, state="draft").order_by("pk").first()
         assert last is not None, "no draft left to submit (build the round again)"

@@ -6,7 +6,8 @@ A dedicated PostgreSQL database is created and migrated, the round is built in i
 (``results.tasks.round_results_task``) runs in a process of its own as a worker runs it
 (``scale_round.py compute``), which reports its wall time, CPU time and peak resident memory.
 Then one submission's own task (``results_compute_task``, as after a submission) is measured
-the same way, and a few submissions as their team sees them (``scale_round.py seen``: with a
+the same way, then a member's returned and submitted again with a changed answer
+(``scale_round.py resubmit``), and a few submissions as their team sees them (``scale_round.py seen``: with a
 task worker running as deployed, from the task given to the queue until the results are
 stored).
 
@@ -78,16 +79,34 @@ def test_bench_round_results_as_a_task(benchmark: Any, round_database: Any) -> N
     load = os.getloadavg()
     measured = json.loads(benchmark.pedantic(lambda: _script(env, "compute"), rounds=1))
     submission = json.loads(_script(env, "submit"))
+    resubmission = json.loads(_script(env, "resubmit"))
     seen = json.loads(_script(env, "seen", str(SEEN)))
     benchmark.extra_info.update(
-        built=built, round=measured, submission=submission, seen=seen, load_before=load
+        built=built,
+        round=measured,
+        submission=submission,
+        resubmission=resubmission,
+        seen=seen,
+        load_before=load,
     )
-    print(json.dumps({"built": built, "round": measured, "submission": submission, "seen": seen}))
+    print(
+        json.dumps(
+            {
+                "built": built,
+                "round": measured,
+                "submission": submission,
+                "resubmission": resubmission,
+                "seen": seen,
+            }
+        )
+    )
     assert measured["result"] == ASSESSMENTS and measured["runs"] == ASSESSMENTS
     wall_s, rss_mb = _target()
     assert measured["wall_s"] < wall_s, measured
     assert measured["peak_rss_mb"] < rss_mb, measured
     assert submission["wall_s"] < SUBMISSION_TARGET_S, submission
+    # a member returned and submitted again: the members changed since their spread was kept
+    assert resubmission["wall_s"] < SUBMISSION_TARGET_S, resubmission
     # as the team sees it: from the submission's task given to the queue to its results stored,
     # with a task worker running as deployed
     assert seen["max_s"] < SUBMISSION_TARGET_S, seen

@@ -27,7 +27,6 @@ from saferspaces.core.dashboard import (
 from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.profile import KINDS
-from saferspaces.results.lookups import AnyOf
 from saferspaces.results.peers import (
     PeerGroup,
     peer_facts,
@@ -38,6 +37,7 @@ from saferspaces.results.peers import (
     previous_round_scores,
 )
 from saferspaces.results.selectors import Scored
+from saferspaces.results.sql import AnyOf
 
 PRACTICE_TYPES = ("yes_partly_no", "single_choice", "multiple_choice")
 SUGGESTIONS_PER_DIMENSION = 6

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,9 @@ from saferspaces.core.assessment import (
     RoundSpread,
     round_spread_codes,
     round_spread_combine,
-    round_spread_read,
+    round_spread_indicators,
+    round_spread_of_rows,
+    round_spread_rows,
 )
 from saferspaces.core.framework import AnswerError, Edition, Indicator
 from saferspaces.core.framework.answers import AnswerState, AnswerValue
@@ -57,8 +59,11 @@ from saferspaces.results.index import (
 from saferspaces.results.models import ResultRun, unit_key
 from saferspaces.results.overlap import OverlappedWriter, collection_paused
 from saferspaces.results.spreads import (
+    Kept,
     Member,
     members_digest,
+    spread_rows_get,
+    spread_rows_put,
     spread_snapshot_get,
     spread_snapshot_put,
 )
@@ -221,6 +226,8 @@ class _Plan:
     trigger: str
     user: Any
     now: dt.datetime
+    #: each member's row of the spread as read (assessment -> its stamp and values), to keep
+    spread_rows: dict[int, Kept] | None = None
 
 
 def _edition_of(first: Assessment) -> tuple[Edition, EditionPipeline | None]:
@@ -229,33 +236,43 @@ def _edition_of(first: Assessment) -> tuple[Edition, EditionPipeline | None]:
     return edition, edition_pipeline_checked(row=first.edition, edition=edition)
 
 
-def _spreads_read(
-    groups: Sequence[Sequence[int]], *, edition: Edition, pipeline: EditionPipeline
-) -> list[RoundSpread]:
-    """The spread of the data_driven answers of each group of assessments (only those answers,
-    and those their skip logic reads, are read: for all groups at once)."""
+def _spread_rows_read(
+    ids: Sequence[int], *, edition: Edition, pipeline: EditionPipeline
+) -> dict[int, tuple[float, ...]]:
+    """Each assessment's row of the round's spread (its values of the data_driven indicators:
+    ``core.assessment.round_spread_rows``), read from those answers only (and those their
+    skip logic reads)."""
+    if not ids:
+        return {}
     codes = round_spread_codes(edition=edition, pipeline=pipeline)
-    units, _ends = _answers(
-        [pk for ids in groups for pk in ids], edition, spreads=False, codes=codes
-    )
+    units, _ends = _answers(list(ids), edition, spreads=False, codes=codes)
     try:
-        return [
-            round_spread_read(
-                edition=edition,
-                pipeline=pipeline,
-                units={unit_key(pk): units[unit_key(pk)] for pk in ids},
-                n_units=len(ids),
-            )
-            for ids in groups
-        ]
+        rows = round_spread_rows(
+            edition=edition,
+            pipeline=pipeline,
+            units={unit_key(pk): units[unit_key(pk)] for pk in ids},
+        )
     except AnswersError as error:
         names = {
             unit_key(pk): name
-            for pk, name in Assessment.objects.filter(
-                pk__in=[pk for ids in groups for pk in ids]
-            ).values_list("pk", "authority__name")
+            for pk, name in Assessment.objects.filter(pk__in=list(ids)).values_list(
+                "pk", "authority__name"
+            )
         }
         raise DomainError(_problems_message(error, names)) from None
+    return {pk: rows[unit_key(pk)] for pk in ids}
+
+
+def _spread_of(
+    rows: Iterable[Sequence[float]], *, n_units: int, edition: Edition, pipeline: EditionPipeline
+) -> RoundSpread:
+    """The spread of a round of ``n_units`` units whose rows are ``rows``."""
+    return round_spread_of_rows(
+        codes=round_spread_indicators(edition=edition, pipeline=pipeline),
+        rows=rows,
+        n_units=n_units,
+        min_units=pipeline.options.min_units_data_driven,
+    )
 
 
 def _overall(round_: Round | None, pipeline: EditionPipeline | None) -> bool | None:
@@ -274,11 +291,14 @@ def _plan(
     assessments): for the composite model, the spread of the data_driven answers of all of
     them (only those answers are read, not the whole round's)."""
     edition, pipeline = _edition_of(members[0])
-    spread = None
+    spread = kept = None
     if pipeline is not None:
-        (spread,) = _spreads_read([[a.pk for a in members]], edition=edition, pipeline=pipeline)
+        stamps = {a.pk: a.updated_at for a in members}  # as the members were loaded
+        rows = _spread_rows_read(list(stamps), edition=edition, pipeline=pipeline)
+        spread = _spread_of(rows.values(), n_units=len(members), edition=edition, pipeline=pipeline)
+        kept = {pk: (stamps[pk], row) for pk, row in rows.items()}
     overall = _overall(round_, pipeline)
-    return _Plan(edition, pipeline, overall, spread, len(members), trigger, user, now)
+    return _Plan(edition, pipeline, overall, spread, len(members), trigger, user, now, kept)
 
 
 def _compute(plan: _Plan, chunk: Sequence[Assessment]) -> Computed:
@@ -426,6 +446,7 @@ def assessment_results_compute(
     spread = others = None
     digest = members_digest(members=members)
     kept = False
+    read: dict[int, Kept] = {}  # the rows read from answers now, to keep
     if pipeline is not None:
         if members:
             others = spread_snapshot_get(
@@ -435,13 +456,15 @@ def assessment_results_compute(
                 digest=digest,
             )
             kept = others is not None
-        if others is not None or not members:
-            (own,) = _spreads_read([[assessment.pk]], edition=edition, pipeline=pipeline)
-        else:
-            others, own = _spreads_read(
-                [[m[0] for m in members], [assessment.pk]], edition=edition, pipeline=pipeline
+        if others is None and members:
+            others, read = _members_spread(
+                members, assessment=assessment, edition=edition, pipeline=pipeline
             )
+        own_rows = _spread_rows_read([assessment.pk], edition=edition, pipeline=pipeline)
+        own = _spread_of(own_rows.values(), n_units=1, edition=edition, pipeline=pipeline)
         spread = own if others is None else round_spread_combine(first=others, second=own)
+        if assessment.state in COMPUTED_TOGETHER:  # a member: its row is kept too
+            read[assessment.pk] = (assessment.updated_at, own_rows[assessment.pk])
     plan = _Plan(
         edition,
         pipeline,
@@ -454,23 +477,57 @@ def assessment_results_compute(
     )
     run = _store(plan, [assessment], whole=True)[0]
     # kept for the next computation: the members with this one once it is one of them, else
-    # (a draft) the members' spread just read
+    # (a draft) the members' spread just read; and the rows read from answers
     keep: tuple[str, RoundSpread] | None = None
     if assessment.state in COMPUTED_TOGETHER and spread is not None:
         me = (assessment.pk, assessment.edition_id, assessment.updated_at)
         keep = members_digest(members=[*members, me]), spread
     elif others is not None and not kept:
         keep = digest, others
-    if keep is not None and pipeline is not None and assessment.round_id is not None:
-        spread_snapshot_put(
+    if pipeline is not None and assessment.round_id is not None:
+        if keep is not None:
+            spread_snapshot_put(
+                round_id=assessment.round_id,
+                edition=assessment.edition,
+                pipeline=pipeline,
+                digest=keep[0],
+                spread=keep[1],
+                now=now,
+            )
+        spread_rows_put(
             round_id=assessment.round_id,
             edition=assessment.edition,
             pipeline=pipeline,
-            digest=keep[0],
-            spread=keep[1],
-            now=now,
+            rows=read,
         )
     return run
+
+
+def _members_spread(
+    members: Sequence[Member],
+    *,
+    assessment: Assessment,
+    edition: Edition,
+    pipeline: EditionPipeline,
+) -> tuple[RoundSpread, dict[int, Kept]]:
+    """The spread of ``members`` (not the one computed, ``assessment``) from their kept rows
+    where a member has not changed since its row was read, and from the answers of the others
+    (a member returned, resubmitted or recomputed, one that joined, or every member when none
+    is kept); and the rows read from answers, to keep."""
+    width = len(round_spread_indicators(edition=edition, pipeline=pipeline))
+    rows = spread_rows_get(
+        round_id=assessment.round_id,  # type: ignore[arg-type]
+        edition=assessment.edition,
+        pipeline=pipeline,
+        width=width,
+    )
+    stale = [pk for pk, _edition, stamp in members if rows.get(pk, (None,))[0] != stamp]
+    stamps = {pk: stamp for pk, _edition, stamp in members}
+    fresh = _spread_rows_read(stale, edition=edition, pipeline=pipeline)
+    read = {pk: (stamps[pk], row) for pk, row in fresh.items()}
+    values = [fresh[pk] if pk in fresh else rows[pk][1] for pk, _e, _s in members]
+    spread = _spread_of(values, n_units=len(members), edition=edition, pipeline=pipeline)
+    return spread, read
 
 
 def round_results_compute(
@@ -503,6 +560,13 @@ def round_results_compute(
             digest=digest,
             spread=plan.round_spread,
             now=now,
+        )
+        spread_rows_put(
+            round_id=round_.pk,
+            edition=members[0].edition,
+            pipeline=plan.pipeline,
+            rows=plan.spread_rows or {},
+            clear_round=True,
         )
     return runs
 

@@ -203,7 +203,7 @@ def _facts_insert(rows: list[tuple[Any, ...]]) -> None:
             batch_size=2000,
         )
         return
-    _copy_rows(connection, ResultFact._meta.db_table, FACT_COLUMNS, rows)
+    copy_rows(connection, ResultFact._meta.db_table, FACT_COLUMNS, rows)
 
 
 #: how each index column is read from a packed fact (a JSON array in PACKED_FIELDS order)
@@ -242,7 +242,7 @@ def _facts_copy_in_database(connection: Any, run_ids: list[int]) -> None:
         )
 
 
-def _copy_values(row: models.Model, fields: Sequence[Any], connection: Any) -> list[Any]:
+def copy_values(row: models.Model, fields: Sequence[Any], connection: Any) -> list[Any]:
     """A model row's values as ``COPY`` sends them: JSON columns as text written by orjson
     (:func:`json_text`), the others as Django prepares them for the database."""
     return [
@@ -253,7 +253,7 @@ def _copy_values(row: models.Model, fields: Sequence[Any], connection: Any) -> l
     ]
 
 
-def _copy_rows(connection: Any, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
+def copy_rows(connection: Any, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
@@ -295,11 +295,11 @@ def result_runs_insert(*, runs: list[ResultRun]) -> list[ResultRun]:
         run.pk = pk
         run._state.adding = False
         run._state.db = connection.alias
-    _copy_rows(
+    copy_rows(
         connection,
         table,
         [str(f.column) for f in fields],
-        (_copy_values(run, fields, connection) for run in runs),
+        (copy_values(run, fields, connection) for run in runs),
     )
     return runs
 
@@ -315,11 +315,11 @@ def peer_profiles_insert(*, profiles: list[PeerProfile]) -> None:
         PeerProfile.objects.bulk_create(profiles, batch_size=2000)
         return
     fields = [f for f in PeerProfile._meta.concrete_fields if not f.primary_key]
-    _copy_rows(
+    copy_rows(
         connection,
         PeerProfile._meta.db_table,
         [str(f.column) for f in fields],
-        (_copy_values(p, fields, connection) for p in profiles),
+        (copy_values(p, fields, connection) for p in profiles),
     )
 
 

@@ -327,3 +327,37 @@ class SpreadSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"spread of round {self.round_id} ({self.n_units} units)"
+
+
+class SpreadRow(models.Model):
+    """One assessment's values of the data_driven indicators as a round's spread reads them
+    (``core.assessment.round_spread_rows``: one double per indicator, in the order of
+    ``round_spread_indicators``, NaN without a value), kept so that when a round's members
+    changed since its spread was kept (a member returned, resubmitted or recomputed) a
+    submission reads the answers of the members that changed only, not of every member
+    (``results.spreads``).
+
+    ``stamp`` is the assessment's ``updated_at`` read *before* its answers were: a row is used
+    only while the assessment still has that stamp, for the same edition source and pipeline."""
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="+"
+    )
+    round = models.ForeignKey("assessments.Round", on_delete=models.CASCADE, related_name="+")
+    # the edition of the computation that read it (its data_driven indicators)
+    edition = models.ForeignKey(
+        "frameworks.FrameworkEdition", on_delete=models.CASCADE, related_name="+"
+    )
+    edition_sha256 = models.CharField(max_length=64)
+    pipeline_sha256 = models.CharField(max_length=64)
+    stamp = models.DateTimeField()
+    values = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "edition"], name="spread_row_unique")
+        ]
+        indexes = [models.Index(fields=["round", "edition"], name="spread_row_round")]
+
+    def __str__(self) -> str:
+        return f"spread row of {self.assessment_id}"

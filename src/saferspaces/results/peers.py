@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
 
 import numpy as np
 from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, QuerySet
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.core.dashboard import PeerFacts, PeerFilter
 from saferspaces.core.dashboard.packed import PackedTable
-from saferspaces.results.lookups import AnyOf
 from saferspaces.results.models import PeerProfile
+from saferspaces.results.sql import AnyOf, binary_cursor
 
 #: the states of the assessments that are peers
 PEER_STATES = (AssessmentState.SUBMITTED, AssessmentState.ACCEPTED)
@@ -88,32 +86,16 @@ def peer_group_read(*, peers: QuerySet[PeerProfile]) -> PeerGroup:
     """The peers of ``peers`` with their packed top-level scores, in one query: the group's ids
     and everything its quartiles, its named peers and whom to learn from need (one value per
     peer, not one fact per peer, node and kind; on PostgreSQL read from the peer sets' indexes
-    alone, and in binary: :func:`_binary_cursor`)."""
+    alone, and in binary: :func:`~saferspaces.results.sql.binary_cursor`)."""
     query = peers.order_by().values_list("assessment_id", "authority_id", "top_nodes", "top_scores")
     sql, params = query.query.sql_with_params()
-    with _binary_cursor(connections[query.db]) as cursor:
+    with binary_cursor(connections[query.db]) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return PeerGroup([], [], PackedTable(layouts=[], packed=[]))
     ids, authorities, layouts, packed = zip(*rows, strict=True)
     return PeerGroup(list(ids), list(authorities), PackedTable(layouts=layouts, packed=packed))
-
-
-def _binary_cursor(connection: BaseDatabaseWrapper) -> Any:
-    """A cursor of ``connection`` (Django's, instrumented as any other: query logging, execute
-    wrappers) whose results PostgreSQL sends in binary: a default peer group at 100 000
-    authorities is 9 500 rows of 324 bytes, which the text format sends as hexadecimal for the
-    driver to decode (8.5 -> 5 ms of the web process's CPU). Elsewhere a plain cursor."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    import psycopg
-
-    connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)  # server-side binding, which binary needs
-    raw.format = psycopg.pq.Format.BINARY
-    django: Any = connection
-    return django._prepare_cursor(raw)  # Django's wrapping of a cursor it made
 
 
 def previous_round_scores(

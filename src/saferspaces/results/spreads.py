@@ -1,12 +1,16 @@
-"""A round's spread kept between computations (``SpreadSnapshot``): read back for exactly the
-set of members it was read from, so that one submission reads the members' spread in one row
-instead of their data_driven answers, and combines its own with it
-(``core.assessment.round_spread_combine``).
+"""A round's spread kept between computations, so that one submission does not read the
+data_driven answers of every member of its round (1.6 million answers in a round of 100,000):
 
-The digest of a set is taken from the members' rows *before* their answers are read: a member
-that changes in between moves its ``updated_at``, so a snapshot may be labelled with a set
-older than the answers it was read from (a set whose digest is never read again), never with
-a newer one.
+- ``SpreadSnapshot``: the members' spread, read back for exactly the set of members it was read
+  from (one row), combined with the submission's own (``core.assessment.round_spread_combine``);
+- ``SpreadRow``: each member's row of values (``core.assessment.round_spread_rows``), read back
+  for the members that did not change since it was read, when the set changed (a member
+  returned, resubmitted or recomputed): only the changed members' answers are read, and the
+  spread is that of all the rows (``core.assessment.round_spread_of_rows``).
+
+The digest of a set, and a row's stamp, are taken from the members' rows *before* their answers
+are read: a member that changes in between moves its ``updated_at``, so a snapshot or a row may
+be labelled older than the answers it was read from (a label never read again), never newer.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+import numpy as np
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import F
 
 from saferspaces.core.assessment import EditionPipeline, RoundSpread
 from saferspaces.frameworks.models import FrameworkEdition
-from saferspaces.results.models import SpreadSnapshot
+from saferspaces.results.index import copy_rows, copy_values
+from saferspaces.results.models import SpreadRow, SpreadSnapshot
+from saferspaces.results.sql import AnyOf, binary_cursor
 
 #: a member as the digest reads it: (assessment id, edition id, last change)
 Member = tuple[int, int, dt.datetime]
@@ -97,3 +105,93 @@ def spread_snapshot_put(
     except IntegrityError:  # another worker kept one at the same moment: theirs stays
         return False
     return True
+
+
+#: a kept row: the assessment's stamp when it was read, its values
+Kept = tuple[dt.datetime, tuple[float, ...]]
+
+
+def spread_rows_get(
+    *, round_id: int, edition: FrameworkEdition, pipeline: EditionPipeline, width: int
+) -> dict[int, Kept]:
+    """The kept rows of a round's assessments for this edition and pipeline (assessment ->
+    (stamp, values)); a row of another width than ``width`` is not returned."""
+    query = (
+        SpreadRow.objects.filter(
+            round_id=round_id,
+            edition_id=edition.pk,
+            edition_sha256=edition.sha256,
+            pipeline_sha256=pipeline.sha256,
+        )
+        .order_by()
+        .values_list("assessment_id", "stamp", "values")
+    )
+    connection = connections[query.db]
+    if connection.vendor == "postgresql":
+        # in binary (100,000 rows of a round of 100,000; the stamps come as the ORM's, aware)
+        sql, params = query.query.sql_with_params()
+        with binary_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        rows = list(query)
+    size = 8 * width
+    return {
+        pk: (stamp, tuple(np.frombuffer(values, dtype="<f8").tolist()))
+        for pk, stamp, values in rows
+        if len(values) == size
+    }
+
+
+def spread_rows_put(
+    *,
+    round_id: int,
+    edition: FrameworkEdition,
+    pipeline: EditionPipeline,
+    rows: dict[int, Kept],
+    clear_round: bool = False,
+) -> bool:
+    """Keep ``rows`` (assessment -> (stamp, values)) for this edition and pipeline, replacing
+    those assessments' rows (``clear_round``: every row of the round for this edition, as a
+    round's computation replaces them all); False when another computation kept some of them
+    at the same moment (theirs stay: a row is only ever a shortcut)."""
+    if not rows and not clear_round:
+        return True
+    made = [
+        SpreadRow(
+            assessment_id=pk,
+            round_id=round_id,
+            edition_id=edition.pk,
+            edition_sha256=edition.sha256,
+            pipeline_sha256=pipeline.sha256,
+            stamp=stamp,
+            values=np.asarray(values, dtype="<f8").tobytes(),
+        )
+        for pk, (stamp, values) in rows.items()
+    ]
+    try:
+        with transaction.atomic():
+            old = SpreadRow.objects.filter(round_id=round_id, edition_id=edition.pk)
+            if not clear_round:
+                old = old.filter(AnyOf(F("assessment_id"), list(rows)))
+            old.delete()
+            spread_rows_insert(rows=made)
+    except IntegrityError:
+        return False
+    return True
+
+
+def spread_rows_insert(*, rows: list[SpreadRow]) -> None:
+    """Insert rows: with ``COPY`` on PostgreSQL (a round of 100,000 keeps 100,000), batched
+    ``INSERT`` elsewhere."""
+    connection = connections[router.db_for_write(SpreadRow)]
+    if connection.vendor != "postgresql":
+        SpreadRow.objects.bulk_create(rows, batch_size=2000)
+        return
+    fields = [f for f in SpreadRow._meta.concrete_fields if not f.primary_key]
+    copy_rows(
+        connection,
+        SpreadRow._meta.db_table,
+        [str(f.column) for f in fields],
+        (copy_values(row, fields, connection) for row in rows),
+    )

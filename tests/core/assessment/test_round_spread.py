@@ -182,3 +182,35 @@ def test_the_spreads_of_two_parts_of_a_round_combine_into_the_whole_rounds(
     other = type(whole)(n_units=1, columns={}, min_units=whole.min_units + 1)
     with pytest.raises(ValueError):
         round_spread_combine(first=whole, second=other)
+
+
+@pytest.mark.parametrize("changed", [0, 1, 5, UNITS])
+def test_the_spread_of_kept_rows_and_rows_read_again_is_the_whole_rounds(
+    real: Edition, changed: int
+) -> None:
+    """Rows kept for the units that did not change and read again for those that did (their
+    answers changed): the same spread as one read of the whole round as it is now."""
+    from saferspaces.core.assessment import (
+        round_spread_indicators,
+        round_spread_of_rows,
+        round_spread_rows,
+    )
+
+    pipe = edition_pipeline_find(edition=real, directory=EDITIONS)
+    before = _round(real)
+    kept = round_spread_rows(edition=real, pipeline=pipe, units=before)
+    codes = round_spread_indicators(edition=real, pipeline=pipe)
+    assert all(len(row) == len(codes) for row in kept.values())
+    rng = random.Random(changed)
+    now = dict(before)
+    moved = rng.sample(sorted(now), changed)
+    for u in moved:
+        now[u] = random_states(real, rng, p_missing=0.25)
+    again = round_spread_rows(edition=real, pipeline=pipe, units={u: now[u] for u in moved})
+    rows = [again[u] if u in again else kept[u] for u in now]
+    spread = round_spread_of_rows(
+        codes=codes, rows=rows, n_units=len(now), min_units=pipe.options.min_units_data_driven
+    )
+    assert spread == round_spread_read(edition=real, pipeline=pipe, units=now)
+    with pytest.raises(ValueError, match="a row of"):
+        round_spread_of_rows(codes=codes, rows=[(1.0,)], n_units=1, min_units=1)

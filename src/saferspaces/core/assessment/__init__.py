@@ -33,7 +33,14 @@ from .result import (
 )
 from .score import assessments_score
 from .serialise import score_result_to_json, unit_scores_from_json
-from .spread import round_spread_codes, round_spread_combine, round_spread_read
+from .spread import (
+    round_spread_codes,
+    round_spread_combine,
+    round_spread_indicators,
+    round_spread_of_rows,
+    round_spread_read,
+    round_spread_rows,
+)
 
 __all__ = [
     "OVERALL_CODE",
@@ -60,7 +67,10 @@ __all__ = [
     "node_is_pass_through",
     "round_spread_codes",
     "round_spread_combine",
+    "round_spread_indicators",
+    "round_spread_of_rows",
     "round_spread_read",
+    "round_spread_rows",
     "score_result_to_json",
     "unit_scores_from_json",
 ]

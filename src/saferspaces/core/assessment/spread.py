@@ -8,7 +8,7 @@ lowest and highest value are all a unit's results depend on outside its own answ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from saferspaces.core.framework.answers import AnswerState
 from saferspaces.core.framework.model import Edition, Indicator, Relevance
@@ -52,24 +52,28 @@ def round_spread_codes(*, edition: Edition, pipeline: EditionPipeline) -> frozen
     return _spread_conditions(edition, pipeline)[0]
 
 
-def round_spread_read(
+def round_spread_indicators(*, edition: Edition, pipeline: EditionPipeline) -> list[str]:
+    """The data_driven indicators, in the order of a unit's row (:func:`round_spread_rows`)."""
+    return [i.code for i in _data_driven(edition, pipeline)]
+
+
+def round_spread_rows(
     *,
     edition: Edition,
     pipeline: EditionPipeline,
     units: Mapping[str, Mapping[str, AnswerState]],
-    n_units: int | None = None,
-) -> RoundSpread:
-    """The spread of the round made of ``units`` (unit -> answers; the answers of
-    :func:`round_spread_codes` are enough: others are not read). ``n_units`` is the round's
-    number of units when ``units`` holds only those with such answers. Raises
-    :class:`AnswersError` listing every bad answer among them."""
+) -> dict[str, tuple[float, ...]]:
+    """Each unit's row: its value of each data_driven indicator (in the order of
+    :func:`round_spread_indicators`; NaN without one), all a round's spread reads of it. The
+    answers of :func:`round_spread_codes` are enough. Raises :class:`AnswersError` listing
+    every bad answer among them."""
     inds = _data_driven(edition, pipeline)
     questions: dict[str, object] = dict(edition.questions())
     wanted, conditions = _spread_conditions(edition, pipeline)
     referenced = frozenset(q for _, cond in conditions for q in cond.questions())
     problems: list[Problem] = []
     memo: dict[tuple[str, object], float | None] = {}
-    values: list[list[float]] = [[] for _ in inds]
+    rows: dict[str, tuple[float, ...]] = {}
     for u, states in units.items():
         row = unit_answers_read(
             unit=u,
@@ -82,17 +86,55 @@ def round_spread_read(
             memo=memo,
             referenced=referenced,
         )
-        for j, v in enumerate(row.x):
-            if v == v:  # not NaN
-                values[j].append(v)
+        rows[u] = tuple(float(v) for v in row.x)
     if problems:
         raise AnswersError(problems)
+    return rows
+
+
+def round_spread_of_rows(
+    *,
+    codes: Sequence[str],
+    rows: Iterable[Sequence[float]],
+    n_units: int,
+    min_units: int,
+) -> RoundSpread:
+    """The spread of a round whose units have ``rows`` (:func:`round_spread_rows`, in the order
+    of ``codes``; NaN: no value) and ``n_units`` units in all (units without a value of any
+    data_driven indicator may be left out of ``rows``)."""
+    values: list[list[float]] = [[] for _ in codes]
+    for row in rows:
+        if len(row) != len(codes):
+            raise ValueError(f"a row of {len(row)} values for {len(codes)} indicators")
+        for j, v in enumerate(row):
+            if v == v:  # not NaN
+                values[j].append(v)
     return RoundSpread(
-        n_units=len(units) if n_units is None else n_units,
+        n_units=n_units,
         columns={
-            ind.code: (len(vs), min(vs), max(vs)) if vs else (0, None, None)
-            for ind, vs in zip(inds, values, strict=True)
+            code: (len(vs), min(vs), max(vs)) if vs else (0, None, None)
+            for code, vs in zip(codes, values, strict=True)
         },
+        min_units=min_units,
+    )
+
+
+def round_spread_read(
+    *,
+    edition: Edition,
+    pipeline: EditionPipeline,
+    units: Mapping[str, Mapping[str, AnswerState]],
+    n_units: int | None = None,
+) -> RoundSpread:
+    """The spread of the round made of ``units`` (unit -> answers; the answers of
+    :func:`round_spread_codes` are enough: others are not read). ``n_units`` is the round's
+    number of units when ``units`` holds only those with such answers. Raises
+    :class:`AnswersError` listing every bad answer among them."""
+    rows = round_spread_rows(edition=edition, pipeline=pipeline, units=units)
+    return round_spread_of_rows(
+        codes=round_spread_indicators(edition=edition, pipeline=pipeline),
+        rows=rows.values(),
+        n_units=len(units) if n_units is None else n_units,
         min_units=pipeline.options.min_units_data_driven,
     )
 

@@ -1,4 +1,5 @@
-"""``AnyOf``: a column equal to one of many integers, sent as one array on PostgreSQL.
+"""SQL helpers of the results layer's reads at scale: ``AnyOf`` (a column equal to one of many
+integers, sent as one array on PostgreSQL) and :func:`binary_cursor`.
 
 ``field__in=[...]`` writes one placeholder per value: for the 1 400 authorities of a peer
 group open to contact, the driver spent about 4 ms splitting the query at its placeholders and
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Lookup
 
 
@@ -31,3 +33,20 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
             text = ",".join(map(str, values))
             return f"{lhs} = ANY(string_to_array(%s, ',')::bigint[])", (*lhs_params, text)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
+
+
+def binary_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """A cursor of ``connection`` (Django's, instrumented as any other: query logging, execute
+    wrappers) whose results PostgreSQL sends in binary: packed values (a default peer group at
+    100 000 authorities is 9 500 rows of 324 bytes) are otherwise sent as hexadecimal for the
+    driver to decode (8.5 -> 5 ms of the web process's CPU for that group). Elsewhere a plain
+    cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)  # server-side binding, which binary needs
+    raw.format = psycopg.pq.Format.BINARY
+    django: Any = connection
+    return django._prepare_cursor(raw)  # Django's wrapping of a cursor it made
