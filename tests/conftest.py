@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,6 +155,23 @@ def _language_reset():  # type: ignore[no-untyped-def]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
+def queue_worker(*, worker_id: str, interval: float, batch: bool) -> Any:
+    """The database queue's own worker (``django_tasks_db``'s, as ``saferspaces worker`` runs
+    it) over every queue, for the tests that run tasks in this process."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 @pytest.fixture
 def database_queue(settings):  # type: ignore[no-untyped-def]
     """Tasks stored in the database queue, as in production, instead of run when enqueued (the
@@ -161,20 +179,10 @@ def database_queue(settings):  # type: ignore[no-untyped-def]
     queue's own worker code (claim, run, record), as ``saferspaces worker --batch`` does, and
     returns how many ran."""
     from django.db import transaction
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = DATABASE_QUEUE
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = queue_worker(worker_id="test-worker", interval=0, batch=True)
 
     def run(limit: int = 100) -> int:
         ran = 0

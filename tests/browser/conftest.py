@@ -87,18 +87,9 @@ class TaskWorkerThread:
     locked"); a job page's status, polled every second by htmx, asks again after a refusal."""
 
     def __init__(self) -> None:
-        from django_tasks_db.management.commands.db_worker import Worker
+        from conftest import queue_worker
 
-        self.worker = Worker(
-            queue_names=["*"],
-            interval=0.2,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="browser-test",
-            excluded_queue_names=[],
-        )
+        self.worker = queue_worker(worker_id="browser-test", interval=0.2, batch=False)
         self.threads: list[threading.Thread] = []
 
     def _serve(self) -> None:
