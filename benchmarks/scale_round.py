@@ -231,9 +231,14 @@ def resubmitted_row(*, round_: Any) -> int:
     )
     if answer is None or not isinstance(answer.value, int | float):
         raise RuntimeError(f"assessment {member.pk} has no numeric data_driven answer")
+    spec = edition.indicator_map()[answer.code].answer
+    low = spec.min if spec.min is not None else answer.value - 10
+    high = spec.max if spec.max is not None else answer.value + 10
+    # another value within the question's bounds (the fill-in accepts no other)
+    changed = (answer.value + low) / 2 if answer.value > low else (answer.value + high) / 2
     now = timezone.now()
     Answer.objects.filter(pk=answer.pk).update(
-        value=answer.value * 1.5 + 1, version=F("version") + 1, updated_at=now
+        value=changed, version=F("version") + 1, updated_at=now
     )
     Assessment.objects.filter(pk=member.pk).update(
         state="submitted", updated_at=now, submitted_at=now

@@ -104,8 +104,10 @@ def test_bench_round_results_as_a_task(benchmark: Any, round_database: Any) -> N
     wall_s, rss_mb = _target()
     assert measured["wall_s"] < wall_s, measured
     assert measured["peak_rss_mb"] < rss_mb, measured
+    assert submission["result"] is not None, submission  # a run stored (not a refusal)
     assert submission["wall_s"] < SUBMISSION_TARGET_S, submission
     # a member returned and submitted again: the members changed since their spread was kept
+    assert resubmission["result"] is not None, resubmission  # a run stored (not a refusal)
     assert resubmission["wall_s"] < SUBMISSION_TARGET_S, resubmission
     # as the team sees it: from the submission's task given to the queue to its results stored,
     # with a task worker running as deployed

@@ -62,6 +62,9 @@ from saferspaces.results.spreads import (
     Kept,
     Member,
     members_digest,
+    members_read,
+    spread_row_pack,
+    spread_row_unpack,
     spread_rows_get,
     spread_rows_put,
     spread_snapshot_get,
@@ -296,7 +299,8 @@ def _plan(
         stamps = {a.pk: a.updated_at for a in members}  # as the members were loaded
         rows = _spread_rows_read(list(stamps), edition=edition, pipeline=pipeline)
         spread = _spread_of(rows.values(), n_units=len(members), edition=edition, pipeline=pipeline)
-        kept = {pk: (stamps[pk], row) for pk, row in rows.items()}
+        kept = {pk: (stamps[pk], spread_row_pack(row)) for pk, row in rows.items()}
+        del rows
     overall = _overall(round_, pipeline)
     return _Plan(edition, pipeline, overall, spread, len(members), trigger, user, now, kept)
 
@@ -437,10 +441,10 @@ def assessment_results_compute(
     # the members' digest is taken before any answer is read (``results.spreads``)
     members: list[Member] = []
     if assessment.round_id is not None:
-        members = list(
-            Assessment.objects.filter(round_id=assessment.round_id, state__in=COMPUTED_TOGETHER)
-            .exclude(pk=assessment.pk)
-            .values_list("pk", "edition_id", "updated_at")
+        members = members_read(
+            members=Assessment.objects.filter(
+                round_id=assessment.round_id, state__in=COMPUTED_TOGETHER
+            ).exclude(pk=assessment.pk)
         )
     edition, pipeline = _edition_of(assessment)
     spread = others = None
@@ -464,7 +468,7 @@ def assessment_results_compute(
         own = _spread_of(own_rows.values(), n_units=1, edition=edition, pipeline=pipeline)
         spread = own if others is None else round_spread_combine(first=others, second=own)
         if assessment.state in COMPUTED_TOGETHER:  # a member: its row is kept too
-            read[assessment.pk] = (assessment.updated_at, own_rows[assessment.pk])
+            read[assessment.pk] = (assessment.updated_at, spread_row_pack(own_rows[assessment.pk]))
     plan = _Plan(
         edition,
         pipeline,
@@ -524,8 +528,10 @@ def _members_spread(
     stale = [pk for pk, _edition, stamp in members if rows.get(pk, (None,))[0] != stamp]
     stamps = {pk: stamp for pk, _edition, stamp in members}
     fresh = _spread_rows_read(stale, edition=edition, pipeline=pipeline)
-    read = {pk: (stamps[pk], row) for pk, row in fresh.items()}
-    values = [fresh[pk] if pk in fresh else rows[pk][1] for pk, _e, _s in members]
+    read = {pk: (stamps[pk], spread_row_pack(row)) for pk, row in fresh.items()}
+    values = [
+        fresh[pk] if pk in fresh else spread_row_unpack(rows[pk][1]) for pk, _e, _s in members
+    ]
     spread = _spread_of(values, n_units=len(members), edition=edition, pipeline=pipeline)
     return spread, read
 
