@@ -191,19 +191,25 @@ def _fact_rows(run: ResultRun, assessment: Assessment) -> list[tuple[Any, ...]]:
 
 
 def _facts_insert(rows: list[tuple[Any, ...]]) -> None:
-    """Insert index rows: with ``COPY`` on PostgreSQL (a round writes about 140 rows per
-    assessment; ``INSERT`` of 1.4 million rows spends most of its time quoting them), with
-    batched ``INSERT`` elsewhere."""
+    """Insert index rows (a round writes about 140 rows per assessment; ``INSERT`` of 1.4
+    million rows spends most of its time quoting them: :func:`rows_insert`)."""
+    rows_insert(model=ResultFact, columns=FACT_COLUMNS, rows=rows)
+
+
+def rows_insert(
+    *, model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain rows (values in the order of ``columns``, as the driver sends them) into
+    ``model``'s table: with ``COPY`` on PostgreSQL, batched ``INSERT`` elsewhere."""
     if not rows:
         return
-    connection = connections[router.db_for_write(ResultFact)]
+    connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
-        ResultFact.objects.bulk_create(
-            [ResultFact(**dict(zip(FACT_COLUMNS, row, strict=True))) for row in rows],
-            batch_size=2000,
+        model.objects.bulk_create(  # type: ignore[attr-defined]
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
         )
         return
-    copy_rows(connection, ResultFact._meta.db_table, FACT_COLUMNS, rows)
+    copy_rows(connection, model._meta.db_table, columns, rows)
 
 
 #: how each index column is read from a packed fact (a JSON array in PACKED_FIELDS order)

@@ -22,12 +22,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, QuerySet
 
 from saferspaces.core.assessment import EditionPipeline, RoundSpread
 from saferspaces.frameworks.models import FrameworkEdition
-from saferspaces.results.index import copy_rows
+from saferspaces.results.index import rows_insert
 from saferspaces.results.models import SpreadRow, SpreadSnapshot
 from saferspaces.results.sql import AnyOf, binary_cursor
 
@@ -162,6 +162,18 @@ def spread_rows_get(
     return {pk: (stamp, bytes(values)) for pk, stamp, values in rows if len(values) == size}
 
 
+#: the columns of a kept row as written
+ROW_COLUMNS = (
+    "assessment_id",
+    "round_id",
+    "edition_id",
+    "edition_sha256",
+    "pipeline_sha256",
+    "stamp",
+    "values",
+)
+
+
 def spread_rows_put(
     *,
     round_id: int,
@@ -183,34 +195,12 @@ def spread_rows_put(
             if not clear_round:
                 old = old.filter(AnyOf(F("assessment_id"), list(rows)))
             old.delete()
-            _insert([(pk, *head, stamp, packed) for pk, (stamp, packed) in rows.items()])
+            # with COPY on PostgreSQL: a round of 100,000 keeps 100,000, sent as they are
+            rows_insert(
+                model=SpreadRow,
+                columns=ROW_COLUMNS,
+                rows=[(pk, *head, stamp, packed) for pk, (stamp, packed) in rows.items()],
+            )
     except IntegrityError:
         return False
     return True
-
-
-#: the columns of :func:`_insert`'s rows
-ROW_COLUMNS = (
-    "assessment_id",
-    "round_id",
-    "edition_id",
-    "edition_sha256",
-    "pipeline_sha256",
-    "stamp",
-    "values",
-)
-
-
-def _insert(rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows (:data:`ROW_COLUMNS`): with ``COPY`` on PostgreSQL (a round of 100,000 keeps
-    100,000, sent as they are), batched ``INSERT`` elsewhere."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(SpreadRow)]
-    if connection.vendor != "postgresql":
-        SpreadRow.objects.bulk_create(
-            [SpreadRow(**dict(zip(ROW_COLUMNS, row, strict=True))) for row in rows],
-            batch_size=2000,
-        )
-        return
-    copy_rows(connection, SpreadRow._meta.db_table, ROW_COLUMNS, rows)
