@@ -17,6 +17,8 @@ facts, exactly.
 
 from __future__ import annotations
 
+import math
+import struct
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -47,19 +49,20 @@ def top_scores_pack(*, scores: Mapping[tuple[str, str], float | None]) -> tuple[
         if not node or SEPARATOR in node:
             raise PackedError(f"a node code cannot be empty or hold {SEPARATOR!r}: {node!r}")
     nodes = sorted({node for node, _kind in scores})
-    slots = len(nodes) * len(KINDS)
-    row = np.zeros(1, dtype=_dtype(slots))
-    values, marks = row["v"][0], row["m"][0]
-    for i, node in enumerate(nodes):
-        for j, kind in enumerate(KINDS):
-            slot = i * len(KINDS) + j
+    values: list[float] = []
+    marks: list[int] = []
+    for node in nodes:
+        for kind in KINDS:
             if (node, kind) not in scores:
-                values[slot] = np.nan
+                values.append(math.nan)
+                marks.append(ABSENT)
                 continue
             value = scores[node, kind]
-            values[slot] = np.nan if value is None else float(value)
-            marks[slot] = NULL if value is None else VALUE
-    return SEPARATOR.join(nodes), row.tobytes()
+            values.append(math.nan if value is None else float(value))
+            marks.append(NULL if value is None else VALUE)
+    # the bytes of one row of _dtype(len(values)): the doubles, then the marks, unaligned
+    packed = struct.pack(f"<{len(values)}d{len(marks)}B", *values, *marks)
+    return SEPARATOR.join(nodes), packed
 
 
 def _nodes(layout: str) -> list[str]:
