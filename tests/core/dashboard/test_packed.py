@@ -17,13 +17,25 @@ from saferspaces.core.dashboard.packed import (
     KINDS,
     PackedError,
     PackedTable,
-    packed_distributions,
-    packed_values,
     top_scores_pack,
     top_scores_unpack,
 )
 
 NODES = ("d1", "d2", "d3")
+
+
+def _table(rows: list[tuple[str, bytes]]) -> PackedTable:
+    return PackedTable(layouts=[r[0] for r in rows], packed=[r[1] for r in rows])
+
+
+def packed_distributions(*, rows: list[tuple[str, bytes]], nodes: Any, minimum: int) -> Any:
+    return _table(rows).distributions(nodes=nodes, minimum=minimum)
+
+
+def packed_values(*, rows: list[tuple[str, bytes]], node: str, kind: str) -> Any:
+    return _table(rows).column(node, kind)
+
+
 # a fact's value: a score, none (a fact without a value), NaN or an infinity
 VALUE = (
     st.floats(min_value=0, max_value=100, allow_nan=False)

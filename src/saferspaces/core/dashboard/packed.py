@@ -223,22 +223,3 @@ class PackedTable:
                 )
             out[node] = row
         return out
-
-
-def _table(rows: Sequence[tuple[str, bytes]]) -> PackedTable:
-    return PackedTable(layouts=[r[0] for r in rows], packed=[r[1] for r in rows])
-
-
-def packed_values(*, rows: Sequence[tuple[str, bytes]], node: str, kind: str) -> list[float | None]:
-    """Each row's value of ``node`` and ``kind``, in the order of ``rows`` (None: no fact, or a
-    fact without a value)."""
-    return _table(rows).column(node, kind)
-
-
-def packed_distributions(
-    *, rows: Sequence[tuple[str, bytes]], nodes: Sequence[str], minimum: int
-) -> dict[str, dict[str, Distribution | None]]:
-    """:meth:`PackedTable.distributions` of ``rows`` ((layout, packed value) each)."""
-    if minimum < 1:
-        raise ValueError("the minimum group size must be at least 1")
-    return _table(rows).distributions(nodes=nodes, minimum=minimum)
