@@ -28,7 +28,7 @@ REDRAW_QUERIES = 13  # and the answers read by the questions a save shows or hid
 # role, the assignments, the answers of the assessment as rows (progress and navigation) and
 # the demo banner
 PAGE_QUERIES = 10
-ROLE = 'SELECT "accounts_authoritymembership"'
+ROLE = 'FROM "accounts_authoritymembership"'  # read in plain SQL (saferspaces.rows)
 ANSWER_ROWS = 'SELECT "assessments_answer"."assessment_id" AS "assessment_id"'
 EVIDENCE_CODES = 'SELECT "assessments_evidence"."code" AS "code"'
 
@@ -61,7 +61,7 @@ def test_an_answer_saved_over_htmx_asks_only_what_it_needs(assessment, team) -> 
     )
     assert r.status_code == 200 and "Saved at" in r.content.decode()
     assert len(statements) <= SAVE_QUERIES, "\n".join(statements)
-    roles = [s for s in statements if s.startswith(ROLE)]
+    roles = [s for s in statements if ROLE in s]
     assignments = [s for s in statements if 'FROM "assessments_assignment"' in s]
     assert len(roles) == 1 and len(assignments) == 1, "\n".join(statements)
     reads = [s for s in statements if s.startswith('SELECT "assessments_assessment"')]
@@ -118,7 +118,7 @@ def test_a_page_asks_a_fixed_number_of_queries(assessment, team) -> None:  # typ
         assert c.get(url).status_code == 200
     statements = _statements(queries)
     assert len(statements) <= PAGE_QUERIES, "\n".join(statements)
-    assert len([s for s in statements if s.startswith(ROLE)]) == 1
+    assert len([s for s in statements if ROLE in s]) == 1
     # the answers as rows and the assignments are read once per page (progress, navigation
     # and the edit rule share them); the page's progress needs no evidence
     rows = [s for s in statements if s.startswith(ANSWER_ROWS)]
@@ -161,7 +161,7 @@ def test_reading_and_editing_are_decided_from_one_read_of_the_role(assessment, t
     page = _statements(queries)
     for shown in (statements, page):
         assert not [s for s in shown if "EXISTS" in s], "\n".join(shown)
-        roles = [s for s in shown if s.startswith(ROLE)]
+        roles = [s for s in shown if ROLE in s]
         assert len(roles) == 1, "\n".join(shown)
         # one membership per person and authority: read by its key, without the joins and
         # the sort of the memberships' default order

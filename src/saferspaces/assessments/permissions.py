@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from saferspaces.accounts.models import AuthorityMembership, NetworkCoordinator, Role
 from saferspaces.accounts.permissions import AccessDenied, is_administrator, role_in_authority
 from saferspaces.request_memo import memo_get
+from saferspaces.rows import column, rows_read, table
 
 if TYPE_CHECKING:
     from saferspaces.assessments.models import Assessment, Round
@@ -140,10 +141,14 @@ def assigned_people(*, assessment: Assessment, fresh: bool = False) -> dict[str,
 
     def read() -> dict[str, set[int]]:
         out: dict[str, set[int]] = {}
-        for section, user_id in Assignment.objects.filter(assessment=assessment).values_list(
-            "section", "user_id"
-        ):
-            out.setdefault(section, set()).add(user_id)
+        # two plain columns, read on every request of the fill-in (saferspaces.rows)
+        m = Assignment
+        sql = (
+            f"SELECT {column(m, 'section')}, {column(m, 'user')} FROM {table(m)}"  # noqa: S608 - names from the model
+            f" WHERE {column(m, 'assessment')} = %s"
+        )
+        for section, user_id in rows_read(sql, [assessment.pk]):
+            out.setdefault(str(section), set()).add(int(user_id))
         return out
 
     return memo_get(("assigned", assessment.pk), read, fresh=fresh)

@@ -16,13 +16,16 @@ error summaries link to them (``views_fill.ERROR_ANCHORS``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
+from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat, floatformat, truncatewords
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils import dateformat
+from django.utils.formats import get_format, localize
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import get_language, ngettext
@@ -35,6 +38,22 @@ from saferspaces.web.numbers import number_text
 
 CHOICE_TYPES = frozenset({"likert", "yes_partly_no", "single_choice", "multiple_choice"})
 _SLOT = "__code__"  # a slug no question has: the code's place in an address reversed once
+_ID_SLOT = "918273645546372819"  # a number no evidence has: its place in an address reversed once
+
+
+def escape(text: Any) -> SafeString:
+    """``django.utils.html.escape`` without its check for lazy arguments (this module passes
+    none): the same string, called thousands of times on a page."""
+    return SafeString(html.escape(str(text)))
+
+
+def conditional_escape(text: Any) -> str:
+    """``django.utils.html.conditional_escape``: text marked safe as it is, the rest escaped."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()  # type: ignore[no-any-return]
+    return escape(text)
 
 
 def answer_words(question: Any, status: str | None, value: Any, *, language: str) -> str:
@@ -59,6 +78,11 @@ def _local(value: Any) -> Any:
 
 def _v(value: Any) -> str:
     """``{{ value }}``: localised (numbers, dates) and escaped."""
+    kind = type(value)
+    if kind is str or kind is SafeString:
+        return conditional_escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what number_format gives a whole number without grouping
     value = localize(_local(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
@@ -90,6 +114,11 @@ class QuestionHtml:
             name: escape(reverse(f"assessments:{name}", args=[self.pk, _SLOT]))
             for name in ("question", "save", "history", "evidence_add", "flag", "prefill")
         }
+        self.evidence_urls = {
+            name: escape(reverse(f"assessments:{name}", args=[self.pk, int(_ID_SLOT)]))
+            for name in ("evidence_file", "evidence_remove")
+        }
+        self.datetime_format = get_format("DATETIME_FORMAT")  # the page's language
         here = (view.page.number if view.page is not None else None) or page_number or 1
         self.next = escape(page_url(self.pk, view.section.code, here))
         self.csrf = ""
@@ -102,6 +131,13 @@ class QuestionHtml:
 
     def _url(self, name: str, code: str) -> str:
         return self.urls[name].replace(_SLOT, code)
+
+    def _evidence_url(self, name: str, pk: int) -> str:
+        return self.evidence_urls[name].replace(_ID_SLOT, str(pk))
+
+    def _datetime(self, value: dt.datetime | None) -> str:
+        """``value|date:"DATETIME_FORMAT"`` in the site's time zone."""
+        return "" if value is None else dateformat.format(_local(value), self.datetime_format)
 
     def _tr(self, text: Text | None) -> str:
         return escape(text_get(text, self.language))
@@ -190,7 +226,7 @@ class QuestionHtml:
             )
             if current.comment:
                 out.append(f"<dt>{t.their_comment}</dt><dd>{escape(current.comment)}</dd>\n")
-            when = _v(date_filter(_local(current.updated_at), "DATETIME_FORMAT"))
+            when = _v(self._datetime(current.updated_at))
             out.append(
                 f"<dt>{t.saved_by}</dt><dd>{_v(_or(current.updated_by, t.someone))}, {when}</dd>"
                 "\n</dl>\n"
@@ -374,7 +410,7 @@ class QuestionHtml:
         t, a = self.t, qv.answer
         out = ['<p class="question-footer muted">\n']
         if a:
-            when = date_filter(_local(a.updated_at), "DATETIME_FORMAT")
+            when = self._datetime(a.updated_at)
             out.append(
                 t.last_changed
                 % {"who": _v(_or(a.updated_by, t.someone)), "when": _v(when), "v": _v(a.version)}
@@ -416,14 +452,14 @@ class QuestionHtml:
                 f'<span class="visually-hidden"> {name}</span></a>'
             )
         if e.file:
-            url = escape(reverse("assessments:evidence_file", args=[self.pk, e.pk]))
+            url = self._evidence_url("evidence_file", e.pk)
             out.append(
                 f' · <a href="{url}">{escape(e.file_name)}</a>'
                 f" ({escape(filesizeformat(e.file_size))})"
             )
         out.append(f'\n<span class="muted">— {_v(_or(e.added_by, ""))}</span>\n')
         if self.view.editable:
-            url = escape(reverse("assessments:evidence_remove", args=[self.pk, e.pk]))
+            url = self._evidence_url("evidence_remove", e.pk)
             out.append(
                 f'<form class="inline-form" method="post" action="{url}">{self.csrf}'
                 f'<button type="submit" class="link-button">{t.remove}'
