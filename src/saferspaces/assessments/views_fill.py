@@ -40,11 +40,13 @@ def assessment_get(request: HttpRequest, pk: int, *, lock: bool = False) -> Asse
     which the edit rules of the request read anyway. ``lock``: read under the assessment's row
     lock (inside the caller's transaction), as a save needs it.
     """
-    query = Assessment.objects.select_related("authority", "edition", "round__network").defer(
+    query = Assessment.objects.select_related("authority", "edition").defer(
         "edition__source"  # read only if the edition is not parsed yet (edition_parsed)
     )
-    if lock:
+    if lock:  # a save: it shows nothing of the round (and its network)
         query = query.select_for_update(of=("self",))
+    else:
+        query = query.select_related("round__network")
     try:
         assessment = query.get(pk=pk)
     except Assessment.DoesNotExist:
