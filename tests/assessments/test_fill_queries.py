@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -170,3 +171,72 @@ def test_reading_and_editing_are_decided_from_one_read_of_the_role(assessment, t
         locks = [s for s in statements if " FOR UPDATE" in s]
         assert len(locks) == 1, "\n".join(locks)
         assert locks[0].endswith(' FOR UPDATE OF "assessments_assessment"'), locks[0]
+
+
+def test_the_plain_reads_give_what_the_orm_gives(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """The role, the assignments and the revision counts are read in plain SQL
+    (``saferspaces.rows``): the same values as the ORM's queries, on either database."""
+    from django.db.models import Count
+
+    from saferspaces.accounts.models import AuthorityMembership
+    from saferspaces.accounts.permissions import role_in_authority
+    from saferspaces.assessments.models import Assignment
+    from saferspaces.assessments.permissions import assigned_people
+    from saferspaces.assessments.selectors import revision_counts
+
+    for version, value in enumerate(("10", "20", "30")):
+        answer_save(
+            assessment=assessment,
+            code="QOL_P01",
+            user=team.lead,
+            status="answered",
+            raw=value,
+            expected_version=version,
+        )
+    answer_save(
+        assessment=assessment,
+        code="QOL_P02",
+        user=team.lead,
+        status="dont_know",
+        raw=None,
+        expected_version=0,
+    )
+    codes = ["QOL_P01", "QOL_P02", "QOL_P03"]
+    expected = dict(
+        AnswerRevision.objects.filter(assessment=assessment, code__in=codes)
+        .values("code")
+        .annotate(n=Count("id"))
+        .values_list("code", "n")
+    )
+    assert (
+        revision_counts(assessment=assessment, codes=codes)
+        == expected
+        == {
+            "QOL_P01": 3,
+            "QOL_P02": 1,
+        }
+    )
+    assert revision_counts(assessment=assessment, codes=[]) == {}
+
+    Assignment.objects.create(assessment=assessment, section="QOL", user=team.respondent)
+    Assignment.objects.create(assessment=assessment, section="QOL", user=team.respondent2)
+    # outside a request nothing is kept (request_memo): every call reads the database
+    assert assigned_people(assessment=assessment) == {
+        "QOL": {team.respondent.pk, team.respondent2.pk}
+    }
+    for person in (team.lead, team.respondent, team.coordinator):
+        expected_role = (
+            AuthorityMembership.objects.filter(user=person, authority=assessment.authority)
+            .values_list("role", flat=True)
+            .first()
+        )
+        assert role_in_authority(person, assessment.authority) == expected_role
+    assert role_in_authority(team.lead, assessment.authority) == "lead"
+
+
+def test_an_in_list_needs_a_value() -> None:
+    from saferspaces.rows import placeholders
+
+    assert placeholders(3) == "%s, %s, %s"
+    with pytest.raises(ValueError, match="at least one value"):
+        placeholders(0)
