@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Subquery
+from django.db.models import Count, Max, QuerySet
 
+from saferspaces.authorities.models import NutsRegion
 from saferspaces.core.framework import Edition
 from saferspaces.core.opendata import SOURCES, GeographyError, SourceError, source_get
 from saferspaces.core.opendata.geography import (
@@ -37,6 +38,7 @@ from saferspaces.opendata.models import (
     Observation,
     RunStatus,
 )
+from saferspaces.rows import column, rows_read, table
 
 __all__ = [
     "GeographyLevel",
@@ -288,6 +290,24 @@ _SUGGESTED_CITY: dict[tuple[str, str, int], str | None] = {}
 _SUGGESTED_MAX = 1024
 
 
+def _in_force_sql(authority_model: Any) -> str:
+    """The row :func:`geography_in_force` reads: the authority's region, its country, its own
+    country, its name, the match a person made (method, city, NUTS code) and the number of
+    successful loads. Plain SQL: read on every page of the fill-in with open-data questions
+    (``saferspaces.rows``)."""
+    a, r, m, run = authority_model, NutsRegion, GeographyMatch, ImportRun
+    return (
+        f"SELECT a.{column(a, 'nuts_region')}, r.{column(r, 'country_code')},"  # noqa: S608
+        f" a.{column(a, 'country_code')}, a.{column(a, 'name')}, m.{column(m, 'method')},"
+        f" m.{column(m, 'city_code')}, m.{column(m, 'nuts_code')},"
+        f" (SELECT COUNT(*) FROM {table(run)} WHERE {column(run, 'status')} = %s)"
+        f" FROM {table(a)} a"
+        f" LEFT JOIN {table(r)} r ON r.{column(r, 'code')} = a.{column(a, 'nuts_region')}"
+        f" LEFT JOIN {table(m)} m ON m.{column(m, 'authority')} = a.{column(a, 'id')}"
+        f" WHERE a.{column(a, 'id')} = %s"
+    )
+
+
 def geography_in_force(*, authority: Any) -> AuthorityGeography | None:
     """The geography whose data pre-fill ``authority``'s answers: the match a person confirmed
     or corrected, else the suggestion (the match in force of :func:`geography_match_suggest`,
@@ -296,28 +316,9 @@ def geography_in_force(*, authority: Any) -> AuthorityGeography | None:
     One query (the match, the region's country and the number of successful loads); the cities
     with data are read and matched with the name only when a suggestion is needed and not known
     for this name since the last load."""
-    loads = (
-        ImportRun.objects.filter(status=RunStatus.OK)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    row = (
-        type(authority)
-        .objects.filter(pk=authority.pk)
-        .annotate(loads=Subquery(loads[:1]))
-        .values_list(
-            "nuts_region_id",
-            "nuts_region__country_code",
-            "country_code",
-            "name",
-            "geography_match__method",
-            "geography_match__city_code",
-            "geography_match__nuts_code",
-            "loads",
-        )
-        .first()
+    row = next(
+        iter(rows_read(_in_force_sql(type(authority)), [str(RunStatus.OK.value), authority.pk])),
+        None,
     )
     if row is None:
         return None
