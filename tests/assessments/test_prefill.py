@@ -188,3 +188,33 @@ def test_the_city_of_an_authority_is_matched_once_per_load_of_data(assessment, t
     _observe(2.5, "2021", geo="FR003C", level="city")  # a load brings the city's own data
     block = _page(c, assessment).split('id="q-URB_S01"', 1)[1].split("</section>", 1)[0]
     assert "FR003C" in block and "wider region" not in block, block
+
+
+def test_the_geography_in_force_is_the_geography_pages_match_in_force(assessment, team) -> None:  # type: ignore[no-untyped-def]
+    """``geography_in_force`` (one row in plain SQL, read by every page with open-data
+    questions) gives the geography of the geography page's match in force
+    (``geography_match_suggest``, read with the ORM): suggested, confirmed, corrected to a
+    city, and for an authority outside any import."""
+    from saferspaces.opendata.selectors import geography_in_force, geography_match_suggest
+    from saferspaces.opendata.services import geography_match_confirm
+
+    authority = assessment.authority
+
+    def same() -> Any:
+        in_force = geography_in_force(authority=authority)
+        assert in_force == geography_match_suggest(authority=authority).geography
+        return in_force
+
+    assert same() is not None  # no load yet: the registered region
+    _observe(1.4, "2021")
+    _observe(2.5, "2021", geo="FR003C", level="city")
+    suggested = same()
+    region = authority.nuts_region.code
+    geography_match_confirm(authority=authority, user=team.lead, city_code="", nuts_code=region)
+    confirmed = same()
+    geography_match_confirm(
+        authority=authority, user=team.lead, city_code="FR003C", nuts_code=region
+    )
+    corrected = same()
+    assert corrected is not None and corrected.chain[0][1] == "FR003C"
+    assert confirmed is not None and suggested is not None
