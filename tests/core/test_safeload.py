@@ -274,3 +274,90 @@ def test_lines_cells_and_fields_are_bounded() -> None:
         _records("1,2\n" * 5, max_cells=9)
     with pytest.raises(LimitExceeded, match="a cell is longer than 131,072 characters"):
         _records("a\n" + "x" * 200_000 + "\n")
+
+
+def _sheet(xml: bytes) -> io.BytesIO:
+    return io.BytesIO(
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + xml
+    )
+
+
+def test_stated_dimensions_are_read_from_the_sheets_head_only() -> None:
+    """openpyxl's stated-dimension scan, ended at the start of <sheetData>
+    (``sheets.dimensions_from_head``): the same boundaries as openpyxl's own scan, and a sheet
+    without the element is not read past its head (openpyxl read all of it, to the end of
+    <sheetData>, when the workbook was opened)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from saferspaces.core.safeload.sheets import dimensions_from_head, openpyxl_dimensions_scan
+
+    openpyxls = openpyxl_dimensions_scan()
+    stated = b'<dimension ref="B2:D40"/><sheetData><row r="2"><c r="B2"><v>1</v></c></row>'
+    for xml in (stated + b"</sheetData></worksheet>", b"<sheetData></sheetData></worksheet>"):
+        expected = openpyxls(WorkSheetParser(_sheet(xml), []))
+        assert dimensions_from_head(WorkSheetParser(_sheet(xml), [])) == expected
+    assert dimensions_from_head(WorkSheetParser(_sheet(stated), [])) == (2, 2, 4, 40)
+    # rows that do not parse after the head: openpyxl's scan reads them, this one does not
+    broken = b"<sheetData><row><c><v>1</v></row></sheetData></worksheet>"
+    with pytest.raises(Exception, match="mismatched tag"):
+        openpyxls(WorkSheetParser(_sheet(broken), []))
+    assert dimensions_from_head(WorkSheetParser(_sheet(broken), [])) is None
+
+
+def test_a_workbook_without_stated_dimensions_reads_every_row(tmp_path: Path) -> None:
+    """The rows of a sheet without a <dimension> element, read through ``workbook_open``."""
+    from saferspaces.core.safeload.sheets import sheet_header, sheet_rows, workbook_open
+
+    sheet = (
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>answer</t></is></c></row>'
+        + b"".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Q{r}</t></is></c>'
+            f'<c r="B{r}"><v>{r}</v></c></row>'.encode()
+            for r in range(2, 202)
+        )
+        + b"</sheetData></worksheet>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+            'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><sheets><sheet name="answers" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", _sheet(sheet).getvalue())
+    wb = workbook_open(content=buffer.getvalue(), where="t.xlsx")
+    try:
+        ws = wb.worksheets[0]
+        assert sheet_header(ws, where="answers") == ("code", "answer")
+        rows = list(sheet_rows(ws, where="answers", width=2))
+    finally:
+        wb.close()
+    assert rows == [(r, (f"Q{r}", r)) for r in range(2, 202)]

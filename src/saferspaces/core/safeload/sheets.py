@@ -27,6 +27,50 @@ def _describe(error: BaseException) -> str:
     return f"{name}: {text[:200]}" if text else name
 
 
+def dimensions_from_head(parser: Any) -> tuple[int, int, int, int] | None:
+    """The boundaries a worksheet states in its ``<dimension>`` element (min column, min row,
+    max column, max row), or None: openpyxl's ``WorkSheetParser.parse_dimensions`` with the
+    scan ended where the schema ends the element's place, at the start of ``<sheetData>``.
+
+    openpyxl looks for the element in *end* events, and ``<sheetData>`` ends only after the
+    last row: a sheet without the element (a valid sheet may omit it) was parsed in full when
+    the workbook was opened, before a row was read, which doubled the cost of every such
+    workbook (about 1.4 s for one at the markup limit). The readers here ignore the stated
+    dimensions anyway (``reset_dimensions``); other readers get the same boundaries as before
+    from every workbook that follows the schema.
+    """
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    for _event, element in iterparse(parser.source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            return SheetDimension.from_tree(element).boundaries  # type: ignore[no-any-return]
+        if element.tag == DATA_TAG:
+            return None
+    return None
+
+
+#: openpyxl's own ``WorkSheetParser.parse_dimensions``, once replaced (the tests compare)
+_OPENPYXL_SCAN: list[Any] = []
+
+
+def _openpyxl_dimensions_from_head() -> None:
+    """Make openpyxl read a worksheet's stated dimensions from its head only (idempotent)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    if WorkSheetParser.parse_dimensions is not dimensions_from_head:
+        _OPENPYXL_SCAN[:] = [WorkSheetParser.parse_dimensions]
+        WorkSheetParser.parse_dimensions = dimensions_from_head  # type: ignore[method-assign]
+
+
+def openpyxl_dimensions_scan() -> Any:
+    """openpyxl's own scan for the stated dimensions, replaced or not."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    return _OPENPYXL_SCAN[0] if _OPENPYXL_SCAN else WorkSheetParser.parse_dimensions
+
+
 def workbook_open(*, content: bytes, where: str, checked: bool = False) -> Any:
     """The openpyxl workbook (read-only, values) in ``content`` once the container is checked
     (``checked``: the caller ran :func:`zip_check` on it already).
@@ -35,6 +79,7 @@ def workbook_open(*, content: bytes, where: str, checked: bool = False) -> Any:
     """
     from openpyxl import load_workbook
 
+    _openpyxl_dimensions_from_head()
     if not checked:
         zip_check(content=content, where=where)
     try:
