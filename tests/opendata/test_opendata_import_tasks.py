@@ -232,9 +232,16 @@ def test_a_worker_killed_during_an_import_is_replaced_and_the_values_load_once(
     assert attempts == 2 and outcomes == ["interrupted", "ok"], outcomes
     assert loaded == 225_906
     assert _query(database, "SELECT COUNT(*) FROM opendata_observation") == [(225_906,)]
-    assert upload == "" and not list(
-        (Path(env["SAFERSPACES_MEDIA_ROOT"]) / "opendata").rglob("*.tsv")
-    )
+
+    # the attempt deletes the uploaded file once the run is stored as loaded: just after
+    # (import_queue.import_run_attempt), so the run may be seen "ok" a moment before that
+    def deleted() -> bool:
+        rows = _query(database, "SELECT upload FROM opendata_importrun WHERE id = ?", run_id)
+        return rows == [("",)]
+
+    if upload != "":
+        wait_for(deleted, timeout=30, what="the uploaded file to be deleted after the import")
+    assert not list((Path(env["SAFERSPACES_MEDIA_ROOT"]) / "opendata").rglob("*.tsv"))
 
 
 def test_a_command_line_import_killed_with_its_process_is_failed_not_left_running(
