@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
-from saferspaces.authorities.models import NutsRegion
+from saferspaces.authorities.models import Authority, NutsRegion
 from saferspaces.core.framework import Edition
 from saferspaces.core.opendata import SOURCES, GeographyError, SourceError, source_get
 from saferspaces.core.opendata.geography import (
@@ -290,12 +290,12 @@ _SUGGESTED_CITY: dict[tuple[str, str, int], str | None] = {}
 _SUGGESTED_MAX = 1024
 
 
-def _in_force_sql(authority_model: Any) -> str:
+def _in_force_sql() -> str:
     """The row :func:`geography_in_force` reads: the authority's region, its country, its own
     country, its name, the match a person made (method, city, NUTS code) and the number of
     successful loads. Plain SQL: read on every page of the fill-in with open-data questions
     (``saferspaces.rows``)."""
-    a, r, m, run = authority_model, NutsRegion, GeographyMatch, ImportRun
+    a, r, m, run = Authority, NutsRegion, GeographyMatch, ImportRun
     return (
         f"SELECT a.{column(a, 'nuts_region')}, r.{column(r, 'country_code')},"  # noqa: S608
         f" a.{column(a, 'country_code')}, a.{column(a, 'name')}, m.{column(m, 'method')},"
@@ -316,13 +316,10 @@ def geography_in_force(*, authority: Any) -> AuthorityGeography | None:
     One query (the match, the region's country and the number of successful loads); the cities
     with data are read and matched with the name only when a suggestion is needed and not known
     for this name since the last load."""
-    row = next(
-        iter(rows_read(_in_force_sql(type(authority)), [str(RunStatus.OK.value), authority.pk])),
-        None,
-    )
-    if row is None:
+    rows = rows_read(_in_force_sql(), [str(RunStatus.OK.value), authority.pk])
+    if not rows:
         return None
-    region, region_country, own_country, name, method, city_code, nuts_code, n_loads = row
+    region, region_country, own_country, name, method, city_code, nuts_code, n_loads = rows[0]
     country = region_country or own_country
     match = (method, city_code, nuts_code) if method is not None else None
     suggested: str | None = None
