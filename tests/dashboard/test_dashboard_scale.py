@@ -20,7 +20,7 @@ from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority
 from saferspaces.core.dashboard import PeerCriteria, distribution_summary, peer_filter_build
-from saferspaces.core.dashboard.packed import top_scores_unpack
+from saferspaces.core.dashboard.packed import PackedError, top_scores_pack, top_scores_unpack
 from saferspaces.dashboard.forms import PeerCriteriaForm, PlainSelect
 from saferspaces.demo.generator import PERSONA_AUTHORITY
 from saferspaces.results.index import result_index_write
@@ -31,6 +31,7 @@ from saferspaces.results.peers import (
     peer_group_read,
     peer_pool,
     previous_round_scores,
+    profiles_read,
 )
 
 upgrade = importlib.import_module("saferspaces.results.migrations.0010_peer_profile_top_scores")
@@ -124,6 +125,57 @@ def test_the_peers_quartiles_are_those_of_their_facts(demo: Any) -> None:
     some = group.scores.distributions(nodes=[node], minimum=1)[node]
     assert some["all"] is not None and some["all"].missing >= 2
     assert some["status"] is not None and some["status"].missing >= 1
+
+
+@pytest.mark.django_db
+def test_profiles_are_read_as_their_rows_in_one_query(demo: Any) -> None:
+    """Every profile's assessment, authority and scores as the ORM reads them row by row, in
+    one query (on PostgreSQL the rows joined into one value per layout), with profiles of a
+    second layout (another edition's dimensions) and without top-level scores mixed in."""
+    profiles = PeerProfile.objects.all()
+    pks = list(profiles.order_by("pk").values_list("pk", flat=True))
+    assert len(pks) > 20
+    other = top_scores_pack(scores={("Z1", "all"): 1.5, ("Z1", "status"): None, ("A0", "all"): 2})
+    PeerProfile.objects.filter(pk__in=pks[:3]).update(top_nodes=other[0], top_scores=other[1])
+    PeerProfile.objects.filter(pk__in=pks[3:5]).update(top_nodes="", top_scores=b"")
+    rows = list(profiles.values_list("assessment_id", "authority_id", "top_nodes", "top_scores"))
+    with CaptureQueriesContext(connection) as queries:
+        group = profiles_read(profiles=profiles)
+    assert len(queries) == 1
+    if connection.vendor == "postgresql":
+        assert "string_agg(" in queries[0]["sql"]
+    at = {a_id: k for k, a_id in enumerate(group.assessment_ids.tolist())}
+    assert len(at) == len(rows) == len(group.authority_ids) == group.scores.size
+    nodes = {n for _a, _b, layout, _p in rows for n in layout.split(",") if layout} | {"none"}
+    for a_id, auth, layout, packed in rows:
+        k = at[a_id]
+        assert group.authority_ids[k] == auth
+        want = top_scores_unpack(layout=layout, packed=bytes(packed))
+        for node in nodes:
+            for kind in ("all", "perception", "status"):
+                assert group.scores.column(node, kind)[k] == want.get((node, kind)), (a_id, node)
+    # a subset keeps its peers' rows together
+    keep = group.authority_ids % 2 == 0
+    part = group.subset(keep)
+    assert part.assessment_ids.tolist() == group.assessment_ids[keep].tolist()
+    assert part.scores.column("Z1", "all") == [
+        v for v, wanted in zip(group.scores.column("Z1", "all"), keep, strict=True) if wanted
+    ]
+    # nothing to read: no query (an empty list of ids) or no row
+    none = profiles_read(profiles=profiles.filter(authority_id__in=[]))
+    assert none.scores.size == len(none.assessment_ids) == 0
+    assert profiles_read(profiles=profiles.filter(pk=-1)).scores.size == 0
+
+
+@pytest.mark.django_db
+def test_a_profile_whose_scores_do_not_fit_their_layout_is_refused(demo: Any) -> None:
+    """One packed value too long and another too short in the same layout (their sum fits)."""
+    pks = list(PeerProfile.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    packed = {pk: bytes(p) for pk, p in PeerProfile.objects.values_list("pk", "top_scores")}
+    PeerProfile.objects.filter(pk=pks[0]).update(top_scores=packed[pks[0]] + b"\0")
+    PeerProfile.objects.filter(pk=pks[1]).update(top_scores=packed[pks[1]][:-1])
+    with pytest.raises(PackedError, match="does not fit its layout"):
+        profiles_read(profiles=PeerProfile.objects.all())
 
 
 @pytest.mark.django_db
@@ -276,13 +328,19 @@ def test_learn_from_peers_reads_the_previous_round_in_one_query_by_authority(dem
     authorities = list(
         PeerProfile.objects.filter(round=round_).values_list("authority_id", flat=True)
     )
-    with CaptureQueriesContext(connection) as queries:
+    sent: list[tuple[str, Any]] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
         previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
-    assert len(queries) == 2  # the round before, the profiles
+    assert len(sent) == 2  # the round before, the profiles
     if connection.vendor != "postgresql":
         return
-    sql = queries[1]["sql"]
-    assert "= ANY(" in sql and sql.count("%s") <= 4, sql
+    sql, params = sent[1]
+    assert "= ANY(" in sql and len(params) <= 4, sql
     with connection.cursor() as cursor:
         # the profiles' other indexes dropped in the test's transaction (rolled back after
         # it): on the small demo the planner may prefer the round's; here it has this index or
@@ -297,6 +355,6 @@ def test_learn_from_peers_reads_the_previous_round_in_one_query_by_authority(dem
                 cursor.execute(f"DROP INDEX {name}")
         cursor.execute(f"ANALYZE {PeerProfile._meta.db_table}")  # statistics as autovacuum's
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         (plan,) = cursor.fetchone()
     assert "peer_profile_authority_round" in str(plan), plan

@@ -103,7 +103,7 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     view = PeerView(criteria, minimum, target, peer_filter, pool=pool.count())
     peers = peer_filter_apply(pool, peer_filter)
     group = peer_group_read(peers=peers)
-    ids = list(group.assessment_ids)
+    ids = group.assessment_ids.tolist()
     view.peers = len(ids)
     if view.peers < minimum:
         view.refused = "too_few"
@@ -129,18 +129,19 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
             for k in KINDS
         }
     # the peers' sharing choices: those that published their results, those open to contact
+    authorities = group.authority_ids.tolist()
     shared = {
         auth: (is_open, published)
         for auth, is_open, published in PeerSharing.objects.filter(
             # the group's authorities as read (the group's filter again, as a subquery, was
             # planned as a scan of the round with some criteria)
             Q(open_to_contact=True) | Q(publish_results=True),
-            AnyOf(F("authority_id"), group.authority_ids),
+            AnyOf(F("authority_id"), authorities),
         ).values_list("authority_id", "open_to_contact", "publish_results")
     }
-    flags = [shared.get(auth, NOT_SHARED) for auth in group.authority_ids]
-    view.reachable = group.subset([f[0] for f in flags])
-    _named(view, group.subset([f[1] for f in flags]), top, named_page)
+    flags = np.array([shared.get(auth, NOT_SHARED) for auth in authorities], bool).reshape(-1, 2)
+    view.reachable = group.subset(flags[:, 0])
+    _named(view, group.subset(flags[:, 1]), top, named_page)
     return view
 
 
@@ -149,18 +150,19 @@ def _named(view: PeerView, published: PeerGroup, nodes: list[str], page: int) ->
     results, by name, with their top-level scores (plain rows: ``{"authority": {"pk",
     "name"}, "scores": {node: {"score"}}}``), and how many there are."""
     size = NAMED_PER_PAGE
-    total = len(published.authority_ids)
+    authorities = published.authority_ids.tolist()
+    total = len(authorities)
     pages = max(1, -(-total // size))
     page = min(page, pages)  # a page past the last (the group shrank, a hand-made link): the last
     view.named_total, view.named_page, view.named_pages = total, page, pages
     if not total:
         return
     names = list(
-        Authority.objects.filter(AnyOf(F("pk"), published.authority_ids))
+        Authority.objects.filter(AnyOf(F("pk"), authorities))
         .order_by("name", "pk")
         .values_list("pk", "name")[(page - 1) * size : page * size]
     )
-    at = {auth: k for k, auth in enumerate(published.authority_ids)}
+    at = {auth: k for k, auth in enumerate(authorities)}
     columns = {node: published.scores.column(node, "all") for node in nodes}
     view.named = [
         {
@@ -199,9 +201,11 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     weak = weakest_dimensions(scored=scored, view=view)
     round_ = scored.assessment.round
     reachable = view.reachable
-    if reachable is None or not reachable.authority_ids or not weak or round_ is None:
+    if reachable is None or not len(reachable.authority_ids) or not weak or round_ is None:
         return [{"code": c, "title": _title(scored, c, language), "peers": []} for c in weak]
-    before = previous_round_scores(round_=round_, authority_ids=reachable.authority_ids, nodes=weak)
+    authorities = reachable.authority_ids.tolist()
+    assessments = reachable.assessment_ids.tolist()
+    before = previous_round_scores(round_=round_, authority_ids=authorities, nodes=weak)
     tol = scored.pipeline.options.change_tolerance
     found: dict[str, list[tuple[int, int, list[str], float]]] = {}  # code -> candidates
     for code in weak:
@@ -213,8 +217,8 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
         improved = changes_up(before=before[code], after=scores, tolerance=tol)
         found[code] = [
             (
-                reachable.authority_ids[k],
-                reachable.assessment_ids[k],
+                authorities[k],
+                assessments[k],
                 [r for r, on in (("strong", strong[k]), ("improved", improved[k])) if on],
                 float(scores[k]),
             )

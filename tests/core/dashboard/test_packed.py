@@ -17,6 +17,8 @@ from saferspaces.core.dashboard.packed import (
     KINDS,
     PackedError,
     PackedTable,
+    keyed_rows_decode,
+    packed_width,
     top_scores_pack,
     top_scores_unpack,
 )
@@ -171,3 +173,73 @@ def test_a_subset_needs_a_flag_per_row() -> None:
     layout, packed = top_scores_pack(scores={("d1", "all"): 1.0})
     with pytest.raises(ValueError, match="one flag per row"):
         PackedTable(layouts=[layout], packed=[packed]).subset(np.array([True, False]))
+
+
+def _keyed_join(rows: list[tuple[int, int, str, bytes]]) -> dict[str, tuple[list[int], bytes]]:
+    """Rows grouped by layout as PostgreSQL's ``string_agg`` joins them: each row's two keys
+    as ``int8send`` writes them (big-endian), then its packed value; the rows' order kept."""
+    out: dict[str, tuple[list[int], bytes]] = {}
+    for k, (a, b, layout, packed) in enumerate(rows):
+        places, joined = out.get(layout, ([], b""))
+        out[layout] = ([*places, k], joined + struct.pack(">qq", a, b) + packed)
+    return out
+
+
+@given(LAYOUTS, st.data())
+def test_rows_joined_with_their_keys_read_as_a_table_of_the_rows(
+    group: list[Any], data: st.DataObject
+) -> None:
+    """Decoding each layout's joined rows (keys, then packed value) and placing them gives the
+    table of the rows themselves: the same keys, values, marks and quartiles."""
+    keys = data.draw(
+        st.lists(
+            st.tuples(st.integers(-(2**63), 2**63 - 1), st.integers(0, 2**40)),
+            min_size=len(group),
+            max_size=len(group),
+        )
+    )
+    rows = [
+        (a, b, *top_scores_pack(scores=facts)) for (a, b), facts in zip(keys, group, strict=True)
+    ]
+    want = PackedTable(layouts=[r[2] for r in rows], packed=[r[3] for r in rows])
+    parts = []
+    got_keys = np.zeros((len(rows), 2), dtype=np.int64)
+    for layout, (places, joined) in _keyed_join(rows).items():
+        k, values, marks = keyed_rows_decode(layout=layout, joined=joined, rows=len(places), keys=2)
+        got_keys[places] = k
+        parts.append((layout, np.array(places), values, marks))
+    got = PackedTable.from_matrices(size=len(rows), parts=parts)
+    assert got_keys.tolist() == [[a, b] for a, b, _l, _p in rows]
+    for node in ("d1", "d2", "x"):
+        for kind in KINDS:
+            assert got.column(node, kind) == want.column(node, kind)
+            assert np.array_equal(got.array(node, kind), want.array(node, kind), equal_nan=True)
+    nodes = ["d1", "d2", "x"]
+    for minimum in (1, 3):
+        a = got.distributions(nodes=nodes, minimum=minimum)
+        b = want.distributions(nodes=nodes, minimum=minimum)
+        assert a.keys() == b.keys()
+        assert all(_same(a[n][k], b[n][k]) for n in a for k in KINDS)
+
+
+def test_joined_rows_that_do_not_fit_their_layout_are_refused() -> None:
+    layout, packed = top_scores_pack(scores={("d1", "all"): 1.0})
+    assert packed_width(layout=layout) == len(packed) == 3 * 9
+    row = struct.pack(">qq", 1, 2) + packed
+    keyed_rows_decode(layout=layout, joined=row * 2, rows=2, keys=2)
+    for joined, rows in ((row * 2, 3), (row * 2 + b"\0", 2), (row[:-1], 1), (row, -1)):
+        with pytest.raises(PackedError, match="do not fit their layout"):
+            keyed_rows_decode(layout=layout, joined=joined, rows=rows, keys=2)
+
+
+def test_a_table_from_parts_takes_each_row_once() -> None:
+    layout, packed = top_scores_pack(scores={("d1", "all"): 1.0})
+    _k, values, marks = keyed_rows_decode(
+        layout=layout, joined=(struct.pack(">qq", 1, 2) + packed) * 2, rows=2, keys=2
+    )
+    PackedTable.from_matrices(size=2, parts=[(layout, np.array([1, 0]), values, marks)])
+    for places, size in (([0, 0], 2), ([0, 1], 3), ([0, 2], 2), ([-1, 0], 2)):
+        with pytest.raises(ValueError, match="row"):
+            PackedTable.from_matrices(size=size, parts=[(layout, np.array(places), values, marks)])
+    with pytest.raises(PackedError, match="do not fit"):
+        PackedTable.from_matrices(size=1, parts=[(layout, np.array([0]), values, marks)])

@@ -115,9 +115,53 @@ def _part(layout: str, joined: bytes, places: np.ndarray) -> _Part:
     return nodes, places, rows["v"], rows["m"]
 
 
+def packed_width(*, layout: str) -> int:
+    """The length in bytes of a packed value of ``layout``."""
+    return _dtype(len(_nodes(layout)) * len(KINDS)).itemsize
+
+
+def keyed_rows_decode(
+    *, layout: str, joined: bytes, rows: int, keys: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``rows`` rows of one ``layout``, joined: each ``keys`` big-endian 64-bit integers (as
+    PostgreSQL's ``int8send`` writes them), then its packed value. Returns the keys (a matrix
+    of ``rows`` x ``keys``), the values and the marks (one row each). A length that does not
+    fit is refused, as is a row count that does not."""
+    slots = len(_nodes(layout)) * len(KINDS)
+    dtype = np.dtype([("k", ">i8", (keys,)), ("v", "<f8", (slots,)), ("m", "u1", (slots,))])
+    if rows < 0 or len(joined) != rows * dtype.itemsize:
+        raise PackedError(f"{rows} packed values do not fit their layout of {layout!r}")
+    table = np.frombuffer(joined, dtype=dtype, count=rows)
+    return table["k"].astype(np.int64), table["v"], table["m"]
+
+
 class PackedTable:
     """Many assessments' packed scores, decoded once: one matrix per layout (all of them share
     one when they answered the same edition), each row in its place in the table."""
+
+    @classmethod
+    def from_matrices(
+        cls, *, size: int, parts: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]]
+    ) -> PackedTable:
+        """A table of ``size`` rows from decoded parts: each a layout, the places of its rows in
+        the table, and their values and marks (as :func:`keyed_rows_decode` gives them). Every
+        place is taken exactly once."""
+        checked: list[_Part] = []
+        taken = np.zeros(size, dtype=np.int64)
+        for layout, places, values, marks in parts:
+            slots = len(_nodes(layout)) * len(KINDS)
+            places = np.asarray(places, dtype=np.intp)
+            if values.shape != (len(places), slots) or marks.shape != (len(places), slots):
+                raise PackedError(f"the values do not fit their layout of {layout!r}")
+            if len(places) and (places.min() < 0 or places.max() >= size):
+                raise ValueError("a row's place is outside the table")
+            np.add.at(taken, places, 1)
+            checked.append((_nodes(layout), places, values, marks))
+        if size and not (taken == 1).all():
+            raise ValueError("every row of the table is needed exactly once")
+        table = cls(layouts=[], packed=[])
+        table._set(size, checked)
+        return table
 
     def __init__(self, *, layouts: Sequence[str], packed: Sequence[bytes]) -> None:
         """One row per packed value, in the order given."""
