@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,13 +24,16 @@ from saferspaces.core.dashboard import PeerCriteria, distribution_summary, peer_
 from saferspaces.core.dashboard.packed import PackedError, top_scores_pack, top_scores_unpack
 from saferspaces.dashboard.forms import PeerCriteriaForm, PlainSelect
 from saferspaces.demo.generator import PERSONA_AUTHORITY
-from saferspaces.results.index import result_index_write
+from saferspaces.results.index import result_index_clear, result_index_write
 from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
 from saferspaces.results.peers import (
+    POOL_VERSION_KEY,
+    _pool_forget,
     peer_facts,
     peer_filter_apply,
     peer_group_read,
     peer_pool,
+    peer_pool_size,
     previous_round_scores,
     profiles_read,
 )
@@ -221,6 +225,81 @@ def test_the_peer_profile_follows_the_assessment_state(demo: Any, personas: Any)
     assert peer_pool(assessment=other).count() == pool_before - 1
     for p in PeerProfile.objects.select_related("assessment"):
         assert p.state == p.assessment.state, p
+
+
+def _pool_counted(assessment: Assessment) -> tuple[int, int]:
+    """(the pool's size as the page reads it, the number of its members counted by the ORM)."""
+    return peer_pool_size(assessment=assessment), peer_pool(assessment=assessment).count()
+
+
+@pytest.mark.django_db
+def test_the_pool_is_counted_once_and_again_after_every_change(demo: Any, personas: Any) -> None:
+    """The size of the pool is counted once per round (kept in the cache) and counted again
+    after every change of the profiles: a state, results cleared or written, an assessment
+    deleted. Each authority's size leaves out its own assessments."""
+    profile = (
+        PeerProfile.objects.filter(assessment__state=AssessmentState.SUBMITTED)
+        .exclude(round=None)
+        .select_related("assessment")
+        .first()
+    )
+    assert profile is not None
+    round_id = profile.round_id
+    mine = Assessment.objects.filter(round_id=round_id).order_by("pk")
+    for a in mine:
+        a_size, counted = _pool_counted(a)
+        assert a_size == counted, a
+    other = mine.exclude(authority_id=profile.authority_id).first()
+    assert other is not None
+    size, counted = _pool_counted(other)
+    assert size == counted > 5
+    with CaptureQueriesContext(connection) as queries:
+        assert peer_pool_size(assessment=other) == size
+    assert not [q for q in queries if "COUNT(*)" in q["sql"] and "authority_id" not in q["sql"]]
+    # a state: the returned assessment leaves the pool
+    assessment_transition(
+        assessment=profile.assessment, action="return", user=personas["coordinator"], comment="x"
+    )
+    assert _pool_counted(other) == (size - 1, size - 1)
+    # results cleared, then written again
+    run = ResultRun.objects.filter(assessment_id=other.pk).order_by("-pk").first()
+    peer = (
+        Assessment.objects.filter(round_id=round_id, state=AssessmentState.ACCEPTED)
+        .exclude(authority_id=other.authority_id)
+        .first()
+    )
+    assert run is not None and peer is not None
+    peer_run = ResultRun.objects.filter(assessment_id=peer.pk).order_by("-pk").first()
+    assert peer_run is not None
+    result_index_clear(assessment_ids=[peer.pk])
+    assert _pool_counted(other) == (size - 2, size - 2)
+    result_index_write(runs=[peer_run])
+    assert _pool_counted(other) == (size - 1, size - 1)
+    # an assessment deleted (its profile goes by the cascade)
+    peer.delete()
+    assert _pool_counted(other) == (size - 2, size - 2)
+
+
+@pytest.mark.django_db
+def test_a_count_kept_before_the_commit_is_forgotten_after_it(demo: Any) -> None:
+    """A reader elsewhere, between a change and its commit, keeps the count it read before
+    the change (a cache outside the database does not roll back with the transaction): the
+    commit forgets it again, once per transaction however many changes it holds."""
+    pilot = _pilot()
+    assert pilot.round_id is not None
+    size = peer_pool_size(assessment=pilot)
+    version = cache.get(POOL_VERSION_KEY)
+    peers = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True)[:2])
+    for a_id in peers:
+        result_index_clear(assessment_ids=[a_id])
+    cache.set(POOL_VERSION_KEY, version)  # the other reader's
+    cache.set(f"results:peer-pool:{pilot.round_id}", (version, size + 1))
+    assert peer_pool_size(assessment=pilot) == size  # its count (size + 1) less the own
+    # the test's transaction is the one that commits: what it runs then
+    at_commit = [e[1] for e in connection.run_on_commit if e[1] is _pool_forget]
+    assert len(at_commit) == 1
+    at_commit[0]()
+    assert peer_pool_size(assessment=pilot) == size - 2 == peer_pool(assessment=pilot).count()
 
 
 GROUPED = [("", "any"), ("Group <b>", [("2", "two & more"), ("3", "three")]), ("5", '"five"')]

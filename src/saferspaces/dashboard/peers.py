@@ -33,6 +33,7 @@ from saferspaces.results.peers import (
     peer_filter_apply,
     peer_group_read,
     peer_pool,
+    peer_pool_size,
     peer_profile_of,
     previous_round_scores,
 )
@@ -100,7 +101,7 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     target = peer_facts(profile)
     peer_filter = peer_filter_build(target=target, criteria=criteria)
     pool = peer_pool(assessment=a)
-    view = PeerView(criteria, minimum, target, peer_filter, pool=pool.count())
+    view = PeerView(criteria, minimum, target, peer_filter, pool=peer_pool_size(assessment=a))
     peers = peer_filter_apply(pool, peer_filter)
     group = peer_group_read(peers=peers)
     ids = group.assessment_ids.tolist()

@@ -33,6 +33,7 @@ from saferspaces.results.models import (
     ResultFact,
     ResultRun,
 )
+from saferspaces.results.peers import peer_pool_changed
 
 #: the columns of a run's packed facts (a fact without its unit: the run is the unit's)
 PACKED_FIELDS = (
@@ -316,6 +317,7 @@ def peer_profiles_insert(*, profiles: list[PeerProfile]) -> None:
     10,000), with batched ``INSERT`` elsewhere. The profiles are not given their ids."""
     if not profiles:
         return
+    peer_pool_changed()
     connection = connections[router.db_for_write(PeerProfile)]
     if connection.vendor != "postgresql":
         PeerProfile.objects.bulk_create(profiles, batch_size=2000)
@@ -352,6 +354,7 @@ def result_index_clear(*, assessment_ids: Sequence[int]) -> None:
     ids = [int(i) for i in assessment_ids]
     if not ids:
         return
+    peer_pool_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (ResultFact, PeerProfile):
@@ -452,8 +455,11 @@ def peer_profile_state_sync(*, assessment: Assessment) -> int:
     results), in its transaction. One indexed UPDATE; nothing when the assessment has no
     profile or the state is the same.
     """
-    return (
+    changed = (
         PeerProfile.objects.filter(assessment_id=assessment.pk)
         .exclude(state=assessment.state)
         .update(state=assessment.state)
     )
+    if changed:
+        peer_pool_changed()
+    return changed
