@@ -14,7 +14,7 @@ import pytest
 from django import forms
 from django.apps import apps as django_apps
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
@@ -232,11 +232,29 @@ def _pool_counted(assessment: Assessment) -> tuple[int, int]:
     return peer_pool_size(assessment=assessment), peer_pool(assessment=assessment).count()
 
 
+def _as_committed() -> None:
+    """What the commit of a transaction that changed profiles does to the kept counts (the
+    test's own transaction, which stands for the requests' autocommit, never commits)."""
+    pending = [e[1] for e in connection.run_on_commit if e[1] is _pool_forget]
+    connection.run_on_commit = [e for e in connection.run_on_commit if e[1] is not _pool_forget]
+    assert len(pending) <= 1  # once per transaction
+    for forget in pending:
+        forget()
+
+
+def _counts_the_round(assessment: Assessment) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        peer_pool_size(assessment=assessment)
+    return any("COUNT(*)" in q["sql"] and "authority_id" not in q["sql"] for q in queries)
+
+
 @pytest.mark.django_db
 def test_the_pool_is_counted_once_and_again_after_every_change(demo: Any, personas: Any) -> None:
-    """The size of the pool is counted once per round (kept in the cache) and counted again
-    after every change of the profiles: a state, results cleared or written, an assessment
-    deleted. Each authority's size leaves out its own assessments."""
+    """The size of the pool is counted once per round (kept in the cache) and again after
+    every change of the profiles once committed (a state, results cleared or written, an
+    assessment deleted); the transaction that made the change counts for itself at once. Each
+    authority's size leaves out its own assessments."""
+    _as_committed()
     profile = (
         PeerProfile.objects.filter(assessment__state=AssessmentState.SUBMITTED)
         .exclude(round=None)
@@ -253,52 +271,63 @@ def test_the_pool_is_counted_once_and_again_after_every_change(demo: Any, person
     assert other is not None
     size, counted = _pool_counted(other)
     assert size == counted > 5
-    with CaptureQueriesContext(connection) as queries:
-        assert peer_pool_size(assessment=other) == size
-    assert not [q for q in queries if "COUNT(*)" in q["sql"] and "authority_id" not in q["sql"]]
+    assert not _counts_the_round(other)  # kept
+
+    def after(change: Any, expected: int) -> None:
+        change()
+        assert _counts_the_round(other)  # this transaction counts for itself
+        assert _pool_counted(other) == (expected, expected)
+        _as_committed()
+        assert _pool_counted(other) == (expected, expected)  # counted again, then kept
+        assert not _counts_the_round(other)
+
     # a state: the returned assessment leaves the pool
-    assessment_transition(
-        assessment=profile.assessment, action="return", user=personas["coordinator"], comment="x"
+    after(
+        lambda: assessment_transition(
+            assessment=profile.assessment,
+            action="return",
+            user=personas["coordinator"],
+            comment="Please add the sources.",
+        ),
+        size - 1,
     )
-    assert _pool_counted(other) == (size - 1, size - 1)
-    # results cleared, then written again
-    run = ResultRun.objects.filter(assessment_id=other.pk).order_by("-pk").first()
     peer = (
         Assessment.objects.filter(round_id=round_id, state=AssessmentState.ACCEPTED)
         .exclude(authority_id=other.authority_id)
         .first()
     )
-    assert run is not None and peer is not None
+    assert peer is not None
     peer_run = ResultRun.objects.filter(assessment_id=peer.pk).order_by("-pk").first()
     assert peer_run is not None
-    result_index_clear(assessment_ids=[peer.pk])
-    assert _pool_counted(other) == (size - 2, size - 2)
-    result_index_write(runs=[peer_run])
-    assert _pool_counted(other) == (size - 1, size - 1)
+    # results cleared, then written again
+    after(lambda: result_index_clear(assessment_ids=[peer.pk]), size - 2)
+    after(lambda: result_index_write(runs=[peer_run]), size - 1)
     # an assessment deleted (its profile goes by the cascade)
-    peer.delete()
-    assert _pool_counted(other) == (size - 2, size - 2)
+    after(peer.delete, size - 2)
 
 
 @pytest.mark.django_db
-def test_a_count_kept_before_the_commit_is_forgotten_after_it(demo: Any) -> None:
-    """A reader elsewhere, between a change and its commit, keeps the count it read before
-    the change (a cache outside the database does not roll back with the transaction): the
-    commit forgets it again, once per transaction however many changes it holds."""
+def test_a_count_is_kept_only_outside_a_transaction(demo: Any) -> None:
+    """A transaction of its own (a task, a service) counts without keeping its count: the
+    cache's rows would stay locked until its end. The version read before a change is gone
+    after its commit, with whatever count a reader kept under it."""
+    _as_committed()
     pilot = _pilot()
     assert pilot.round_id is not None
     size = peer_pool_size(assessment=pilot)
+    key = f"results:peer-pool:{pilot.round_id}"
     version = cache.get(POOL_VERSION_KEY)
+    assert version is not None and cache.get(key) == (version, size + 1)  # the pilot's own
+    cache.delete(key)
+    with transaction.atomic():
+        assert peer_pool_size(assessment=pilot) == size
+        assert cache.get(key) is None
     peers = list(peer_pool(assessment=pilot).values_list("assessment_id", flat=True)[:2])
     for a_id in peers:
         result_index_clear(assessment_ids=[a_id])
-    cache.set(POOL_VERSION_KEY, version)  # the other reader's
-    cache.set(f"results:peer-pool:{pilot.round_id}", (version, size + 1))
-    assert peer_pool_size(assessment=pilot) == size  # its count (size + 1) less the own
-    # the test's transaction is the one that commits: what it runs then
-    at_commit = [e[1] for e in connection.run_on_commit if e[1] is _pool_forget]
-    assert len(at_commit) == 1
-    at_commit[0]()
+    cache.set(key, (version, size + 1))  # a reader elsewhere, before the commit
+    _as_committed()
+    assert cache.get(POOL_VERSION_KEY) is None
     assert peer_pool_size(assessment=pilot) == size - 2 == peer_pool(assessment=pilot).count()
 
 

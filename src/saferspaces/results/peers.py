@@ -15,6 +15,7 @@ import numpy as np
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, QuerySet
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
@@ -60,39 +61,43 @@ def peer_pool(*, assessment: Assessment) -> QuerySet[PeerProfile]:
 
 
 #: the cache key of the peer profiles' version: a new value whenever profiles are written,
-#: removed or change state (:func:`saferspaces.results.index.peer_pool_changed`)
+#: removed or change state (:func:`peer_pool_changed`)
 POOL_VERSION_KEY = "results:peer-pool-version"
 #: how long a round's count of peers is kept at most (should a change ever bypass the index
 #: writers and the deletion hook, e.g. a database edited by hand, it shows for this long)
 POOL_COUNT_TTL_S = 600
 
 
-#: set on a connection once its transaction has forgotten the counts and no count was kept
-#: since (deleting a round calls :func:`peer_pool_changed` once per assessment)
-_FORGOTTEN = "_saferspaces_peer_pool_forgotten"
-
-
 def _pool_forget() -> None:
     cache.delete(POOL_VERSION_KEY)
 
 
-def peer_pool_changed() -> None:
-    """The peer profiles changed (written, removed, or a state): the counts of peers kept in
-    the cache (:func:`peer_pool_size`) are not read again. The version is removed now, in the
-    caller's transaction (the database cache commits or rolls it back with the profiles), and
-    again after the commit (a cache outside the database: a reader elsewhere between the
-    change and the commit may have kept the count it read before). Within one transaction,
-    again only if a count was kept since."""
-    connection = connections[router.db_for_write(PeerProfile)]
-    pending = connection.in_atomic_block and any(
+def _in_transaction(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the connection is in a transaction of its own: not only in the one a test case
+    wraps around each test, which stands for a request's autocommit (Django's own check of a
+    durable block reads the same mark)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _changed_here(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the connection's open transaction changed peer profiles (its commit will forget
+    the kept counts: :func:`peer_pool_changed`)."""
+    return connection.in_atomic_block and any(
         entry[1] is _pool_forget  # (savepoints, function, robust)
         for entry in connection.run_on_commit
     )
-    if pending and getattr(connection, _FORGOTTEN, False):
-        return
-    _pool_forget()
-    setattr(connection, _FORGOTTEN, True)
-    if not pending:
+
+
+def peer_pool_changed() -> None:
+    """The peer profiles changed (written, removed, or a state): once the transaction commits,
+    the counts of peers kept in the cache (:func:`peer_pool_size`) are forgotten (at once
+    outside a transaction). Until then this transaction counts for itself, and the others
+    read the counts kept, which are those of what they can see.
+
+    Nothing is written to the cache inside the transaction: the database cache's row would be
+    locked until the commit, and a round's computation holds its transaction for minutes."""
+    connection = connections[router.db_for_write(PeerProfile)]
+    if not _changed_here(connection):  # once per transaction
         transaction.on_commit(_pool_forget, using=connection.alias)
 
 
@@ -100,19 +105,26 @@ def _round_pool_total(round_id: int) -> int:
     """How many submitted or accepted assessments of the round have a peer profile, counted
     once per version of the profiles and kept in the cache with the version it was counted
     at (at 100 000 authorities the count reads 100 000 index entries, about 19 ms of
-    PostgreSQL per peer view; kept, one read of the cache)."""
+    PostgreSQL per peer view; kept, one read of the cache). Inside a transaction no count is
+    kept (the cache's writes would hold or wait for locks until its end), nor read if the
+    transaction changed profiles."""
+    connection = connections[router.db_for_write(PeerProfile)]
+    count = PeerProfile.objects.filter(round_id=round_id, state__in=PEER_STATES).count
+    if _changed_here(connection):
+        return count()
     key = f"results:peer-pool:{round_id}"
     got = cache.get_many([POOL_VERSION_KEY, key])
     version, kept = got.get(POOL_VERSION_KEY), got.get(key)
     if version is not None and isinstance(kept, tuple) and kept[0] == version:
         return int(kept[1])
+    if _in_transaction(connection):
+        return count()
     if version is None:
         cache.add(POOL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(POOL_VERSION_KEY)
-    total = PeerProfile.objects.filter(round_id=round_id, state__in=PEER_STATES).count()
+    total = count()
     if version is not None:
         cache.set(key, (version, total), timeout=POOL_COUNT_TTL_S)
-        setattr(connections[router.db_for_write(PeerProfile)], _FORGOTTEN, False)
     return total
 
 
