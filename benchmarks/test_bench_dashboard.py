@@ -5,9 +5,10 @@ of ``benchmarks/scale_dashboard.py`` is built in it (10 000 authorities x 3 roun
 authorities really scored, with a logged-in lead each). gunicorn serves the application from it
 with the deployment guide's ``-w 3`` (three sync workers, ``docs/operations.md``): on the 2-core
 machine they sustained more requests per second, and shorter tails, than ``-w 5 --threads 2``,
-whose ten threads contend for two cores and for each worker's GIL. ``SAFERSPACES_DEBUG=1`` as in
-the other server benchmark, so Django's debug bookkeeping is included (production mode needs
-collected static files; ``docs/benchmarks.md`` gives both). A load generator of 20 threads (plain
+whose ten threads contend for two cores and for each worker's GIL. The server runs as deployed
+(``SAFERSPACES_DEBUG=0``, a secret key of the run's own, the static files collected into a
+temporary ``SAFERSPACES_STATIC_ROOT``); ``SAFERSPACES_BENCH_DEBUG=1`` runs it in debug mode instead, with
+Django's debug bookkeeping (every query's text kept), as the other server benchmark does. A load generator of 20 threads (plain
 ``http.client``, one connection each, reopened when a sync worker closes it) visits its share of
 the sampled authorities in turn, each with the session of that authority's lead: the profile
 (``/authorities/<slug>/dashboard/``) and the peer view of their latest assessment
@@ -40,6 +41,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import threading
@@ -69,6 +71,8 @@ THINK_S = (0.5, 1.5)
 TARGET_P95_S = 0.150
 TIMEOUT_S = 60.0
 ADJUSTED = "?criteria=1&same_kind=on&population_factor=2&income_range=0.25"
+#: the server in debug mode (else as deployed: ``_server_env``)
+DEBUG_SERVER = os.environ.get("SAFERSPACES_BENCH_DEBUG", "") == "1"
 
 
 @dataclass
@@ -191,10 +195,35 @@ def _server_args(port: int) -> list[str]:
     ]
 
 
+def _server_env(env: dict[str, str], port: int, static_root: Path) -> dict[str, str]:
+    """The server's environment: as deployed (debug off, the static files collected into
+    ``static_root`` for the manifest storage; the secret key the set's sessions were signed
+    with, ``env``'s), or ``env`` with ``SAFERSPACES_BENCH_DEBUG=1``."""
+    if DEBUG_SERVER:
+        return env
+    deployed = {
+        **env,
+        "SAFERSPACES_DEBUG": "0",
+        "SAFERSPACES_ALLOWED_HOSTS": "127.0.0.1",
+        "SAFERSPACES_SITE_URL": f"http://127.0.0.1:{port}",
+        "SAFERSPACES_STATIC_ROOT": str(static_root),
+        "EMAIL_URL": "console://",
+    }
+    subprocess.run(
+        [str(VENV_BIN / "saferspaces"), "collectstatic", "--noinput", "-v", "0"],
+        env=deployed,
+        cwd=ROOT,
+        check=True,
+    )
+    return deployed
+
+
 @pytest.fixture
 def scale_database() -> Any:
     """A dedicated, migrated PostgreSQL database holding the scale set (dropped afterwards)."""
     with dedicated_database(DB_SUFFIX) as (_url, env):
+        # a secret key of the run's own: the leads' sessions are signed with it
+        env = {**env, "SAFERSPACES_SECRET_KEY": secrets.token_urlsafe(48)}
         build = subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "scale_dashboard.py"), *SIZE],
             env=env,
@@ -216,10 +245,11 @@ def test_bench_profile_and_peers_p95_under_150ms_with_20_clients(
     assert groups["refused"] == 0 and groups["min"] >= 5, groups  # every peer view has bands
     port = _free_port()
     log = tmp_path / "gunicorn.log"
+    server_env = _server_env(env, port, tmp_path / "static")
     with log.open("wb") as out:
         server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "saferspaces.wsgi", *_server_args(port)],
-            env=env,
+            env=server_env,
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -247,6 +277,7 @@ def test_bench_profile_and_peers_p95_under_150ms_with_20_clients(
         "generation_steps_s": data["timings_s"],
         "clients": CLIENTS,
         "gunicorn": f"-w {WORKERS} --threads {THREADS}",
+        "server": "debug" if DEBUG_SERVER else "as deployed",
         **phases,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
