@@ -17,8 +17,8 @@ class ResultsConfig(AppConfig):
 
         # the workflow (collection) does not import the results layer: it calls this hook
         transition_hook_register(name="results", hook=results_follow_transition)
-        # an assessment's peer profile goes by the database's cascade (a round with
-        # assessments cannot be deleted)
+        # an assessment's peer profile goes with it (on_delete=CASCADE, which also deletes
+        # the assessments of a deleted authority; a round with assessments cannot be deleted)
         post_delete.connect(
             results_follow_deletion, sender=Assessment, dispatch_uid="results-assessment-deleted"
         )

@@ -25,6 +25,6 @@ def results_follow_transition(done: TransitionDone) -> None:
 
 
 def results_follow_deletion(**_kwargs: Any) -> None:
-    """An assessment deleted: its peer profile went with it (the database's cascade), so the
+    """An assessment deleted: its peer profile went with it (`on_delete=CASCADE`), so the
     counts of peers kept in the cache are not read again."""
     peer_pool_changed()

@@ -98,27 +98,27 @@ def peer_pool_changed() -> None:
     locked until the commit, and a round's computation holds its transaction for minutes."""
     connection = connections[router.db_for_write(PeerProfile)]
     if not _changed_here(connection):  # once per transaction
-        transaction.on_commit(_pool_forget, using=connection.alias)
+        # robust: the change is committed whatever the cache says (a failure is logged, and
+        # the count kept lasts at most POOL_COUNT_TTL_S)
+        transaction.on_commit(_pool_forget, using=connection.alias, robust=True)
 
 
 def _round_pool_total(round_id: int) -> int:
     """How many submitted or accepted assessments of the round have a peer profile, counted
     once per version of the profiles and kept in the cache with the version it was counted
     at (at 100 000 authorities the count reads 100 000 index entries, about 19 ms of
-    PostgreSQL per peer view; kept, one read of the cache). Inside a transaction no count is
-    kept (the cache's writes would hold or wait for locks until its end), nor read if the
-    transaction changed profiles."""
+    PostgreSQL per peer view; kept, one read of the cache). A transaction of its own counts
+    without the cache: the cache's writes (reading deletes expired entries) would hold or wait
+    for its rows' locks until the transaction's end."""
     connection = connections[router.db_for_write(PeerProfile)]
     count = PeerProfile.objects.filter(round_id=round_id, state__in=PEER_STATES).count
-    if _changed_here(connection):
-        return count()
+    if _in_transaction(connection) or _changed_here(connection):
+        return count()  # (reading the cache may write: it deletes the expired entries it finds)
     key = f"results:peer-pool:{round_id}"
     got = cache.get_many([POOL_VERSION_KEY, key])
     version, kept = got.get(POOL_VERSION_KEY), got.get(key)
     if version is not None and isinstance(kept, tuple) and kept[0] == version:
         return int(kept[1])
-    if _in_transaction(connection):
-        return count()
     if version is None:
         cache.add(POOL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(POOL_VERSION_KEY)
@@ -272,7 +272,8 @@ def previous_round_scores(
         return out
     at = {int(auth): k for k, auth in enumerate(authority_ids)}
     positions = np.array([at[auth] for auth in earlier.authority_ids.tolist()], dtype=np.intp)
-    # of an authority's several assessments there, the first (lowest id) with a score
+    # one assessment per authority and round (a unique constraint); were there several, the
+    # first (lowest id) with a score would count
     order = np.argsort(earlier.assessment_ids, kind="stable")
     for node in nodes:
         values = earlier.scores.array(node, "all")[order]
@@ -280,13 +281,4 @@ def previous_round_scores(
         found = ~np.isnan(values)
         first, index = np.unique(where[found], return_index=True)
         out[node][first] = values[found][index]
-    return out
-    _ids, authorities, layouts, packed = zip(*earlier, strict=True)
-    at = {auth: k for k, auth in enumerate(authority_ids)}
-    positions = np.array([at[auth] for auth in authorities], dtype=np.intp)
-    table = PackedTable(layouts=layouts, packed=packed)
-    for node in nodes:
-        values = table.array(node, "all")
-        found = ~np.isnan(values)
-        out[node][positions[found]] = values[found]
     return out
