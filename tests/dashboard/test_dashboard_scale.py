@@ -31,7 +31,6 @@ from saferspaces.results.peers import (
     _pool_forget,
     peer_facts,
     peer_filter_apply,
-    peer_group_read,
     peer_pool,
     peer_pool_size,
     previous_round_scores,
@@ -116,7 +115,7 @@ def test_the_peers_quartiles_are_those_of_their_facts(demo: Any) -> None:
         run.save(update_fields=["facts"])
         result_index_write(runs=[run])
     facts = _top_facts(ids)
-    group = peer_group_read(peers=peers)
+    group = profiles_read(profiles=peers)
     assert sorted(group.assessment_ids) == sorted(ids)
     for minimum in (1, 5, len(ids) - 1, len(ids) + 1):
         got = group.scores.distributions(nodes=nodes, minimum=minimum)

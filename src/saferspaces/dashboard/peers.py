@@ -31,11 +31,11 @@ from saferspaces.results.peers import (
     PeerGroup,
     peer_facts,
     peer_filter_apply,
-    peer_group_read,
     peer_pool,
     peer_pool_size,
     peer_profile_of,
     previous_round_scores,
+    profiles_read,
 )
 from saferspaces.results.selectors import Scored
 from saferspaces.results.sql import AnyOf
@@ -103,7 +103,7 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     pool = peer_pool(assessment=a)
     view = PeerView(criteria, minimum, target, peer_filter, pool=peer_pool_size(assessment=a))
     peers = peer_filter_apply(pool, peer_filter)
-    group = peer_group_read(peers=peers)
+    group = profiles_read(profiles=peers)
     ids = group.assessment_ids.tolist()
     view.peers = len(ids)
     if view.peers < minimum:

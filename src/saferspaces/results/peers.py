@@ -181,8 +181,11 @@ def _ids(values: Sequence[int]) -> np.ndarray:
 
 
 def profiles_read(*, profiles: QuerySet[PeerProfile]) -> PeerGroup:
-    """The assessments, authorities and packed top-level scores of ``profiles``, in one query,
-    in no particular order.
+    """The assessments, authorities and packed top-level scores of ``profiles`` (a peer group,
+    or the candidates' profiles of the round before), in one query, in no particular order:
+    everything a group's quartiles, its named peers and whom to learn from need (one value per
+    peer, not one fact per peer, node and kind; on PostgreSQL read from the peer sets' indexes
+    alone).
 
     On PostgreSQL the database joins them into one value per layout (each profile its
     assessment's and authority's ids as ``int8send`` writes them, then its packed scores),
@@ -195,14 +198,14 @@ def profiles_read(*, profiles: QuerySet[PeerProfile]) -> PeerGroup:
     try:
         sql, params = query.query.sql_with_params()
     except EmptyResultSet:  # none of nothing (an empty list of ids): Django asks nothing
-        return PeerGroup(_ids([]), _ids([]), PackedTable(layouts=[], packed=[]))
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if not rows:
-            return PeerGroup(_ids([]), _ids([]), PackedTable(layouts=[], packed=[]))
-        ids, authorities, layouts, packed = zip(*rows, strict=True)
+        sql, params = "", ()
+    if not sql or connection.vendor != "postgresql":
+        rows: list[tuple[int, int, str, bytes]] = []
+        if sql:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        ids, authorities, layouts, packed = zip(*rows, strict=True) if rows else ((), (), (), ())
         table = PackedTable(layouts=layouts, packed=[bytes(p) for p in packed])
         return PeerGroup(_ids(ids), _ids(authorities), table)
     joined = (
@@ -234,14 +237,6 @@ def profiles_read(*, profiles: QuerySet[PeerProfile]) -> PeerGroup:
     return PeerGroup(assessment_ids, authority_ids, table)
 
 
-def peer_group_read(*, peers: QuerySet[PeerProfile]) -> PeerGroup:
-    """The peers of ``peers`` with their packed top-level scores, in one query: the group's ids
-    and everything its quartiles, its named peers and whom to learn from need (one value per
-    peer, not one fact per peer, node and kind; on PostgreSQL read from the peer sets' indexes
-    alone: :func:`profiles_read`)."""
-    return profiles_read(profiles=peers)
-
-
 def previous_round_scores(
     *, round_: Round, authority_ids: Sequence[int], nodes: Sequence[str]
 ) -> dict[str, np.ndarray]:
@@ -271,14 +266,11 @@ def previous_round_scores(
     if not len(earlier.assessment_ids):
         return out
     at = {int(auth): k for k, auth in enumerate(authority_ids)}
+    # one profile per authority there: an authority has one assessment per round (a unique
+    # constraint), and an assessment one profile
     positions = np.array([at[auth] for auth in earlier.authority_ids.tolist()], dtype=np.intp)
-    # one assessment per authority and round (a unique constraint); were there several, the
-    # first (lowest id) with a score would count
-    order = np.argsort(earlier.assessment_ids, kind="stable")
     for node in nodes:
-        values = earlier.scores.array(node, "all")[order]
-        where = positions[order]
+        values = earlier.scores.array(node, "all")
         found = ~np.isnan(values)
-        first, index = np.unique(where[found], return_index=True)
-        out[node][first] = values[found][index]
+        out[node][positions[found]] = values[found]
     return out
