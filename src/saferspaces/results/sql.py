@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Lookup
@@ -24,7 +25,11 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [int(v) for v in self.rhs]
+        rhs = self.rhs
+        if isinstance(rhs, np.ndarray) and rhs.dtype.kind in "iu":
+            values = rhs.tolist()  # integers already (a peer group's ids, read as arrays)
+        else:
+            values = [int(v) for v in rhs]
         if not values:
             raise EmptyResultSet  # none of nothing: Django answers without asking the database
         if connection.vendor == "postgresql":

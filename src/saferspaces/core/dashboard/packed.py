@@ -135,6 +135,26 @@ def keyed_rows_decode(
     return table["k"].astype(np.int64), table["v"], table["m"]
 
 
+def _quartiles(rows: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The quartiles (type 7 of Hyndman and Fan) of each row of ``rows``, sorted, whose first
+    ``counts`` values (at least one) are its finite values, the rest NaN: one row of three
+    each, with the arithmetic of ``np.percentile(values, [25, 50, 75])`` (its virtual index,
+    neighbours and interpolation), bit for bit, for every row at once."""
+    every = np.arange(len(rows))
+    out = np.empty((len(rows), 3))
+    for j, q in enumerate((0.25, 0.5, 0.75)):
+        virtual = (counts - 1) * q  # numpy's virtual index of its linear method
+        below = np.floor(virtual)
+        last = virtual >= counts - 1  # the largest value (for one value, that value)
+        lo = np.where(last, counts - 1, below).astype(np.intp)
+        hi = np.where(last, counts - 1, below + 1).astype(np.intp)
+        t = virtual - below
+        a, b = rows[every, lo], rows[every, hi]
+        step = b - a
+        out[:, j] = np.where(t >= 0.5, b - step * (1.0 - t), a + step * t)
+    return out
+
+
 class PackedTable:
     """Many assessments' packed scores, decoded once: one matrix per layout (all of them share
     one when they answered the same edition), each row in its place in the table."""
@@ -234,36 +254,50 @@ class PackedTable:
         ``minimum`` values or without facts. A node without any fact is left out."""
         if minimum < 1:
             raise ValueError("the minimum group size must be at least 1")
+        # one row per node and kind asked, one column per peer (in no particular order: a
+        # quartile reads a multiset): the finite values, NaN elsewhere (no fact, a fact
+        # without a value, NaN or infinite); the facts and the values counted per row (15
+        # calls of np.percentile, one per row, cost a default peer view 9 ms)
+        pairs = [(node, kind) for node in nodes for kind in KINDS]
+        table = np.full((len(pairs), self.size), np.nan)
+        facts = np.zeros(len(pairs), dtype=np.int64)
+        counts = np.zeros(len(pairs), dtype=np.int64)
+        start = 0
+        for present, places, values, marks in self._parts:
+            rows = [c for c, (node, _kind) in enumerate(pairs) if node in present]
+            if rows:
+                slots = [
+                    present.index(pairs[c][0]) * len(KINDS) + KINDS.index(pairs[c][1]) for c in rows
+                ]
+                mark, value = marks[:, slots].T, values[:, slots].T
+                facts[rows] += np.count_nonzero(mark, axis=1)  # ABSENT is 0
+                with np.errstate(invalid="ignore"):
+                    kept = (mark == VALUE) & np.isfinite(value)
+                counts[rows] += np.count_nonzero(kept, axis=1)
+                table[rows, start : start + len(places)] = np.where(kept, value, np.nan)
+            start += len(places)
+        # each row sorted (NaN last), all at once: a vectorised sort of 15 rows of 9 500 takes
+        # a fifth of the time of the partitions np.percentile makes
+        table.sort(axis=1)
+        enough = np.flatnonzero(counts >= minimum)
+        found = _quartiles(table[enough], counts[enough])
+        quartiles = {
+            int(c): (float(q1), float(median), float(q3))
+            for c, (q1, median, q3) in zip(enough.tolist(), found.tolist(), strict=True)
+        }
         out: dict[str, dict[str, Distribution | None]] = {}
-        for node in nodes:
-            found: dict[str, tuple[list[np.ndarray], int]] = {}
-            for present, _places, values, marks in self._parts:
-                if node not in present:
-                    continue
-                i = present.index(node)
-                for j, kind in enumerate(KINDS):
-                    slot = i * len(KINDS) + j
-                    mark = marks[:, slot]
-                    facts = int(np.count_nonzero(mark))  # ABSENT is 0
-                    if not facts:
-                        continue
-                    column = values[mark == VALUE, slot]
-                    parts, counted = found.get(kind, ([], 0))
-                    found[kind] = ([*parts, column[np.isfinite(column)]], counted + facts)
-            if not found:
-                continue
+        for c in range(0, len(pairs), len(KINDS)):
+            kinds = range(c, c + len(KINDS))
+            if not facts[c : c + len(KINDS)].any():
+                continue  # a node without any fact in the group
             row: dict[str, Distribution | None] = dict.fromkeys(KINDS)
-            for kind, (parts, facts) in found.items():
-                finite = np.concatenate(parts)
-                if finite.size < minimum:
+            for j in kinds:
+                if not facts[j] or j not in quartiles:
                     continue
-                q1, median, q3 = np.percentile(finite, [25, 50, 75])
-                row[kind] = Distribution(
-                    n=int(finite.size),
-                    q1=float(q1),
-                    median=float(median),
-                    q3=float(q3),
-                    missing=facts - int(finite.size),
+                q1, median, q3 = quartiles[j]
+                n = int(counts[j])
+                row[pairs[j][1]] = Distribution(
+                    n=n, q1=q1, median=median, q3=q3, missing=int(facts[j]) - n
                 )
-            out[node] = row
+            out[pairs[c][0]] = row
         return out
