@@ -243,3 +243,34 @@ def test_a_table_from_parts_takes_each_row_once() -> None:
             PackedTable.from_matrices(size=size, parts=[(layout, np.array(places), values, marks)])
     with pytest.raises(PackedError, match="do not fit"):
         PackedTable.from_matrices(size=1, parts=[(layout, np.array([0]), values, marks)])
+
+
+# rows of finite values of any size and spread (ties, signs, tiny and huge), as a group holds
+ROWS = st.lists(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+        | st.sampled_from([0.0, -0.0, 1.0, 50.0]),
+        min_size=1,
+        max_size=120,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(ROWS)
+def test_quartiles_of_many_rows_at_once_are_numpys_bit_for_bit(rows: list[list[float]]) -> None:
+    """The group's quartiles come from one sort of all its rows (each row's values first, NaN
+    after): each row's are exactly what np.percentile gives for its values alone (equal
+    values may come in another order, so a zero's sign may differ)."""
+    from saferspaces.core.dashboard.packed import _quartiles
+
+    width = max(map(len, rows))
+    table = np.full((len(rows), width), np.nan)
+    for k, row in enumerate(rows):
+        table[k, : len(row)] = row
+    table.sort(axis=1)
+    got = _quartiles(table, np.array([len(r) for r in rows]))
+    for k, row in enumerate(rows):
+        want = np.percentile(np.array(row), [25, 50, 75])
+        assert got[k].tolist() == want.tolist(), (row, got[k], want)

@@ -139,7 +139,8 @@ def _quartiles(rows: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The quartiles (type 7 of Hyndman and Fan) of each row of ``rows``, sorted, whose first
     ``counts`` values (at least one) are its finite values, the rest NaN: one row of three
     each, with the arithmetic of ``np.percentile(values, [25, 50, 75])`` (its virtual index,
-    neighbours and interpolation), bit for bit, for every row at once."""
+    neighbours and interpolation) for every row at once: the same numbers (equal values may
+    be ordered otherwise, so a zero may carry the other sign)."""
     every = np.arange(len(rows))
     out = np.empty((len(rows), 3))
     for j, q in enumerate((0.25, 0.5, 0.75)):
