@@ -5,6 +5,7 @@ every value escaped and every word translated as before."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +84,59 @@ def test_rows_written_in_python_escape_names_and_titles(client_as: Any) -> None:
     page = client_as("lead").get(f"/assessments/{pilot.pk}/peers/?criteria=1").content.decode()
     assert "Peer &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt;" in page
     assert "<b>" not in page and "&amp;amp;" not in page
+
+
+EDITIONS = Path(__file__).resolve().parents[2] / "src/saferspaces/frameworks/editions"
+# the peer view's loop over a suggested peer's practices, as the template wrote it before
+PRACTICES_TEMPLATE = (
+    "{% load i18n assessments %}{% for p in practices %}<li>{% blocktranslate with "
+    "label=p.question %}{{ label }}:{% endblocktranslate %} <strong>{% answer_text p.indicator "
+    "p.answer.status p.answer.value %}</strong>{% if p.answer.comment %}. <em>{{ "
+    "p.answer.comment }}</em>{% endif %}</li>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+@pytest.mark.django_db(False)
+def test_practices_written_in_python_are_what_the_template_wrote(language: str) -> None:
+    """Learn from peers lists the practices each suggested peer reported (some 50 a page): the
+    tag writes every question, answer and comment as the template did, escaped once, in the
+    reader's language, comment or not, whatever the kind of question."""
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from saferspaces.core.framework.loader import edition_load
+    from saferspaces.dashboard.templatetags.dashboard import practice_items_html
+
+    edition = edition_load(path=EDITIONS / "ssf-2026.1.yaml")
+    questions = [
+        i
+        for _d, i in edition.indicators()
+        if i.answer.type in ("yes_partly_no", "single_choice", "multiple_choice")
+    ]
+    kinds = {i.answer.type: i for i in questions}
+    assert set(kinds) >= {"yes_partly_no", "single_choice"}
+    practices = []
+    for k, indicator in enumerate(kinds.values()):
+        values = {
+            "yes_partly_no": "partly",
+            "single_choice": indicator.answer.choice_options()[0].code,
+            "multiple_choice": [o.code for o in indicator.answer.choice_options()[:2]],
+        }
+        for comment in ("", 'We <b>"patrol"</b> & map'):
+            practices.append(
+                {
+                    "question": f'{indicator.code} <i>"{k}"</i> & co',
+                    "indicator": indicator,
+                    "answer": SimpleNamespace(
+                        status="answered", value=values[indicator.answer.type], comment=comment
+                    ),
+                }
+            )
+    with translation.override(language):
+        want = Template(PRACTICES_TEMPLATE).render(Context({"practices": practices}))
+        got = practice_items_html(practices)
+    assert got == want
+    assert "&lt;b&gt;&quot;patrol&quot;&lt;/b&gt; &amp; map" in got and "<b>" not in got

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from saferspaces.assessments.question_html import answer_words
 from saferspaces.assessments.templatetags.assessments import kindscore_html, reason
 from saferspaces.web.numbers import MISSING, score_writer, signed_text
 
@@ -346,4 +347,21 @@ def named_rows_html(named: Iterable[dict[str, Any]], rows: Iterable[Any]) -> Saf
             f = scores.get(code)
             out.append(f'<td class="num">{_e(score_text(f["score"])) if f else MISSING}</td>')
         out.append("</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def practice_items_html(practices: Iterable[dict[str, Any]]) -> SafeString:
+    """The list items of the practices a suggested peer reported (learn from peers: some 50 a
+    page), as the peer view's template wrote them: the question, the answer as people read it,
+    the comment."""
+    words = _row_words()
+    language = (get_language() or "en")[:2]
+    out = []
+    for p in practices:
+        answer = p["answer"]
+        text = answer_words(p["indicator"], answer.status, answer.value, language=language)
+        comment = f". <em>{_e(answer.comment)}</em>" if answer.comment else ""
+        label = words["label"] % {"label": _e(p["question"])}
+        out.append(f"<li>{label} <strong>{_e(text)}</strong>{comment}</li>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
