@@ -23,13 +23,15 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
     prepare_rhs = False
     can_use_none_as_rhs = False
 
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        # an integer array (a peer group's ids) as a tuple of its integers, already checked:
+        # a lookup is compared and hashed by its value, which an array cannot be
+        self._integers = isinstance(rhs, np.ndarray) and rhs.dtype.kind in "iu"
+        super().__init__(lhs, tuple(rhs.tolist()) if self._integers else rhs)
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs = self.rhs
-        if isinstance(rhs, np.ndarray) and rhs.dtype.kind in "iu":
-            values = rhs.tolist()  # integers already (a peer group's ids, read as arrays)
-        else:
-            values = [int(v) for v in rhs]
+        values = list(self.rhs) if self._integers else [int(v) for v in self.rhs]
         if not values:
             raise EmptyResultSet  # none of nothing: Django answers without asking the database
         if connection.vendor == "postgresql":

@@ -149,7 +149,8 @@ def _quartiles(rows: np.ndarray, counts: np.ndarray) -> np.ndarray:
         last = virtual >= counts - 1  # the largest value (for one value, that value)
         lo = np.where(last, counts - 1, below).astype(np.intp)
         hi = np.where(last, counts - 1, below + 1).astype(np.intp)
-        t = virtual - below
+        # numpy's weight: from the neighbour it reads, -1 (the last) when past the end
+        t = np.where(last, virtual + 1.0, virtual - below)
         a, b = rows[every, lo], rows[every, hi]
         step = b - a
         out[:, j] = np.where(t >= 0.5, b - step * (1.0 - t), a + step * t)
