@@ -107,11 +107,12 @@ def test_the_link_finder_finds_links() -> None:
     ]
 
 
-def test_the_age_of_a_kept_count_of_peers_is_the_codes() -> None:
-    """docs/operations.md says how old a count of peers kept by a process's own cache may be."""
+def test_the_age_of_kept_peers_is_the_codes() -> None:
+    """docs/operations.md says how old the peers kept by a process's own cache may be (the
+    counts, and the round tables, kept as long)."""
     source = (REPO / "src" / "saferspaces" / "results" / "peers.py").read_text(encoding="utf-8")
     found = re.search(r"^POOL_COUNT_TTL_S = (\d+)$", source, re.MULTILINE)
     assert found is not None
     minutes = int(found.group(1)) // 60
     text = " ".join(OPERATIONS.read_text(encoding="utf-8").split())
-    assert f"a peer view's count of peers up to {minutes} minutes old" in text
+    assert f"a peer view's peers up to {minutes} minutes old" in text

@@ -141,3 +141,45 @@ def test_peer_view_queries_do_not_depend_on_the_group_size(client_as: Any) -> No
     wide = _count(client, f"/assessments/{pilot.pk}/peers/?criteria=1")
     default = _count(client, f"/assessments/{pilot.pk}/peers/")
     assert wide <= _peer_bound() and default <= _peer_bound(), (wide, default)
+
+
+# the same page once the demo's profiles are committed: the round's peers are kept in the
+# process (one read of the version of the profiles, once a request, in place of the reading of the
+# pool's count, the reader's own count, the group and the previous round's profiles)
+KEPT_PEER_QUERIES = 16
+
+
+def test_peer_view_from_the_kept_round_tables_reads_fewer_queries(
+    client_as: Any, personas: Any
+) -> None:
+    """Outside a transaction that changed profiles (a request after the commit), the group,
+    the size of the pool and the previous round's scores come from the round tables kept in the
+    process: two queries fewer (the group, the reader's own count; a round before adds none), the
+    same after more peers joined and were committed."""
+    from saferspaces.results.peers import _pool_forget
+
+    def committed() -> None:  # what the commit of the test's own transaction would do
+        connection.run_on_commit = [e for e in connection.run_on_commit if e[1] is not _pool_forget]
+        _pool_forget()
+
+    committed()
+    client = client_as("lead")
+    _profile, peers, page = _pages(client)
+    assert peers <= KEPT_PEER_QUERIES < PEER_QUERIES, peers
+    assert "peers-result" in page
+    # the latest assessment's round has one before it: its scores come from that round's table
+    a = Authority.objects.get(name=PERSONA_AUTHORITY)
+    latest = Assessment.objects.filter(authority=a).order_by("round__period_end").last()
+    assert latest is not None
+    client.get(f"/assessments/{latest.pk}/peers/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/assessments/{latest.pk}/peers/")
+    assert len(queries) <= KEPT_PEER_QUERIES, len(queries)
+    assert any("assessments_round" in q["sql"] for q in queries)  # the round before was sought
+    # the reader's own profile only: no group, no count, no profiles of the round before
+    assert sum("results_peerprofile" in q["sql"] for q in queries) == 1
+    _join_peers(personas)
+    committed()
+    _profile, peers_after, page_after = _pages(client)
+    assert peers_after <= KEPT_PEER_QUERIES, peers_after
+    assert "Extra peer" in page_after

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 from django import forms
 from django.apps import apps as django_apps
@@ -27,16 +29,21 @@ from saferspaces.demo.generator import PERSONA_AUTHORITY
 from saferspaces.results.index import result_index_clear, result_index_write
 from saferspaces.results.models import PeerProfile, ResultFact, ResultRun
 from saferspaces.results.peers import (
+    PEER_STATES,
+    POOL_COUNT_TTL_S,
     POOL_VERSION_KEY,
     _pool_forget,
+    _round_table_read,
     peer_facts,
     peer_filter_apply,
     peer_pool,
     peer_pool_size,
     previous_round_scores,
     profiles_read,
+    round_table,
 )
 
+peers_module = importlib.import_module("saferspaces.results.peers")
 upgrade = importlib.import_module("saferspaces.results.migrations.0010_peer_profile_top_scores")
 
 WIDE = PeerCriteria(same_kind=False, population_factor=None)
@@ -467,3 +474,150 @@ def test_learn_from_peers_reads_the_previous_round_in_one_query_by_authority(dem
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         (plan,) = cursor.fetchone()
     assert "peer_profile_authority_round" in str(plan), plan
+
+
+CRITERIA_CASES = [
+    PeerCriteria(),  # the default: the same kind, population within a factor of 3
+    WIDE,
+    PeerCriteria(same_kind=False, same_country=True, population_factor=None),
+    PeerCriteria(same_level=True, population_factor=None),
+    PeerCriteria(same_urbanisation=True, population_factor=2.0),
+    PeerCriteria(same_kind=True, density_factor=5.0, population_factor=None),
+    PeerCriteria(same_kind=False, income_range=0.25, population_factor=None),
+    PeerCriteria(same_country=True, same_level=True, population_factor=10.0, income_range=0.5),
+]
+
+
+@pytest.mark.django_db
+def test_a_round_table_selects_the_peers_the_database_selects(demo: Any) -> None:
+    """A round's peers kept as columns (``round_table``) select, for every assessment of the
+    demo and every kind of criterion, the group that ``peer_filter_apply`` selects in SQL: the
+    same assessments, authorities and scores, the same pool, and the same previous round's
+    scores; profiles without a fact (NULL, a blank text) meet no equality and no range."""
+    # some profiles without facts, as registries leave them
+    some = list(PeerProfile.objects.exclude(round=None).order_by("pk").values_list("pk", flat=True))
+    PeerProfile.objects.filter(pk__in=some[::7]).update(population=None, urbanisation="")
+    PeerProfile.objects.filter(pk__in=some[3::11]).update(nuts_level=None, income=None)
+    PeerProfile.objects.filter(pk__in=some[5::13]).update(density=None, country="")
+    checked = 0
+    for round_ in Round.objects.all():
+        table = _round_table_read(round_.pk)
+        for a in Assessment.objects.filter(round=round_).order_by("pk"):
+            profile = PeerProfile.objects.filter(assessment=a).first()
+            if profile is None:
+                continue
+            assert table.size - int((table.peers.authority_ids == a.authority_id).sum()) == (
+                peer_pool(assessment=a).count()
+            )
+            for criteria in CRITERIA_CASES:
+                peer_filter = peer_filter_build(target=peer_facts(profile), criteria=criteria)
+                want = profiles_read(
+                    profiles=peer_filter_apply(peer_pool(assessment=a), peer_filter)
+                )
+                got = table.peers.subset(
+                    table.select(peer_filter=peer_filter, without_authority=a.authority_id)
+                )
+                order_w = np.argsort(want.assessment_ids)
+                order_g = np.argsort(got.assessment_ids)
+                assert got.assessment_ids[order_g].tolist() == want.assessment_ids[order_w].tolist()
+                assert got.authority_ids[order_g].tolist() == want.authority_ids[order_w].tolist()
+                for node in ("PSL", "QOL", "SOC", "SOS", "URB"):
+                    for kind in ("all", "perception", "status"):
+                        assert np.array_equal(
+                            got.scores.array(node, kind)[order_g],
+                            want.scores.array(node, kind)[order_w],
+                            equal_nan=True,
+                        )
+                checked += 1
+    assert checked > 100
+    # the previous round's scores from the kept table and from the database
+    _as_committed()
+    round_, nodes = _learning_case()
+    authorities = list(Authority.objects.order_by("pk").values_list("pk", flat=True))
+    kept = previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
+    with transaction.atomic():  # a transaction of its own reads the database
+        read = previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
+    for node in nodes:
+        assert np.array_equal(kept[node], read[node], equal_nan=True)
+        assert not np.isnan(kept[node]).all()
+
+
+@pytest.mark.django_db
+def test_a_round_table_is_read_once_per_version_of_the_profiles(
+    demo: Any, personas: Any, monkeypatch: Any
+) -> None:
+    """The table is read from the database once, then kept (one read of the version); after a
+    change of the profiles is committed it is read again; the transaction that changed them,
+    and a transaction of its own, read the database instead."""
+    profile = (
+        PeerProfile.objects.filter(assessment__state=AssessmentState.SUBMITTED)
+        .exclude(round=None)
+        .select_related("assessment")
+        .first()
+    )
+    assert profile is not None and profile.round_id is not None
+    peers = PeerProfile.objects.filter(round_id=profile.round_id, state__in=PEER_STATES)
+
+    def reads() -> tuple[bool, int | None]:
+        with CaptureQueriesContext(connection) as queries:
+            table = round_table(round_id=profile.round_id)
+        read = any("results_peerprofile" in q["sql"] for q in queries)
+        return read, None if table is None else table.size
+
+    assert reads() == (False, None)  # the demo was just written in this transaction
+    _as_committed()
+    size = peers.count()
+    assert reads() == (True, size)
+    assert reads() == (False, size)  # kept
+    with transaction.atomic():
+        assert reads() == (False, None)
+    assessment_transition(
+        assessment=profile.assessment,
+        action="return",
+        user=personas["coordinator"],
+        comment="Please add the sources.",
+    )
+    assert reads() == (False, None)  # this transaction changed the profiles
+    _as_committed()
+    assert reads() == (True, size - 1)  # read again after the commit
+    assert reads() == (False, size - 1)
+    # kept at most as long as a count, should a change bypass the writers of profiles
+    clock = peers_module._clock
+    monkeypatch.setattr(peers_module, "_clock", lambda: clock() + POOL_COUNT_TTL_S)
+    assert reads() == (True, size - 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_peer_view_from_the_kept_table_is_the_page_from_the_database(
+    client_as: Any, language: str
+) -> None:
+    """Whole pages: the peer view drawn from the kept round tables is the page drawn from the
+    database (a request inside a transaction of its own), for several criteria and pages of
+    named peers."""
+    from django.db import transaction as tx
+
+    _as_committed()
+    client = client_as("lead")
+    client.cookies["django_language"] = language
+    pilot = _pilot()
+    latest = (
+        Assessment.objects.filter(authority=pilot.authority).order_by("round__period_end").last()
+    )
+    assert latest is not None
+    for a in (pilot, latest):
+        for query in (
+            "",
+            "?criteria=1",
+            "?criteria=1&same_country=on",
+            "?criteria=1&same_kind=on&population_factor=2",
+            "?named=2",
+        ):
+            url = f"/assessments/{a.pk}/peers/{query}"
+            kept = client.get(url).content.decode()
+            assert round_table(round_id=a.round_id) is not None
+            with tx.atomic():
+                read = client.get(url).content.decode()
+            csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+            assert csrf.sub("", kept) == csrf.sub("", read), url
+            assert "peers-result" in kept

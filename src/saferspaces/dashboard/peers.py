@@ -36,6 +36,7 @@ from saferspaces.results.peers import (
     peer_profile_of,
     previous_round_scores,
     profiles_read,
+    round_table,
 )
 from saferspaces.results.selectors import Scored
 from saferspaces.results.sql import AnyOf
@@ -100,9 +101,18 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     target = peer_facts(profile)
     peer_filter = peer_filter_build(target=target, criteria=criteria)
     pool = peer_pool(assessment=a)
-    view = PeerView(criteria, minimum, target, peer_filter, pool=peer_pool_size(assessment=a))
-    peers = peer_filter_apply(pool, peer_filter)
-    group = profiles_read(profiles=peers)
+    # the round's peers kept in the process (read once per version of the profiles), or, in a
+    # transaction that may see other profiles, the group read from the database
+    table = round_table(round_id=a.round_id)
+    if table is not None:
+        own = int(np.count_nonzero(table.peers.authority_ids == a.authority_id))
+        view = PeerView(criteria, minimum, target, peer_filter, pool=table.size - own)
+        group = table.peers.subset(
+            table.select(peer_filter=peer_filter, without_authority=a.authority_id)
+        )
+    else:
+        view = PeerView(criteria, minimum, target, peer_filter, pool=peer_pool_size(assessment=a))
+        group = profiles_read(profiles=peer_filter_apply(pool, peer_filter))
     ids = group.assessment_ids.tolist()
     view.peers = len(ids)
     if view.peers < minimum:
@@ -113,7 +123,15 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
                 target=target, criteria=replace(off, **{key: getattr(criteria, key)})
             )
             if CRITERIA[key] in {**single.equal, **single.ranges}:
-                view.alone[key] = peer_filter_apply(pool, single).count()
+                view.alone[key] = (
+                    int(
+                        np.count_nonzero(
+                            table.select(peer_filter=single, without_authority=a.authority_id)
+                        )
+                    )
+                    if table is not None
+                    else peer_filter_apply(pool, single).count()
+                )
         return view
     view.peer_ids = ids
     # bands of the top-level dimensions: the ones the page, its chart and learn-from-peers read

@@ -7,6 +7,8 @@ orders authorities by score.
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from saferspaces.core.dashboard.packed import (
     keyed_rows_decode,
     packed_width,
 )
+from saferspaces.request_memo import memo_get
 from saferspaces.results.models import PeerProfile
 from saferspaces.results.sql import AnyOf, binary_cursor
 
@@ -256,6 +259,16 @@ def previous_round_scores(
     )
     if previous is None:
         return out
+    table = round_table(round_id=previous)
+    if table is not None:  # the previous round's peers kept in the process
+        rows, found = table.of_authorities(authority_ids)
+        keep = np.zeros(table.size, dtype=bool)
+        keep[rows[found]] = True
+        kept = table.peers.scores.subset(keep)
+        places = np.searchsorted(np.flatnonzero(keep), rows[found])  # rows in the subset
+        for node in nodes:
+            out[node][found] = kept.array(node, "all")[places]
+        return out
     # the round as a value, not a subquery: the planner then reads the authorities' profiles
     # through their index (a subquery's round made it scan the whole round, 100 000 profiles)
     earlier = profiles_read(
@@ -274,3 +287,142 @@ def previous_round_scores(
         found = ~np.isnan(values)
         out[node][positions[found]] = values[found]
     return out
+
+
+# --- a round's peers as columns, kept in the process ---------------------------------------------
+
+#: the facts a peer filter compares for equality, and those it reads as ranges (the fields of
+#: :class:`~saferspaces.results.models.PeerProfile` that :func:`peer_filter_apply` filters on)
+EQUAL_FACTS = ("kind", "nuts_level", "country", "urbanisation")
+RANGE_FACTS = ("population", "density", "income")
+#: how many rounds' tables a process keeps (each about 20 MB at 100 000 authorities)
+ROUND_TABLES_KEPT = 4
+
+
+@dataclass(frozen=True)
+class RoundTable:
+    """A round's submitted or accepted peer profiles as columns (row ``k`` of each is one
+    profile): the peers, the facts a peer filter reads, and their packed top-level scores.
+
+    :meth:`select` is :func:`peer_filter_apply` on :func:`peer_pool` (the same peers, tested
+    against it): SQL's comparisons, where a profile without the fact (NULL, or a blank text)
+    meets no equality and no range."""
+
+    peers: PeerGroup
+    #: equality fact -> (value -> code, each row's code; -1: no value)
+    codes: dict[str, tuple[dict[object, int], np.ndarray]]
+    #: range fact -> each row's value (NaN: no value)
+    values: dict[str, np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return len(self.peers.assessment_ids)
+
+    def select(self, *, peer_filter: PeerFilter, without_authority: int) -> np.ndarray:
+        """Which rows are peers under ``peer_filter``, the authority ``without_authority``
+        left out (one flag per row)."""
+        keep = self.peers.authority_ids != without_authority
+        for fact, want in peer_filter.equal.items():
+            known, codes = self.codes[fact]
+            code = known.get(want)
+            if code is None:
+                return np.zeros(self.size, dtype=bool)
+            keep &= codes == code
+        for fact, (lo, hi) in peer_filter.ranges.items():
+            column = self.values[fact]
+            with np.errstate(invalid="ignore"):  # NaN: no value, never within a range
+                keep &= (column >= lo) & (column <= hi)
+        return keep
+
+    def of_authorities(self, authority_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each of ``authority_ids``: its row here (one profile per authority and round: a
+        unique constraint), and whether it has one."""
+        order = np.argsort(self.peers.authority_ids, kind="stable")
+        ordered = self.peers.authority_ids[order]
+        wanted = np.asarray(authority_ids, dtype=np.int64)
+        at = np.searchsorted(ordered, wanted)
+        found = at < len(ordered)
+        found[found] = ordered[at[found]] == wanted[found]
+        rows = np.zeros(len(wanted), dtype=np.intp)
+        rows[found] = order[at[found]]
+        return rows, found
+
+
+def _round_table_read(round_id: int) -> RoundTable:
+    """The round's table from the database, in one query (one statement: one snapshot)."""
+    rows = list(
+        PeerProfile.objects.filter(round_id=round_id, state__in=PEER_STATES)
+        .order_by()
+        .values_list(*GROUP_COLUMNS, *EQUAL_FACTS, *RANGE_FACTS)
+    )
+    n = len(rows)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (4 + 7)
+    ids, authorities, layouts, packed = columns[:4]
+    peers = PeerGroup(
+        _ids(ids),
+        _ids(authorities),
+        PackedTable(layouts=layouts, packed=[bytes(p) for p in packed]),
+    )
+    codes: dict[str, tuple[dict[object, int], np.ndarray]] = {}
+    for fact, column in zip(EQUAL_FACTS, columns[4:8], strict=True):
+        known: dict[object, int] = {}
+        # a blank text or NULL meets no equality (the filter never asks for one)
+        row_codes = [
+            -1 if value is None or value == "" else known.setdefault(value, len(known))
+            for value in column
+        ]
+        codes[fact] = (known, np.array(row_codes, dtype=np.int32).reshape(n))
+    values = {
+        fact: np.array([np.nan if v is None else v for v in column], dtype=float).reshape(n)
+        for fact, column in zip(RANGE_FACTS, columns[8:], strict=True)
+    }
+    return RoundTable(peers, codes, values)
+
+
+_TABLES: dict[int, tuple[str, float, RoundTable]] = {}  # round -> (version, read at, table)
+_TABLES_LOCK = threading.Lock()
+_clock = time.monotonic  # (replaced in tests)
+
+
+def _pool_version() -> str | None:
+    """The version of the peer profiles (made by the first reader after a change), read once
+    per request (a peer view reads its round's table and the previous round's)."""
+    return memo_get(("results", POOL_VERSION_KEY), _pool_version_read)
+
+
+def _pool_version_read() -> str | None:
+    version = cache.get(POOL_VERSION_KEY)
+    if version is None:
+        cache.add(POOL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(POOL_VERSION_KEY)
+    return None if version is None else str(version)
+
+
+def round_table(*, round_id: int) -> RoundTable | None:
+    """The round's peers as columns (:class:`RoundTable`), read once per version of the peer
+    profiles and kept in this process (at most :data:`ROUND_TABLES_KEPT` rounds, the least
+    recently used dropped): every peer view of the round selects its group from it, in place of
+    reading the group's profiles from the database.
+
+    None in a transaction of its own, or one that changed profiles: read the database then
+    (the version is of what is committed). The version is read before the table: a change
+    committed while the table is read forgets it, and the next reader reads again. A table is
+    kept at most :data:`POOL_COUNT_TTL_S`, as the counts are, should a change ever bypass the
+    writers of profiles."""
+    connection = connections[router.db_for_write(PeerProfile)]
+    if _in_transaction(connection) or _changed_here(connection):
+        return None
+    version = _pool_version()
+    now = _clock()
+    with _TABLES_LOCK:
+        kept = _TABLES.pop(round_id, None)
+        if kept is not None and kept[0] == version and now - kept[1] < POOL_COUNT_TTL_S:
+            _TABLES[round_id] = kept  # the most recently used last
+            return kept[2]
+    table = _round_table_read(round_id)
+    if version is not None:
+        with _TABLES_LOCK:
+            _TABLES[round_id] = (version, now, table)
+            while len(_TABLES) > ROUND_TABLES_KEPT:
+                del _TABLES[next(iter(_TABLES))]
+    return table
