@@ -150,6 +150,19 @@ def _language_reset():  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _round_tables_forget():  # type: ignore[no-untyped-def]
+    """Every test starts with no round's peers kept in the process: a round id of one test's
+    database is another's in the next (the kept tables are checked against a version in the
+    database cache, which each test's transaction rolls back, but when a round was last read
+    is the process's own)."""
+    from saferspaces.results import peers
+
+    peers.round_tables_forget()
+    yield
+    peers.round_tables_forget()
+
+
 # --- The task queue ------------------------------------------------------------------------------
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

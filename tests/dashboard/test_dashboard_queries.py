@@ -150,13 +150,15 @@ KEPT_PEER_QUERIES = 16
 
 
 def test_peer_view_from_the_kept_round_tables_reads_fewer_queries(
-    client_as: Any, personas: Any
+    client_as: Any, personas: Any, monkeypatch: Any
 ) -> None:
     """Outside a transaction that changed profiles (a request after the commit), the group,
     the size of the pool and the previous round's scores come from the round tables kept in the
-    process: two queries fewer (the group, the reader's own count; a round before adds none), the
-    same after more peers joined and were committed."""
-    from saferspaces.results.peers import _pool_forget
+    process: two queries fewer (the group, the reader's own count; a round before adds none).
+    After more peers joined and were committed, the database is read until the round may be
+    read again, then the kept table is the new one."""
+    from saferspaces.results import peers as peers_module
+    from saferspaces.results.peers import ROUND_TABLE_READ_EVERY_S, _pool_forget
 
     def committed() -> None:  # what the commit of the test's own transaction would do
         connection.run_on_commit = [e for e in connection.run_on_commit if e[1] is not _pool_forget]
@@ -180,6 +182,12 @@ def test_peer_view_from_the_kept_round_tables_reads_fewer_queries(
     assert sum("results_peerprofile" in q["sql"] for q in queries) == 1
     _join_peers(personas)
     committed()
+    # the round's table was read less than ROUND_TABLE_READ_EVERY_S ago: the database is read
+    # until then (the new peers are there at once)
+    _profile, peers_soon, page_soon = _pages(client)
+    assert "Extra peer" in page_soon
+    clock = peers_module._clock
+    monkeypatch.setattr(peers_module, "_clock", lambda: clock() + ROUND_TABLE_READ_EVERY_S)
     _profile, peers_after, page_after = _pages(client)
-    assert peers_after <= KEPT_PEER_QUERIES, peers_after
+    assert peers_after <= KEPT_PEER_QUERIES < peers_soon, (peers_after, peers_soon)
     assert "Extra peer" in page_after

@@ -311,6 +311,7 @@ def result_runs_insert(*, runs: list[ResultRun]) -> list[ResultRun]:
     return runs
 
 
+@transaction.atomic  # the kept peers are forgotten after the write is committed
 def peer_profiles_insert(*, profiles: list[PeerProfile]) -> None:
     """Insert new peer profiles: with ``COPY`` on PostgreSQL (Django's bulk ``INSERT`` there
     sends each column as an array, whose quoting took about 1 s of Python for a round of
@@ -346,6 +347,7 @@ def json_text(value: Any) -> str:
 CLEAR_BATCH = 10_000
 
 
+@transaction.atomic  # the kept peers are forgotten after the write is committed
 def result_index_clear(*, assessment_ids: Sequence[int]) -> None:
     """Remove the facts and peer profiles of these assessments: one statement each on
     PostgreSQL (the ids as one array), batches elsewhere. A round removes its members' old

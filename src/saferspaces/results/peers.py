@@ -297,6 +297,11 @@ EQUAL_FACTS = ("kind", "nuts_level", "country", "urbanisation")
 RANGE_FACTS = ("population", "density", "income")
 #: how many rounds' tables a process keeps (each about 20 MB at 100 000 authorities)
 ROUND_TABLES_KEPT = 4
+#: a round's table is read again at most this often in a process (reading one of 100 000
+#: profiles takes about 0.5 s of CPU): in between, after a change, the database is read as in a
+#: transaction (about 25 ms a peer view), so that profiles changing every second near a
+#: deadline cost each process at most one reading a round per this many seconds
+ROUND_TABLE_READ_EVERY_S = 30
 
 
 @dataclass(frozen=True)
@@ -380,8 +385,16 @@ def _round_table_read(round_id: int) -> RoundTable:
 
 
 _TABLES: dict[int, tuple[str, float, RoundTable]] = {}  # round -> (version, read at, table)
+_READ_AT: dict[int, float] = {}  # round -> when this process last read its table
 _TABLES_LOCK = threading.Lock()
 _clock = time.monotonic  # (replaced in tests)
+
+
+def round_tables_forget() -> None:
+    """Forget the round tables this process keeps, and when it read them."""
+    with _TABLES_LOCK:
+        _TABLES.clear()
+        _READ_AT.clear()
 
 
 def _pool_version() -> str | None:
@@ -404,8 +417,11 @@ def round_table(*, round_id: int) -> RoundTable | None:
     recently used dropped): every peer view of the round selects its group from it, in place of
     reading the group's profiles from the database.
 
-    None in a transaction of its own, or one that changed profiles: read the database then
-    (the version is of what is committed). The version is read before the table: a change
+    None (read the database then) in a transaction of its own, or one that changed profiles
+    (the version is of what is committed); when the table kept is not of the current version
+    and this process read the round's table less than :data:`ROUND_TABLE_READ_EVERY_S` ago
+    (profiles changing every second near a deadline: each process reads a round at most that
+    often, and the database in between). The version is read before the table: a change
     committed while the table is read forgets it, and the next reader reads again. A table is
     kept at most :data:`POOL_COUNT_TTL_S`, as the counts are, should a change ever bypass the
     writers of profiles."""
@@ -419,10 +435,13 @@ def round_table(*, round_id: int) -> RoundTable | None:
         if kept is not None and kept[0] == version and now - kept[1] < POOL_COUNT_TTL_S:
             _TABLES[round_id] = kept  # the most recently used last
             return kept[2]
+        last = _READ_AT.get(round_id)
+        if version is None or (last is not None and now - last < ROUND_TABLE_READ_EVERY_S):
+            return None
+        _READ_AT[round_id] = now
     table = _round_table_read(round_id)
-    if version is not None:
-        with _TABLES_LOCK:
-            _TABLES[round_id] = (version, now, table)
-            while len(_TABLES) > ROUND_TABLES_KEPT:
-                del _TABLES[next(iter(_TABLES))]
+    with _TABLES_LOCK:
+        _TABLES[round_id] = (version, now, table)
+        while len(_TABLES) > ROUND_TABLES_KEPT:
+            del _TABLES[next(iter(_TABLES))]
     return table
