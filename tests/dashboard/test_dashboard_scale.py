@@ -535,7 +535,10 @@ def test_a_round_table_selects_the_peers_the_database_selects(demo: Any) -> None
     _as_committed()
     round_, nodes = _learning_case()
     authorities = list(Authority.objects.order_by("pk").values_list("pk", flat=True))
-    kept = previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
+    previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)  # read once
+    with CaptureQueriesContext(connection) as queries:
+        kept = previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
+    assert not [q for q in queries if "results_peerprofile" in q["sql"]]  # from the kept table
     with transaction.atomic():  # a transaction of its own reads the database
         read = previous_round_scores(round_=round_, authority_ids=authorities, nodes=nodes)
     for node in nodes:
@@ -620,8 +623,11 @@ def test_the_peer_view_from_the_kept_table_is_the_page_from_the_database(
             "?named=2",
         ):
             url = f"/assessments/{a.pk}/peers/{query}"
-            kept = client.get(url).content.decode()
-            assert round_table(round_id=a.round_id) is not None
+            client.get(url)  # the round's table read
+            with CaptureQueriesContext(connection) as queries:
+                kept = client.get(url).content.decode()
+            # the reader's own profile only: the group, its pool and the round before kept
+            assert sum("results_peerprofile" in q["sql"] for q in queries) == 1, url
             with tx.atomic():
                 read = client.get(url).content.decode()
             csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
