@@ -105,8 +105,8 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
     # transaction that may see other profiles, the group read from the database
     table = round_table(round_id=a.round_id)
     if table is not None:
-        own = int(np.count_nonzero(table.peers.authority_ids == a.authority_id))
-        view = PeerView(criteria, minimum, target, peer_filter, pool=table.size - own)
+        pool_size = table.pool_size(without_authority=a.authority_id)
+        view = PeerView(criteria, minimum, target, peer_filter, pool=pool_size)
         group = table.peers.subset(
             table.select(peer_filter=peer_filter, without_authority=a.authority_id)
         )

@@ -118,13 +118,10 @@ def _round_pool_total(round_id: int) -> int:
     if _in_transaction(connection) or _changed_here(connection):
         return count()  # (reading the cache may write: it deletes the expired entries it finds)
     key = f"results:peer-pool:{round_id}"
-    got = cache.get_many([POOL_VERSION_KEY, key])
-    version, kept = got.get(POOL_VERSION_KEY), got.get(key)
+    version = _pool_version()  # (read before the count: a change committed meanwhile forgets it)
+    kept = cache.get(key)
     if version is not None and isinstance(kept, tuple) and kept[0] == version:
         return int(kept[1])
-    if version is None:
-        cache.add(POOL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(POOL_VERSION_KEY)
     total = count()
     if version is not None:
         cache.set(key, (version, total), timeout=POOL_COUNT_TTL_S)
@@ -183,6 +180,14 @@ def _ids(values: Sequence[int]) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
+def _group_of_rows(
+    ids: Sequence[int], authorities: Sequence[int], layouts: Sequence[str], packed: Sequence[bytes]
+) -> PeerGroup:
+    """A group from its profiles' columns as rows give them (one value per profile each)."""
+    table = PackedTable(layouts=layouts, packed=[bytes(p) for p in packed])
+    return PeerGroup(_ids(ids), _ids(authorities), table)
+
+
 def profiles_read(*, profiles: QuerySet[PeerProfile]) -> PeerGroup:
     """The assessments, authorities and packed top-level scores of ``profiles`` (a peer group,
     or the candidates' profiles of the round before), in one query, in no particular order:
@@ -209,8 +214,7 @@ def profiles_read(*, profiles: QuerySet[PeerProfile]) -> PeerGroup:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
         ids, authorities, layouts, packed = zip(*rows, strict=True) if rows else ((), (), (), ())
-        table = PackedTable(layouts=layouts, packed=[bytes(p) for p in packed])
-        return PeerGroup(_ids(ids), _ids(authorities), table)
+        return _group_of_rows(ids, authorities, layouts, packed)
     joined = (
         "SELECT g.top_nodes, count(*), min(octet_length(g.top_scores)), "  # noqa: S608
         "max(octet_length(g.top_scores)), string_agg("
@@ -323,6 +327,11 @@ class RoundTable:
     def size(self) -> int:
         return len(self.peers.assessment_ids)
 
+    def pool_size(self, *, without_authority: int) -> int:
+        """How many peers the round holds for an assessment of ``without_authority`` (its own
+        left out): :func:`peer_pool_size`."""
+        return self.size - int(np.count_nonzero(self.peers.authority_ids == without_authority))
+
     def select(self, *, peer_filter: PeerFilter, without_authority: int) -> np.ndarray:
         """Which rows are peers under ``peer_filter``, the authority ``without_authority``
         left out (one flag per row)."""
@@ -362,12 +371,7 @@ def _round_table_read(round_id: int) -> RoundTable:
     )
     n = len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [()] * (4 + 7)
-    ids, authorities, layouts, packed = columns[:4]
-    peers = PeerGroup(
-        _ids(ids),
-        _ids(authorities),
-        PackedTable(layouts=layouts, packed=[bytes(p) for p in packed]),
-    )
+    peers = _group_of_rows(*columns[:4])
     codes: dict[str, tuple[dict[object, int], np.ndarray]] = {}
     for fact, column in zip(EQUAL_FACTS, columns[4:8], strict=True):
         known: dict[object, int] = {}
