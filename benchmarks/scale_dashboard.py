@@ -58,6 +58,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 KINDS = (
     ("municipality", 0.45),
     ("city", 0.30),
@@ -80,6 +82,25 @@ def _copy(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]])
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _copy_text(table: str, columns: tuple[str, ...], blocks: Iterable[str]) -> None:
+    """Bulk-load ``blocks`` of lines in COPY's text format into ``table`` (tab-separated,
+    ``\\N`` for NULL): written a block at a time, for the millions of index rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for block in blocks:
+                copy.write(block)
+
+
+def _db_value(model: Any, field: str, value: Any) -> Any:
+    """``value`` as the model's ``field`` writes it (a JSON field's adapter, a default's bytes)."""
+    from django.db import connection
+
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
 
 
 def _kind(rng: random.Random) -> str:
@@ -238,7 +259,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
         for _d, i in edition.indicators()
         if isinstance(i, Indicator) and i.kind == "status" and i.answer.type in PRACTICE_TYPES
     ]
-    answers: list[Answer] = []
+    answers: list[tuple[Any, ...]] = []
     round_index = {rnd.pk: k for k, rnd in enumerate(rounds)}
     for assessment in assessments:
         a_pk, k = assessment.authority_id, round_index[assessment.round_id]
@@ -253,17 +274,14 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
         elif a_pk in open_ids:
             drawn = {i.code: ("answered", _value(i, r, q)) for i in practice}
         answers += [
-            Answer(
-                assessment=assessment,
-                code=code,
-                status=status,
-                value=value,
-                version=1,
-                updated_at=now,
-            )
+            (assessment.pk, code, status, _db_value(Answer, "value", value), "", 1, now)
             for code, (status, value) in drawn.items()
         ]
-    Answer.objects.bulk_create(answers, batch_size=5000)
+    _copy(
+        Answer._meta.db_table,
+        ("assessment_id", "code", "status", "value", "comment", "version", "updated_at"),
+        answers,
+    )
     lap("answers")
 
     # the sample, really computed per round ----------------------------------------------------
@@ -293,73 +311,103 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
     nodes = {node for node, measure in shape if measure == "coverage"}
     shape = {key: place for key, place in shape.items() if key[0] in nodes}
     others = [a for a in assessments if a.authority_id not in sampled_set]
-    stub_runs = ResultRun.objects.bulk_create(
-        [
-            ResultRun(
-                assessment=a,
-                model="composite",
-                edition_id=edition.id,
-                pipeline_name="synthetic scale index (stub)",
-                trigger="round",
-                state=a.state,
-                units=authorities,
-                meta={"synthetic": True},
-                computed_at=now,
-            )
+    stub = "synthetic scale index (stub)"
+    _copy(
+        ResultRun._meta.db_table,
+        (
+            "assessment_id",
+            "model",
+            "edition_id",
+            "pipeline_name",
+            "pipeline_sha256",
+            "trigger",
+            "state",
+            "units",
+            "explanation",
+            "meta",
+            "facts",
+            "warnings",
+            "computed_at",
+        ),
+        (
+            (a.pk, "composite", edition.id, stub, "", "round", a.state, authorities, *constants)
+            for constants in [
+                (
+                    _db_value(ResultRun, "explanation", {}),
+                    _db_value(ResultRun, "meta", {"synthetic": True}),
+                    _db_value(ResultRun, "facts", {}),
+                    _db_value(ResultRun, "warnings", []),
+                    now,
+                )
+            ]
             for a in others
-        ],
-        batch_size=5000,
+        ),
     )
+    run_of = dict(ResultRun.objects.filter(pipeline_name=stub).values_list("assessment_id", "pk"))
+
+    # the drawn values, a column per (node, measure) and a row per other assessment: around the
+    # sample's mean and spread, shifted by the authority's quality and the round's progress
+    draw = np.random.default_rng(seed)
+    z = np.array(
+        [(quality[a.authority_id] - 0.55) / 0.17 + 0.25 * round_index[a.round_id] for a in others]
+    )
+    columns: dict[tuple[str, str], np.ndarray] = {}
+    for key in shape:
+        if key[1] not in ("gap", "coverage") and key in spread:
+            mean, sd = spread[key]
+            noise = 0.7 * z + 0.7 * draw.standard_normal(len(others))
+            columns[key] = np.clip(mean + sd * noise, 0.0, 100.0)
+    for node in nodes:
+        p, s = columns.get((node, "perception")), columns.get((node, "status"))
+        if (node, "gap") in shape and p is not None and s is not None:
+            columns[node, "gap"] = p - s
+        if (node, "coverage") in shape:
+            columns[node, "coverage"] = draw.uniform(0.75, 1.0, len(others))
+    keys = list(shape)
+    missing = np.full(len(others), np.nan)
+    drawn = np.column_stack([columns.get(key, missing) for key in keys])
 
     # each profile's packed top-level scores, as the facts drawn for it (results.index writes
     # them so for the computed sample)
     kind_of = {measure: kind for kind, measure in KIND_MEASURES.items()}
+    top = [
+        (j, (node, kind_of[measure]))
+        for j, ((node, measure), (_parent, d)) in enumerate(shape.items())
+        if d == TOP_DEPTH and measure in kind_of
+    ]
     tops: dict[int, tuple[str, bytes]] = {}
+    for a, values in zip(others, drawn[:, [j for j, _key in top]].tolist(), strict=True):
+        tops[a.pk] = top_scores_pack(
+            scores={
+                key: None if math.isnan(value) else value
+                for (_j, key), value in zip(top, values, strict=True)
+            }
+        )
 
-    def fact_rows() -> Iterator[tuple[Any, ...]]:
-        for a, run in zip(others, stub_runs, strict=True):
-            k = round_index[a.round_id]
-            z = (quality[a.authority_id] - 0.55) / 0.17 + 0.25 * k
-            r = random.Random(a.pk)
-            drawn: dict[tuple[str, str], float | None] = {}
-            for key in shape:
-                if key[1] in ("gap", "coverage") or key not in spread:
-                    continue
-                mean, sd = spread[key]
-                noise = 0.7 * z + 0.7 * r.gauss(0, 1)
-                drawn[key] = min(100.0, max(0.0, mean + sd * noise))
-            for node in nodes:
-                p, s = drawn.get((node, "perception")), drawn.get((node, "status"))
-                if (node, "gap") in shape:
-                    drawn[node, "gap"] = p - s if p is not None and s is not None else None
-                if (node, "coverage") in shape:
-                    drawn[node, "coverage"] = r.uniform(0.75, 1.0)
-            tops[a.pk] = top_scores_pack(
-                scores={
-                    (node, kind_of[measure]): drawn.get((node, measure))
-                    for (node, measure), (_parent, d) in shape.items()
-                    if d == TOP_DEPTH and measure in kind_of
-                }
-            )
-            for (node, measure), (parent, d) in shape.items():
-                value = drawn.get((node, measure))
-                yield (
-                    a.pk,
-                    run.pk,
-                    a.round_id,
-                    a.authority_id,
-                    node,
-                    measure,
-                    "",
-                    "",
-                    value,
-                    parent,
-                    d,
-                    int(value is not None),
-                    "" if value is not None else "unanswered",
-                )
+    # the index rows in COPY's text format: a value's line is head + value + tail, a missing
+    # value's line is its head alone
+    lines: list[tuple[str, str | None]] = []
+    for key, (parent, d) in shape.items():
+        head = f"{key[0]}\t{key[1]}\t\t\t"
+        if key in columns:
+            lines.append((head, f"\t{parent}\t{d}\t1\t\n"))
+        else:
+            lines.append((f"{head}\\N\t{parent}\t{d}\t0\tunanswered\n", None))
 
-    _copy(
+    def fact_blocks() -> Iterator[str]:
+        for lo in range(0, len(others), 2000):
+            block: list[str] = []
+            for a, values in zip(
+                others[lo : lo + 2000], drawn[lo : lo + 2000].tolist(), strict=True
+            ):
+                prefix = f"{a.pk}\t{run_of[a.pk]}\t{a.round_id}\t{a.authority_id}\t"
+                block += [
+                    prefix + head if tail is None else f"{prefix}{head}{value!r}{tail}"
+                    for (head, tail), value in zip(lines, values, strict=True)
+                ]
+            yield "".join(block)
+
+    _copy_text(
         ResultFact._meta.db_table,
         (
             "assessment_id",
@@ -376,7 +424,7 @@ def scale_build(*, authorities: int, sample: int, seed: int = 2026) -> dict[str,
             "n",
             "reason",
         ),
-        fact_rows(),
+        fact_blocks(),
     )
     levels = {r.code: r.level for r in regions}
     profile_rows: list[tuple[Any, ...]] = []
