@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import connections
 from django.db.models import F, QuerySet
 
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
@@ -28,7 +26,7 @@ from saferspaces.core.dashboard.packed import (
     keyed_rows_decode,
     packed_width,
 )
-from saferspaces.request_memo import memo_get
+from saferspaces.kept import KeptVersion
 from saferspaces.results.models import PeerProfile
 from saferspaces.results.sql import AnyOf, binary_cursor
 
@@ -71,39 +69,19 @@ POOL_VERSION_KEY = "results:peer-pool-version"
 POOL_COUNT_TTL_S = 600
 
 
-def _pool_forget() -> None:
-    cache.delete(POOL_VERSION_KEY)
-
-
-def _in_transaction(connection: BaseDatabaseWrapper) -> bool:
-    """Whether the connection is in a transaction of its own: not only in the one a test case
-    wraps around each test, which stands for a request's autocommit (Django's own check of a
-    durable block reads the same mark)."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
-
-
-def _changed_here(connection: BaseDatabaseWrapper) -> bool:
-    """Whether the connection's open transaction changed peer profiles (its commit will forget
-    the kept counts: :func:`peer_pool_changed`)."""
-    return connection.in_atomic_block and any(
-        entry[1] is _pool_forget  # (savepoints, function, robust)
-        for entry in connection.run_on_commit
-    )
+#: the peer profiles' version (:mod:`saferspaces.kept`): forgotten when profiles are written,
+#: removed or change state
+_POOL = KeptVersion(key=POOL_VERSION_KEY, model=PeerProfile)
+_pool_forget = _POOL.forget
 
 
 def peer_pool_changed() -> None:
     """The peer profiles changed (written, removed, or a state): once the transaction commits,
-    the counts of peers kept in the cache (:func:`peer_pool_size`) are forgotten (at once
-    outside a transaction). Until then this transaction counts for itself, and the others
-    read the counts kept, which are those of what they can see.
-
-    Nothing is written to the cache inside the transaction: the database cache's row would be
-    locked until the commit, and a round's computation holds its transaction for minutes."""
-    connection = connections[router.db_for_write(PeerProfile)]
-    if not _changed_here(connection):  # once per transaction
-        # robust: the change is committed whatever the cache says (a failure is logged, and
-        # the count kept lasts at most POOL_COUNT_TTL_S)
-        transaction.on_commit(_pool_forget, using=connection.alias, robust=True)
+    the counts of peers kept in the cache (:func:`peer_pool_size`) and the round tables kept
+    in the processes (:func:`round_table`) are out of date (at once outside a transaction).
+    Until then this transaction counts for itself, and the others read what is kept, which is
+    what they can see (:class:`saferspaces.kept.KeptVersion`)."""
+    _POOL.changed()
 
 
 def _round_pool_total(round_id: int) -> int:
@@ -113,9 +91,8 @@ def _round_pool_total(round_id: int) -> int:
     PostgreSQL per peer view; kept, one read of the cache). A transaction of its own counts
     without the cache: the cache's writes (reading deletes expired entries) would hold or wait
     for its rows' locks until the transaction's end."""
-    connection = connections[router.db_for_write(PeerProfile)]
     count = PeerProfile.objects.filter(round_id=round_id, state__in=PEER_STATES).count
-    if _in_transaction(connection) or _changed_here(connection):
+    if not _POOL.usable():
         return count()  # (reading the cache may write: it deletes the expired entries it finds)
     key = f"results:peer-pool:{round_id}"
     version = _pool_version()  # (read before the count: a change committed meanwhile forgets it)
@@ -402,17 +379,9 @@ def round_tables_forget() -> None:
 
 
 def _pool_version() -> str | None:
-    """The version of the peer profiles (made by the first reader after a change), read once
-    per request (a peer view reads its round's table and the previous round's)."""
-    return memo_get(("results", POOL_VERSION_KEY), _pool_version_read)
-
-
-def _pool_version_read() -> str | None:
-    version = cache.get(POOL_VERSION_KEY)
-    if version is None:
-        cache.add(POOL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(POOL_VERSION_KEY)
-    return None if version is None else str(version)
+    """The version of the peer profiles, read once per request (a peer view reads its round's
+    table and the previous round's)."""
+    return _POOL.current()
 
 
 def round_table(*, round_id: int) -> RoundTable | None:
@@ -429,8 +398,7 @@ def round_table(*, round_id: int) -> RoundTable | None:
     committed while the table is read forgets it, and the next reader reads again. A table is
     kept at most :data:`POOL_COUNT_TTL_S`, as the counts are, should a change ever bypass the
     writers of profiles."""
-    connection = connections[router.db_for_write(PeerProfile)]
-    if _in_transaction(connection) or _changed_here(connection):
+    if not _POOL.usable():
         return None
     version = _pool_version()
     now = _clock()
