@@ -152,15 +152,18 @@ def _language_reset():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _round_tables_forget():  # type: ignore[no-untyped-def]
-    """Every test starts with no round's peers kept in the process: a round id of one test's
-    database is another's in the next (the kept tables are checked against a version in the
-    database cache, which each test's transaction rolls back, but when a round was last read
-    is the process's own)."""
+    """Every test starts with no round's peers nor sharing choices kept in the process: a round
+    id of one test's database is another's in the next (what is kept is checked against a
+    version in the database cache, which each test's transaction rolls back, but when a round
+    was last read is the process's own)."""
+    from saferspaces.dashboard import sharing
     from saferspaces.results import peers
 
     peers.round_tables_forget()
+    sharing.sharing_sets_forget()
     yield
     peers.round_tables_forget()
+    sharing.sharing_sets_forget()
 
 
 # --- The task queue ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class KeptVersion:
     def __init__(self, *, key: str, model: type[Model]) -> None:
         self.key = key
         self.model = model
+        _VERSIONS[key] = self
         # one function object, registered once per transaction (found again by identity)
         self.forget: Callable[[], None] = self._forget_function()
 
@@ -78,13 +79,21 @@ class KeptVersion:
         return not (in_own_transaction(connection) or self.changed_here(connection))
 
     def current(self) -> str | None:
-        """The version (made by the first reader after a change), read once per request; None
-        when the cache cannot say."""
-        return memo_get(("kept", self.key), self._read)
+        """The version (made by the first reader after a change), read once per request with
+        the other versions (one read of the cache); None when the cache cannot say."""
+        return memo_get(("kept", "versions"), _versions_read).get(self.key)
 
-    def _read(self) -> str | None:
-        version = cache.get(self.key)
-        if version is None:
-            cache.add(self.key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(self.key)
-        return None if version is None else str(version)
+
+#: every version, read together (a peer view reads the profiles' and the sharing choices')
+_VERSIONS: dict[str, KeptVersion] = {}
+
+
+def _versions_read() -> dict[str, str]:
+    keys = list(_VERSIONS)
+    versions = cache.get_many(keys)
+    missing = [key for key in keys if versions.get(key) is None]
+    if missing:  # the first reader after a change makes the new version
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        versions.update(cache.get_many(missing))
+    return {key: str(value) for key, value in versions.items() if value is not None}

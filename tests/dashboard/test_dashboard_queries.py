@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kept_helpers import kept_as_committed
 from saferspaces.assessments.models import Answer, Assessment, AssessmentState
 from saferspaces.authorities.models import Authority
 from saferspaces.dashboard.models import PeerSharing
@@ -143,10 +144,11 @@ def test_peer_view_queries_do_not_depend_on_the_group_size(client_as: Any) -> No
     assert wide <= _peer_bound() and default <= _peer_bound(), (wide, default)
 
 
-# the same page once the demo's profiles are committed: the round's peers are kept in the
-# process (one read of the version of the profiles, once a request, in place of the reading of the
-# pool's count, the reader's own count, the group and the previous round's profiles)
-KEPT_PEER_QUERIES = 16
+# the same page once the demo's profiles and sharing choices are committed: the round's peers
+# and the sharing choices are kept in the process (one read of their versions, once a request,
+# in place of the reading of the pool's count, the reader's own count, the group, the previous
+# round's profiles and the group's sharing choices)
+KEPT_PEER_QUERIES = 15
 
 
 def test_peer_view_from_the_kept_round_tables_reads_fewer_queries(
@@ -158,11 +160,9 @@ def test_peer_view_from_the_kept_round_tables_reads_fewer_queries(
     After more peers joined and were committed, the database is read until the round may be
     read again, then the kept table is the new one."""
     from saferspaces.results import peers as peers_module
-    from saferspaces.results.peers import ROUND_TABLE_READ_EVERY_S, _pool_forget
+    from saferspaces.results.peers import ROUND_TABLE_READ_EVERY_S
 
-    def committed() -> None:  # what the commit of the test's own transaction would do
-        connection.run_on_commit = [e for e in connection.run_on_commit if e[1] is not _pool_forget]
-        _pool_forget()
+    committed = kept_as_committed  # what the commit of the test's own transaction would do
 
     committed()
     client = client_as("lead")

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from kept_helpers import kept_as_committed
 from saferspaces.assessments.models import Assessment, AssessmentState, Round
 from saferspaces.assessments.workflow import assessment_transition
 from saferspaces.authorities.models import Authority
@@ -33,7 +34,6 @@ from saferspaces.results.peers import (
     POOL_COUNT_TTL_S,
     POOL_VERSION_KEY,
     ROUND_TABLE_READ_EVERY_S,
-    _pool_forget,
     _round_table_read,
     peer_facts,
     peer_filter_apply,
@@ -240,13 +240,10 @@ def _pool_counted(assessment: Assessment) -> tuple[int, int]:
 
 
 def _as_committed() -> None:
-    """What the commit of a transaction that changed profiles does to the kept counts (the
-    test's own transaction, which stands for the requests' autocommit, never commits)."""
-    pending = [e[1] for e in connection.run_on_commit if e[1] is _pool_forget]
-    connection.run_on_commit = [e for e in connection.run_on_commit if e[1] is not _pool_forget]
-    assert len(pending) <= 1  # once per transaction
-    for forget in pending:
-        forget()
+    """What the commit of a transaction that changed profiles (or sharing choices) does to
+    what is kept (the test's own transaction, which stands for the requests' autocommit,
+    never commits)."""
+    kept_as_committed()
 
 
 def _counts_the_round(assessment: Assessment) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 
 from saferspaces.assessments.models import Answer, Evidence
 from saferspaces.authorities.models import Authority
@@ -27,6 +27,7 @@ from saferspaces.core.dashboard import (
 from saferspaces.core.framework.model import text_get
 from saferspaces.dashboard.models import PeerSharing
 from saferspaces.dashboard.profile import KINDS
+from saferspaces.dashboard.sharing import group_sharing
 from saferspaces.results.peers import (
     PeerGroup,
     peer_facts,
@@ -146,20 +147,10 @@ def peer_view(*, scored: Scored, criteria: PeerCriteria, named_page: int = 1) ->
             )
             for k in KINDS
         }
-    # the peers' sharing choices: those that published their results, those open to contact
-    shared = np.array(
-        PeerSharing.objects.filter(
-            # the group's authorities as read (the group's filter again, as a subquery, was
-            # planned as a scan of the round with some criteria)
-            Q(open_to_contact=True) | Q(publish_results=True),
-            AnyOf(F("authority_id"), group.authority_ids),
-        ).values_list("authority_id", "open_to_contact", "publish_results"),
-        dtype=np.int64,
-    ).reshape(-1, 3)
-    # a peer without sharing choices shares nothing (looked up as arrays: a default group at
-    # 100 000 authorities is some 9 500 peers, a dictionary's lookup each cost 6 ms)
-    view.reachable = group.subset(np.isin(group.authority_ids, shared[shared[:, 1] != 0, 0]))
-    published = group.subset(np.isin(group.authority_ids, shared[shared[:, 2] != 0, 0]))
+    # the peers' sharing choices: those open to contact, those that published their results
+    open_to_contact, publishing = group_sharing(authority_ids=group.authority_ids)
+    view.reachable = group.subset(open_to_contact)
+    published = group.subset(publishing)
     _named(view, published, top, named_page)
     return view
 
@@ -177,7 +168,8 @@ def _named(view: PeerView, published: PeerGroup, nodes: list[str], page: int) ->
     if not total:
         return
     names = list(
-        Authority.objects.filter(AnyOf(F("pk"), authorities))
+        # (the choice asked again: a kept copy out of date never shows a name no longer shared)
+        Authority.objects.filter(AnyOf(F("pk"), authorities), sharing__publish_results=True)
         .order_by("name", "pk")
         .values_list("pk", "name")[(page - 1) * size : page * size]
     )
@@ -262,9 +254,13 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     sharing = {
         s.authority_id: s
         for s in PeerSharing.objects.filter(
-            authority_id__in=sorted({auth for rows in chosen.values() for auth, _a, _r in rows})
+            # (the choice asked again: a kept copy out of date never shows a contact)
+            authority_id__in=sorted({auth for rows in chosen.values() for auth, _a, _r in rows}),
+            open_to_contact=True,
         )
     }
+    for code in weak:
+        chosen[code] = [row for row in chosen[code] if row[0] in sharing]
     questions = {
         i.code: (d, i)
         for d, i in scored.edition.indicators()

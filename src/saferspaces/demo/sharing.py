@@ -10,6 +10,7 @@ from saferspaces.accounts.models import User
 from saferspaces.assessments.models import Answer, Assessment, AssessmentState, Evidence, Round
 from saferspaces.authorities.models import Authority
 from saferspaces.dashboard.models import PeerSharing
+from saferspaces.dashboard.sharing import peer_sharing_changed
 from saferspaces.results.computing import assessment_results_compute
 
 TOPICS = (
@@ -51,6 +52,7 @@ def demo_sharing_build(
             )
         )
     PeerSharing.objects.bulk_create(shared)
+    peer_sharing_changed()  # (a bulk write sends no signal)
     evidence = []
     for sharing in shared:
         if not sharing.open_to_contact:
