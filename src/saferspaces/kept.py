@@ -22,7 +22,7 @@ from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from saferspaces.request_memo import memo_get
+from saferspaces.request_memo import memo_forget, memo_get
 
 
 def in_own_transaction(connection: BaseDatabaseWrapper) -> bool:
@@ -30,6 +30,13 @@ def in_own_transaction(connection: BaseDatabaseWrapper) -> bool:
     wraps around each test, which stands for a request's autocommit (Django's own check of a
     durable block reads the same mark)."""
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+#: every version, read together (a peer view reads the profiles' and the sharing choices'):
+#: one query of the cache a request (after a change, the first reader makes the new version: an
+#: insert and one more read)
+_VERSIONS: dict[str, KeptVersion] = {}
+_MEMO_KEY = ("kept", "versions")
 
 
 class KeptVersion:
@@ -47,6 +54,8 @@ class KeptVersion:
 
         def forget() -> None:
             cache.delete(key)
+            # (a request that committed the change reads the new version for the rest of it)
+            memo_forget(_MEMO_KEY)
 
         return forget
 
@@ -81,11 +90,7 @@ class KeptVersion:
     def current(self) -> str | None:
         """The version (made by the first reader after a change), read once per request with
         the other versions (one read of the cache); None when the cache cannot say."""
-        return memo_get(("kept", "versions"), _versions_read).get(self.key)
-
-
-#: every version, read together (a peer view reads the profiles' and the sharing choices')
-_VERSIONS: dict[str, KeptVersion] = {}
+        return memo_get(_MEMO_KEY, _versions_read).get(self.key)
 
 
 def _versions_read() -> dict[str, str]:

@@ -37,6 +37,13 @@ def memo_get(key: Hashable, read: Callable[[], T], *, fresh: bool = False) -> T:
     return value  # type: ignore[return-value]
 
 
+def memo_forget(key: Hashable) -> None:
+    """Forget what this request read under ``key`` (after a change to it)."""
+    memo = _MEMO.get()
+    if memo is not None:
+        memo.pop(key, None)
+
+
 def memo_clear() -> None:
     """Forget what this request has read (after a change to roles or assignments)."""
     memo = _MEMO.get()

@@ -25,6 +25,7 @@ from saferspaces.results.peers import POOL_COUNT_TTL_S
 from saferspaces.results.selectors import scored_read
 
 sharing_module = importlib.import_module("saferspaces.dashboard.sharing")
+kept_module = importlib.import_module("saferspaces.kept")
 
 WIDE = PeerCriteria(same_kind=False, population_factor=None)
 
@@ -161,13 +162,84 @@ def test_a_stale_copy_never_shows_a_name_or_a_contact_no_longer_shared(demo: Any
     assert sharing_sets() is not None  # the views read the copy
     hidden = view.named[0]["authority"]["pk"]
     closed = contacts[0]
-    PeerSharing.objects.filter(authority_id=hidden).update(publish_results=False)
-    PeerSharing.objects.filter(authority_id=closed).update(open_to_contact=False)
+    shown = {dim["code"]: (len(dim["peers"]), dim["more"]) for dim in learn}
+    with connection.cursor() as cursor:  # behind the back of every writer
+        cursor.execute(
+            "UPDATE dashboard_peersharing SET publish_results = %s WHERE authority_id = %s",
+            [False, hidden],
+        )
+        cursor.execute(
+            "UPDATE dashboard_peersharing SET open_to_contact = %s WHERE authority_id = %s",
+            [False, closed],
+        )
     sets = sharing_sets()
     assert sets is not None and hidden in sets.published.tolist()  # out of date
+    assert closed in sets.open_to_contact.tolist()
     again = peer_view(scored=scored, criteria=WIDE)
-    assert again.named_total == view.named_total  # the count follows the copy
     assert hidden not in [n["authority"]["pk"] for n in again.named]
     learn = learn_from_peers(scored=scored, view=again, language="en")
     assert closed not in [p["sharing"].authority_id for dim in learn for p in dim["peers"]]
     assert all(p["sharing"].open_to_contact for dim in learn for p in dim["peers"])
+    # the one refused takes no place: the next one confirmed takes it
+    for dim in learn:
+        before, more = shown[dim["code"]]
+        if more:
+            assert len(dim["peers"]) == before, dim["code"]
+
+
+@pytest.mark.django_db
+def test_writes_in_bulk_make_the_kept_copies_out_of_date(demo: Any) -> None:
+    """An update, a bulk creation and a bulk update of sharing choices send no signal: the
+    queryset forgets the version for them."""
+    kept_as_committed()
+    persona = Authority.objects.get(name=PERSONA_AUTHORITY)
+    assert _reads() == (1, True)
+    PeerSharing.objects.bulk_create([PeerSharing(authority=persona, open_to_contact=True)])
+    assert _reads() == (0, False)
+    kept_as_committed()
+    assert _reads() == (1, True)
+    PeerSharing.objects.filter(authority=persona).update(publish_results=True)
+    assert _reads() == (0, False)
+    kept_as_committed()
+    sets = sharing_sets()
+    assert sets is not None and persona.pk in sets.published.tolist()
+    row = PeerSharing.objects.get(authority=persona)
+    row.publish_results = False
+    PeerSharing.objects.bulk_update([row], ["publish_results"])
+    assert _reads() == (0, False)
+    kept_as_committed()
+    sets = sharing_sets()
+    assert sets is not None and persona.pk not in sets.published.tolist()
+    with pytest.raises(ValueError):  # shared by every view: nobody may change them
+        sets.published[0] = 0
+
+
+@pytest.mark.django_db
+def test_without_a_version_the_database_is_read(demo: Any, monkeypatch: Any) -> None:
+    """A cache that cannot say which version is current: every view reads the database."""
+    kept_as_committed()
+    ids = np.array(list(Authority.objects.values_list("pk", flat=True)), dtype=np.int64)
+    expected = _shared(ids)
+    monkeypatch.setattr(kept_module, "_versions_read", dict)
+    assert _reads() == (0, False)
+    with CaptureQueriesContext(connection) as queries:
+        assert _shared(ids) == expected
+    assert [q for q in queries if "dashboard_peersharing" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_request_that_commits_a_change_reads_the_new_version(demo: Any) -> None:
+    """The versions are read once a request; the commit of a change within the request makes
+    the request read them again."""
+    from saferspaces.request_memo import _MEMO
+
+    kept_as_committed()
+    token = _MEMO.set({})
+    try:
+        first = sharing_module._SHARING.current()
+        assert first is not None and sharing_module._SHARING.current() == first
+        sharing_module._SHARING.forget()
+        second = sharing_module._SHARING.current()
+        assert second is not None and second != first
+    finally:
+        _MEMO.reset(token)

@@ -15,7 +15,7 @@ class DashboardConfig(AppConfig):
         from saferspaces.dashboard.sharing import sharing_follow_change
 
         # the sharing choices each process keeps (dashboard.sharing) are out of date after any
-        # save or deletion (the service's, the admin's, an authority's deletion)
+        # save or deletion (the service's, an authority's deletion; bulk writes: models.py)
         post_save.connect(
             sharing_follow_change, sender=PeerSharing, dispatch_uid="dashboard-sharing-saved"
         )

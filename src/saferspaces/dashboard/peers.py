@@ -232,35 +232,50 @@ def learn_from_peers(*, scored: Scored, view: PeerView, language: str) -> list[d
     chosen: dict[str, list[tuple[int, int, list[str]]]] = {}  # code -> (authority, assessment)
     more: dict[str, int] = {}
     shown_facts: dict[tuple[int, str], PeerScore] = {}  # the suggested peers' scores
-    for code in weak:
-        places, strong, improved, scores = found[code]
-        # by name (then id), as people look a name up; only the kept ones are taken apart
-        members = sorted(
+    # by name (then id), as people look a name up; only the kept ones are taken apart
+    members = {
+        code: sorted(
             (named[auth], auth, k)
             for auth, k in zip(
-                reachable.authority_ids[places].tolist(), places.tolist(), strict=True
+                reachable.authority_ids[found[code][0]].tolist(),
+                found[code][0].tolist(),
+                strict=True,
             )
         )
-        kept = members[:SUGGESTIONS_PER_DIMENSION]
-        more[code] = len(members) - len(kept)
-        chosen[code] = []
-        for name, auth, k in kept:
-            a_id = int(reachable.assessment_ids[k])
-            reasons = [r for r, on in (("strong", strong[k]), ("improved", improved[k])) if on]
-            chosen[code].append((auth, a_id, reasons))
-            shown_facts[(a_id, code)] = PeerScore(
-                a_id, code, float(scores[k]), PeerName(auth, name)
-            )
-    sharing = {
-        s.authority_id: s
-        for s in PeerSharing.objects.filter(
-            # (the choice asked again: a kept copy out of date never shows a contact)
-            authority_id__in=sorted({auth for rows in chosen.values() for auth, _a, _r in rows}),
-            open_to_contact=True,
-        )
+        for code in weak
     }
+    # the first SUGGESTIONS_PER_DIMENSION of each whose choice the database confirms (a kept
+    # copy out of date never shows a contact): one query, another only if one was refused
+    sharing: dict[int, PeerSharing] = {}
+    asked: set[int] = set()
+    seen = dict.fromkeys(weak, 0)
     for code in weak:
-        chosen[code] = [row for row in chosen[code] if row[0] in sharing]
+        chosen[code] = []
+    while wanted := {
+        code: members[code][seen[code] : seen[code] + SUGGESTIONS_PER_DIMENSION - len(chosen[code])]
+        for code in weak
+        if len(chosen[code]) < SUGGESTIONS_PER_DIMENSION and seen[code] < len(members[code])
+    }:
+        new = sorted({auth for rows in wanted.values() for _n, auth, _k in rows} - asked)
+        asked.update(new)
+        sharing.update(
+            (s.authority_id, s)
+            for s in PeerSharing.objects.filter(authority_id__in=new, open_to_contact=True)
+        )
+        for code, rows in wanted.items():
+            seen[code] += len(rows)
+            _places, strong, improved, scores = found[code]
+            for name, auth, k in rows:
+                if auth not in sharing:
+                    continue
+                a_id = int(reachable.assessment_ids[k])
+                reasons = [r for r, on in (("strong", strong[k]), ("improved", improved[k])) if on]
+                chosen[code].append((auth, a_id, reasons))
+                shown_facts[(a_id, code)] = PeerScore(
+                    a_id, code, float(scores[k]), PeerName(auth, name)
+                )
+    for code in weak:
+        more[code] = len(members[code]) - seen[code]
     questions = {
         i.code: (d, i)
         for d, i in scored.edition.indicators()

@@ -7,10 +7,12 @@ group's list). The authorities that share something (some 20 000 rows) are read 
 per version of the sharing choices and kept in each process, as two sorted arrays of authority
 ids; a group is then looked up in memory. The version (:class:`saferspaces.kept.KeptVersion`)
 is forgotten when a sharing choice is saved or deleted (``dashboard.apps``: every save and
-delete, the service's, the admin's and an authority's deletion, sends the signals) and when
-the demo writes them in bulk. A transaction of its own, or one that changed sharing choices,
-reads the database, as does a process whose cache cannot say. A copy is kept at most
-:data:`~saferspaces.results.peers.POOL_COUNT_TTL_S`, should a change ever bypass all of these.
+deletion sends the signals, the service's and an authority's deletion included) and when the
+choices are written in bulk (``PeerSharing.objects``' ``update``, ``bulk_create`` and
+``bulk_update``). A transaction of its own, or one that changed sharing choices, reads the
+database, as does a process whose cache cannot say. A copy is kept at most
+:data:`~saferspaces.results.peers.POOL_COUNT_TTL_S`, should a change ever bypass all of these
+(raw SQL, a data migration).
 
 What a page shows is asked of the database again: the names of the peers that published their
 results (``dashboard.peers._named``) and the contacts of the peers suggested to learn from are
@@ -71,9 +73,16 @@ def _sharing_sets_read() -> SharingSets:
         dtype=np.int64,
     ).reshape(-1, 3)
     return SharingSets(
-        open_to_contact=np.ascontiguousarray(rows[rows[:, 1] != 0, 0]),
-        published=np.ascontiguousarray(rows[rows[:, 2] != 0, 0]),
+        open_to_contact=_frozen(rows[rows[:, 1] != 0, 0]),
+        published=_frozen(rows[rows[:, 2] != 0, 0]),
     )
+
+
+def _frozen(ids: np.ndarray) -> np.ndarray:
+    """A copy of ``ids`` no reader can change (the arrays are shared by every view)."""
+    out = np.array(ids, dtype=np.int64)
+    out.flags.writeable = False
+    return out
 
 
 def sharing_sets() -> SharingSets | None:

@@ -10,7 +10,6 @@ from saferspaces.accounts.models import User
 from saferspaces.assessments.models import Answer, Assessment, AssessmentState, Evidence, Round
 from saferspaces.authorities.models import Authority
 from saferspaces.dashboard.models import PeerSharing
-from saferspaces.dashboard.sharing import peer_sharing_changed
 from saferspaces.results.computing import assessment_results_compute
 
 TOPICS = (
@@ -52,7 +51,6 @@ def demo_sharing_build(
             )
         )
     PeerSharing.objects.bulk_create(shared)
-    peer_sharing_changed()  # (a bulk write sends no signal)
     evidence = []
     for sharing in shared:
         if not sharing.open_to_contact:
