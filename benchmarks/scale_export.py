@@ -30,10 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import resource
 import sys
 import time
 from typing import Any
+
+from peak_memory import peak_rss_mb
 
 NETWORK = "Export scale network (synthetic)"
 POOL = 16
@@ -223,7 +224,7 @@ def export_stream(*, table: str, path: str) -> dict[str, Any]:
         "bytes": size,
         "rows": rows - 1,
         "queries": len(ctx.captured_queries),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mb": round(peak_rss_mb(), 1),
         "cpu_seconds": round(time.process_time() - cpu, 2),
         # the server's work for this process (None when it runs on another machine)
         "database_cpu_seconds": None
@@ -270,7 +271,7 @@ def export_file(*, name: str) -> dict[str, Any]:
         "seconds": round(time.perf_counter() - started, 2),
         "bytes": size,
         "queries": len(ctx.captured_queries),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mb": round(peak_rss_mb(), 1),
     }
 
 

@@ -19,7 +19,7 @@ conditions of each authority's own registry data. Answers are loaded with ``COPY
 
 ``compute`` runs :func:`saferspaces.results.tasks.round_results_task` in this process (as a
 worker does) and prints its wall time, CPU time (user + system of this process) and the peak
-resident memory of this process (``ru_maxrss``), with how many runs and facts were stored.
+resident memory of this process (its own, ``peak_memory.py``), with how many runs and facts were stored.
 ``submit`` submits one draft (its row as the workflow leaves it) and does the same for its task
 (:func:`results_compute_task`, as after a submission): a new member, whose round's other
 members' spread was kept by the round's computation.
@@ -52,6 +52,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from peak_memory import peak_rss_mb
 
 PROFILES = 200  # distinct answer sets dealt to the assessments
 #: drafts of the round with every question answered, submitted by ``submit`` and ``seen`` (one
@@ -187,7 +189,7 @@ def _measured(run: Any) -> dict[str, Any]:
         "result": out,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
-        "peak_rss_mb": round(after.ru_maxrss / 1024, 1),  # kilobytes on Linux
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
 
