@@ -33,6 +33,9 @@ sets the number of authorities (smaller while developing; issue 18 asks for 100 
 
     SAFERSPACES_TEST_POSTGRES_URL=postgres://saferspaces:saferspaces@127.0.0.1:5432/saferspaces \\
       .venv/bin/pytest benchmarks/test_bench_dashboard.py --benchmark-only -p no:cacheprovider -s
+
+and at issue 18's size with ``SAFERSPACES_BENCH_AUTHORITIES=100000 SAFERSPACES_BENCH_CLIENTS=50``
+in front (the set's build takes under 3 minutes of the 5 the benchmark allows).
 """
 
 from __future__ import annotations
@@ -235,7 +238,7 @@ def scale_database() -> Any:
         yield json.loads(build.stdout.strip().splitlines()[-1]), env
 
 
-def test_bench_profile_and_peers_p95_under_150ms_with_20_clients(
+def test_bench_profile_and_peers_p95_under_150ms(
     benchmark: Any, scale_database: Any, tmp_path: Path
 ) -> None:
     data, env = scale_database
