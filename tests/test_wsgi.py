@@ -1,0 +1,82 @@
+"""The WSGI application freezes what a web process holds after its first requests
+(``saferspaces.wsgi``), once their responses are sent, and serves every request as before."""
+
+from __future__ import annotations
+
+import gc
+import io
+from collections.abc import Iterator
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+
+from saferspaces.wsgi import FREEZE_AFTER_REQUESTS, FreezeAfterWarmUp, process_freeze
+
+
+class _Body:
+    def __init__(self, events: list[str], n: int) -> None:
+        self.events, self.n = events, n
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield f"response {self.n}".encode()
+
+    def close(self) -> None:
+        self.events.append(f"closed {self.n}")
+
+
+def test_the_process_freezes_after_the_named_requests_once_they_are_sent() -> None:
+    events: list[str] = []
+    served = [0]
+
+    def app(environ: dict[str, Any], start_response: Any) -> _Body:
+        served[0] += 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return _Body(events, served[0])
+
+    wrapped = FreezeAfterWarmUp(app, after=(2, 4), freeze=lambda: events.append("frozen"))
+    for n in range(1, 6):
+        response = wrapped({}, lambda *_args: None)
+        assert b"".join(response) == f"response {n}".encode()
+        before = events.count("frozen")
+        response.close()  # type: ignore[attr-defined]
+        # never before the response is sent: at its close, after the response's own
+        assert events.count("frozen") == before + (n in (2, 4))
+    assert events == [
+        "closed 1",
+        "closed 2",
+        "frozen",
+        "closed 3",
+        "closed 4",
+        "frozen",
+        "closed 5",
+    ]
+
+
+def test_freezing_keeps_what_the_process_holds_out_of_later_collections() -> None:
+    assert tuple(sorted(FREEZE_AFTER_REQUESTS)) == FREEZE_AFTER_REQUESTS
+    held = [object() for _ in range(10)]
+    try:
+        process_freeze()
+        assert gc.get_freeze_count() >= len(held)
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.django_db
+def test_the_application_serves_through_the_wrapper(monkeypatch: Any) -> None:
+    from saferspaces import wsgi
+
+    frozen: list[int] = []
+    assert isinstance(wsgi.application, FreezeAfterWarmUp)
+    monkeypatch.setattr(wsgi.application, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(wsgi.application, "after", frozenset({wsgi.application.served + 1}))
+    environ: dict[str, Any] = {"PATH_INFO": "/health/", "wsgi.input": io.BytesIO()}
+    setup_testing_defaults(environ)
+    environ["HTTP_HOST"] = "localhost"
+    statuses: list[str] = []
+    response = wsgi.application(environ, lambda status, _headers, *_exc: statuses.append(status))
+    body = b"".join(response)
+    assert not frozen
+    response.close()
+    assert statuses == ["200 OK"] and body and frozen == [1]
