@@ -53,14 +53,57 @@ def test_the_process_freezes_after_the_named_requests_once_they_are_sent() -> No
     ]
 
 
+def test_a_streamed_or_file_response_passes_the_freeze_on_to_the_next() -> None:
+    events: list[str] = []
+
+    class Streamed(_Body):
+        streaming = True
+
+    class FileWrapper(_Body):
+        pass
+
+    kinds = iter([Streamed, FileWrapper, _Body, _Body])
+
+    def app(environ: dict[str, Any], start_response: Any) -> _Body:
+        return next(kinds)(events, len(events))
+
+    wrapped = FreezeAfterWarmUp(app, after=(1,), freeze=lambda: events.append("frozen"))
+    environ = {"wsgi.file_wrapper": FileWrapper}
+    for kind, expected in (("streamed", Streamed), ("file", FileWrapper), ("plain", None)):
+        response = wrapped(environ, lambda *_args: None)
+        if expected is not None:  # not wrapped: the server sees its own file wrapper
+            assert type(response) is expected
+        response.close()  # type: ignore[attr-defined]
+        events.append(kind)
+    response = wrapped(environ, lambda *_args: None)
+    response.close()  # type: ignore[attr-defined]
+    events.append("plain again")
+    assert events == [
+        "closed 0",
+        "streamed",
+        "closed 2",
+        "file",
+        "closed 4",
+        "frozen",
+        "plain",
+        "closed 7",
+        "plain again",
+    ]
+
+
 def test_freezing_keeps_what_the_process_holds_out_of_later_collections() -> None:
     assert tuple(sorted(FREEZE_AFTER_REQUESTS)) == FREEZE_AFTER_REQUESTS
-    held = [object() for _ in range(10)]
+    held: list[list[int]] = [[] for _ in range(10)]  # (tracked by the collector)
+    assert all(gc.is_tracked(h) for h in held)
     try:
         process_freeze()
+        tracked = {id(o) for o in gc.get_objects()}  # (leaves the frozen out)
+        assert not tracked & {id(h) for h in held}
         assert gc.get_freeze_count() >= len(held)
     finally:
         gc.unfreeze()
+    tracked = {id(o) for o in gc.get_objects()}
+    assert {id(h) for h in held} <= tracked
 
 
 @pytest.mark.django_db
