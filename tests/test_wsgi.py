@@ -10,6 +10,8 @@ from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from saferspaces.wsgi import FREEZE_AFTER_REQUESTS, FreezeAfterWarmUp, process_freeze
 
@@ -118,8 +120,19 @@ def test_the_application_serves_through_the_wrapper(monkeypatch: Any) -> None:
     setup_testing_defaults(environ)
     environ["HTTP_HOST"] = "localhost"
     statuses: list[str] = []
-    response = wsgi.application(environ, lambda status, _headers, *_exc: statuses.append(status))
-    body = b"".join(response)
-    assert not frozen
-    response.close()
-    assert statuses == ["200 OK"] and body and frozen == [1]
+    # the test's transaction stays open: the connection is not closed at the request's start
+    # and end, as Django's test client arranges for its own handler
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = wsgi.application(
+            environ, lambda status, _headers, *_exc: statuses.append(status)
+        )
+        body = b"".join(response)
+        assert not frozen
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert statuses == ["200 OK"], body
+    assert b'"status": "ok"' in body and frozen == [1]
