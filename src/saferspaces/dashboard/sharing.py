@@ -65,11 +65,17 @@ def sharing_sets_forget() -> None:
         _KEPT = None
 
 
-def _sharing_sets_read() -> SharingSets:
+def _sharing_sets_read(authority_ids: np.ndarray | None = None) -> SharingSets:
+    """The authorities that share something (of ``authority_ids`` only, when given: the
+    group's authorities as read; the group's filter again, as a subquery, was planned as a
+    scan of the round with some criteria)."""
+    shares = PeerSharing.objects.filter(Q(open_to_contact=True) | Q(publish_results=True))
+    if authority_ids is not None:
+        shares = shares.filter(AnyOf(F("authority_id"), authority_ids))
     rows = np.array(
-        PeerSharing.objects.filter(Q(open_to_contact=True) | Q(publish_results=True))
-        .order_by("authority_id")
-        .values_list("authority_id", "open_to_contact", "publish_results"),
+        shares.order_by("authority_id").values_list(
+            "authority_id", "open_to_contact", "publish_results"
+        ),
         dtype=np.int64,
     ).reshape(-1, 3)
     return SharingSets(
@@ -110,21 +116,7 @@ def group_sharing(*, authority_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """Which of the authorities ``authority_ids`` are open to contact, and which published
     their results (two boolean arrays in their order; an authority without sharing choices
     shares nothing)."""
-    sets = sharing_sets()
-    if sets is None:
-        rows = np.array(
-            PeerSharing.objects.filter(
-                # the group's authorities as read (the group's filter again, as a subquery,
-                # was planned as a scan of the round with some criteria)
-                Q(open_to_contact=True) | Q(publish_results=True),
-                AnyOf(F("authority_id"), authority_ids),
-            ).values_list("authority_id", "open_to_contact", "publish_results"),
-            dtype=np.int64,
-        ).reshape(-1, 3)
-        sets = SharingSets(
-            open_to_contact=np.sort(rows[rows[:, 1] != 0, 0]),
-            published=np.sort(rows[rows[:, 2] != 0, 0]),
-        )
+    sets = sharing_sets() or _sharing_sets_read(authority_ids)
     return _members(authority_ids, sets.open_to_contact), _members(authority_ids, sets.published)
 
 
